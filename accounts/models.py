@@ -1,0 +1,130 @@
+"""People and their programs: users, programs (cohorts) with staff, and mentorships."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone.")
+
+
+class User(AbstractUser):
+    display_name = models.CharField(max_length=120, blank=True)
+    # No `choices` here: the zone list changes with tzdata, and must not churn migrations.
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    class Meta:
+        ordering = ["display_name", "username"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+    # Roles are derived from relations, so one person can be a scholar in one program and a
+    # mentor in another without a role field falling out of date.
+    def is_scholar(self) -> bool:
+        return self.mentorships_as_scholar.exists()
+
+    def is_mentor(self) -> bool:
+        return self.mentorships_as_mentor.exists()
+
+    def is_program_staff(self) -> bool:
+        return self.staffed_programs.exists()
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def staffed_by(self, user: User) -> ProgramQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(staff=user)
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    starts_on = models.DateField(default=date.today)
+    ends_on = models.DateField(null=True, blank=True)
+    staff = models.ManyToManyField(User, related_name="staffed_programs", blank=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:120] or "program"
+        super().save(*args, **kwargs)
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def active(self) -> MentorshipQuerySet:
+        return self.filter(active=True)
+
+    def of_user(self, user: User) -> MentorshipQuerySet:
+        """Mentorships the user is a party to (as scholar or mentor)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(scholar=user) | Q(mentor=user))
+
+    def for_staff(self, user: User) -> MentorshipQuerySet:
+        """Mentorships in programs the user staffs: figures only, never content."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(program__staff=user)
+
+
+class Mentorship(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
+    scholar = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="mentorships_as_scholar"
+    )
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    cadence_days = models.PositiveSmallIntegerField(
+        default=7, help_text="How often this pair is expected to meet, in days."
+    )
+    started_on = models.DateField(default=date.today)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "scholar__username", "mentor__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "scholar", "mentor"], name="unique_mentorship_in_program"
+            ),
+            models.CheckConstraint(
+                condition=~Q(scholar=models.F("mentor")), name="mentor_is_not_own_scholar"
+            ),
+            models.CheckConstraint(condition=Q(cadence_days__gte=1), name="cadence_at_least_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scholar} ↔ {self.mentor} ({self.program})"

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Mentorship, User
+
+from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+
+TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
+
+
+class AgendaForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Agenda
+        fields = [
+            *Agenda.SECTION_NAMES,
+            "wellbeing_energy",
+            "wellbeing_note",
+            "wellbeing_visibility",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()
+        } | {"wellbeing_energy": forms.RadioSelect, "wellbeing_visibility": forms.Select}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
+            (i, str(i)) for i in range(1, 6)
+        ]
+        hints = {name: hint for name, _, hint in Agenda.SECTIONS}
+        for name, hint in hints.items():
+            self.fields[name].help_text = hint
+        for field in self.fields.values():
+            # The fields are laid out around the separate question forms; the form attribute
+            # ties each one back to the agenda form wherever it stands in the page.
+            field.widget.attrs["form"] = "agenda-form"
+        if not self.is_bound and self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def field_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def submission_errors(agenda: Agenda, data: dict | None = None) -> dict[str, str]:
+    """What stops an agenda from being submitted, by field name (data: values about to be saved)."""
+    data = data or {}
+    bottleneck = data.get("bottleneck", agenda.bottleneck).strip()
+    tried = data.get("tried", agenda.tried).strip()
+    errors: dict[str, str] = {}
+    if not bottleneck:
+        errors["bottleneck"] = (
+            "Name your one main bottleneck before submitting: what is blocking you, "
+            "and what would unblock it?"
+        )
+    if not agenda.questions.exclude(status=Question.Status.DROPPED).exists():
+        errors["questions"] = "Add at least one question for your mentor before submitting."
+    previous = agenda.meeting.previous()
+    previous_agenda = getattr(previous, "agenda", None) if previous else None
+    if (
+        previous_agenda is not None
+        and bottleneck
+        and bottleneck.lower() == previous_agenda.bottleneck.strip().lower()
+        and not tried
+    ):
+        errors["tried"] = (
+            "Your bottleneck is the same as last time: say what you tried since, "
+            "and whom you asked."
+        )
+    return errors
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text"]
+        labels = {"text": "Question"}
+        widgets = {"text": forms.TextInput(attrs={"placeholder": "What do you want to ask?"})}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("A question needs some text.")
+        return text
+
+
+class AnswerForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["answer", "status"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
+        labels = {"answer": "Answer", "status": "State"}
+
+
+class AnnotationForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = ["body"]
+        labels = {"body": "Comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 2, "placeholder": "Add a comment…"})}
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("A comment needs some text.")
+        return body
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["text", "owner", "due_on"]
+        labels = {"text": "Action item", "due_on": "Due"}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("An action item needs some text.")
+        return text
+
+
+class MeetingNoteForm(forms.ModelForm):
+    class Meta:
+        model = MeetingNote
+        fields = ["kind", "body"]
+        labels = {"body": "Note or decision"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
+class ScheduleMeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["mentorship", "scheduled_at", "duration_minutes"]
+        labels = {"scheduled_at": "When (your time zone)", "duration_minutes": "Minutes"}
+        widgets = {"scheduled_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentorship"].queryset = (
+            Mentorship.objects.of_user(user).active().select_related("scholar", "mentor", "program")
+        )
+        self.fields["mentorship"].label = "With"
+
+    def clean_scheduled_at(self):
+        when = self.cleaned_data["scheduled_at"]
+        if when < timezone.now() - timedelta(days=1):
+            raise forms.ValidationError("Pick a time from today on.")
+        return when

@@ -1,0 +1,211 @@
+"""Demo data: one program, staff1, mentor1/mentor2, scholar1…scholar6 (password: demo).
+
+Idempotent: a second run leaves existing demo data alone and only resets the demo passwords.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Mentorship, Program, User
+from meetings.models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+
+PASSWORD = "demo"
+PEOPLE = [
+    ("staff1", "Sam Okafor", "Europe/Berlin"),
+    ("mentor1", "Dr. Maya Chen", "America/New_York"),
+    ("mentor2", "Prof. Lars Eriksen", "Europe/Stockholm"),
+    ("scholar1", "Ana Lima", "Europe/London"),
+    ("scholar2", "Ravi Iyer", "Asia/Kolkata"),
+    ("scholar3", "Tom Becker", "Europe/Berlin"),
+    ("scholar4", "Yuki Tanaka", "Asia/Tokyo"),
+    ("scholar5", "Grace Mensah", "Africa/Accra"),
+    ("scholar6", "Leo Martin", "America/Los_Angeles"),
+]
+PAIRS = [  # scholar, mentor, cadence in days, weeks since the last held meeting
+    ("scholar1", "mentor1", 7, 1),
+    ("scholar2", "mentor1", 7, 1),
+    ("scholar3", "mentor1", 14, 2),
+    ("scholar4", "mentor1", 14, 2),
+    ("scholar4", "mentor2", 7, 1),
+    ("scholar5", "mentor2", 7, 1),
+    ("scholar6", "mentor2", 7, 5),  # overdue
+]
+TOPICS = [
+    "sparse autoencoder features for factual recall",
+    "reward-model overoptimisation in small RLHF runs",
+    "probing for truthfulness directions across layers",
+    "scaling curves for in-context learning on synthetic tasks",
+    "evaluating refusal robustness under paraphrase",
+    "activation patching on a 1B-parameter model",
+]
+BOTTLENECKS = [
+    "My {t} results don't replicate across seeds; I need to know whether to debug further or change the setup.",
+    "I can't tell if the effect in {t} is real or an artefact of how I normalise; a second pair of eyes on the analysis would unblock me.",
+    "Compute: the {t} sweep needs ~3× my budget. Should I shrink the model or the grid?",
+    "I'm stuck choosing between two framings for the {t} write-up.",
+]
+TRIED = [
+    "Reran with 5 seeds, checked the data loader, asked **Priya** in the reading group; she suspects the learning-rate warm-up.",
+    "Read the two closest papers and tried their normalisation; posted in the lab channel, no answer yet.",
+    "Profiled the run, halved the batch size, asked the infra team about preemptible nodes.",
+]
+PROGRESS = [
+    "- Finished the baseline for {t}\n- Wrote the evaluation harness (tests pass)\n- First plot of the effect vs. layer",
+    "- Cleaned up the dataset (2.1k examples kept)\n- Reproduced the main figure of the reference paper\n- Drafted the method section",
+]
+READING = [
+    "*Towards Monosemanticity* — the dictionary-learning setup I'm copying.",
+    "*Scaling Laws for Reward Model Overoptimization* — their proxy/gold split is what I need.",
+    "A LessWrong post on activation patching pitfalls — explains my null result.",
+]
+QUESTIONS = [
+    "Is a 2-point gain over baseline worth writing up, or should I push for more?",
+    "Which ablation would convince a sceptical reviewer most?",
+    "Should I switch to the larger model now or after the workshop deadline?",
+    "Who else in the program works on this and might want to collaborate?",
+    "Is my evaluation metric measuring what I think it measures?",
+    "How much time should I give this direction before pivoting?",
+]
+ACTIONS = [
+    ("Rerun the main experiment with 3 more seeds", "scholar"),
+    ("Send the draft intro to the mentor", "scholar"),
+    ("Introduce the scholar to the interpretability group", "mentor"),
+    ("Write a one-paragraph summary of the null result", "scholar"),
+    ("Share compute-budget contact", "mentor"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            users = self._users()
+            if not Program.objects.filter(slug="winter-2027").exists():
+                self._program(users)
+                self.stdout.write(self.style.SUCCESS("Demo data created."))
+            else:
+                self.stdout.write("Demo data already present; left as it is.")
+        self.stdout.write(
+            "\nDemo logins (password for all: demo):\n"
+            "  scholar1 … scholar6  scholars (scholar4 has two mentors)\n"
+            "  mentor1, mentor2      mentors\n"
+            "  staff1                program staff (cadence page)\n"
+            "  admin                 operator (Django admin at /admin/)\n"
+        )
+
+    def _users(self) -> dict[str, User]:
+        users = {}
+        for username, name, tz in PEOPLE:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={"display_name": name, "time_zone": tz, "email": f"{username}@example.org"},
+            )
+            user.set_password(PASSWORD)
+            user.save()
+            users[username] = user
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "display_name": "Operator"},
+        )
+        admin.set_password(PASSWORD)
+        admin.save()
+        return users
+
+    def _program(self, users: dict[str, User]) -> None:
+        rng = random.Random(2027)
+        now = timezone.now()
+        program = Program.objects.create(
+            name="Winter 2027", slug="winter-2027", starts_on=(now - timedelta(days=100)).date()
+        )
+        program.staff.add(users["staff1"])
+        for index, (s, m, cadence, weeks_since) in enumerate(PAIRS):
+            mentorship = Mentorship.objects.create(
+                program=program,
+                scholar=users[s],
+                mentor=users[m],
+                cadence_days=cadence,
+                started_on=program.starts_on,
+            )
+            topic = TOPICS[index % len(TOPICS)]
+            hour = 14 + index % 4
+            last = now - timedelta(weeks=weeks_since)
+            meeting_days = []
+            day = last
+            while day.date() > program.starts_on + timedelta(days=3):
+                meeting_days.append(day)
+                day -= timedelta(days=cadence)
+            for when in reversed(meeting_days):
+                when = datetime.combine(when.date(), time(hour, 0), tzinfo=when.tzinfo)
+                cancelled = rng.random() < 0.08
+                self._held_meeting(mentorship, when, topic, rng, cancelled)
+            upcoming = datetime.combine(
+                (now + timedelta(days=1 + index % 5)).date(), time(hour, 0), tzinfo=now.tzinfo
+            )
+            meeting = Meeting.objects.create(mentorship=mentorship, scheduled_at=upcoming)
+            agenda = Agenda.start_for(meeting)
+            agenda.progress = rng.choice(PROGRESS).format(t=topic)
+            agenda.save()
+
+    def _held_meeting(self, mentorship, when, topic, rng, cancelled) -> None:
+        status = Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD
+        meeting = Meeting.objects.create(
+            mentorship=mentorship, scheduled_at=when, status=status,
+            held_at=None if cancelled else when + timedelta(minutes=30),
+        )
+        if cancelled:
+            return
+        agenda = Agenda.start_for(meeting)
+        hours_ahead = rng.choice([72, 48, 30, 26, 12, 3])
+        agenda.bottleneck = rng.choice(BOTTLENECKS).format(t=topic)
+        agenda.tried = rng.choice(TRIED)
+        agenda.progress = rng.choice(PROGRESS).format(t=topic)
+        agenda.reading = rng.choice(READING)
+        agenda.asks = "A decision on the next experiment, and feedback on the plot."
+        agenda.wellbeing_energy = rng.randint(2, 5)
+        agenda.wellbeing_note = rng.choice(["", "Tired after the deadline.", "Good week!"])
+        agenda.wellbeing_visibility = rng.choice(list(Agenda.Visibility.values))
+        agenda.status = Agenda.Status.SUBMITTED
+        agenda.submitted_at = when - timedelta(hours=hours_ahead)
+        agenda.created_at = agenda.submitted_at - timedelta(hours=20)
+        agenda.updated_at = agenda.submitted_at
+        agenda.save()
+        start = agenda.questions.count()
+        for rank, text in enumerate(rng.sample(QUESTIONS, 2), start=start + 1):
+            Question.objects.create(agenda=agenda, text=text, rank=rank)
+        mentor = mentorship.mentor
+        for q in agenda.questions.all():
+            roll = rng.random()
+            if roll < 0.4:
+                q.answer = "Short answer: yes, but check the variance first."
+                q.status, q.answered_by, q.answered_at = Question.Status.RESOLVED, mentor, when
+            elif roll < 0.8:
+                q.status = Question.Status.RESOLVED
+            q.save()
+        Annotation.objects.create(
+            agenda=agenda, author=mentor, section="bottleneck",
+            body=rng.choice([
+                "Let's start here. I think it's the warm-up.",
+                "Good framing. Bring the plot.",
+                "Try the smaller grid first.",
+            ]),
+            created_at=when - timedelta(hours=2),
+        )
+        ActionItem.objects.filter(mentorship=mentorship, done=False, created_at__lt=when).update(
+            done=True, done_at=when
+        )
+        text, owner = rng.choice(ACTIONS)
+        ActionItem.objects.create(
+            mentorship=mentorship, meeting=meeting, text=text, owner=owner,
+            due_on=(when + timedelta(days=6)).date(), created_by=mentor, created_at=when,
+        )
+        MeetingNote.objects.create(
+            meeting=meeting, author=mentor, kind=MeetingNote.Kind.DECISION,
+            body="Keep the current setup one more week, then decide.", created_at=when,
+        )
