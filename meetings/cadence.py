@@ -33,8 +33,12 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         output_field=DateTimeFieldType(),
     )
     return mentorships.annotate(
-        held_4w=Count("meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=4))),
-        held_8w=Count("meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=8))),
+        held_4w=Count(
+            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=4))
+        ),
+        held_8w=Count(
+            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=8))
+        ),
         held_total=Count("meetings", filter=held),
         held_on_time=Count(
             "meetings",
@@ -85,7 +89,9 @@ class CadenceRow:
         )
 
 
-def cadence_rows(mentorships: QuerySet[Mentorship], now: datetime | None = None) -> list[CadenceRow]:
+def cadence_rows(
+    mentorships: QuerySet[Mentorship], now: datetime | None = None
+) -> list[CadenceRow]:
     now = now or timezone.now()
     qs = annotate_cadence(mentorships.select_related("scholar", "mentor", "program"), now)
     return [CadenceRow.build(m, now) for m in qs]

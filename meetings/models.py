@@ -70,7 +70,9 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["mentorship", "status", "scheduled_at"])]
 
     def __str__(self) -> str:
-        return f"{self.mentorship.scholar} with {self.mentorship.mentor}, {self.scheduled_at:%Y-%m-%d}"
+        return (
+            f"{self.mentorship.scholar} with {self.mentorship.mentor}, {self.scheduled_at:%Y-%m-%d}"
+        )
 
     @property
     def is_held(self) -> bool:
@@ -116,7 +118,9 @@ class AgendaQuerySet(models.QuerySet["Agenda"]):
     def editable_by(self, user: User) -> AgendaQuerySet:
         if _anon(user):
             return self.none()
-        return self.filter(meeting__mentorship__scholar=user, meeting__status=Meeting.Status.PLANNED)
+        return self.filter(
+            meeting__mentorship__scholar=user, meeting__status=Meeting.Status.PLANNED
+        )
 
 
 class Agenda(models.Model):
@@ -132,11 +136,27 @@ class Agenda(models.Model):
 
     # (field name, heading, prompt) in the order the scholar writes them.
     SECTIONS = [
-        ("bottleneck", "Main bottleneck", "One sentence: what is blocking you, and what would unblock it?"),
+        (
+            "bottleneck",
+            "Main bottleneck",
+            "One sentence: what is blocking you, and what would unblock it?",
+        ),
         ("tried", "What I tried", "What did you try, what did you read, whom did you ask?"),
-        ("progress", "Progress since last time", "Results, not activity: what do you know now that you did not?"),
-        ("reading", "What I read", "Papers, posts or code you read, with one line on what you took from each."),
-        ("asks", "What I want from this meeting", "A decision, feedback on something, an introduction…"),
+        (
+            "progress",
+            "Progress since last time",
+            "Results, not activity: what do you know now that you did not?",
+        ),
+        (
+            "reading",
+            "What I read",
+            "Papers, posts or code you read, with one line on what you took from each.",
+        ),
+        (
+            "asks",
+            "What I want from this meeting",
+            "A decision, feedback on something, an introduction…",
+        ),
     ]
     SECTION_NAMES = [name for name, _, _ in SECTIONS]
 

@@ -139,9 +139,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(
-        Meeting.objects.filter(mentorship__mentor=request.user), pk=pk
-    )
+    meeting = get_object_or_404(Meeting.objects.filter(mentorship__mentor=request.user), pk=pk)
     if meeting.status != Meeting.Status.PLANNED:
         messages.error(request, "Only a planned meeting can be marked held.")
     else:
@@ -183,9 +181,12 @@ def _editable_agenda(request: HttpRequest, pk: int) -> Agenda:
 
 
 def _carried_items(meeting: Meeting):
-    return ActionItem.objects.filter(mentorship_id=meeting.mentorship_id).filter(
-        Q(done=False) | Q(done_at__gte=timezone.now() - timedelta(days=14))
-    ).exclude(meeting=meeting).order_by("done", "due_on", "pk")
+    return (
+        ActionItem.objects.filter(mentorship_id=meeting.mentorship_id)
+        .filter(Q(done=False) | Q(done_at__gte=timezone.now() - timedelta(days=14)))
+        .exclude(meeting=meeting)
+        .order_by("done", "due_on", "pk")
+    )
 
 
 def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
@@ -210,7 +211,11 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("brief", pk=meeting.pk)
     agenda = Agenda.start_for(meeting)
     if request.method == "GET":
-        return render(request, "meetings/agenda_edit.html", _agenda_context(agenda, AgendaForm(instance=agenda)))
+        return render(
+            request,
+            "meetings/agenda_edit.html",
+            _agenda_context(agenda, AgendaForm(instance=agenda)),
+        )
 
     form = AgendaForm(request.POST, instance=Agenda.objects.get(pk=agenda.pk))
     submitting = request.POST.get("action") == "submit"
@@ -246,7 +251,9 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("agenda", pk=meeting.pk)
 
 
-def _render_with_errors(request: HttpRequest, agenda: Agenda, errors: dict[str, str]) -> HttpResponse:
+def _render_with_errors(
+    request: HttpRequest, agenda: Agenda, errors: dict[str, str]
+) -> HttpResponse:
     data = request.POST.copy()
     data["version"] = str(agenda.version)
     form = AgendaForm(data, instance=agenda)
@@ -290,9 +297,9 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _editable_question(request: HttpRequest, pk: int) -> Question:
     return get_object_or_404(
-        Question.objects.filter(
-            agenda__in=Agenda.objects.editable_by(request.user)
-        ).select_related("agenda__meeting"),
+        Question.objects.filter(agenda__in=Agenda.objects.editable_by(request.user)).select_related(
+            "agenda__meeting"
+        ),
         pk=pk,
     )
 
@@ -372,8 +379,12 @@ def _brief_context(request: HttpRequest, meeting: Meeting) -> dict:
             if name == "bottleneck":
                 continue
             sections.append(
-                {"name": name, "heading": heading, "text": getattr(agenda, name),
-                 "annotations": by_section.get(name, [])}
+                {
+                    "name": name,
+                    "heading": heading,
+                    "text": getattr(agenda, name),
+                    "annotations": by_section.get(name, []),
+                }
             )
     return {
         "meeting": meeting,
@@ -448,7 +459,12 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
         section = "general"
     if form.is_valid():
         note = form.save(commit=False)
-        note.agenda, note.author, note.section, note.question = agenda, request.user, section, question
+        note.agenda, note.author, note.section, note.question = (
+            agenda,
+            request.user,
+            section,
+            question,
+        )
         note.save()
     else:
         messages.error(request, "A comment needs some text.")
@@ -604,10 +620,14 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "meetings/history.html",
-        {"scholar": scholar, "entries": entries, "reading": reading,
-         "open_items": ActionItem.objects.visible_to(user)
-         .filter(mentorship__scholar_id=user_id, done=False)
-         .select_related("mentorship__mentor", "mentorship__scholar")},
+        {
+            "scholar": scholar,
+            "entries": entries,
+            "reading": reading,
+            "open_items": ActionItem.objects.visible_to(user)
+            .filter(mentorship__scholar_id=user_id, done=False)
+            .select_related("mentorship__mentor", "mentorship__scholar"),
+        },
     )
 
 
@@ -625,6 +645,10 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "meetings/cadence.html",
-        {"program": program, "rows": rows, "help_text": HELP_TEXT,
-         "overdue_count": sum(r.overdue for r in rows)},
+        {
+            "program": program,
+            "rows": rows,
+            "help_text": HELP_TEXT,
+            "overdue_count": sum(r.overdue for r in rows),
+        },
     )

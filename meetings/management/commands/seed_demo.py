@@ -105,7 +105,11 @@ class Command(BaseCommand):
         for username, name, tz in PEOPLE:
             user, _ = User.objects.get_or_create(
                 username=username,
-                defaults={"display_name": name, "time_zone": tz, "email": f"{username}@example.org"},
+                defaults={
+                    "display_name": name,
+                    "time_zone": tz,
+                    "email": f"{username}@example.org",
+                },
             )
             user.set_password(PASSWORD)
             user.save()
@@ -156,7 +160,9 @@ class Command(BaseCommand):
     def _held_meeting(self, mentorship, when, topic, rng, cancelled) -> None:
         status = Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD
         meeting = Meeting.objects.create(
-            mentorship=mentorship, scheduled_at=when, status=status,
+            mentorship=mentorship,
+            scheduled_at=when,
+            status=status,
             held_at=None if cancelled else when + timedelta(minutes=30),
         )
         if cancelled:
@@ -189,12 +195,16 @@ class Command(BaseCommand):
                 q.status = Question.Status.RESOLVED
             q.save()
         Annotation.objects.create(
-            agenda=agenda, author=mentor, section="bottleneck",
-            body=rng.choice([
-                "Let's start here. I think it's the warm-up.",
-                "Good framing. Bring the plot.",
-                "Try the smaller grid first.",
-            ]),
+            agenda=agenda,
+            author=mentor,
+            section="bottleneck",
+            body=rng.choice(
+                [
+                    "Let's start here. I think it's the warm-up.",
+                    "Good framing. Bring the plot.",
+                    "Try the smaller grid first.",
+                ]
+            ),
             created_at=when - timedelta(hours=2),
         )
         ActionItem.objects.filter(mentorship=mentorship, done=False, created_at__lt=when).update(
@@ -202,10 +212,18 @@ class Command(BaseCommand):
         )
         text, owner = rng.choice(ACTIONS)
         ActionItem.objects.create(
-            mentorship=mentorship, meeting=meeting, text=text, owner=owner,
-            due_on=(when + timedelta(days=6)).date(), created_by=mentor, created_at=when,
+            mentorship=mentorship,
+            meeting=meeting,
+            text=text,
+            owner=owner,
+            due_on=(when + timedelta(days=6)).date(),
+            created_by=mentor,
+            created_at=when,
         )
         MeetingNote.objects.create(
-            meeting=meeting, author=mentor, kind=MeetingNote.Kind.DECISION,
-            body="Keep the current setup one more week, then decide.", created_at=when,
+            meeting=meeting,
+            author=mentor,
+            kind=MeetingNote.Kind.DECISION,
+            body="Keep the current setup one more week, then decide.",
+            created_at=when,
         )

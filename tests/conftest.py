@@ -1,0 +1,75 @@
+"""Shared fixtures: a small world with every role the privacy rules distinguish."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import Mentorship, Program, User
+from meetings.models import Agenda, Meeting
+
+from .factories import (
+    MeetingFactory,
+    MentorshipFactory,
+    ProgramFactory,
+    QuestionFactory,
+    SubmittedAgendaFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class World:
+    program: Program
+    other_program: Program
+    scholar: User  # owner of the meeting
+    mentor: User  # the scholar's mentor
+    other_scholar: User  # same mentor, same program
+    other_mentor: User  # mentors someone else in the same program
+    staff: User  # staff of the program
+    other_staff: User  # staff of another program
+    outsider: User  # logged in, in no program
+    mentorship: Mentorship
+    meeting: Meeting
+    agenda: Agenda
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def world(db) -> World:
+    staff = UserFactory(username="staff")
+    other_staff = UserFactory(username="otherstaff")
+    program = ProgramFactory(name="Winter", slug="winter", staff=[staff])
+    other_program = ProgramFactory(name="Summer", slug="summer", staff=[other_staff])
+    scholar = UserFactory(username="scholar")
+    mentor = UserFactory(username="mentor")
+    other_scholar = UserFactory(username="otherscholar")
+    other_mentor = UserFactory(username="othermentor")
+    mentorship = MentorshipFactory(program=program, scholar=scholar, mentor=mentor)
+    other_ms = MentorshipFactory(program=program, scholar=other_scholar, mentor=mentor)
+    MentorshipFactory(
+        program=program, scholar=UserFactory(username="thirdscholar"), mentor=other_mentor
+    )
+    MeetingFactory(mentorship=other_ms)
+    meeting = MeetingFactory(mentorship=mentorship)
+    agenda = SubmittedAgendaFactory(meeting=meeting, bottleneck="SECRET-BOTTLENECK text")
+    QuestionFactory(agenda=agenda, text="SECRET-QUESTION one?", rank=1)
+    return World(
+        program=program,
+        other_program=other_program,
+        scholar=scholar,
+        mentor=mentor,
+        other_scholar=other_scholar,
+        other_mentor=other_mentor,
+        staff=staff,
+        other_staff=other_staff,
+        outsider=UserFactory(username="outsider"),
+        mentorship=mentorship,
+        meeting=meeting,
+        agenda=agenda,
+    )
