@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Mentorship, Program, User
+from .models import Mentorship, Program, ResearchManagerAssignment, User
 
 
 @admin.register(User)
@@ -38,3 +38,10 @@ class MentorshipAdmin(admin.ModelAdmin):
     list_filter = ("program", "active")
     search_fields = ("scholar__username", "mentor__username", "scholar__email", "mentor__email")
     autocomplete_fields = ("scholar", "mentor")
+
+
+@admin.register(ResearchManagerAssignment)
+class ResearchManagerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("scholar", "manager", "program")
+    list_filter = ("program",)
+    autocomplete_fields = ("scholar", "manager")

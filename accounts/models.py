@@ -128,3 +128,32 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scholar} ↔ {self.mentor} ({self.program})"
+
+
+class ResearchManagerQuerySet(models.QuerySet["ResearchManagerAssignment"]):
+    def of_manager(self, user: User) -> ResearchManagerQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(manager=user)
+
+
+class ResearchManagerAssignment(models.Model):
+    """A program staff member who looks after a scholar (sees figures, and shared check-ins)."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="manager_assignments"
+    )
+    manager = models.ForeignKey(User, on_delete=models.CASCADE, related_name="managed_scholars")
+    scholar = models.ForeignKey(User, on_delete=models.CASCADE, related_name="research_managers")
+
+    objects = ResearchManagerQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "scholar"], name="one_research_manager_per_scholar"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} manages {self.scholar} ({self.program})"

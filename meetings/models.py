@@ -206,6 +206,22 @@ class Agenda(models.Model):
     def wellbeing_visible_to_mentor(self) -> bool:
         return self.wellbeing_visibility in (self.Visibility.MENTORS, self.Visibility.BOTH)
 
+    def wellbeing_visible_to_manager(self) -> bool:
+        return self.wellbeing_visibility in (self.Visibility.MANAGER, self.Visibility.BOTH)
+
+    def wellbeing_visible_to(self, user: User) -> bool:
+        """PRIVACY.md: the scholar always; their mentor or research manager only if shared."""
+        mentorship = self.meeting.mentorship
+        if user.pk == mentorship.scholar_id:
+            return True
+        if user.pk == mentorship.mentor_id:
+            return self.wellbeing_visible_to_mentor()
+        if self.wellbeing_visible_to_manager():
+            return mentorship.scholar.research_managers.filter(
+                manager=user, program_id=mentorship.program_id
+            ).exists()
+        return False
+
     def word_count(self) -> int:
         texts = [getattr(self, name) for name in self.SECTION_NAMES]
         texts += [q.text for q in self.questions.all()]

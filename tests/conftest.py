@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from accounts.models import Mentorship, Program, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from meetings.models import Agenda, Meeting
 
 from .factories import (
@@ -29,6 +29,7 @@ class World:
     staff: User  # staff of the program
     other_staff: User  # staff of another program
     outsider: User  # logged in, in no program
+    manager: User  # program staff and the scholar's research manager
     mentorship: Mentorship
     meeting: Meeting
     agenda: Agenda
@@ -56,6 +57,9 @@ def world(db) -> World:
         program=program, scholar=UserFactory(username="thirdscholar"), mentor=other_mentor
     )
     MeetingFactory(mentorship=other_ms)
+    manager = UserFactory(username="manager")
+    program.staff.add(manager)
+    ResearchManagerAssignment.objects.create(program=program, manager=manager, scholar=scholar)
     meeting = MeetingFactory(mentorship=mentorship)
     agenda = SubmittedAgendaFactory(meeting=meeting, bottleneck="SECRET-BOTTLENECK text")
     QuestionFactory(agenda=agenda, text="SECRET-QUESTION one?", rank=1)
@@ -69,6 +73,7 @@ def world(db) -> World:
         staff=staff,
         other_staff=other_staff,
         outsider=UserFactory(username="outsider"),
+        manager=manager,
         mentorship=mentorship,
         meeting=meeting,
         agenda=agenda,

@@ -3,17 +3,6 @@
 import pytest
 from django.urls import reverse
 
-ROLES = [
-    "anon",
-    "scholar",
-    "mentor",
-    "other_scholar",
-    "other_mentor",
-    "staff",
-    "other_staff",
-    "outsider",
-]
-
 
 def _user(world, role):
     return None if role == "anon" else getattr(world, role)
@@ -30,6 +19,7 @@ def _user(world, role):
         ("staff", 404),
         ("other_staff", 404),
         ("outsider", 404),
+        ("manager", 404),
     ],
 )
 def test_it_shows_the_brief_only_to_the_pair(world, role, expected):
@@ -54,6 +44,7 @@ def test_it_shows_the_brief_only_to_the_pair(world, role, expected):
         ("staff", 404),
         ("other_staff", 404),
         ("outsider", 404),
+        ("manager", 404),
     ],
 )
 def test_it_lets_only_the_scholar_edit_the_agenda(world, role, expected):
@@ -72,6 +63,7 @@ def test_it_lets_only_the_scholar_edit_the_agenda(world, role, expected):
         ("staff", 404),
         ("other_staff", 404),
         ("outsider", 404),
+        ("manager", 404),
     ],
 )
 def test_it_shows_history_to_the_scholar_and_their_mentors(world, role, expected):
@@ -92,6 +84,7 @@ def test_it_shows_history_to_the_scholar_and_their_mentors(world, role, expected
         ("staff", 200),
         ("other_staff", 404),
         ("outsider", 404),
+        ("manager", 200),
     ],
 )
 def test_it_shows_cadence_only_to_the_programs_staff(world, role, expected):
