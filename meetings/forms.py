@@ -80,6 +80,7 @@ class QuestionForm(forms.ModelForm):
         fields = ["text"]
         labels = {"text": "Question"}
         widgets = {"text": forms.TextInput(attrs={"placeholder": "What do you want to ask?"})}
+        error_messages = {"text": {"required": "A question needs some text."}}
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -90,10 +90,10 @@ class Meeting(models.Model):
         return self.mentorship.mentor_id == user.pk
 
     def previous(self) -> Meeting | None:
+        """The last meeting of the pair that has already taken place (or should have)."""
+        before = min(self.scheduled_at, timezone.now())
         return (
-            Meeting.objects.filter(
-                mentorship_id=self.mentorship_id, scheduled_at__lt=self.scheduled_at
-            )
+            Meeting.objects.filter(mentorship_id=self.mentorship_id, scheduled_at__lt=before)
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("-scheduled_at")
             .first()

@@ -1,0 +1,115 @@
+"""Settings, deployment checks, time zones and the demo data."""
+
+import io
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Mentorship, Program, User
+from meetings.cadence import cadence_rows
+from meetings.models import Agenda, Meeting
+from tests.factories import MeetingFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_it_passes_the_deploy_check_with_production_settings():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_VERSION"}
+    }
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="a-real-production-secret-" + "x9Kq2" * 10,
+        ALLOWED_HOSTS="mentorprep.example",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_warns_when_the_development_secret_is_used_in_production():
+    skip = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_VERSION"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(DEBUG="0", ALLOWED_HOSTS="mentorprep.example")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_it_shows_times_in_the_viewers_time_zone(world):
+    when = datetime(2030, 6, 3, 14, 0, tzinfo=UTC)
+    meeting = MeetingFactory(mentorship=world.mentorship, scheduled_at=when)
+    world.mentor.time_zone = "America/New_York"
+    world.mentor.save()
+    world.scholar.time_zone = "Asia/Kolkata"
+    world.scholar.save()
+    mentor_page = world.client_for(world.mentor).get(reverse("brief", args=[meeting.pk]))
+    scholar_page = world.client_for(world.scholar).get(reverse("agenda", args=[meeting.pk]))
+    assert "10:00" in mentor_page.content.decode()
+    assert "19:30" in scholar_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_time_zone_in_settings(world):
+    client = world.client_for(world.scholar)
+    response = client.post(
+        reverse("settings"),
+        {"display_name": "A", "email": "a@example.org", "time_zone": "Mars/Base"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(
+        reverse("settings"),
+        {"display_name": "A", "email": "a@example.org", "time_zone": "Europe/Paris"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=world.scholar.pk).time_zone == "Europe/Paris"
+
+
+@pytest.mark.django_db
+def test_it_sends_anonymous_visitors_to_log_in():
+    response = Client().get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_it_loads_demo_data_idempotently():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Meeting.objects.count(), Agenda.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (User.objects.count(), Meeting.objects.count(), Agenda.objects.count()) == counts
+    program = Program.objects.get(slug="winter-2027")
+    assert program.staff.filter(username="staff1").exists()
+    for name in ["mentor1", "mentor2", *[f"scholar{i}" for i in range(1, 7)]]:
+        assert User.objects.get(username=name).check_password("demo")
+    # One upcoming meeting per mentorship, each with a draft; at least one overdue pair.
+    for ms in Mentorship.objects.all():
+        upcoming = ms.meetings.filter(status="planned")
+        assert upcoming.count() == 1 and upcoming.get().agenda.status == Agenda.Status.DRAFT
+        assert ms.meetings.filter(status="held", agenda__status="submitted").count() >= 3
+    assert any(row.overdue for row in cadence_rows(program.mentorships.all()))
