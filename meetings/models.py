@@ -587,6 +587,8 @@ class MeetingSeries(models.Model):
     interval_days = models.PositiveSmallIntegerField(default=7)
     count = models.PositiveSmallIntegerField(default=8)
     duration_minutes = models.PositiveSmallIntegerField(default=30)
+    # Occurrences keep their local wall-clock time in this zone across daylight-saving changes.
+    time_zone = models.CharField(max_length=64, default="UTC")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -603,7 +605,17 @@ class MeetingSeries(models.Model):
         return f"Every {self.interval_days} days: {self.mentorship}"
 
     def occurrences(self) -> list:
-        return [self.starts_at + timedelta(days=self.interval_days * i) for i in range(self.count)]
+        import zoneinfo
+
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        local = self.starts_at.astimezone(zone).replace(tzinfo=None)
+        return [
+            (local + timedelta(days=self.interval_days * i)).replace(tzinfo=zone)
+            for i in range(self.count)
+        ]
 
     @transaction.atomic
     def create_meetings(self) -> list[Meeting]:
