@@ -53,6 +53,14 @@ def _back(meeting_id: int, anchor: str = "") -> HttpResponse:
     return redirect(reverse("brief", args=[meeting_id]) + (f"#{anchor}" if anchor else ""))
 
 
+def _read_only(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Refuse a write on a meeting that is no longer planned; htmx reloads the (read-only) page."""
+    messages.error(request, READ_ONLY_MESSAGE)
+    if _htmx(request):
+        return HttpResponse(status=409, headers={"HX-Refresh": "true"})
+    return _back(meeting_id)
+
+
 # --- Lookups ---------------------------------------------------------------------------------
 
 
@@ -258,8 +266,7 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _mentor_meeting(request.user, pk)
     agenda = get_object_or_404(Agenda.objects.visible_to(request.user), meeting=meeting)
     if not meeting.is_open:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return _back(meeting.pk) if not _htmx(request) else HttpResponse(status=409)
+        return _read_only(request, meeting.pk)
     question = None
     if request.POST.get("question"):
         question = get_object_or_404(agenda.questions, pk=request.POST["question"])
@@ -300,8 +307,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_annotation(request, pk)
     meeting = note.agenda.meeting
     if not meeting.is_open:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return _back(meeting.pk) if not _htmx(request) else HttpResponse(status=409)
+        return _read_only(request, meeting.pk)
     form = AnnotationForm(request.POST, instance=note)
     extra = {}
     if form.is_valid():
@@ -323,8 +329,7 @@ def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_annotation(request, pk)
     meeting = note.agenda.meeting
     if not meeting.is_open:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return _back(meeting.pk) if not _htmx(request) else HttpResponse(status=409)
+        return _read_only(request, meeting.pk)
     agenda, section, question = note.agenda, note.section, note.question
     note.delete()
     if not _htmx(request):
@@ -358,8 +363,7 @@ def _question_response(request: HttpRequest, question: Question, **extra) -> Htt
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = _mentor_question(request.user, pk)
     if not question.agenda.meeting.is_open:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return _back(question.agenda.meeting_id) if not _htmx(request) else HttpResponse(status=409)
+        return _read_only(request, question.agenda.meeting_id)
     data = request.POST.copy()
     data.setdefault("status", question.status)
     form = AnswerForm(data, instance=Question.objects.get(pk=question.pk))
@@ -385,8 +389,7 @@ def question_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Triage in the meeting: discussed, resolved, or open again."""
     question = _mentor_question(request.user, pk)
     if not question.agenda.meeting.is_open:
-        messages.error(request, READ_ONLY_MESSAGE)
-        return _back(question.agenda.meeting_id) if not _htmx(request) else HttpResponse(status=409)
+        return _read_only(request, question.agenda.meeting_id)
     status = request.POST.get("status", "")
     if status not in {s.value for s in Question.Status} or status == Question.Status.DROPPED:
         return _question_response(request, question, error="Pick discussed, resolved or open.")

@@ -338,12 +338,14 @@ def test_it_refuses_every_change_to_a_held_meetings_record(world):
     assert not ActionItem.objects.exists()
 
 
-def test_it_answers_409_to_htmx_writes_on_a_held_meeting(world):
+def test_it_answers_409_and_reloads_htmx_writes_on_a_held_meeting(world):
     world.meeting.mark_held()
     response = world.client_for(world.mentor).post(
         reverse("annotation_add", args=[world.meeting.pk]), {"body": "late"}, **HX
     )
     assert response.status_code == 409
+    assert response["HX-Refresh"] == "true"
+    assert not Annotation.objects.exists()
 
 
 def test_it_hides_the_editing_controls_on_a_held_brief_but_still_takes_notes(world):
