@@ -56,7 +56,11 @@ class SeriesForm(forms.Form):
     duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=30)
     repeat = forms.ChoiceField(choices=REPEAT_CHOICES, initial="7", label="Repeat")
     interval_days = forms.IntegerField(
-        label="Custom interval (days)", min_value=1, max_value=90, required=False
+        label="Custom interval (days)",
+        min_value=1,
+        max_value=90,
+        required=False,
+        help_text="Only for “Every … days”.",
     )
     count = forms.IntegerField(
         label="Number of meetings", min_value=1, max_value=52, initial=8, required=False

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import Annotation, BriefRead, Question
+from meetings.models import ActionItem, Annotation, BriefRead, Question
 from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
@@ -92,6 +92,13 @@ def test_it_answers_async_and_triages_questions_inline(brief_pair, page_for, con
     second.refresh_from_db()
     assert first.status == Question.Status.ANSWERED and "warm-up" in first.answer
     assert second.status == Question.Status.RESOLVED
+
+    page.get_by_label("New action item").fill("Rerun with three seeds")
+    page.get_by_role("button", name="Add action item").click()
+    page.locator("#actions").get_by_text("Rerun with three seeds").wait_for()
+    page.get_by_role("button", name="Mark done: Rerun with three seeds").click()
+    page.get_by_role("button", name="Reopen: Rerun with three seeds").wait_for()
+    assert ActionItem.objects.get().done is True
     assert _not_reloaded(page)
 
     # The scholar sees the written answer on their brief.
