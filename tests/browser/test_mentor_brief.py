@@ -13,6 +13,8 @@ from tests.factories import (
     UserFactory,
 )
 
+from .conftest import axe_violations
+
 
 @pytest.fixture
 def brief_pair(transactional_db):
@@ -67,6 +69,7 @@ def test_it_annotates_inline_edits_and_deletes_without_reloading(
     page.locator("#bottleneck .annotation").wait_for(state="detached")
     assert Annotation.objects.count() == 1
     assert _not_reloaded(page)
+    assert axe_violations(page) == []
     assert console_errors == []
 
 
@@ -127,4 +130,24 @@ def test_it_shows_the_scholar_the_read_receipt(brief_pair, page_for, console_err
     scholar_page.reload()
     receipt = scholar_page.locator("#read-receipt").inner_text()
     assert "Read by Maya Chen at" in receipt
+    assert console_errors == []
+
+
+def test_it_prints_a_normal_brief_on_one_a4_page(brief_pair, page_for, console_errors):
+    from meetings import pdf
+    from meetings.models import Agenda
+
+    scholar, mentor, meeting = brief_pair
+    words = " ".join(["word"] * 60)
+    Agenda.objects.filter(meeting=meeting).update(
+        **{name: f"{name}: {words}" for name in Agenda.SECTION_NAMES}
+    )
+    agenda = Agenda.objects.get(meeting=meeting)
+    for i in range(3):
+        QuestionFactory(agenda=agenda, text=f"Question {i}: {' '.join(['w'] * 12)}?")
+    assert agenda.word_count() <= 450
+    page = page_for(mentor)
+    page.goto(reverse("brief", args=[meeting.pk]))
+    page.emulate_media(media="print")
+    assert pdf.page_count(page.pdf(format="A4")) == 1
     assert console_errors == []
