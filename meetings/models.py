@@ -392,6 +392,10 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return f"{self.author} on {self.get_section_display()}"
 
+    @property
+    def is_edited(self) -> bool:
+        return self.updated_at - self.created_at > timedelta(seconds=2)
+
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def visible_to(self, user: User) -> ActionItemQuerySet:

@@ -102,6 +102,7 @@ def test_it_answers_async_and_triages_questions_inline(brief_pair, page_for, con
     page.get_by_role("button", name="Mark done: Rerun with three seeds").click()
     page.get_by_role("button", name="Reopen: Rerun with three seeds").wait_for()
     assert ActionItem.objects.get().done is True
+    assert page.locator("h1").count() == 1  # the partial, not a page inside the page
     assert _not_reloaded(page)
 
     # The scholar sees the written answer on their brief.

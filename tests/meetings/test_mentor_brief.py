@@ -232,6 +232,7 @@ def test_it_edits_and_deletes_only_ones_own_comment(world):
     )
     assert other.post(reverse("annotation_delete", args=[note.pk])).status_code == 404
     client = world.client_for(world.mentor)
+    Annotation.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     response = client.post(reverse("annotation_edit", args=[note.pk]), {"body": "second"}, **HX)
     assert "second" in response.content.decode() and "edited" in response.content.decode()
     note.refresh_from_db()
