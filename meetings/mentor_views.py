@@ -193,7 +193,7 @@ def _changed_labels(changed: set[str], questions: list[Question]) -> list[str]:
     if changed_questions:
         labels.append(f"{changed_questions} question{'s' if changed_questions > 1 else ''}")
     elif "questions" in changed:
-        labels.append("question order")
+        labels.append("the question list (removed or reordered)")
     return labels
 
 

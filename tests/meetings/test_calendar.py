@@ -187,3 +187,12 @@ def test_it_marks_cancelled_meetings_cancelled_in_the_feed(world):
         e for e in cal.walk("VEVENT") if str(e["UID"]).startswith(f"meeting-{world.meeting.pk}@")
     )
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_it_schedules_a_single_meeting_from_the_same_form(world):
+    client = world.client_for(world.staff)
+    response = _post_series(client, world.mentorship, repeat="once", count="")
+    assert response.status_code == 302
+    assert not MeetingSeries.objects.exists()
+    assert Meeting.objects.filter(mentorship=world.mentorship, scheduled_at=WHEN).exists()
+    assert "Schedule meetings for a mentorship" in client.get(reverse("home")).content.decode()

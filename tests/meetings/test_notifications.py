@@ -167,3 +167,42 @@ def test_it_saves_mail_preferences_on_the_settings_page(world):
     world.scholar.refresh_from_db()
     assert world.scholar.display_name == "New Name"
     assert world.scholar.mail_agenda_reminder is False
+
+
+def test_it_claims_each_reminder_once_in_the_database(world):
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    SentReminder.objects.create(kind="agenda_due", meeting=world.meeting, recipient=world.scholar)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SentReminder.objects.create(
+            kind="agenda_due", meeting=world.meeting, recipient=world.scholar
+        )
+
+
+def test_it_never_mails_someone_outside_the_pair(world):
+    from meetings.notifications import send_notice
+
+    result = send_notice.enqueue("brief_unread", world.meeting.pk, world.other_mentor.pk, "")
+    assert result.return_value is False
+    assert mail.outbox == []
+
+
+def test_it_retries_a_reminder_whose_mail_failed(world, monkeypatch):
+    from meetings import notifications
+
+    _draft_agenda(world)
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        scheduled_at=timezone.now() + timedelta(hours=30)
+    )
+
+    def broken(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(notifications, "send_mail", broken)
+    counts = send_due_reminders()
+    assert counts["failed"] >= 1
+    assert not SentReminder.objects.filter(recipient=world.scholar).exists()
+    monkeypatch.undo()
+    send_due_reminders()
+    assert len([m for m in mail.outbox if m.to == [world.scholar.email]]) == 1
