@@ -269,6 +269,8 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _read_only(request, meeting.pk)
     question = None
     if request.POST.get("question"):
+        if not request.POST["question"].isdigit():
+            raise Http404("No such question.")
         question = get_object_or_404(agenda.questions, pk=request.POST["question"])
     section = "question" if question else request.POST.get("section", "general")
     if section not in dict(Annotation.SECTION_CHOICES):
