@@ -176,7 +176,15 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         moved = form.save(commit=False)
         if moved.scheduled_at != original and moved.rescheduled_from is None:
             moved.rescheduled_from = original
-        moved.save(update_fields=["scheduled_at", "duration_minutes", "rescheduled_from"])
+        moved.reschedule_count += 1
+        moved.save(
+            update_fields=[
+                "scheduled_at",
+                "duration_minutes",
+                "rescheduled_from",
+                "reschedule_count",
+            ]
+        )
         messages.success(request, "Meeting moved. The other meetings of its series are unchanged.")
         return (
             redirect("meeting", pk=meeting.pk)
@@ -224,8 +232,7 @@ def _feed_events(user: User) -> list[ics.Event]:
                 description=f"{what}: {url}",
                 url=url,
                 status="CANCELLED" if m.status == Meeting.Status.CANCELLED else "CONFIRMED",
-                sequence=(1 if m.rescheduled_from else 0)
-                + (1 if m.status == Meeting.Status.CANCELLED else 0),
+                sequence=m.reschedule_count + (1 if m.status == Meeting.Status.CANCELLED else 0),
             )
         )
     return events

@@ -79,6 +79,7 @@ class Meeting(models.Model):
         "MeetingSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     rescheduled_from = models.DateTimeField(null=True, blank=True)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)  # the ICS SEQUENCE
 
     objects = MeetingQuerySet.as_manager()
 

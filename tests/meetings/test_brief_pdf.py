@@ -72,6 +72,12 @@ def test_it_renders_every_demo_brief_on_exactly_one_page(db):
         Meeting.objects.get(mentorship_id=row["meeting__mentorship"], scheduled_at=row["last"])
         for row in latest
     ]
+    # …and the three longest demo briefs.
+    longest = sorted(
+        Agenda.objects.filter(status=Agenda.Status.SUBMITTED).prefetch_related("questions"),
+        key=lambda a: a.word_count(),
+    )[-3:]
+    meetings += [a.meeting for a in longest if a.meeting not in meetings]
     assert len(meetings) >= 5
     for meeting in meetings:
         data = pdf.render_brief_pdf(brief_context(meeting.mentorship.mentor, meeting))

@@ -76,6 +76,7 @@ def test_it_moves_or_cancels_one_meeting_without_breaking_the_series(world):
     second.refresh_from_db()
     third.refresh_from_db()
     assert second.scheduled_at == new_time and second.rescheduled_from is not None
+    assert second.reschedule_count == 1
     assert second.series == series and third.series == series
     assert third.status == Meeting.Status.CANCELLED
     fourth.refresh_from_db()
