@@ -11,3 +11,18 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "email", "time_zone"]
+
+
+class MailPreferencesForm(forms.ModelForm):
+    """Issue 4: each kind of mail can be turned off."""
+
+    class Meta:
+        model = User
+        fields = ["mail_brief_submitted", "mail_agenda_reminder", "mail_brief_reminder"]
+        labels = {
+            "mail_brief_submitted": "As a mentor: when a scholar submits or updates a brief",
+            "mail_agenda_reminder": "As a scholar: 48 hours before a meeting, if my agenda is "
+            "not submitted",
+            "mail_brief_reminder": "As a mentor: 24 hours before a meeting, if I have not opened "
+            "the brief",
+        }

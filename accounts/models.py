@@ -24,6 +24,17 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
     # No `choices` here: the zone list changes with tzdata, and must not churn migrations.
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Issue 4: which mails the user wants, and the secret of their calendar feed.
+    mail_brief_submitted = models.BooleanField(
+        "When a scholar submits or updates a brief", default=True
+    )
+    mail_agenda_reminder = models.BooleanField(
+        "Reminder 48 hours before a meeting when my agenda is not submitted", default=True
+    )
+    mail_brief_reminder = models.BooleanField(
+        "Reminder 24 hours before a meeting when I have not opened the brief", default=True
+    )
+    ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["display_name", "username"]
@@ -52,6 +63,13 @@ class User(AbstractUser):
 
     def is_program_staff(self) -> bool:
         return self.staffed_programs.exists()
+
+    def rotate_ics_token(self) -> str:
+        import secrets
+
+        self.ics_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["ics_token"])
+        return self.ics_token
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):

@@ -18,3 +18,8 @@ urlpatterns = [
     ),
     path("settings/", views.settings_view, name="settings"),
 ]
+
+# Issue 4: the calendar feed's secret link.
+urlpatterns += [
+    path("settings/calendar-token/", views.ics_token_rotate, name="ics_token_rotate"),
+]

@@ -148,6 +148,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentorprep <noreply@mentorpr
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Issue 4: the brief's PDF is printed by headless Chromium (see README "Brief PDF").
+CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
+
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Security headers. Production (DEBUG off) gets HTTPS-only cookies and HSTS.

@@ -6,7 +6,16 @@ not a way around PRIVACY.md: agendas, briefs, annotations and notes stay hidden 
 
 from django.contrib import admin
 
-from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from .models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    Meeting,
+    MeetingNote,
+    MeetingSeries,
+    Question,
+    SentReminder,
+)
 
 
 class OperatorsOnly(admin.ModelAdmin):
@@ -69,3 +78,16 @@ class ActionItemAdmin(OperatorsOnly):
 class MeetingNoteAdmin(OperatorsOnly):
     list_display = ("meeting", "author", "kind", "created_at")
     raw_id_fields = ("meeting", "author")
+
+
+# Issue 4. The mentor's private notes are deliberately not in the admin (PRIVACY.md: only the
+# mentor who wrote one ever sees it); read receipts are figures and stay out too.
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(OperatorsOnly):
+    list_display = ["mentorship", "starts_at", "interval_days", "count"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(OperatorsOnly):
+    list_display = ["kind", "meeting", "recipient", "sent_at"]
+    list_filter = ["kind"]

@@ -6,17 +6,28 @@ every object up through one of these scoped querysets and answer 404 otherwise.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
+
+# Sent after a commit that submitted (agenda_submitted) or changed a submitted agenda
+# (agenda_updated); meetings/notifications.py mails the mentor. Keyword argument: agenda.
+agenda_submitted = Signal()
+agenda_updated = Signal()
+
+
+def _after_commit(signal: Signal, agenda) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Agenda, agenda=agenda))
 
 
 def _anon(user) -> bool:
@@ -62,6 +73,13 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Issue 4: a meeting may belong to a recurring series; moving or cancelling one meeting
+    # changes only that meeting (the series keeps its rule).
+    series = models.ForeignKey(
+        "MeetingSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    rescheduled_from = models.DateTimeField(null=True, blank=True)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)  # the ICS SEQUENCE
 
     objects = MeetingQuerySet.as_manager()
 
@@ -243,6 +261,8 @@ class Agenda(models.Model):
         written = Agenda.objects.filter(pk=self.pk, version=expected_version).update(**changes)
         if written:
             self.refresh_from_db()
+            if self.is_submitted:
+                _after_commit(agenda_updated, self)
         return bool(written)
 
     def submit(self) -> None:
@@ -253,6 +273,22 @@ class Agenda(models.Model):
         self.version += 1
         self.updated_at = now
         self.save()
+        _after_commit(agenda_submitted, self)
+
+    def section_digests(self) -> dict[str, str]:
+        """A short fingerprint of every section and question, to tell the mentor what changed."""
+
+        def digest(text: str) -> str:
+            return hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+
+        digests = {name: digest(getattr(self, name)) for name in self.SECTION_NAMES}
+        for q in self.questions.all():
+            if q.status != Question.Status.DROPPED:
+                digests[f"q{q.pk}"] = digest(q.text)
+        digests["questions"] = digest(
+            "\n".join(f"{q.pk}:{q.text}" for q in self.questions.all() if q.status != "dropped")
+        )
+        return digests
 
     @classmethod
     def start_for(cls, meeting: Meeting) -> Agenda:
@@ -357,6 +393,10 @@ class Annotation(models.Model):
     def __str__(self) -> str:
         return f"{self.author} on {self.get_section_display()}"
 
+    @property
+    def is_edited(self) -> bool:
+        return self.updated_at - self.created_at > timedelta(seconds=2)
+
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def visible_to(self, user: User) -> ActionItemQuerySet:
@@ -438,3 +478,159 @@ class MeetingNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.author}"
+
+
+# --- Issue 4: read receipts, the mentor's private note, reminders, recurring meetings ---------
+
+
+class BriefRead(models.Model):
+    """A mentor opened a submitted brief: when first and last, and what they saw then."""
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    first_read_at = models.DateTimeField(default=timezone.now)
+    last_read_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)
+    digests = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agenda", "reader"], name="one_read_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.agenda}"
+
+    def is_current(self, agenda: Agenda) -> bool:
+        """Read after the last change the scholar made."""
+        return self.last_read_at >= agenda.updated_at
+
+    def changed_sections(self, agenda: Agenda) -> set[str]:
+        """Sections and questions ("q<pk>") whose text differs from what the reader last saw."""
+        if not self.digests:
+            return set()
+        now = agenda.section_digests()
+        return {key for key, value in now.items() if self.digests.get(key) != value}
+
+    @classmethod
+    def record(cls, agenda: Agenda, reader: User) -> tuple[BriefRead | None, set[str]]:
+        """Record a read; returns the previous read (None: first time) and what changed since."""
+        now = timezone.now()
+        previous = cls.objects.filter(agenda=agenda, reader=reader).first()
+        changed = previous.changed_sections(agenda) if previous else set()
+        snapshot = {
+            "last_read_at": now,
+            "version": agenda.version,
+            "digests": agenda.section_digests(),
+        }
+        if previous is None:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(agenda=agenda, reader=reader, first_read_at=now, **snapshot)
+            except IntegrityError:  # a parallel first read won the race: just update it
+                cls.objects.filter(agenda=agenda, reader=reader).update(**snapshot)
+        else:
+            cls.objects.filter(pk=previous.pk).update(**snapshot)
+        return previous, changed
+
+
+class MentorPrivateNote(models.Model):
+    """A mentor's own note on a scholar: only that mentor ever sees it (PRIVACY.md)."""
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="private_notes_written"
+    )
+    scholar = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.TextField(blank=True, max_length=4000)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "scholar"], name="one_private_note_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor}'s note on {self.scholar}"
+
+
+class SentReminder(models.Model):
+    """Each mail that must go once (a reminder, a brief notice) is claimed here before sending."""
+
+    class Kind(models.TextChoices):
+        AGENDA_DUE = "agenda_due", "Agenda due (to the scholar, 48 h before)"
+        BRIEF_UNREAD = "brief_unread", "Brief not opened (to the mentor, 24 h before)"
+        BRIEF_SUBMITTED = "brief_submitted", "Brief submitted (to the mentor)"
+        BRIEF_UPDATED = "brief_updated", "Brief updated (to the mentor)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # Distinguishes repeatable notices (an update after each read); empty for reminders.
+    key = models.CharField(max_length=64, blank=True, default="")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "meeting", "recipient", "key"], name="each_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient} for meeting {self.meeting_id}"
+
+
+class MeetingSeries(models.Model):
+    """A recurring rule for a mentorship: every interval_days from starts_at, count times."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="series")
+    starts_at = models.DateTimeField()
+    interval_days = models.PositiveSmallIntegerField(default=7)
+    count = models.PositiveSmallIntegerField(default=8)
+    duration_minutes = models.PositiveSmallIntegerField(default=30)
+    # Occurrences keep their local wall-clock time in this zone across daylight-saving changes.
+    time_zone = models.CharField(max_length=64, default="UTC")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "meeting series"
+        constraints = [
+            models.CheckConstraint(condition=Q(interval_days__gte=1), name="series_interval_ge_1"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="series_count_ge_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Every {self.interval_days} days: {self.mentorship}"
+
+    def occurrences(self) -> list:
+        import zoneinfo
+
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        local = self.starts_at.astimezone(zone).replace(tzinfo=None)
+        return [
+            (local + timedelta(days=self.interval_days * i)).replace(tzinfo=zone)
+            for i in range(self.count)
+        ]
+
+    @transaction.atomic
+    def create_meetings(self) -> list[Meeting]:
+        return Meeting.objects.bulk_create(
+            Meeting(
+                mentorship=self.mentorship,
+                scheduled_at=when,
+                duration_minutes=self.duration_minutes,
+                series=self,
+                created_by=self.created_by,
+            )
+            for when in self.occurrences()
+        )

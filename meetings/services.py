@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Agenda, Question
+from .models import Agenda, Question, agenda_updated
 
 
 @transaction.atomic
@@ -20,6 +20,8 @@ def touch_agenda(agenda: Agenda) -> None:
     Agenda.objects.filter(pk=agenda.pk).update(**fields)
     for name, value in fields.items():
         setattr(agenda, name, value)
+    if agenda.is_submitted:
+        transaction.on_commit(lambda: agenda_updated.send(sender=Agenda, agenda=agenda))
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, mentor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,18 +8,37 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/agenda/", views.agenda_edit, name="agenda"),
     path("meetings/<int:pk>/questions/", views.question_add, name="question_add"),
-    path("meetings/<int:pk>/brief/", views.brief, name="brief"),
-    path("meetings/<int:pk>/annotations/", views.annotation_add, name="annotation_add"),
-    path("meetings/<int:pk>/actions/", views.action_add, name="action_add"),
-    path("meetings/<int:pk>/notes/", views.note_add, name="note_add"),
+    path("meetings/<int:pk>/brief/", mentor_views.brief, name="brief"),
+    path("meetings/<int:pk>/annotations/", mentor_views.annotation_add, name="annotation_add"),
+    path("meetings/<int:pk>/actions/", mentor_views.action_add, name="action_add"),
+    path("meetings/<int:pk>/notes/", mentor_views.note_add, name="note_add"),
     path("meetings/<int:pk>/held/", views.meeting_held, name="meeting_held"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("questions/<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:pk>/delete/", views.question_delete, name="question_delete"),
     path("questions/<int:pk>/move/", views.question_move, name="question_move"),
-    path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
-    path("annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
+    path("questions/<int:pk>/answer/", mentor_views.question_answer, name="question_answer"),
+    path("annotations/<int:pk>/delete/", mentor_views.annotation_delete, name="annotation_delete"),
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
     path("scholars/<int:user_id>/history/", views.history, name="history"),
     path("programs/<slug:slug>/cadence/", views.cadence, name="cadence"),
+]
+
+# Issue 4: the mentor's side (brief, annotation, triage, private note, PDF) and the calendar.
+urlpatterns += [
+    path("meetings/<int:pk>/brief.pdf", mentor_views.brief_pdf, name="brief_pdf"),
+    path("annotations/<int:pk>/edit/", mentor_views.annotation_edit, name="annotation_edit"),
+    path("questions/<int:pk>/status/", mentor_views.question_status, name="question_status"),
+    path(
+        "scholars/<int:user_id>/private-note/",
+        mentor_views.private_note_save,
+        name="private_note_save",
+    ),
+    path("meetings/series/new/", calendar_views.series_new, name="series_new"),
+    path(
+        "meetings/<int:pk>/reschedule/",
+        calendar_views.meeting_reschedule,
+        name="meeting_reschedule",
+    ),
+    path("calendar/<str:token>.ics", calendar_views.ics_feed, name="ics_feed"),
 ]

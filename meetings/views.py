@@ -11,23 +11,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, Program, User
 
 from . import services
 from .cadence import HELP_TEXT, cadence_rows
 from .forms import (
-    ActionItemForm,
     AgendaForm,
-    AnnotationForm,
-    AnswerForm,
-    MeetingNoteForm,
     QuestionForm,
     ScheduleMeetingForm,
     submission_errors,
 )
-from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from .models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    BriefRead,
+    Meeting,
+    MeetingNote,
+    MentorPrivateNote,
+    Question,
+)
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -37,11 +41,14 @@ def _htmx(request: HttpRequest) -> bool:
 # --- Home -------------------------------------------------------------------------------------
 
 
-def _brief_status(agenda: Agenda | None) -> str:
+def _brief_status(agenda: Agenda | None, read: BriefRead | None = None) -> str:
+    """not started, draft, submitted, updated (since submitted or since last read), or read."""
     if agenda is None:
         return "not started"
     if agenda.status == Agenda.Status.DRAFT:
         return "draft"
+    if read is not None:
+        return "read" if read.is_current(agenda) else "updated"
     return "updated" if agenda.is_updated else "submitted"
 
 
@@ -76,15 +83,24 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     nearest = _next_meetings(mentorships)
+    # Issue 4: the mentor's read receipts of those agendas, in one query.
+    reads = {
+        (r.agenda_id, r.reader_id): r
+        for r in BriefRead.objects.filter(
+            agenda__meeting__in=list(nearest.values()), agenda__status=Agenda.Status.SUBMITTED
+        )
+    }
     rows = []
     for m in mentorships:
         meeting = nearest.get(m.pk)
         agenda = getattr(meeting, "agenda", None) if meeting else None
+        read = reads.get((agenda.pk, m.mentor_id)) if agenda else None
         rows.append(
             {
                 "mentorship": m,
                 "next": meeting,
-                "status": _brief_status(agenda) if meeting else "no meeting planned",
+                "read": read,
+                "status": _brief_status(agenda, read) if meeting else "no meeting planned",
                 "days_since": (now - m.last_held_at).days if m.last_held_at else None,
             }
         )
@@ -335,193 +351,7 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, question.agenda)
 
 
-# --- The brief -------------------------------------------------------------------------------
-
-
-def _with_permissions(items, user: User) -> list[ActionItem]:
-    items = list(items)
-    for item in items:
-        item.can_toggle = item.can_update(user)
-    return items
-
-
-def _brief_context(request: HttpRequest, meeting: Meeting) -> dict:
-    user = request.user
-    agenda = (
-        Agenda.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=Question.objects.exclude(status=Question.Status.DROPPED).prefetch_related(
-                    Prefetch("annotations", queryset=Annotation.objects.select_related("author"))
-                ),
-            ),
-            Prefetch(
-                "annotations",
-                queryset=Annotation.objects.filter(question__isnull=True).select_related("author"),
-                to_attr="section_annotations",
-            ),
-        )
-        .first()
-    )
-    by_section: dict[str, list[Annotation]] = defaultdict(list)
-    if agenda is not None:
-        for note in agenda.section_annotations:
-            by_section[note.section].append(note)
-    is_mentor = meeting.is_mentor(user)
-    show_wellbeing = agenda is not None and (
-        meeting.is_scholar(user) or (is_mentor and agenda.wellbeing_visible_to_mentor())
-    )
-    sections = []
-    if agenda is not None:
-        for name, heading, _hint in Agenda.SECTIONS:
-            if name == "bottleneck":
-                continue
-            sections.append(
-                {
-                    "name": name,
-                    "heading": heading,
-                    "text": getattr(agenda, name),
-                    "annotations": by_section.get(name, []),
-                }
-            )
-    return {
-        "meeting": meeting,
-        "agenda": agenda,
-        "is_mentor": is_mentor,
-        "can_annotate": is_mentor and agenda is not None and meeting.is_open,
-        "show_wellbeing": show_wellbeing,
-        "bottleneck_annotations": by_section.get("bottleneck", []),
-        "general_annotations": by_section.get("general", []),
-        "sections": sections,
-        "action_items": _with_permissions(
-            ActionItem.objects.filter(mentorship_id=meeting.mentorship_id)
-            .filter(Q(done=False) | Q(meeting=meeting))
-            .select_related("mentorship__scholar", "mentorship__mentor"),
-            user,
-        ),
-        "notes": MeetingNote.objects.filter(meeting=meeting).select_related("author"),
-        "annotation_form": AnnotationForm(),
-        "action_form": ActionItemForm(),
-        "note_form": MeetingNoteForm(),
-        "user_is_scholar": meeting.is_scholar(user),
-    }
-
-
-@login_required
-@require_http_methods(["GET"])
-@vary_on_headers("HX-Request")
-def brief(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related(
-            "mentorship__scholar", "mentorship__mentor", "mentorship__program"
-        ),
-        pk=pk,
-    )
-    ctx = _brief_context(request, meeting)
-    template = "meetings/brief.html"
-    part = request.GET.get("part")
-    if _htmx(request) and part in {"actions", "notes"}:
-        template += f"#{part}"
-    return render(request, template, ctx)
-
-
-def _mentor_meeting(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.filter(mentorship__mentor=request.user).select_related(
-            "mentorship__scholar", "mentorship__mentor"
-        ),
-        pk=pk,
-    )
-
-
-def _brief_part(request: HttpRequest, meeting: Meeting, part: str) -> HttpResponse:
-    if _htmx(request):
-        return render(request, f"meetings/brief.html#{part}", _brief_context(request, meeting))
-    return redirect(reverse("brief", args=[meeting.pk]) + f"#{part}")
-
-
-@login_required
-@require_POST
-def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _mentor_meeting(request, pk)
-    agenda = get_object_or_404(Agenda.objects.visible_to(request.user), meeting=meeting)
-    if not meeting.is_open:
-        messages.error(request, "This meeting was held: add a note instead of a comment.")
-        return redirect("brief", pk=meeting.pk)
-    form = AnnotationForm(request.POST)
-    question = None
-    if request.POST.get("question"):
-        question = get_object_or_404(agenda.questions, pk=request.POST["question"])
-    section = "question" if question else request.POST.get("section", "general")
-    if section not in dict(Annotation.SECTION_CHOICES):
-        section = "general"
-    if form.is_valid():
-        note = form.save(commit=False)
-        note.agenda, note.author, note.section, note.question = (
-            agenda,
-            request.user,
-            section,
-            question,
-        )
-        note.save()
-    else:
-        messages.error(request, "A comment needs some text.")
-    return redirect(reverse("brief", args=[meeting.pk]) + f"#{section}")
-
-
-@login_required
-@require_POST
-def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(
-        Annotation.objects.filter(author=request.user, agenda__meeting__status="planned"),
-        pk=pk,
-    )
-    meeting_id = note.agenda.meeting_id
-    note.delete()
-    messages.success(request, "Comment deleted.")
-    return redirect("brief", pk=meeting_id)
-
-
-@login_required
-@require_POST
-def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    question = get_object_or_404(
-        Question.objects.filter(
-            agenda__in=Agenda.objects.visible_to(request.user).filter(
-                meeting__mentorship__mentor=request.user
-            )
-        ).select_related("agenda__meeting"),
-        pk=pk,
-    )
-    meeting = question.agenda.meeting
-    if meeting.is_held:
-        messages.error(request, "This meeting was held: its questions are read-only.")
-        return redirect("brief", pk=meeting.pk)
-    form = AnswerForm(request.POST, instance=question)
-    if form.is_valid():
-        services.answer_question(
-            question, form.cleaned_data["answer"], form.cleaned_data["status"], request.user
-        )
-        messages.success(request, "Answer saved.")
-    else:
-        messages.error(request, "The answer could not be saved: " + form.errors.as_text())
-    return redirect(reverse("brief", args=[meeting.pk]) + f"#q{question.pk}")
-
-
-@login_required
-@require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _mentor_meeting(request, pk)
-    form = ActionItemForm(request.POST)
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.mentorship, item.meeting, item.created_by = meeting.mentorship, meeting, request.user
-        item.save()
-    else:
-        messages.error(request, "An action item needs some text.")
-    return _brief_part(request, meeting, "actions")
+# --- The brief: see meetings/mentor_views.py (issue 4) ---------------------------------------
 
 
 @login_required
@@ -538,20 +368,6 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
     return redirect("home")
-
-
-@login_required
-@require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _mentor_meeting(request, pk)
-    form = MeetingNoteForm(request.POST)
-    if form.is_valid():
-        note = form.save(commit=False)
-        note.meeting, note.author = meeting, request.user
-        note.save()
-    else:
-        messages.error(request, "A note needs some text.")
-    return _brief_part(request, meeting, "notes")
 
 
 # --- History ---------------------------------------------------------------------------------
@@ -617,11 +433,20 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         for m in all_meetings
     ]
     reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
+    # Issue 4: the mentor's own private note on this scholar (never anyone else's).
+    is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
+    private_note = (
+        MentorPrivateNote.objects.filter(mentor=user, scholar_id=user_id).first()
+        if is_their_mentor
+        else None
+    )
     return render(
         request,
         "meetings/history.html",
         {
             "scholar": scholar,
+            "is_their_mentor": is_their_mentor,
+            "private_note": private_note,
             "entries": entries,
             "reading": reading,
             "open_items": ActionItem.objects.visible_to(user)

@@ -1,0 +1,61 @@
+"""Issue 4: a mentor's private note on a scholar is seen only by that mentor."""
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import MentorPrivateNote
+from tests.factories import MentorshipFactory
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_it_saves_the_mentors_private_note_inline(world):
+    url = reverse("private_note_save", args=[world.scholar.pk])
+    response = world.client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE tired lately"}, **HX)
+    assert response.status_code == 200
+    assert "Saved." in response.content.decode()
+    note = MentorPrivateNote.objects.get()
+    assert note.mentor == world.mentor and note.scholar == world.scholar
+    world.client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE v2"})
+    assert MentorPrivateNote.objects.get().text == "PRIVATE-NOTE v2"
+
+
+@pytest.mark.parametrize("role", ["scholar", "other_mentor", "staff", "manager", "outsider"])
+def test_it_refuses_a_private_note_from_anyone_but_the_scholars_mentor(world, role):
+    url = reverse("private_note_save", args=[world.scholar.pk])
+    response = world.client_for(getattr(world, role)).post(url, {"text": "x"})
+    assert response.status_code == 404
+    assert not MentorPrivateNote.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["scholar", "other_mentor", "staff", "manager"])
+def test_it_never_shows_the_private_note_to_anyone_else(world, role):
+    MentorPrivateNote.objects.create(
+        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE text"
+    )
+    client = world.client_for(getattr(world, role))
+    for url in [
+        reverse("brief", args=[world.meeting.pk]),
+        reverse("history", args=[world.scholar.pk]),
+        reverse("home"),
+    ]:
+        assert b"PRIVATE-NOTE" not in client.get(url).content
+
+
+def test_it_shows_a_second_mentor_only_their_own_note(world):
+    second = MentorshipFactory(program=world.program, scholar=world.scholar).mentor
+    MentorPrivateNote.objects.create(
+        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE first"
+    )
+    html = world.client_for(second).get(reverse("history", args=[world.scholar.pk])).content
+    assert b"PRIVATE-NOTE first" not in html
+    assert b"Your private note" in html
+
+
+def test_it_shows_the_mentor_their_note_on_brief_and_history(world):
+    MentorPrivateNote.objects.create(
+        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE mine"
+    )
+    client = world.client_for(world.mentor)
+    assert b"PRIVATE-NOTE mine" in client.get(reverse("brief", args=[world.meeting.pk])).content
+    assert b"PRIVATE-NOTE mine" in client.get(reverse("history", args=[world.scholar.pk])).content
