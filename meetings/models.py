@@ -108,10 +108,13 @@ class Meeting(models.Model):
         return self.mentorship.mentor_id == user.pk
 
     def previous(self) -> Meeting | None:
-        """The last meeting of the pair that has already taken place (or should have)."""
-        before = min(self.scheduled_at, timezone.now())
+        """The pair's last earlier meeting that took place (held, or whose time has passed)."""
         return (
-            Meeting.objects.filter(mentorship_id=self.mentorship_id, scheduled_at__lt=before)
+            Meeting.objects.filter(
+                Q(status=Meeting.Status.HELD) | Q(scheduled_at__lt=timezone.now()),
+                mentorship_id=self.mentorship_id,
+                scheduled_at__lt=self.scheduled_at,
+            )
             .exclude(status=Meeting.Status.CANCELLED)
             .order_by("-scheduled_at")
             .first()

@@ -155,7 +155,7 @@ def test_it_keeps_the_brief_query_count_flat(world, django_assert_max_num_querie
         AnnotationFactory(agenda=world.agenda, question=q, section="question", body=f"c{i}")
         AnnotationFactory(agenda=world.agenda, section="progress", body=f"s{i}")
         ActionItemFactory(mentorship=world.mentorship, meeting=world.meeting)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):
         response = client.get(url)
     assert response.status_code == 200
     assert "Q14" in response.content.decode()
@@ -176,7 +176,7 @@ def test_it_shows_the_history_with_questions_comments_and_items(
         AnnotationFactory(agenda=agenda, body=f"Comment week {weeks}")
         ActionItemFactory(mentorship=world.mentorship, meeting=meeting, text=f"Item week {weeks}")
     client = world.client_for(world.mentor)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("history", args=[world.scholar.pk]))
     body = response.content.decode()
     for text in ("Bottleneck week 12", "Question week 3", "Comment week 7", "Item week 1"):
