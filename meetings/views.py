@@ -16,7 +16,6 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import Mentorship, Program, User
 
 from . import services
-from .cadence import HELP_TEXT, cadence_rows
 from .forms import (
     ActionItemForm,
     AgendaForm,
@@ -627,28 +626,5 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "open_items": ActionItem.objects.visible_to(user)
             .filter(mentorship__scholar_id=user_id, done=False)
             .select_related("mentorship__mentor", "mentorship__scholar"),
-        },
-    )
-
-
-# --- Staff cadence ---------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET"])
-def cadence(request: HttpRequest, slug: str) -> HttpResponse:
-    program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
-    rows = cadence_rows(program.mentorships.active())
-    if request.GET.get("flag") == "overdue":
-        rows = [r for r in rows if r.overdue]
-    rows.sort(key=lambda r: (not r.overdue, -(r.days_since_last or 10_000)))
-    return render(
-        request,
-        "meetings/cadence.html",
-        {
-            "program": program,
-            "rows": rows,
-            "help_text": HELP_TEXT,
-            "overdue_count": sum(r.overdue for r in rows),
         },
     )
