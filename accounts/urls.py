@@ -38,6 +38,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("me/", views.account, name="account"),
     path("invite/<str:token>/", invite_views.invite_accept, name="invite_accept"),
     path("programs/new/", invite_views.program_new, name="program_new"),
     path("programs/<slug:slug>/people/", invite_views.program_people, name="program_people"),

@@ -16,3 +16,13 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+# --- issue 5: the smallest real page (the benchmark's baseline) ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Who you are, with links to settings: session + user lookup + base template only."""
+    return render(request, "accounts/account.html")

@@ -35,6 +35,7 @@ from django.db.models import (
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from accounts.models import Mentorship
 
@@ -44,7 +45,7 @@ OVERDUE_FACTOR = 1.5
 UNPREPARED_BELOW = 0.5
 GRID_WEEKS_PAST = 10
 GRID_WEEKS_AHEAD = 2
-PER_PAGE = 50
+PER_PAGE = 30
 
 HELP_TEXT = (
     "Held: a meeting whose scheduled time has passed and that the mentor marked as held; "
@@ -79,39 +80,79 @@ def overdue_cutoff(cadence_days: int, now: datetime) -> datetime:
     return now - timedelta(days=cadence_days * OVERDUE_FACTOR)
 
 
-def overdue_q(cadences: set[int], now: datetime) -> Q:
-    """Active, started more than 1.5× cadence ago, and no held meeting since then.
+def _held(now: datetime) -> Q:
+    return Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
 
-    One OR branch per distinct cadence (a program has a handful), each an indexed NOT EXISTS
-    probe on (mentorship, status, scheduled_at): cheap even at a thousand mentorships.
+
+def _of_row() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(mentorship=OuterRef("pk")).order_by()
+
+
+def _count(meetings: QuerySet[Meeting]) -> Coalesce:
+    """A correlated COUNT per mentorship (an index range scan on mentorship, status, time)."""
+    counted = meetings.values("mentorship").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _last_held(now: datetime) -> Subquery:
+    return Subquery(
+        _of_row().filter(_held(now)).order_by("-scheduled_at").values("scheduled_at")[:1]
+    )
+
+
+def overdue_q(cadences: set[int], now: datetime) -> Q:
+    """Active, and no held meeting for more than 1.5× the cadence (from the start if none).
+
+    Refers to the `last_held_at` annotation; one OR branch per distinct cadence (a program has a
+    handful), so it stays plain SQL comparisons on every database.
     """
     q = Q(pk__in=[])
     for c in sorted(cadences):
         cutoff = overdue_cutoff(c, now)
-        recent_held = Meeting.objects.filter(
-            mentorship=OuterRef("pk"),
-            status=Meeting.Status.HELD,
-            scheduled_at__gt=cutoff,
-            scheduled_at__lte=now,
+        q |= Q(cadence_days=c) & (
+            Q(last_held_at__lte=cutoff)
+            | Q(last_held_at__isnull=True, started_on__lt=timezone.localdate(cutoff))
         )
-        q |= Q(cadence_days=c, started_on__lt=timezone.localdate(cutoff)) & ~Exists(recent_held)
     return Q(active=True) & q
 
 
-def with_overdue(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
-    cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+def cadences_of(mentorships: QuerySet[Mentorship]) -> set[int]:
+    return set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+
+
+def with_overdue(
+    mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
+) -> QuerySet[Mentorship]:
+    """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
+    if cadences is None:
+        cadences = cadences_of(mentorships)
+    qs = mentorships.annotate(last_held_at=_last_held(now))
     if not cadences:
-        return mentorships.annotate(is_overdue=Value(False, output_field=BooleanField()))
-    return mentorships.annotate(
+        return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
+    return qs.annotate(
         is_overdue=ExpressionWrapper(overdue_q(cadences, now), output_field=BooleanField())
     )
 
 
+def overdue_count(
+    mentorships: QuerySet[Mentorship], now: datetime | None = None, cadences: set[int] | None = None
+) -> int:
+    qs = with_overdue(mentorships, now or timezone.now(), cadences)
+    return qs.filter(is_overdue=True).count()
+
+
 def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
-    held = Q(meetings__status=Meeting.Status.HELD, meetings__scheduled_at__lte=now)
-    on_time_deadline = ExpressionWrapper(
-        F("meetings__scheduled_at") - timedelta(hours=ON_TIME_HOURS),
-        output_field=DateTimeFieldType(),
+    """Every figure as a correlated subquery per mentorship: no GROUP BY over joined meetings,
+    so a page of 50 mentorships costs 50 small index scans per figure, whatever the program size.
+    Expects with_overdue() to have annotated last_held_at (it adds it otherwise)."""
+    if "last_held_at" not in mentorships.query.annotations:
+        mentorships = mentorships.annotate(last_held_at=_last_held(now))
+    held = _of_row().filter(_held(now))
+    on_time = held.filter(
+        agenda__status=Agenda.Status.SUBMITTED,
+        agenda__submitted_at__lte=ExpressionWrapper(
+            F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
+        ),
     )
     open_items = (
         ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
@@ -120,25 +161,13 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         .annotate(n=Count("pk"))
         .values("n")
     )
+    upcoming = _of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     return mentorships.annotate(
-        held_4w=Count(
-            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=4))
-        ),
-        held_8w=Count(
-            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=8))
-        ),
-        held_total=Count("meetings", filter=held),
-        held_on_time=Count(
-            "meetings",
-            filter=held
-            & Q(meetings__agenda__status=Agenda.Status.SUBMITTED)
-            & Q(meetings__agenda__submitted_at__lte=on_time_deadline),
-        ),
-        last_held_at=Max("meetings__scheduled_at", filter=held),
-        next_meeting_at=Min(
-            "meetings__scheduled_at",
-            filter=Q(meetings__status=Meeting.Status.PLANNED, meetings__scheduled_at__gt=now),
-        ),
+        held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
+        held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
+        held_total=_count(held),
+        held_on_time=_count(on_time),
+        next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
         open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
     ).annotate(
         on_time_share=Case(
@@ -149,34 +178,32 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
     )
 
 
+SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
+
+
 @dataclass(frozen=True)
 class WeekCell:
+    """One mentorship's meetings in one week; state, label and symbol are computed once."""
+
     week: date
     held: int = 0
     cancelled: int = 0
     missed: int = 0
     planned: int = 0
+    state: str = "none"  # the cell's colour: what matters most that week
+    label: str = ""
+    symbol: str = ""
 
-    @property
-    def state(self) -> str:
-        """The cell's colour: what matters most that week."""
-        for name in ("held", "missed", "cancelled", "planned"):
-            if getattr(self, name):
-                return name
-        return "none"
-
-    @property
-    def label(self) -> str:
+    @classmethod
+    def of(cls, week: date, counts: dict[str, int]) -> WeekCell:
+        state = next(
+            (n for n in ("held", "missed", "cancelled", "planned") if counts.get(n)), "none"
+        )
         parts = [
-            f"{getattr(self, n)} {n}"
-            for n in ("held", "cancelled", "missed", "planned")
-            if getattr(self, n)
+            f"{counts[n]} {n}" for n in ("held", "cancelled", "missed", "planned") if counts.get(n)
         ]
-        return f"Week of {self.week:%d %b}: " + (", ".join(parts) if parts else "no meeting")
-
-    @property
-    def symbol(self) -> str:
-        return {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○"}.get(self.state, "")
+        label = f"Week of {week:%d %b}: " + (", ".join(parts) if parts else "no meeting")
+        return cls(week=week, state=state, label=label, symbol=SYMBOLS[state], **counts)
 
 
 @dataclass(frozen=True)
@@ -195,6 +222,15 @@ class CadenceRow:
     weeks: list[WeekCell] = field(default_factory=list)
 
     @property
+    def grid_html(self) -> str:
+        """The row's week cells, built here rather than in a template loop (600 cells a page)."""
+        return format_html_join(
+            "",
+            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
+            ((c.state, c.label, c.label, c.symbol) for c in self.weeks),
+        )
+
+    @property
     def unprepared(self) -> bool:
         return self.on_time_share is not None and self.on_time_share < UNPREPARED_BELOW
 
@@ -209,9 +245,13 @@ class CadenceRow:
 
         days_since = (now - m.last_held_at).days if m.last_held_at else None
         overdue = getattr(m, "is_overdue", None)
-        if overdue is None:  # not annotated: the same rule in Python
-            gap = days_since if days_since is not None else days_active
-            overdue = m.active and gap > m.cadence_days * OVERDUE_FACTOR
+        if overdue is None:  # not annotated: overdue_q's rule in Python
+            cutoff = overdue_cutoff(m.cadence_days, now)
+            overdue = m.active and (
+                m.last_held_at <= cutoff
+                if m.last_held_at
+                else m.started_on < timezone.localdate(cutoff)
+            )
         return cls(
             mentorship=m,
             held_4w=m.held_4w,
@@ -259,9 +299,7 @@ def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[Week
         week = c["week"]
         week = timezone.localtime(week).date() if isinstance(week, datetime) else week
         table.setdefault((c["mentorship_id"], week), {})[c["state"]] = c["n"]
-    return {
-        mid: [WeekCell(week=w, **table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids
-    }
+    return {mid: [WeekCell.of(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
 
 
 @dataclass
@@ -314,10 +352,15 @@ def _order(sort: str) -> tuple[list, bool]:
 
 
 def filtered(
-    mentorships: QuerySet[Mentorship], now: datetime, *, mentor_id: int | None, flag: str | None
+    mentorships: QuerySet[Mentorship],
+    now: datetime,
+    *,
+    mentor_id: int | None,
+    flag: str | None,
+    cadences: set[int] | None = None,
 ) -> tuple[QuerySet[Mentorship], bool]:
     """The filtered queryset (with is_overdue) and whether the filter needs aggregated figures."""
-    qs = with_overdue(mentorships, now)
+    qs = with_overdue(mentorships, now, cadences)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "overdue":
@@ -338,9 +381,12 @@ def cadence_page(
     page: int = 1,
     per_page: int = PER_PAGE,
     now: datetime | None = None,
+    cadences: set[int] | None = None,
 ) -> CadencePage:
     now = now or timezone.now()
-    qs, filter_needs_figures = filtered(mentorships, now, mentor_id=mentor_id, flag=flag)
+    qs, filter_needs_figures = filtered(
+        mentorships, now, mentor_id=mentor_id, flag=flag, cadences=cadences
+    )
     order, sort_needs_figures = _order(sort)
     if filter_needs_figures or sort_needs_figures:
         qs = annotate_cadence(qs, now)
@@ -355,12 +401,70 @@ def cadence_page(
     return CadencePage(rows=rows, total=total, page=page, pages=pages, weeks=grid_weeks(now))
 
 
+def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
+    """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
+    open action items (the same definitions as annotate_cadence)."""
+    ids = [m.pk for m in mentorships]
+    held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
+    # A correlated EXISTS (an index probe per meeting) rather than a join: at bulk data the
+    # planner would otherwise hash-join the whole agenda table.
+    agenda_on_time = Agenda.objects.filter(
+        meeting=OuterRef("pk"),
+        status=Agenda.Status.SUBMITTED,
+        submitted_at__lte=ExpressionWrapper(
+            OuterRef("scheduled_at") - timedelta(hours=ON_TIME_HOURS),
+            output_field=DateTimeFieldType(),
+        ),
+    )
+    on_time = held & Q(Exists(agenda_on_time))
+    figures = {
+        f["mentorship_id"]: f
+        for f in Meeting.objects.filter(mentorship_id__in=ids)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(
+            held_4w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=4))),
+            held_8w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=8))),
+            held_total=Count("pk", filter=held),
+            held_on_time=Count("pk", filter=on_time),
+            last_held_at=Max("scheduled_at", filter=held),
+            next_meeting_at=Min(
+                "scheduled_at", filter=Q(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
+            ),
+        )
+    }
+    open_items = dict(
+        ActionItem.objects.filter(mentorship_id__in=ids, done=False)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship_id", "n")
+    )
+    empty = {
+        "held_4w": 0,
+        "held_8w": 0,
+        "held_total": 0,
+        "held_on_time": 0,
+        "last_held_at": None,
+        "next_meeting_at": None,
+    }
+    for m in mentorships:
+        for name, value in empty.items():
+            setattr(m, name, figures.get(m.pk, empty).get(name, value))
+        m.open_items = open_items.get(m.pk, 0)
+
+
 def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
-    """Figures and weekly grid for the given mentorships, in the given order (two queries)."""
+    """Figures and weekly grid for the given mentorships, in the given order (four queries)."""
     if not ids:
         return []
-    base = Mentorship.objects.filter(pk__in=ids).select_related("scholar", "mentor", "program")
-    by_id = {m.pk: m for m in annotate_cadence(with_overdue(base, now), now)}
+    by_id = {
+        m.pk: m
+        for m in Mentorship.objects.filter(pk__in=ids).select_related(
+            "scholar", "mentor", "program"
+        )
+    }
+    _page_figures(list(by_id.values()), now)
     grid = weekly_grid(ids, now)
     return [CadenceRow.build(by_id[i], now, grid.get(i)) for i in ids if i in by_id]
 
@@ -370,9 +474,7 @@ def cadence_rows(
 ) -> list[CadenceRow]:
     """Every row, without the weekly grid (for exports and small lists)."""
     now = now or timezone.now()
-    qs = annotate_cadence(
-        with_overdue(mentorships.select_related("scholar", "mentor", "program"), now), now
-    )
+    qs = annotate_cadence(mentorships.select_related("scholar", "mentor", "program"), now)
     return [CadenceRow.build(m, now) for m in qs]
 
 

@@ -30,6 +30,8 @@ from .cadence import (
     all_rows,
     cadence_page,
     cadence_rows,
+    cadences_of,
+    overdue_count,
     weekly_held,
 )
 from .models import Agenda
@@ -136,14 +138,16 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
     program = _staffed_program(request, slug)
     filters = _filters(request)
     mentorships = program.mentorships.active()
+    cadences = cadences_of(mentorships)
     page = cadence_page(
         mentorships,
         sort=filters["sort"],
         flag=filters["flag"],
         mentor_id=filters["mentor_id"],
         page=_int(request.GET.get("page")) or 1,
+        cadences=cadences,
     )
-    overdue_total = cadence_page(mentorships, flag="overdue", per_page=1).total
+    overdue_total = overdue_count(mentorships, cadences=cadences)
     mentors = User.objects.filter(
         mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
     ).distinct()
