@@ -309,6 +309,7 @@ class CadencePage:
     page: int
     pages: int
     weeks: list[date]
+    overdue: int = 0
 
     @property
     def has_previous(self) -> bool:
@@ -392,13 +393,23 @@ def cadence_page(
         qs = annotate_cadence(qs, now)
         if filter_needs_figures:
             qs = _unprepared_filter(qs)
-    total = qs.count()
+    # One ordered query gives the page, the total and the overdue count: (id, flag) pairs only,
+    # a few kilobytes even for a thousand mentorships.
+    ordered = list(qs.order_by(*order).values_list("pk", "is_overdue"))
+    total = len(ordered)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     offset = (page - 1) * per_page
-    ids = list(qs.order_by(*order).values_list("pk", flat=True)[offset : offset + per_page])
+    ids = [pk for pk, _ in ordered[offset : offset + per_page]]
     rows = _rows_for(ids, now)
-    return CadencePage(rows=rows, total=total, page=page, pages=pages, weeks=grid_weeks(now))
+    return CadencePage(
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        weeks=grid_weeks(now),
+        overdue=sum(1 for _, overdue in ordered if overdue),
+    )
 
 
 def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:

@@ -31,7 +31,6 @@ from .cadence import (
     cadence_page,
     cadence_rows,
     cadences_of,
-    overdue_count,
     weekly_held,
 )
 from .models import Agenda
@@ -147,7 +146,6 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         page=_int(request.GET.get("page")) or 1,
         cadences=cadences,
     )
-    overdue_total = overdue_count(mentorships, cadences=cadences)
     mentors = User.objects.filter(
         mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
     ).distinct()
@@ -161,7 +159,6 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": page.rows,
             "help_text": HELP_TEXT,
-            "overdue_count": overdue_total,
             "mentors": mentors,
             "filters": filters,
             "columns": _columns(filters),

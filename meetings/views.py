@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,8 +72,23 @@ def home(request: HttpRequest) -> HttpResponse:
         .active()
         .select_related("scholar", "mentor", "program")
         .annotate(
-            open_items=Count("action_items", filter=Q(action_items__done=False), distinct=True),
-            last_held_at=Max("meetings__scheduled_at", filter=Q(meetings__status="held")),
+            # issue 5: correlated subqueries (index lookups) instead of joining every meeting
+            # and action item of every mentorship and de-duplicating the product.
+            open_items=Coalesce(
+                Subquery(
+                    ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+                    .order_by()
+                    .values("mentorship")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            last_held_at=Subquery(
+                Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+                .order_by("-scheduled_at")
+                .values("scheduled_at")[:1]
+            ),
         )
     )
     nearest = _next_meetings(mentorships)
@@ -556,6 +573,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- History ---------------------------------------------------------------------------------
 
 
+HISTORY_PER_PAGE = 10
+
+
 @login_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -568,11 +588,15 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     scholar = get_object_or_404(User, pk=user_id)
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
-    all_meetings = list(
+    # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
+    paginator = Paginator(
         Meeting.objects.filter(mentorship__scholar_id=user_id)
         .select_related("mentorship__mentor")
-        .order_by("-scheduled_at")
+        .order_by("-scheduled_at", "-pk"),
+        HISTORY_PER_PAGE,
     )
+    page = paginator.get_page(request.GET.get("page"))
+    all_meetings = list(page.object_list)
     own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
     agendas = {
         a.meeting_id: a
@@ -622,6 +646,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "scholar": scholar,
             "entries": entries,
+            "page": page,
             "reading": reading,
             "open_items": ActionItem.objects.visible_to(user)
             .filter(mentorship__scholar_id=user_id, done=False)
