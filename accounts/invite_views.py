@@ -145,5 +145,4 @@ def mentorship_import(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "accounts/mentorship_import.html",
         {"program": program, "form": form, "plan": plan, "content": content},
-        status=422 if plan is not None and not plan.ok else 200,
     )

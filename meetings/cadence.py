@@ -66,12 +66,12 @@ SORTS: dict[str, tuple[str, bool]] = {
     "scholar": ("Scholar", False),
     "mentor": ("Mentor", False),
     "cadence": ("Cadence", False),
-    "held_4w": ("Held, 4 weeks", True),
-    "held_8w": ("Held, 8 weeks", True),
-    "held_total": ("Held, whole program", True),
-    "days": ("Days since last held", True),
+    "held_4w": ("Held 4 wk", True),
+    "held_8w": ("Held 8 wk", True),
+    "held_total": ("Held in program", True),
+    "days": ("Days since held", True),
     "on_time": ("Agendas on time", True),
-    "open_items": ("Open action items", True),
+    "open_items": ("Open items", True),
 }
 FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared"}
 

@@ -80,7 +80,7 @@ def _sort_links(filters: dict) -> dict[str, dict]:
     return links
 
 
-def sparkline(values: list[int], width: int = 120, height: int = 28) -> dict:
+def sparkline(values: list[int], width: int = 180, height: int = 36) -> dict:
     """Polyline points for an inline SVG (no style attributes: CSP)."""
     if not values:
         return {"points": "", "width": width, "height": height}
@@ -341,6 +341,7 @@ def managed_scholars(request: HttpRequest, slug: str) -> HttpResponse:
     rows = cadence_rows(
         Mentorship.objects.filter(program=program, scholar_id__in=scholar_ids, active=True)
     )
+    rows.sort(key=lambda r: not r.overdue)  # pairs that need attention first (stable)
     checkins = list(
         Agenda.objects.wellbeing_shared_with_manager(user)
         .filter(meeting__mentorship__program=program)

@@ -229,7 +229,7 @@ def test_it_reports_bad_rows_by_line_and_imports_nothing(world):
     )
     before = Mentorship.objects.count(), User.objects.count()
     response = _import(world, content, "import")
-    assert response.status_code == 422
+    assert response.status_code == 200
     errors = dict(response.context["plan"].errors)
     assert set(errors) == {2, 3, 4, 5, 6}
     assert "not a valid e-mail" in errors[2]
