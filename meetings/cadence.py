@@ -129,8 +129,13 @@ def with_overdue(
     qs = mentorships.annotate(last_held_at=_last_held(now))
     if not cadences:
         return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
+    # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
     return qs.annotate(
-        is_overdue=ExpressionWrapper(overdue_q(cadences, now), output_field=BooleanField())
+        is_overdue=Case(
+            When(overdue_q(cadences, now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 
