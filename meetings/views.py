@@ -123,6 +123,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "as_mentor": as_mentor,
             "my_items": my_items,
             "programs": programs,
+            # issue 5: research managers' entry point to their scholars' page
+            "managed_programs": Program.objects.filter(manager_assignments__manager=user)
+            .distinct()
+            .order_by("name"),
         },
     )
 

@@ -298,3 +298,17 @@ def test_it_imports_pasted_rows_after_preview(world):
     with mock.patch("django.db.transaction.on_commit", side_effect=lambda f, *a, **k: f()):
         client.post(url, {"text": preview.context["content"], "action": "import"})
     assert Mentorship.objects.filter(scholar__email="ada@example.org").exists()
+
+
+def test_it_does_not_resend_an_accepted_invite(world, client):
+    _invite(world)
+    client.post(
+        _link(mail.outbox[0]),
+        {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"},
+    )
+    mail.outbox.clear()
+    invite = _invite(world)
+    assert invite.is_accepted
+    assert mail.outbox == []
+    url = reverse("invite_resend", args=[world.program.slug, invite.pk])
+    assert world.client_for(world.staff).post(url).status_code == 404

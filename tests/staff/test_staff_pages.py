@@ -280,3 +280,9 @@ def test_it_keeps_check_ins_out_of_the_admin_for_staff_accounts(secret_world):
         response = client.get(url)
         assert response.status_code == 200
         assert b"SECRET-CHECKIN" not in response.content
+
+
+def test_it_links_research_managers_to_their_scholars_from_home(world):
+    url = reverse("managed_scholars", args=[world.program.slug])
+    assert url in world.client_for(world.manager).get(reverse("home")).content.decode()
+    assert url not in world.client_for(world.staff).get(reverse("home")).content.decode()
