@@ -174,3 +174,31 @@ def test_it_puts_meetings_in_the_viewers_week(program):
         berlin = {c.week: c.held for c in weekly_grid([m.pk], NOW)[m.pk]}
     assert utc[date(2026, 3, 9)] == 1 and utc[date(2026, 3, 16)] == 0
     assert berlin[date(2026, 3, 16)] == 1 and berlin[date(2026, 3, 9)] == 0
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "attention",
+        "scholar",
+        "mentor",
+        "cadence",
+        "held_4w",
+        "held_8w",
+        "held_total",
+        "days",
+        "on_time",
+        "open_items",
+    ],
+)
+def test_it_pages_through_every_sort_without_losing_rows(program, pair_a, pair_b, pair_c, sort):
+    for key in (sort, f"-{sort}"):
+        seen = []
+        for page in (1, 2):
+            result = cadence_page(
+                program.mentorships.all(), sort=key, per_page=2, page=page, now=NOW
+            )
+            seen += [r.mentorship.pk for r in result.rows]
+        assert sorted(seen) == sorted([pair_a.pk, pair_b.pk, pair_c.pk]), key
+        full = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort=key, now=NOW)]
+        assert full == seen, key
