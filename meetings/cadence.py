@@ -12,7 +12,7 @@ meetings are counted. Sorting or filtering by aggregated figures aggregates the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -42,6 +42,7 @@ from accounts.models import Mentorship
 from .models import ON_TIME_HOURS, ActionItem, Agenda, Meeting
 
 OVERDUE_FACTOR = 1.5
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 UNPREPARED_BELOW = 0.5
 GRID_WEEKS_PAST = 10
 GRID_WEEKS_AHEAD = 2
@@ -101,17 +102,19 @@ def _last_held(now: datetime) -> Subquery:
 
 
 def overdue_q(cadences: set[int], now: datetime) -> Q:
-    """Active, and no held meeting for more than 1.5× the cadence (from the start if none).
+    """Active, started more than 1.5× the cadence ago, and no held meeting since then.
 
-    Refers to the `last_held_at` annotation; one OR branch per distinct cadence (a program has a
-    handful), so it stays plain SQL comparisons on every database.
+    Refers to the `last_held_at_or_never` annotation once (a NULL last held meeting counts as
+    long ago); one OR branch per distinct cadence (a program has a handful), so it stays plain SQL
+    comparisons on every database.
     """
     q = Q(pk__in=[])
     for c in sorted(cadences):
         cutoff = overdue_cutoff(c, now)
-        q |= Q(cadence_days=c) & (
-            Q(last_held_at__lte=cutoff)
-            | Q(last_held_at__isnull=True, started_on__lt=timezone.localdate(cutoff))
+        q |= Q(
+            cadence_days=c,
+            started_on__lt=timezone.localdate(cutoff),
+            last_held_at_or_never__lte=cutoff,
         )
     return Q(active=True) & q
 
@@ -126,7 +129,9 @@ def with_overdue(
     """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
     if cadences is None:
         cadences = cadences_of(mentorships)
-    qs = mentorships.annotate(last_held_at=_last_held(now))
+    qs = mentorships.annotate(last_held_at=_last_held(now)).annotate(
+        last_held_at_or_never=Coalesce(F("last_held_at"), Value(NEVER))
+    )
     if not cadences:
         return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
     # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
@@ -252,10 +257,10 @@ class CadenceRow:
         overdue = getattr(m, "is_overdue", None)
         if overdue is None:  # not annotated: overdue_q's rule in Python
             cutoff = overdue_cutoff(m.cadence_days, now)
-            overdue = m.active and (
-                m.last_held_at <= cutoff
-                if m.last_held_at
-                else m.started_on < timezone.localdate(cutoff)
+            overdue = (
+                m.active
+                and m.started_on < timezone.localdate(cutoff)
+                and (m.last_held_at is None or m.last_held_at <= cutoff)
             )
         return cls(
             mentorship=m,
