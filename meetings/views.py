@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.models import Mentorship, Program, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
 from . import services
 from .forms import (
@@ -114,7 +114,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("mentorship__mentor")
         .order_by("due_on", "created_at")[:20]
     )
-    programs = Program.objects.staffed_by(user)
+    # issue 5: programs the user staffs, and those where they are a research manager, in one query.
+    related = list(
+        Program.objects.filter(Q(staff=user) | Q(manager_assignments__manager=user))
+        .annotate(
+            staffed=Exists(
+                Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
+            ),
+            managed=Exists(
+                ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
+            ),
+        )
+        .distinct()
+    )
     return render(
         request,
         "meetings/home.html",
@@ -122,11 +134,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
             "my_items": my_items,
-            "programs": programs,
-            # issue 5: research managers' entry point to their scholars' page
-            "managed_programs": Program.objects.filter(manager_assignments__manager=user)
-            .distinct()
-            .order_by("name"),
+            "programs": [p for p in related if p.staffed],
+            "managed_programs": [p for p in related if p.managed],
         },
     )
 
