@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Mentorship, Program, ResearchManagerAssignment, User
+from .models import Invite, Mentorship, Program, ResearchManagerAssignment, User
 
 
 @admin.register(User)
@@ -45,3 +45,15 @@ class ResearchManagerAssignmentAdmin(admin.ModelAdmin):
     list_display = ("scholar", "manager", "program")
     list_filter = ("program",)
     autocomplete_fields = ("scholar", "manager")
+
+
+# --- issue 5 ---------------------------------------------------------------------------------
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ("email", "program", "role", "sent_at", "send_count", "accepted_at")
+    list_filter = ("program", "role")
+    search_fields = ("email", "user__username")
+    raw_id_fields = ("user", "invited_by")
+    readonly_fields = ("created_at", "sent_at", "send_count", "accepted_at")

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import TIME_ZONE_CHOICES, User
+from .models import TIME_ZONE_CHOICES, Invite, Program, User
 
 
 class ProfileForm(forms.ModelForm):
@@ -26,3 +26,68 @@ class MailPreferencesForm(forms.ModelForm):
             "mail_brief_reminder": "As a mentor: 24 hours before a meeting, if I have not opened "
             "the brief",
         }
+
+
+# --- issue 5: programs, invitations, CSV import ------------------------------------------------
+
+MAX_IMPORT_BYTES = 1_000_000
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["name", "slug", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"slug": "Short name for the web address; leave empty to derive it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The program cannot end before it starts.")
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="E-mail address")
+    role = forms.ChoiceField(choices=Invite.Role.choices)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="CSV file",
+        help_text="One mentorship per line: scholar e-mail, mentor e-mail, cadence in days.",
+    )
+    text = forms.CharField(
+        required=False,
+        label="…or paste the rows",
+        widget=forms.Textarea(
+            attrs={"rows": 6, "placeholder": "ada@example.org,grace@example.org,7"}
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB.")
+            try:
+                data["content"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text: save it as CSV UTF-8."
+                ) from exc
+        else:
+            data["content"] = data.get("text") or ""
+        if not data["content"].strip():
+            raise forms.ValidationError("Choose a CSV file or paste the rows.")
+        return data

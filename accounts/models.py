@@ -175,3 +175,46 @@ class ResearchManagerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager} manages {self.scholar} ({self.program})"
+
+
+# --- issue 5: invitations ------------------------------------------------------------------------
+
+
+class Invite(models.Model):
+    """An invitation to a program by e-mail; its link lets the person set a password once.
+
+    The link carries a signed token (see accounts/invites.py) that expires, is single use
+    (accepted_at) and is replaced when the invitation is re-sent (send_count).
+    """
+
+    class Role(models.TextChoices):
+        SCHOLAR = "scholar", "Scholar"
+        MENTOR = "mentor", "Mentor"
+        STAFF = "staff", "Program staff"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invites")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.SCHOLAR)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "user", "role"], name="one_invite_per_role_in_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.get_role_display()} in {self.program}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None

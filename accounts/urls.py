@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import invite_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -17,6 +17,41 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("settings/", views.settings_view, name="settings"),
+    # --- issue 5: password reset (no user enumeration), programs, invitations, CSV import ---
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("me/", views.account, name="account"),
+    path("invite/<str:token>/", invite_views.invite_accept, name="invite_accept"),
+    path("programs/new/", invite_views.program_new, name="program_new"),
+    path("programs/<slug:slug>/people/", invite_views.program_people, name="program_people"),
+    path(
+        "programs/<slug:slug>/invites/<int:pk>/resend/",
+        invite_views.invite_resend,
+        name="invite_resend",
+    ),
+    path(
+        "programs/<slug:slug>/import/",
+        invite_views.mentorship_import,
+        name="mentorship_import",
+    ),
 ]
 
 # Issue 4: the calendar feed's secret link.

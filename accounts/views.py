@@ -47,3 +47,13 @@ def ics_token_rotate(request: HttpRequest) -> HttpResponse:
         else "Calendar link created.",
     )
     return redirect(reverse("settings") + "#calendar")
+
+
+# --- issue 5: the smallest real page (the benchmark's baseline) ----------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def account(request: HttpRequest) -> HttpResponse:
+    """Who you are, with links to settings: session + user lookup + base template only."""
+    return render(request, "accounts/account.html")

@@ -147,6 +147,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentorprep <noreply@mentorprep.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# issue 5: how long an invitation link stays valid; password-reset links last 3 days.
+INVITE_EXPIRY_DAYS = env_int("INVITE_EXPIRY_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # Issue 4: the brief's PDF is printed by headless Chromium (see README "Brief PDF").
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")

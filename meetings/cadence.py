@@ -1,57 +1,219 @@
 """Meeting-cadence figures for program staff: counts, dates and flags, never content.
 
-All figures come from one aggregated SQL query over the mentorships; nothing loops over meetings.
+All figures come from aggregated SQL over the mentorships (one query for the table's rows, one for
+the weekly grid); nothing loops over meetings in Python.
+
+The dashboard stays fast at a thousand scholars by paginating before aggregating whenever the
+order does not depend on aggregated figures: the page's mentorship ids come from a cheap ordered
+query (the overdue flag is an indexed NOT EXISTS probe per mentorship), and only that page's
+meetings are counted. Sorting or filtering by aggregated figures aggregates the whole program.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, ExpressionWrapper, F, Max, Min, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models import DateTimeField as DateTimeFieldType
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from accounts.models import Mentorship
 
-from .models import ON_TIME_HOURS, Agenda, Meeting
+from .models import ON_TIME_HOURS, ActionItem, Agenda, Meeting
 
 OVERDUE_FACTOR = 1.5
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+UNPREPARED_BELOW = 0.5
+GRID_WEEKS_PAST = 10
+GRID_WEEKS_AHEAD = 2
+PER_PAGE = 30
+
 HELP_TEXT = (
-    "A meeting counts as held when the mentor marked it held. Expected meetings are the days in "
-    "the window (or since the mentorship began, if later) divided by the pair's cadence. "
-    f"On-time agendas: share of held meetings whose agenda was submitted at least {ON_TIME_HOURS} h "
-    f"before the meeting. Overdue: no held meeting for more than {OVERDUE_FACTOR}× the cadence "
-    "(counted from the mentorship's start when it has none yet)."
+    "Held: a meeting whose scheduled time has passed and that the mentor marked as held; "
+    "cancelled meetings and planned meetings whose time passed without being marked held "
+    "(“missed”) do not count. A rescheduled meeting counts in the week it finally took place. "
+    "Expected meetings are the days in the window (or since the mentorship began, if later) "
+    "divided by the pair's cadence. "
+    f"Agendas on time: share of held meetings whose agenda was submitted at least {ON_TIME_HOURS} h "
+    f"before the meeting; below {round(UNPREPARED_BELOW * 100)}% the pair is flagged unprepared. "
+    f"Overdue: no held meeting for more than {OVERDUE_FACTOR}× the cadence "
+    "(counted from the mentorship's start when it has none yet). "
+    "Weeks start on Monday in your time zone."
 )
+
+# Sort keys offered as links: key -> (label, needs aggregated figures)
+SORTS: dict[str, tuple[str, bool]] = {
+    "attention": ("Needs attention first", False),
+    "scholar": ("Scholar", False),
+    "mentor": ("Mentor", False),
+    "cadence": ("Cadence", False),
+    "held_4w": ("Held 4 wk", True),
+    "held_8w": ("Held 8 wk", True),
+    "held_total": ("Held in program", True),
+    "days": ("Days since held", True),
+    "on_time": ("Agendas on time", True),
+    "open_items": ("Open items", True),
+}
+FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared"}
+
+
+def overdue_cutoff(cadence_days: int, now: datetime) -> datetime:
+    return now - timedelta(days=cadence_days * OVERDUE_FACTOR)
+
+
+def _held(now: datetime) -> Q:
+    return Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
+
+
+def _of_row() -> QuerySet[Meeting]:
+    return Meeting.objects.filter(mentorship=OuterRef("pk")).order_by()
+
+
+def _count(meetings: QuerySet[Meeting]) -> Coalesce:
+    """A correlated COUNT per mentorship (an index range scan on mentorship, status, time)."""
+    counted = meetings.values("mentorship").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _last_held(now: datetime) -> Subquery:
+    return Subquery(
+        _of_row().filter(_held(now)).order_by("-scheduled_at").values("scheduled_at")[:1]
+    )
+
+
+def overdue_q(cadences: set[int], now: datetime) -> Q:
+    """Active, started more than 1.5× the cadence ago, and no held meeting since then.
+
+    Refers to the `last_held_at_or_never` annotation once (a NULL last held meeting counts as
+    long ago); one OR branch per distinct cadence (a program has a handful), so it stays plain SQL
+    comparisons on every database.
+    """
+    q = Q(pk__in=[])
+    for c in sorted(cadences):
+        cutoff = overdue_cutoff(c, now)
+        q |= Q(
+            cadence_days=c,
+            started_on__lt=timezone.localdate(cutoff),
+            last_held_at_or_never__lt=cutoff,
+        )
+    return Q(active=True) & q
+
+
+def cadences_of(mentorships: QuerySet[Mentorship]) -> set[int]:
+    return set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+
+
+def with_overdue(
+    mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
+) -> QuerySet[Mentorship]:
+    """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
+    if cadences is None:
+        cadences = cadences_of(mentorships)
+    qs = mentorships.annotate(last_held_at=_last_held(now)).annotate(
+        last_held_at_or_never=Coalesce(F("last_held_at"), Value(NEVER))
+    )
+    if not cadences:
+        return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
+    # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
+    return qs.annotate(
+        is_overdue=Case(
+            When(overdue_q(cadences, now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def overdue_count(
+    mentorships: QuerySet[Mentorship], now: datetime | None = None, cadences: set[int] | None = None
+) -> int:
+    qs = with_overdue(mentorships, now or timezone.now(), cadences)
+    return qs.filter(is_overdue=True).count()
 
 
 def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
-    held = Q(meetings__status=Meeting.Status.HELD, meetings__scheduled_at__lte=now)
-    on_time_deadline = ExpressionWrapper(
-        F("meetings__scheduled_at") - timedelta(hours=ON_TIME_HOURS),
-        output_field=DateTimeFieldType(),
+    """Every figure as a correlated subquery per mentorship: no GROUP BY over joined meetings,
+    so a page of 50 mentorships costs 50 small index scans per figure, whatever the program size.
+    Expects with_overdue() to have annotated last_held_at (it adds it otherwise)."""
+    if "last_held_at" not in mentorships.query.annotations:
+        mentorships = mentorships.annotate(last_held_at=_last_held(now))
+    held = _of_row().filter(_held(now))
+    on_time = held.filter(
+        agenda__status=Agenda.Status.SUBMITTED,
+        agenda__submitted_at__lte=ExpressionWrapper(
+            F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
+        ),
     )
+    open_items = (
+        ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    upcoming = _of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     return mentorships.annotate(
-        held_4w=Count(
-            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=4))
-        ),
-        held_8w=Count(
-            "meetings", filter=held & Q(meetings__scheduled_at__gt=now - timedelta(weeks=8))
-        ),
-        held_total=Count("meetings", filter=held),
-        held_on_time=Count(
-            "meetings",
-            filter=held
-            & Q(meetings__agenda__status=Agenda.Status.SUBMITTED)
-            & Q(meetings__agenda__submitted_at__lte=on_time_deadline),
-        ),
-        last_held_at=Max("meetings__scheduled_at", filter=held),
-        next_meeting_at=Min(
-            "meetings__scheduled_at",
-            filter=Q(meetings__status=Meeting.Status.PLANNED, meetings__scheduled_at__gt=now),
+        held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
+        held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
+        held_total=_count(held),
+        held_on_time=_count(on_time),
+        next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
+        open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
+    ).annotate(
+        on_time_share=Case(
+            When(held_total=0, then=Value(None)),
+            default=Cast("held_on_time", FloatField()) / Cast("held_total", FloatField()),
+            output_field=FloatField(),
         ),
     )
+
+
+SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
+
+
+@dataclass(frozen=True)
+class WeekCell:
+    """One mentorship's meetings in one week; state, label and symbol are computed once."""
+
+    week: date
+    held: int = 0
+    cancelled: int = 0
+    missed: int = 0
+    planned: int = 0
+    state: str = "none"  # the cell's colour: what matters most that week
+    label: str = ""
+    symbol: str = ""
+
+    @classmethod
+    def of(cls, week: date, counts: dict[str, int]) -> WeekCell:
+        state = next(
+            (n for n in ("held", "missed", "cancelled", "planned") if counts.get(n)), "none"
+        )
+        parts = [
+            f"{counts[n]} {n}" for n in ("held", "cancelled", "missed", "planned") if counts.get(n)
+        ]
+        label = f"Week of {week:%d %b}: " + (", ".join(parts) if parts else "no meeting")
+        return cls(week=week, state=state, label=label, symbol=SYMBOLS[state], **counts)
 
 
 @dataclass(frozen=True)
@@ -62,20 +224,44 @@ class CadenceRow:
     held_8w: int
     expected_8w: float
     held_total: int
+    expected_total: float
     days_since_last: int | None
     on_time_share: float | None
+    open_items: int
     overdue: bool
+    weeks: list[WeekCell] = field(default_factory=list)
+
+    @property
+    def grid_html(self) -> str:
+        """The row's week cells, built here rather than in a template loop (600 cells a page)."""
+        return format_html_join(
+            "",
+            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
+            ((c.state, c.label, c.label, c.symbol) for c in self.weeks),
+        )
+
+    @property
+    def unprepared(self) -> bool:
+        return self.on_time_share is not None and self.on_time_share < UNPREPARED_BELOW
 
     @classmethod
-    def build(cls, m: Mentorship, now: datetime) -> CadenceRow:
+    def build(cls, m: Mentorship, now: datetime, weeks: list[WeekCell] | None = None) -> CadenceRow:
         today = timezone.localdate(now)
-        days_active = max(0, (today - m.started_on).days)
+        end = min(today, m.program.ends_on) if m.program.ends_on else today
+        days_active = max(0, (end - m.started_on).days)
 
         def expected(days: int) -> float:
             return round(min(days, days_active) / m.cadence_days, 1)
 
         days_since = (now - m.last_held_at).days if m.last_held_at else None
-        gap = days_since if days_since is not None else days_active
+        overdue = getattr(m, "is_overdue", None)
+        if overdue is None:  # not annotated: overdue_q's rule in Python
+            cutoff = overdue_cutoff(m.cadence_days, now)
+            overdue = (
+                m.active
+                and m.started_on < timezone.localdate(cutoff)
+                and (m.last_held_at is None or m.last_held_at < cutoff)
+            )
         return cls(
             mentorship=m,
             held_4w=m.held_4w,
@@ -83,15 +269,256 @@ class CadenceRow:
             held_8w=m.held_8w,
             expected_8w=expected(56),
             held_total=m.held_total,
+            expected_total=expected(days_active),
             days_since_last=days_since,
             on_time_share=(m.held_on_time / m.held_total) if m.held_total else None,
-            overdue=m.active and gap > m.cadence_days * OVERDUE_FACTOR,
+            open_items=m.open_items,
+            overdue=bool(overdue),
+            weeks=weeks or [],
         )
+
+
+def grid_weeks(now: datetime) -> list[date]:
+    """Monday of each week in the grid's window, oldest first, in the current time zone."""
+    today = timezone.localdate(now)
+    monday = today - timedelta(days=today.weekday())
+    return [monday + timedelta(weeks=i) for i in range(-GRID_WEEKS_PAST + 1, GRID_WEEKS_AHEAD + 1)]
+
+
+def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[WeekCell]]:
+    """Meetings per mentorship and week by state, in one grouped query limited to the window."""
+    weeks = grid_weeks(now)
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(weeks[-1] + timedelta(weeks=1), datetime.min.time(), tzinfo=tz)
+    state = Case(
+        When(status=Meeting.Status.PLANNED, scheduled_at__lt=now, then=Value("missed")),
+        default=F("status"),
+    )
+    counts = (
+        Meeting.objects.filter(
+            mentorship_id__in=mentorship_ids, scheduled_at__gte=start, scheduled_at__lt=end
+        )
+        .annotate(week=TruncWeek("scheduled_at"), state=state)
+        .values("mentorship_id", "week", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[tuple[int, date], dict[str, int]] = {}
+    for c in counts:
+        week = c["week"]
+        week = timezone.localtime(week).date() if isinstance(week, datetime) else week
+        table.setdefault((c["mentorship_id"], week), {})[c["state"]] = c["n"]
+    return {mid: [WeekCell.of(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
+
+
+@dataclass
+class CadencePage:
+    rows: list[CadenceRow]
+    total: int
+    page: int
+    pages: int
+    weeks: list[date]
+    overdue: int = 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _order(sort: str) -> tuple[list, bool]:
+    """ORDER BY for a sort key ('-' prefix reverses) and whether it needs aggregated figures."""
+    desc = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, desc = "attention", False
+    exprs = {
+        "attention": [F("is_overdue").desc()],
+        "scholar": [F("scholar__display_name").asc(), F("scholar__username").asc()],
+        "mentor": [F("mentor__display_name").asc(), F("mentor__username").asc()],
+        "cadence": [F("cadence_days").asc()],
+        "held_4w": [F("held_4w").asc()],
+        "held_8w": [F("held_8w").asc()],
+        "held_total": [F("held_total").asc()],
+        # Few days since the last held meeting = most recent last_held_at; never held = most days.
+        "days": [F("last_held_at").desc(nulls_last=True)],
+        "on_time": [F("on_time_share").asc(nulls_last=True)],
+        "open_items": [F("open_items").asc()],
+    }[key]
+    if desc:
+        flipped = []
+        for e in exprs:
+            e = e.copy()
+            e.reverse_ordering()
+            flipped.append(e)
+        exprs = flipped
+    tie = [
+        F(n).asc() for n in ("scholar__display_name", "scholar__username", "mentor__username", "pk")
+    ]
+    return exprs + tie, SORTS[key][1]
+
+
+def filtered(
+    mentorships: QuerySet[Mentorship],
+    now: datetime,
+    *,
+    mentor_id: int | None,
+    flag: str | None,
+    cadences: set[int] | None = None,
+) -> tuple[QuerySet[Mentorship], bool]:
+    """The filtered queryset (with is_overdue) and whether the filter needs aggregated figures."""
+    qs = with_overdue(mentorships, now, cadences)
+    if mentor_id:
+        qs = qs.filter(mentor_id=mentor_id)
+    if flag == "overdue":
+        qs = qs.filter(is_overdue=True)
+    return qs, flag == "unprepared"
+
+
+def _unprepared_filter(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    return qs.filter(on_time_share__lt=UNPREPARED_BELOW)
+
+
+def cadence_page(
+    mentorships: QuerySet[Mentorship],
+    *,
+    sort: str = "attention",
+    flag: str | None = None,
+    mentor_id: int | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    now: datetime | None = None,
+    cadences: set[int] | None = None,
+) -> CadencePage:
+    now = now or timezone.now()
+    qs, filter_needs_figures = filtered(
+        mentorships, now, mentor_id=mentor_id, flag=flag, cadences=cadences
+    )
+    order, sort_needs_figures = _order(sort)
+    if filter_needs_figures or sort_needs_figures:
+        qs = annotate_cadence(qs, now)
+        if filter_needs_figures:
+            qs = _unprepared_filter(qs)
+    # One ordered query gives the page, the total and the overdue count: (id, flag) pairs only,
+    # a few kilobytes even for a thousand mentorships.
+    ordered = list(qs.order_by(*order).values_list("pk", "is_overdue"))
+    total = len(ordered)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * per_page
+    ids = [pk for pk, _ in ordered[offset : offset + per_page]]
+    rows = _rows_for(ids, now)
+    return CadencePage(
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        weeks=grid_weeks(now),
+        overdue=sum(1 for _, overdue in ordered if overdue),
+    )
+
+
+def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
+    """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
+    open action items (the same definitions as annotate_cadence)."""
+    ids = [m.pk for m in mentorships]
+    held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
+    # A correlated EXISTS (an index probe per meeting) rather than a join: at bulk data the
+    # planner would otherwise hash-join the whole agenda table.
+    agenda_on_time = Agenda.objects.filter(
+        meeting=OuterRef("pk"),
+        status=Agenda.Status.SUBMITTED,
+        submitted_at__lte=ExpressionWrapper(
+            OuterRef("scheduled_at") - timedelta(hours=ON_TIME_HOURS),
+            output_field=DateTimeFieldType(),
+        ),
+    )
+    on_time = held & Q(Exists(agenda_on_time))
+    figures = {
+        f["mentorship_id"]: f
+        for f in Meeting.objects.filter(mentorship_id__in=ids)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(
+            held_4w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=4))),
+            held_8w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=8))),
+            held_total=Count("pk", filter=held),
+            held_on_time=Count("pk", filter=on_time),
+            last_held_at=Max("scheduled_at", filter=held),
+            next_meeting_at=Min(
+                "scheduled_at", filter=Q(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
+            ),
+        )
+    }
+    open_items = dict(
+        ActionItem.objects.filter(mentorship_id__in=ids, done=False)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship_id", "n")
+    )
+    empty = {
+        "held_4w": 0,
+        "held_8w": 0,
+        "held_total": 0,
+        "held_on_time": 0,
+        "last_held_at": None,
+        "next_meeting_at": None,
+    }
+    for m in mentorships:
+        for name, value in empty.items():
+            setattr(m, name, figures.get(m.pk, empty).get(name, value))
+        m.open_items = open_items.get(m.pk, 0)
+
+
+def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
+    """Figures and weekly grid for the given mentorships, in the given order (four queries)."""
+    if not ids:
+        return []
+    by_id = {
+        m.pk: m
+        for m in Mentorship.objects.filter(pk__in=ids).select_related(
+            "scholar", "mentor", "program"
+        )
+    }
+    _page_figures(list(by_id.values()), now)
+    grid = weekly_grid(ids, now)
+    return [CadenceRow.build(by_id[i], now, grid.get(i)) for i in ids if i in by_id]
 
 
 def cadence_rows(
     mentorships: QuerySet[Mentorship], now: datetime | None = None
 ) -> list[CadenceRow]:
+    """Every row, without the weekly grid (for exports and small lists)."""
     now = now or timezone.now()
     qs = annotate_cadence(mentorships.select_related("scholar", "mentor", "program"), now)
     return [CadenceRow.build(m, now) for m in qs]
+
+
+def all_rows(
+    mentorships: QuerySet[Mentorship],
+    *,
+    sort: str = "attention",
+    flag: str | None = None,
+    mentor_id: int | None = None,
+    now: datetime | None = None,
+) -> list[CadenceRow]:
+    """Every row matching the filters, in the chosen order, from one aggregated query."""
+    now = now or timezone.now()
+    qs, filter_needs_figures = filtered(mentorships, now, mentor_id=mentor_id, flag=flag)
+    qs = annotate_cadence(qs.select_related("scholar", "mentor", "program"), now)
+    if filter_needs_figures:
+        qs = _unprepared_filter(qs)
+    order, _ = _order(sort)
+    return [CadenceRow.build(m, now) for m in qs.order_by(*order)]
+
+
+def weekly_held(mentorship_ids: list[int], now: datetime) -> list[tuple[date, int]]:
+    """Held meetings per past week of the grid window, summed over the given mentorships."""
+    grid = weekly_grid(mentorship_ids, now)
+    weeks = grid_weeks(now)[:GRID_WEEKS_PAST]
+    return [(w, sum(cells[i].held for cells in grid.values())) for i, w in enumerate(weeks)]

@@ -136,6 +136,23 @@ class AgendaQuerySet(models.QuerySet["Agenda"]):
             | Q(meeting__mentorship__mentor=user, status=Agenda.Status.SUBMITTED)
         )
 
+    def wellbeing_shared_with_manager(self, user: User) -> AgendaQuerySet:
+        """Submitted agendas whose check-in the scholar shared with this research manager."""
+        from accounts.models import ResearchManagerAssignment
+
+        if _anon(user):
+            return self.none()
+        assigned = ResearchManagerAssignment.objects.filter(
+            manager=user,
+            scholar=models.OuterRef("meeting__mentorship__scholar"),
+            program=models.OuterRef("meeting__mentorship__program"),
+        )
+        return self.filter(
+            models.Exists(assigned),
+            status=Agenda.Status.SUBMITTED,
+            wellbeing_visibility__in=[Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH],
+        ).filter(Q(wellbeing_energy__isnull=False) | ~Q(wellbeing_note=""))
+
     def editable_by(self, user: User) -> AgendaQuerySet:
         if _anon(user):
             return self.none()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, mentor_views, views
+from . import calendar_views, mentor_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,7 +21,24 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", mentor_views.annotation_delete, name="annotation_delete"),
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
     path("scholars/<int:user_id>/history/", views.history, name="history"),
-    path("programs/<slug:slug>/cadence/", views.cadence, name="cadence"),
+    # --- issue 5: program staff and research managers (figures only) ---
+    path("programs/<slug:slug>/cadence/", staff_views.cadence, name="cadence"),
+    path("programs/<slug:slug>/cadence.csv", staff_views.cadence_csv, name="cadence_csv"),
+    path(
+        "programs/<slug:slug>/scholars/<int:user_id>/",
+        staff_views.scholar_summary,
+        name="scholar_summary",
+    ),
+    path(
+        "programs/<slug:slug>/mentors/<int:user_id>/",
+        staff_views.mentor_summary,
+        name="mentor_summary",
+    ),
+    path(
+        "programs/<slug:slug>/my-scholars/",
+        staff_views.managed_scholars,
+        name="managed_scholars",
+    ),
 ]
 
 # Issue 4: the mentor's side (brief, annotation, triage, private note, PDF) and the calendar.

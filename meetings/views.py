@@ -5,17 +5,18 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Mentorship, Program, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
 from . import services
-from .cadence import HELP_TEXT, cadence_rows
 from .forms import (
     AgendaForm,
     QuestionForm,
@@ -78,8 +79,23 @@ def home(request: HttpRequest) -> HttpResponse:
         .active()
         .select_related("scholar", "mentor", "program")
         .annotate(
-            open_items=Count("action_items", filter=Q(action_items__done=False), distinct=True),
-            last_held_at=Max("meetings__scheduled_at", filter=Q(meetings__status="held")),
+            # issue 5: correlated subqueries (index lookups) instead of joining every meeting
+            # and action item of every mentorship and de-duplicating the product.
+            open_items=Coalesce(
+                Subquery(
+                    ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+                    .order_by()
+                    .values("mentorship")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            last_held_at=Subquery(
+                Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+                .order_by("-scheduled_at")
+                .values("scheduled_at")[:1]
+            ),
         )
     )
     nearest = _next_meetings(mentorships)
@@ -114,7 +130,19 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("mentorship__mentor")
         .order_by("due_on", "created_at")[:20]
     )
-    programs = Program.objects.staffed_by(user)
+    # issue 5: programs the user staffs, and those where they are a research manager, in one query.
+    related = list(
+        Program.objects.filter(Q(staff=user) | Q(manager_assignments__manager=user))
+        .annotate(
+            staffed=Exists(
+                Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
+            ),
+            managed=Exists(
+                ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
+            ),
+        )
+        .distinct()
+    )
     return render(
         request,
         "meetings/home.html",
@@ -122,7 +150,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
             "my_items": my_items,
-            "programs": programs,
+            "programs": [p for p in related if p.staffed],
+            "managed_programs": [p for p in related if p.managed],
         },
     )
 
@@ -373,6 +402,9 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 # --- History ---------------------------------------------------------------------------------
 
 
+HISTORY_PER_PAGE = 10
+
+
 @login_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -385,11 +417,15 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     scholar = get_object_or_404(User, pk=user_id)
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
-    all_meetings = list(
+    # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
+    paginator = Paginator(
         Meeting.objects.filter(mentorship__scholar_id=user_id)
         .select_related("mentorship__mentor")
-        .order_by("-scheduled_at")
+        .order_by("-scheduled_at", "-pk"),
+        HISTORY_PER_PAGE,
     )
+    page = paginator.get_page(request.GET.get("page"))
+    all_meetings = list(page.object_list)
     own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
     agendas = {
         a.meeting_id: a
@@ -448,32 +484,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "is_their_mentor": is_their_mentor,
             "private_note": private_note,
             "entries": entries,
+            "page": page,
             "reading": reading,
             "open_items": ActionItem.objects.visible_to(user)
             .filter(mentorship__scholar_id=user_id, done=False)
             .select_related("mentorship__mentor", "mentorship__scholar"),
-        },
-    )
-
-
-# --- Staff cadence ---------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET"])
-def cadence(request: HttpRequest, slug: str) -> HttpResponse:
-    program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
-    rows = cadence_rows(program.mentorships.active())
-    if request.GET.get("flag") == "overdue":
-        rows = [r for r in rows if r.overdue]
-    rows.sort(key=lambda r: (not r.overdue, -(r.days_since_last or 10_000)))
-    return render(
-        request,
-        "meetings/cadence.html",
-        {
-            "program": program,
-            "rows": rows,
-            "help_text": HELP_TEXT,
-            "overdue_count": sum(r.overdue for r in rows),
         },
     )

@@ -1,0 +1,132 @@
+"""Invitations: create invited users, send the link by mail, and check the link's token.
+
+The token is signed with the project's SECRET_KEY (django.core.signing) and carries the
+invitation's id and how many times it was sent: re-sending makes older links invalid, accepting
+makes every link invalid (single use), and the timestamp makes it expire after
+settings.INVITE_EXPIRY_DAYS days.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Invite, Program, User
+
+SALT = "mentorprep.invite"
+
+
+def expiry_seconds() -> int:
+    return settings.INVITE_EXPIRY_DAYS * 24 * 3600
+
+
+def make_token(invite: Invite) -> str:
+    return signing.dumps({"i": invite.pk, "n": invite.send_count}, salt=SALT)
+
+
+@dataclass
+class TokenCheck:
+    invite: Invite | None
+    problem: str = ""  # "", "invalid", "expired", "used", "replaced"
+
+
+def check_token(token: str) -> TokenCheck:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=expiry_seconds())
+    except signing.SignatureExpired:
+        return TokenCheck(None, "expired")
+    except signing.BadSignature:
+        return TokenCheck(None, "invalid")
+    invite = (
+        Invite.objects.select_related("user", "program").filter(pk=data.get("i")).first()
+        if isinstance(data, dict)
+        else None
+    )
+    if invite is None:
+        return TokenCheck(None, "invalid")
+    if invite.is_accepted:
+        return TokenCheck(None, "used")
+    if data.get("n") != invite.send_count:
+        return TokenCheck(None, "replaced")
+    return TokenCheck(invite)
+
+
+def unique_username(email: str) -> str:
+    base = re.sub(r"[^\w.@+-]", "", email.split("@")[0])[:140] or "user"
+    taken = set(User.objects.filter(username__istartswith=base).values_list("username", flat=True))
+    taken = {t.lower() for t in taken}
+    if base.lower() not in taken:
+        return base
+    n = 2
+    while f"{base}{n}".lower() in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+def user_for_email(email: str) -> tuple[User, bool]:
+    """The account with this e-mail, or a new one that can only log in after accepting."""
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None:
+        return existing, False
+    user = User(username=unique_username(email), email=email)
+    user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+def invite_link(invite: Invite) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("invite_accept", args=[make_token(invite)])
+
+
+def send_invite(invite: Invite) -> None:
+    """(Re-)send the invitation: a new link replaces the previous one."""
+    invite.send_count += 1
+    invite.sent_at = timezone.now()
+    invite.save(update_fields=["send_count", "sent_at"])
+    link = invite_link(invite)
+    inviter = invite.invited_by.name if invite.invited_by else "The program staff"
+    body = (
+        f"Hello,\n\n{inviter} invited you to {invite.program.name} on mentorprep as "
+        f"{invite.get_role_display().lower()}.\n\n"
+        f"Set your password and start here (the link works once and expires in "
+        f"{settings.INVITE_EXPIRY_DAYS} days):\n{link}\n\n"
+        f"Your username is {invite.user.username}.\n"
+    )
+    send_mail(
+        f"You are invited to {invite.program.name} on mentorprep",
+        body,
+        None,
+        [invite.email],
+    )
+
+
+def invite_person(program: Program, email: str, role: str, invited_by: User | None) -> Invite:
+    """Create (or reuse) the person and the invitation, add staff to the program, and send it.
+
+    An invitation that was already accepted is returned as it is, without sending mail.
+    """
+    with transaction.atomic():
+        user, _created = user_for_email(email)
+        invite, _ = Invite.objects.get_or_create(
+            program=program,
+            user=user,
+            role=role,
+            defaults={"email": email, "invited_by": invited_by},
+        )
+        if role == Invite.Role.STAFF:
+            program.staff.add(user)
+        if not invite.is_accepted:
+            transaction.on_commit(lambda: send_invite(invite))
+    return invite
+
+
+def accept(invite: Invite) -> None:
+    Invite.objects.filter(pk=invite.pk).update(accepted_at=timezone.now())
+    invite.accepted_at = timezone.now()

@@ -1,0 +1,288 @@
+"""Staff and research-manager pages: who may open them, what they show, and never the content."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Agenda, Meeting
+from tests.factories import (
+    ActionItemFactory,
+    AnnotationFactory,
+    MeetingFactory,
+    MeetingNoteFactory,
+    MentorshipFactory,
+    QuestionFactory,
+    SubmittedAgendaFactory,
+    UserFactory,
+)
+
+ROLES = [
+    "anon",
+    "scholar",
+    "mentor",
+    "other_scholar",
+    "other_mentor",
+    "staff",
+    "other_staff",
+    "outsider",
+    "manager",
+]
+SECRETS = [
+    "SECRET-BOTTLENECK",
+    "SECRET-QUESTION",
+    "SECRET-ANNOTATION",
+    "SECRET-ANSWER",
+    "SECRET-ACTION",
+    "SECRET-NOTE",
+    "SECRET-CHECKIN",
+]
+
+
+def _user(world, role):
+    return None if role == "anon" else getattr(world, role)
+
+
+@pytest.fixture
+def secret_world(world):
+    """The world's meeting held, with every kind of private text filled in."""
+    world.meeting.scheduled_at = timezone.now() - timedelta(days=2)
+    world.meeting.status = Meeting.Status.HELD
+    world.meeting.save()
+    a = world.agenda
+    a.tried = "SECRET-BOTTLENECK tried"
+    a.wellbeing_energy = 2
+    a.wellbeing_note = "SECRET-CHECKIN tired"
+    a.wellbeing_visibility = Agenda.Visibility.ONLY_ME
+    a.save()
+    q = a.questions.first()
+    q.answer = "SECRET-ANSWER here"
+    q.save()
+    AnnotationFactory(agenda=a, body="SECRET-ANNOTATION body")
+    ActionItemFactory(mentorship=world.mentorship, meeting=world.meeting, text="SECRET-ACTION do")
+    MeetingNoteFactory(meeting=world.meeting, body="SECRET-NOTE decided")
+    return world
+
+
+def _urls(world):
+    slug = world.program.slug
+    return {
+        "cadence": reverse("cadence", args=[slug]),
+        "cadence_csv": reverse("cadence_csv", args=[slug]),
+        "scholar_summary": reverse("scholar_summary", args=[slug, world.scholar.pk]),
+        "mentor_summary": reverse("mentor_summary", args=[slug, world.mentor.pk]),
+        "managed_scholars": reverse("managed_scholars", args=[slug]),
+    }
+
+
+ALLOWED = {
+    "cadence": {"staff", "manager"},
+    "cadence_csv": {"staff", "manager"},
+    "scholar_summary": {"staff", "manager"},
+    "mentor_summary": {"staff", "manager"},
+    "managed_scholars": {"manager"},
+}
+
+
+@pytest.mark.parametrize("page", list(ALLOWED))
+@pytest.mark.parametrize("role", ROLES)
+def test_it_scopes_every_staff_page(secret_world, page, role):
+    response = secret_world.client_for(_user(secret_world, role)).get(_urls(secret_world)[page])
+    if role == "anon":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    elif role in ALLOWED[page]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+    body = response.content.decode()
+    for secret in SECRETS:
+        assert secret not in body
+
+
+def test_it_refuses_post_on_staff_pages(world):
+    response = world.client_for(world.staff).post(_urls(world)["cadence"])
+    assert response.status_code == 405
+
+
+def test_it_keeps_other_programs_staff_out_of_summaries_of_this_program(world):
+    url = reverse("scholar_summary", args=[world.other_program.slug, world.scholar.pk])
+    assert world.client_for(world.other_staff).get(url).status_code == 404
+
+
+def test_it_answers_404_for_a_person_outside_the_program(world):
+    url = reverse("scholar_summary", args=[world.program.slug, world.outsider.pk])
+    assert world.client_for(world.staff).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "visibility,manager_sees",
+    [
+        (Agenda.Visibility.ONLY_ME, False),
+        (Agenda.Visibility.MENTORS, False),
+        (Agenda.Visibility.MANAGER, True),
+        (Agenda.Visibility.BOTH, True),
+    ],
+)
+def test_it_shows_check_ins_only_to_the_manager_they_were_shared_with(
+    secret_world, visibility, manager_sees
+):
+    w = secret_world
+    w.agenda.wellbeing_visibility = visibility
+    w.agenda.save()
+    urls = _urls(w)
+    for name in ("managed_scholars", "scholar_summary"):
+        body = w.client_for(w.manager).get(urls[name]).content.decode()
+        assert ("SECRET-CHECKIN" in body) is manager_sees
+        for secret in SECRETS[:-1]:
+            assert secret not in body
+    # Plain program staff and every other page never show it.
+    for role in ("staff", "manager"):
+        for name in ("cadence", "cadence_csv", "mentor_summary"):
+            assert b"SECRET-CHECKIN" not in w.client_for(_user(w, role)).get(urls[name]).content
+
+
+def test_it_hides_a_check_in_from_a_manager_of_another_scholar(secret_world):
+    w = secret_world
+    w.agenda.wellbeing_visibility = Agenda.Visibility.BOTH
+    w.agenda.save()
+    other_manager = UserFactory(username="othermanager")
+    w.program.staff.add(other_manager)
+    w.other_scholar.research_managers.create(program=w.program, manager=other_manager)
+    body = w.client_for(other_manager).get(_urls(w)["managed_scholars"]).content
+    assert b"SECRET-CHECKIN" not in body
+    url = reverse("scholar_summary", args=[w.program.slug, w.scholar.pk])
+    assert b"SECRET-CHECKIN" not in w.client_for(other_manager).get(url).content
+
+
+def test_it_never_shows_a_draft_check_in_to_the_manager(secret_world):
+    w = secret_world
+    w.agenda.status = Agenda.Status.DRAFT
+    w.agenda.wellbeing_visibility = Agenda.Visibility.MANAGER
+    w.agenda.save()
+    assert (
+        b"SECRET-CHECKIN" not in w.client_for(w.manager).get(_urls(w)["managed_scholars"]).content
+    )
+
+
+@pytest.mark.parametrize(
+    "visibility,mentor_sees",
+    [
+        (Agenda.Visibility.ONLY_ME, False),
+        (Agenda.Visibility.MENTORS, True),
+        (Agenda.Visibility.MANAGER, False),
+        (Agenda.Visibility.BOTH, True),
+    ],
+)
+def test_it_follows_the_tier_on_brief_and_history(secret_world, visibility, mentor_sees):
+    w = secret_world
+    w.agenda.wellbeing_visibility = visibility
+    w.agenda.save()
+    pages = [reverse("brief", args=[w.meeting.pk]), reverse("history", args=[w.scholar.pk])]
+    for url in pages:
+        assert b"SECRET-CHECKIN" in w.client_for(w.scholar).get(url).content
+        assert (b"SECRET-CHECKIN" in w.client_for(w.mentor).get(url).content) is mentor_sees
+        for role in ("manager", "staff", "other_mentor", "other_scholar", "outsider"):
+            assert b"SECRET-CHECKIN" not in w.client_for(_user(w, role)).get(url).content
+        assert w.agenda.wellbeing_visible_to(w.mentor) is mentor_sees
+
+
+def test_it_shows_figures_and_a_sparkline_on_the_scholar_summary(secret_world):
+    w = secret_world
+    body = w.client_for(w.staff).get(_urls(w)["scholar_summary"]).content.decode()
+    assert "<svg" in body and "<polyline" in body
+    assert "style=" not in body
+    assert "Held meetings per week" in body
+
+
+def test_it_sorts_the_dashboard_by_links(world):
+    client = world.client_for(world.staff)
+    url = _urls(world)["cadence"]
+    body = client.get(url + "?sort=held_total").content.decode()
+    assert 'aria-sort="ascending"' in body
+    assert "?sort=-held_total" in body
+    assert client.get(url + "?sort=nonsense&page=99").status_code == 200
+
+
+def test_it_filters_by_mentor(world):
+    client = world.client_for(world.staff)
+    body = client.get(_urls(world)["cadence"] + f"?mentor={world.other_mentor.pk}").content.decode()
+    assert "Thirdscholar" in body
+    assert ">Scholar</a></td>" not in body
+    assert "Otherscholar" not in body
+
+
+def test_it_exports_figures_with_the_filters_applied(secret_world):
+    w = secret_world
+    client = w.client_for(w.staff)
+    response = client.get(_urls(w)["cadence_csv"] + f"?mentor={w.mentor.pk}")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {r["scholar"] for r in rows} == {"scholar", "otherscholar"}
+    mine = next(r for r in rows if r["scholar"] == "scholar")
+    assert mine["held_total"] == "1"
+    assert mine["open_action_items"] == "1"
+    overdue = client.get(_urls(w)["cadence_csv"] + "?flag=overdue").content.decode()
+    assert "thirdscholar" in overdue and "\nscholar," not in overdue
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(world, n: int):
+    for i in range(n):
+        m = MentorshipFactory(program=world.program, mentor=world.other_mentor)
+        for days in (3, 10, 17):
+            meeting = MeetingFactory(
+                mentorship=m,
+                scheduled_at=timezone.now() - timedelta(days=days),
+                status=Meeting.Status.HELD,
+            )
+            agenda = SubmittedAgendaFactory(meeting=meeting)
+            QuestionFactory(agenda=agenda)
+        ActionItemFactory(mentorship=m)
+        if i % 2:
+            world.manager.managed_scholars.create(program=world.program, scholar=m.scholar)
+
+
+@pytest.mark.parametrize("page", list(ALLOWED))
+def test_it_keeps_query_counts_constant_as_data_grows(world, page):
+    user = world.manager
+    client = world.client_for(user)
+    url = _urls(world)[page]
+    small = _count_queries(client, url)
+    _grow(world, 12)
+    assert _count_queries(client, url) == small
+    assert _count_queries(client, url + "?sort=-on_time&flag=unprepared") <= small + 1
+
+
+def test_it_keeps_check_ins_out_of_the_admin_for_staff_accounts(secret_world):
+    from django.contrib.auth.models import Permission
+
+    w = secret_world
+    w.agenda.wellbeing_visibility = Agenda.Visibility.BOTH
+    w.agenda.save()
+    w.staff.is_staff = True
+    w.staff.save()
+    w.staff.user_permissions.set(Permission.objects.all())
+    client = w.client_for(w.staff)
+    assert client.get("/admin/meetings/agenda/").status_code == 403
+    assert client.get(f"/admin/meetings/agenda/{w.agenda.pk}/change/").status_code in (302, 403)
+    for url in ("/admin/accounts/mentorship/", "/admin/accounts/researchmanagerassignment/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"SECRET-CHECKIN" not in response.content
+
+
+def test_it_links_research_managers_to_their_scholars_from_home(world):
+    url = reverse("managed_scholars", args=[world.program.slug])
+    assert url in world.client_for(world.manager).get(reverse("home")).content.decode()
+    assert url not in world.client_for(world.staff).get(reverse("home")).content.decode()
