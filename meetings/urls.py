@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import agenda_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,21 @@ urlpatterns = [
     path("actions/<int:pk>/toggle/", views.action_toggle, name="action_toggle"),
     path("scholars/<int:user_id>/history/", views.history, name="history"),
     path("programs/<slug:slug>/cadence/", views.cadence, name="cadence"),
+    # Issue 3: the scholar's drafting experience (autosave, ranking, carry-forward).
+    path(
+        "meetings/<int:pk>/agenda/autosave/",
+        agenda_views.agenda_autosave,
+        name="agenda_autosave",
+    ),
+    path(
+        "meetings/<int:pk>/questions/reorder/",
+        agenda_views.question_reorder,
+        name="question_reorder",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/items/<int:item_pk>/done/",
+        agenda_views.agenda_item_done,
+        name="agenda_item_done",
+    ),
+    path("questions/<int:pk>/state/", agenda_views.question_state, name="question_state"),
 ]
