@@ -415,7 +415,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "questions",
-                queryset=Question.objects.exclude(status=Question.Status.DROPPED).prefetch_related(
+                queryset=Question.objects.prefetch_related(  # dropped ones too: nothing is lost (issue 3)
                     Prefetch("annotations", queryset=Annotation.objects.select_related("author"))
                 ),
             ),

@@ -7,6 +7,10 @@
   var form = document.getElementById("agenda-form");
   if (!form || typeof htmx === "undefined") return;
 
+  // htmx "settles" swapped elements by copying old attributes, style included; SortableJS leaves
+  // inline styles on the items, and setting a style attribute breaks the strict CSP.
+  htmx.config.attributesToSettle = ["class", "width", "height"];
+
   var DEBOUNCE_MS = 800;
   var RETRY_MS = 15000;
   var statusEl = document.getElementById("autosave-status");
@@ -449,8 +453,15 @@
       handle: ".drag-handle",
       draggable: ".question-item",
       animation: 150,
-      forceFallback: true,
+      // Sortable marks the chosen item with an inline style and then clones it; a cloned style
+      // attribute breaks the strict CSP, so drop it before the clone is made.
+      onChoose: function (evt) {
+        evt.item.removeAttribute("style");
+      },
       onEnd: function (evt) {
+        list.querySelectorAll("[style]").forEach(function (el) {
+          el.removeAttribute("style");
+        });
         if (evt.oldIndex !== evt.newIndex) htmx.trigger("#reorder-form", "reorder");
       },
     });
