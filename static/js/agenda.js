@@ -391,6 +391,8 @@
     var questions = document.getElementById("questions");
     if (questions) total += parseInt(questions.dataset.questionWords || "0", 10);
     if (totalEl) totalEl.textContent = String(total);
+    var barWords = document.getElementById("bar-words");
+    if (barWords) barWords.textContent = String(total);
     if (meter) {
       meter.value = total;
       meter.textContent = total + " words";
