@@ -117,7 +117,10 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
     items = _carried_items(meeting)
     ctx = _questions_context(agenda, **{k: v for k, v in extra.items() if k == "question_error"})
     carried_questions = [q for q in ctx["questions"] if q.carried_from_id]
+    previous = meeting.previous()
+    previous_agenda = Agenda.objects.filter(meeting=previous).first() if previous else None
     return {
+        "last_bottleneck": previous_agenda.bottleneck.strip() if previous_agenda else "",
         **ctx,
         "form": form,
         "carried_items": items,

@@ -350,6 +350,12 @@
     timer = null;
     leaving = true;
     backup();
+    var token = csrfCookie();  // current even if the scholar logged in again in another tab
+    if (token) {
+      form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+        input.value = token;
+      });
+    }
   });
 
   document.addEventListener("click", function (event) {

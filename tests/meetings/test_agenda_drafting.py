@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.forms import submission_errors
-from meetings.models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
+from meetings.models import ONE_PAGE_WORDS, ActionItem, Agenda, Question
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
     MeetingFactory,
     QuestionFactory,
-    SubmittedAgendaFactory,
 )
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -355,6 +354,11 @@ def test_it_stops_a_submit_without_bottleneck_or_question_with_messages_beside_t
     assert re.search(r'id="questions-error"[^>]*>Add at least one question', html)
 
 
+def test_it_reminds_the_scholar_of_last_times_bottleneck(world, carried):
+    page = world.client_for(world.scholar).get(reverse("agenda", args=[carried.meeting_id]))
+    assert "Last time: “SECRET-BOTTLENECK text”" in page.content.decode()
+
+
 def test_it_asks_what_was_tried_when_the_bottleneck_is_the_same_as_last_time(world, carried):
     carried.bottleneck = world.agenda.bottleneck
     carried.tried = ""
@@ -429,8 +433,3 @@ def test_it_renders_the_agenda_page_in_few_queries(world, carried, django_assert
     client = world.client_for(world.scholar)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("agenda", args=[carried.meeting_id])).status_code == 200
-
-
-def test_it_still_uses_the_submitted_factory(world):
-    assert SubmittedAgendaFactory(meeting=MeetingFactory()).is_submitted
-    assert Meeting.objects.count() >= 2
