@@ -151,3 +151,23 @@ def test_it_offers_to_restore_unsaved_text_kept_in_the_browser(meeting, page_for
     page.reload()
     assert page.locator("#restore-offer").is_hidden()
     assert _unexpected(console_errors, 401) == []
+
+
+def test_it_says_plainly_when_a_save_fails_and_saves_once_back_online(
+    meeting, page_for, console_errors
+):
+    page = page_for(meeting.mentorship.scholar)
+    page.goto(reverse("agenda", args=[meeting.pk]))
+    page.route("**/autosave/", lambda route: route.abort())  # the network is gone
+    page.get_by_label("What I want from this meeting").fill("A go/no-go on the sweep")
+    page.locator("#autosave-status").get_by_text("Not saved: no connection").wait_for()
+    assert Agenda.objects.get(meeting=meeting).asks == ""
+    assert page.evaluate("Object.keys(localStorage).length") == 1  # kept in this browser too
+
+    page.unroute("**/autosave/")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    _saved(page)
+    assert Agenda.objects.get(meeting=meeting).asks == "A go/no-go on the sweep"
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    expected = ("Failed to load resource", "htmx:afterRequest", "htmx:sendError")
+    assert [e for e in console_errors if not e.startswith(expected)] == []
