@@ -328,6 +328,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
         question.agenda = agenda
         question.rank = Question.next_rank(agenda)
         question.save()
+        Question.set_aside_last(agenda)
         services.touch_agenda(agenda)
         form = None
         announce = "Question added at the end of your list."

@@ -355,18 +355,28 @@ class Question(models.Model):
         self.rank = Question.next_rank(self.agenda)
         self.save(update_fields=["status", "rank"])
         if status == self.Status.OPEN:
-            ordered = sorted(
-                self.agenda.questions.all(), key=lambda q: (q.is_set_aside, q.rank, q.pk)
-            )
-            Question.reorder(self.agenda, [q.pk for q in ordered])
+            Question.set_aside_last(self.agenda)
+
+    @classmethod
+    def set_aside_last(cls, agenda: Agenda) -> None:
+        """Renumber so that questions marked done or dropped come after all the others."""
+        ordered = sorted(agenda.questions.all(), key=lambda q: (q.is_set_aside, q.rank, q.pk))
+        cls.reorder(agenda, [q.pk for q in ordered])
 
     @classmethod
     def next_rank(cls, agenda: Agenda) -> int:
         return (agenda.questions.aggregate(m=Max("rank"))["m"] or 0) + 1
 
     def move(self, offset: int) -> None:
-        """Swap with the neighbour above (-1) or below (+1) and renumber the list."""
-        siblings = list(self.agenda.questions.order_by("rank", "pk"))
+        """Swap with the neighbour above (-1) or below (+1) and renumber the list.
+
+        Questions marked done or dropped are not neighbours: they stay at the end.
+        """
+        siblings = [
+            q
+            for q in self.agenda.questions.order_by("rank", "pk")
+            if q.is_set_aside == self.is_set_aside
+        ]
         index = next(i for i, q in enumerate(siblings) if q.pk == self.pk)
         target = max(0, min(len(siblings) - 1, index + offset))
         siblings.insert(target, siblings.pop(index))

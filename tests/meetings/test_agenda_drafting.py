@@ -187,6 +187,24 @@ def test_it_announces_the_new_position_after_a_keyboard_move(world, draft):
     assert list(draft.questions.values_list("pk", flat=True)) == [b.pk, a.pk]
 
 
+def test_it_adds_a_question_before_those_marked_done(world, draft):
+    done = QuestionFactory(agenda=draft, rank=1, status=Question.Status.RESOLVED)
+    world.client_for(world.scholar).post(
+        reverse("question_add", args=[draft.meeting_id]), {"text": "New one?"}, **HTMX
+    )
+    assert list(draft.questions.values_list("text", flat=True)) == ["New one?", done.text]
+
+
+def test_it_moves_a_question_past_its_visible_neighbour_only(world, draft):
+    a = QuestionFactory(agenda=draft, rank=1)
+    dropped = QuestionFactory(agenda=draft, rank=2, status=Question.Status.DROPPED)
+    new = QuestionFactory(agenda=draft, rank=3)
+    world.client_for(world.scholar).post(
+        reverse("question_move", args=[new.pk]), {"direction": "up"}, **HTMX
+    )
+    assert list(draft.questions.values_list("pk", flat=True)) == [new.pk, a.pk, dropped.pk]
+
+
 # --- Carry-forward -------------------------------------------------------------------------------
 
 
