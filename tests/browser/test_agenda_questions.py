@@ -155,3 +155,56 @@ def test_it_carries_open_items_into_the_next_agenda_to_keep_finish_or_drop(
     dropped_entry = page.locator(".history-questions li").filter(has_text="No longer relevant?")
     assert "Dropped" in dropped_entry.first.inner_text()
     assert console_errors == []
+
+
+def test_it_can_be_drafted_with_the_keyboard_alone(mentorship, page_for, console_errors):
+    meeting = MeetingFactory(mentorship=mentorship)
+    page = page_for(mentorship.scholar)
+    page.goto(reverse("agenda", args=[meeting.pk]))
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("document.activeElement.id || document.activeElement.name"))
+        if reached[-1] == "id_bottleneck":
+            break
+    page.keyboard.type("Keyboard only bottleneck")
+    while page.evaluate("document.activeElement.id") != "id_new_question":
+        page.keyboard.press("Tab")
+    page.keyboard.type("Typed and added with Enter?")
+    page.keyboard.press("Enter")
+    page.locator(".question-list").get_by_text("Typed and added with Enter?").wait_for()
+    # Focus comes back to the input once the list is swapped in: ready for the next question.
+    page.wait_for_function("document.activeElement.id === 'id_new_question'")
+    page.keyboard.type("A second one?")
+    page.keyboard.press("Enter")
+    page.locator(".question-list").get_by_text("A second one?").wait_for()
+    page.wait_for_function("document.activeElement.id === 'id_new_question'")
+    page.keyboard.press("Shift+Tab")  # back through the list: the second question's controls
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Move “A second one?” up"
+    )
+    page.keyboard.press("Enter")
+    page.locator("#questions-status").get_by_text("position 1 of 2").wait_for()
+    assert _ranked(meeting) == ["A second one?", "Typed and added with Enter?"]
+    page.locator("#id_new_question").focus()
+    order = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        label = page.evaluate(
+            "document.activeElement.getAttribute('aria-label') || document.activeElement.textContent"
+        )
+        order.append(label.strip())
+        if label.strip().startswith("Submit to"):
+            break
+    assert "Save draft" in order
+    assert order[-1] == "Submit to Maya Chen"
+    page.keyboard.press("Enter")
+    page.get_by_text("Agenda submitted").wait_for()
+    agenda = Agenda.objects.get(meeting=meeting)
+    assert agenda.is_submitted and agenda.bottleneck == "Keyboard only bottleneck"
+    assert console_errors == []
