@@ -423,12 +423,16 @@
 
   // --- Questions: drag to rank, focus and announcements after swaps ---------------------------
 
-  var focusId = null;
+  // Per swapped region (by id): the id of the control that had focus when its request left,
+  // so an autosave finishing meanwhile cannot steal the question list's focus.
+  var focusFor = {};
 
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var active = document.activeElement;
     var region = event.detail.target;
-    focusId = active && active.id && region && region.contains(active) ? active.id : null;
+    if (region && region.id && active && active.id && region.contains(active)) {
+      focusFor[region.id] = active.id;
+    }
   });
 
   function announce(text) {
@@ -440,6 +444,8 @@
   }
 
   function restoreFocus(region) {
+    var focusId = focusFor[region.id];
+    delete focusFor[region.id];
     if (!focusId) return;
     var target = document.getElementById(focusId);
     if (!target || target.disabled) {
@@ -450,7 +456,6 @@
       target = region.querySelector("h2, h3");
       if (target) target.setAttribute("tabindex", "-1");
     }
-    focusId = null;
     if (target) target.focus();
   }
 
@@ -484,6 +489,7 @@
     regions.forEach(function (region) {
       announce(region.dataset.announce);
       restoreFocus(region);
+      region.dataset.ready = "1"; // processed by htmx: its controls work (tests wait for this)
     });
     updateCounts();
   });

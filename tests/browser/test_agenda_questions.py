@@ -175,12 +175,12 @@ def test_it_can_be_drafted_with_the_keyboard_alone(mentorship, page_for, console
         page.keyboard.press("Tab")
     page.keyboard.type("Typed and added with Enter?")
     page.keyboard.press("Enter")
-    page.locator(".question-list").get_by_text("Typed and added with Enter?").wait_for()
+    page.locator("#questions[data-ready]").get_by_text("Typed and added with Enter?").wait_for()
     # Focus comes back to the input once the list is swapped in: ready for the next question.
     page.wait_for_function("document.activeElement.id === 'id_new_question'")
     page.keyboard.type("A second one?")
     page.keyboard.press("Enter")
-    page.locator(".question-list").get_by_text("A second one?").wait_for()
+    page.locator("#questions[data-ready]").get_by_text("A second one?").wait_for()
     page.wait_for_function("document.activeElement.id === 'id_new_question'")
     page.keyboard.press("Shift+Tab")  # back through the list: the second question's controls
     page.keyboard.press("Shift+Tab")
