@@ -452,6 +452,10 @@
       var twin = focusId.replace(/-up$/, "-DOWN").replace(/-down$/, "-up").replace(/-DOWN$/, "-down");
       target = document.getElementById(twin);
     }
+    if (target && target.closest("details:not([open])")) {
+      // e.g. the closed "Edit" of a question just saved: land on that question instead.
+      target = target.closest("li[tabindex]");
+    }
     if (!target || target.disabled || !region.contains(target)) {
       target = region.querySelector("h2, h3");
       if (target) target.setAttribute("tabindex", "-1");

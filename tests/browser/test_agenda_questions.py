@@ -191,6 +191,15 @@ def test_it_can_be_drafted_with_the_keyboard_alone(mentorship, page_for, console
     page.keyboard.press("Enter")
     page.locator("#questions-status").get_by_text("position 1 of 2").wait_for()
     assert _ranked(meeting) == ["A second one?", "Typed and added with Enter?"]
+    page.locator("#question-list .question-item").first.locator("summary").focus()
+    page.keyboard.press("Enter")  # opens "Edit"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("A sharper second one?")
+    page.keyboard.press("Enter")
+    page.locator("#questions-status").get_by_text("Question saved.").wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "LI"  # on the question just edited
+    assert _ranked(meeting)[0] == "A sharper second one?"
     page.locator("#id_new_question").focus()
     order = []
     for _ in range(60):
