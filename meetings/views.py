@@ -161,6 +161,13 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The scholar's agenda --------------------------------------------------------------------
 # Moved to agenda_views.py (issue 3); imported here so the URLconf and other code keep working.
 from .agenda_views import (  # noqa: E402, F401
+    _agenda_context,
+    _carried_items,
+    _editable_agenda,
+    _editable_question,
+    _questions_response,
+    _render_with_errors,
+    _scholar_meeting,
     agenda_edit,
     question_add,
     question_delete,
