@@ -45,6 +45,17 @@ class AgendaForm(forms.ModelForm):
     def field_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    def describe_errors(self) -> None:
+        """Tie each field's error message to the field, for screen readers (see _field.html)."""
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            auto_id = self[name].auto_id
+            described = [f"{auto_id}_error"]
+            if self.fields[name].help_text:
+                described.insert(0, f"{auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
+
 
 def submission_errors(agenda: Agenda, data: dict | None = None) -> dict[str, str]:
     """What stops an agenda from being submitted, by field name (data: values about to be saved)."""
@@ -57,7 +68,10 @@ def submission_errors(agenda: Agenda, data: dict | None = None) -> dict[str, str
             "Name your one main bottleneck before submitting: what is blocking you, "
             "and what would unblock it?"
         )
-    if not agenda.questions.exclude(status=Question.Status.DROPPED).exists():
+    # A question the scholar marked done or dropped is not a question for the mentor. Once the
+    # brief is submitted the mentor may resolve them all, which must not block later edits.
+    set_aside = [Question.Status.DROPPED] if agenda.is_submitted else Question.SET_ASIDE_STATES
+    if not agenda.questions.exclude(status__in=set_aside).exists():
         errors["questions"] = "Add at least one question for your mentor before submitting."
     previous = agenda.meeting.previous()
     previous_agenda = getattr(previous, "agenda", None) if previous else None

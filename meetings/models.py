@@ -261,8 +261,9 @@ class Agenda(models.Model):
         return False
 
     def word_count(self) -> int:
+        """Words on the brief: the sections and every question that was not dropped."""
         texts = [getattr(self, name) for name in self.SECTION_NAMES]
-        texts += [q.text for q in self.questions.all()]
+        texts += [q.text for q in self.questions.all() if q.status != Question.Status.DROPPED]
         return sum(len(t.split()) for t in texts)
 
     @property
@@ -312,25 +313,49 @@ class Agenda(models.Model):
 
     @classmethod
     def start_for(cls, meeting: Meeting) -> Agenda:
-        """The meeting's agenda, created on first use with last time's open questions."""
+        """The meeting's agenda, created on first use, with last time's open questions.
+
+        While the meeting is planned, questions left open at the previous meeting since the
+        agenda was started (e.g. the mentor marked it held later) are carried in too.
+        """
         with transaction.atomic():
             agenda, created = cls.objects.get_or_create(meeting=meeting)
-            if created:
-                agenda.carry_forward()
+        if created or meeting.is_open:
+            agenda.carry_forward()
         return agenda
 
-    def carry_forward(self) -> None:
-        """Copy the questions that were not resolved at the previous meeting into this agenda."""
+    def carry_forward(self) -> int:
+        """Copy the questions left open at the previous meeting into this agenda.
+
+        Idempotent: a question already carried here (kept, done or dropped) is not copied again,
+        so it can run on every visit and pick up questions left open since. Nothing comes from
+        a previous meeting that has not taken place yet. Returns how many were copied.
+        """
         previous = self.meeting.previous()
-        if previous is None:
-            return
-        open_questions = Question.objects.filter(
-            agenda__meeting=previous, status__in=Question.CARRY_STATES
-        ).order_by("rank", "pk")
-        Question.objects.bulk_create(
-            Question(agenda=self, text=q.text, rank=i, carried_from=q)
-            for i, q in enumerate(open_questions, start=1)
-        )
+        if previous is None or (previous.is_open and previous.scheduled_at > timezone.now()):
+            return 0
+        with transaction.atomic():
+            Agenda.objects.select_for_update().filter(pk=self.pk).first()
+            already = set(
+                self.questions.filter(carried_from__isnull=False).values_list(
+                    "carried_from_id", flat=True
+                )
+            )
+            open_questions = [
+                q
+                for q in Question.objects.filter(
+                    agenda__meeting=previous, status__in=Question.CARRY_STATES
+                ).order_by("rank", "pk")
+                if q.pk not in already
+            ]
+            if not open_questions:
+                return 0
+            start = Question.next_rank(self)
+            Question.objects.bulk_create(
+                Question(agenda=self, text=q.text, rank=i, carried_from=q)
+                for i, q in enumerate(open_questions, start=start)
+            )
+        return len(open_questions)
 
 
 class Question(models.Model):
@@ -342,6 +367,9 @@ class Question(models.Model):
         DROPPED = "dropped", "Dropped"
 
     CARRY_STATES = [Status.OPEN, Status.DISCUSSED]
+    # What the scholar may do with a question on their agenda: mark it done, drop it, or put
+    # it back (keep). Done and dropped questions stay on record; dropped ones leave the brief.
+    SET_ASIDE_STATES = [Status.RESOLVED, Status.DROPPED]
 
     agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=500)
@@ -367,13 +395,44 @@ class Question(models.Model):
     def is_answered(self) -> bool:
         return bool(self.answer) or self.status in (self.Status.ANSWERED, self.Status.RESOLVED)
 
+    @property
+    def is_set_aside(self) -> bool:
+        return self.status in self.SET_ASIDE_STATES
+
+    def set_state(self, status: str) -> None:
+        """The scholar marks the question done (resolved), drops it, or puts it back (open).
+
+        Done and dropped questions move to the end of the ranking; a question put back is
+        ranked last among the open ones.
+        """
+        if status not in (self.Status.OPEN, self.Status.RESOLVED, self.Status.DROPPED):
+            raise ValueError(f"A scholar cannot set a question to {status!r}.")
+        self.status = status
+        self.rank = Question.next_rank(self.agenda)
+        self.save(update_fields=["status", "rank"])
+        if status == self.Status.OPEN:
+            Question.set_aside_last(self.agenda)
+
+    @classmethod
+    def set_aside_last(cls, agenda: Agenda) -> None:
+        """Renumber so that questions marked done or dropped come after all the others."""
+        ordered = sorted(agenda.questions.all(), key=lambda q: (q.is_set_aside, q.rank, q.pk))
+        cls.reorder(agenda, [q.pk for q in ordered])
+
     @classmethod
     def next_rank(cls, agenda: Agenda) -> int:
         return (agenda.questions.aggregate(m=Max("rank"))["m"] or 0) + 1
 
     def move(self, offset: int) -> None:
-        """Swap with the neighbour above (-1) or below (+1) and renumber the list."""
-        siblings = list(self.agenda.questions.order_by("rank", "pk"))
+        """Swap with the neighbour above (-1) or below (+1) and renumber the list.
+
+        Questions marked done or dropped are not neighbours: they stay at the end.
+        """
+        siblings = [
+            q
+            for q in self.agenda.questions.order_by("rank", "pk")
+            if q.is_set_aside == self.is_set_aside
+        ]
         index = next(i for i, q in enumerate(siblings) if q.pk == self.pk)
         target = max(0, min(len(siblings) - 1, index + offset))
         siblings.insert(target, siblings.pop(index))

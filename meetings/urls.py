@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, mentor_views, staff_views, views
+from . import agenda_views, calendar_views, mentor_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -58,4 +58,24 @@ urlpatterns += [
         name="meeting_reschedule",
     ),
     path("calendar/<str:token>.ics", calendar_views.ics_feed, name="ics_feed"),
+]
+
+urlpatterns += [
+    # Issue 3: the scholar's drafting experience (autosave, ranking, carry-forward).
+    path(
+        "meetings/<int:pk>/agenda/autosave/",
+        agenda_views.agenda_autosave,
+        name="agenda_autosave",
+    ),
+    path(
+        "meetings/<int:pk>/questions/reorder/",
+        agenda_views.question_reorder,
+        name="question_reorder",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/items/<int:item_pk>/done/",
+        agenda_views.agenda_item_done,
+        name="agenda_item_done",
+    ),
+    path("questions/<int:pk>/state/", agenda_views.question_state, name="question_state"),
 ]
