@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .forms import AgendaForm, QuestionForm, submission_errors
-from .models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
+from .models import ONE_PAGE_WORDS, ActionItem, Agenda, BriefRead, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
 
@@ -120,6 +120,12 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
     previous = meeting.previous()
     previous_agenda = Agenda.objects.filter(meeting=previous).first() if previous else None
     return {
+        # The mentor's read receipt (issue 4), shown to the scholar beside the status.
+        "read": BriefRead.objects.filter(agenda=agenda, reader_id=meeting.mentorship.mentor_id)
+        .only("last_read_at")
+        .first()
+        if agenda.is_submitted
+        else None,
         "last_bottleneck": previous_agenda.bottleneck.strip() if previous_agenda else "",
         **ctx,
         "form": form,

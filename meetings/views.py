@@ -191,7 +191,8 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    """The pair or the program's staff cancel one planned meeting (its series is unchanged)."""
+    meeting = get_object_or_404(Meeting.objects.schedule_visible_to(request.user), pk=pk)
     if meeting.status != Meeting.Status.PLANNED:
         messages.error(request, "Only a planned meeting can be cancelled.")
     else:

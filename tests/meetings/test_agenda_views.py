@@ -226,3 +226,15 @@ def test_it_refuses_scheduling_for_someone_elses_mentorship(world):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Meeting.objects.filter(scheduled_at__year=2031).exists()
+
+
+def test_it_shows_the_scholar_when_the_mentor_read_the_brief(world):
+    url = reverse("agenda", args=[world.meeting.pk])
+    scholar = world.client_for(world.scholar)
+    assert "Read by" not in scholar.get(url).content.decode()
+    world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+    body = scholar.get(url).content.decode()
+    assert "Read by Mentor at" in body
+    assert "before your latest changes" not in body
+    _post(scholar, world.meeting, progress="A newer result")
+    assert "before your latest changes" in scholar.get(url).content.decode()

@@ -228,3 +228,25 @@ def test_it_lists_the_mentors_scholars_on_home(world, django_assert_max_num_quer
     assert "Your scholars" in body
     assert body.count('href="/scholars/') >= 10
     assert "SECRET" not in body
+
+
+@pytest.mark.parametrize(
+    "role,allowed",
+    [
+        ("staff", True),
+        ("scholar", True),
+        ("mentor", True),
+        ("other_staff", False),
+        ("other_mentor", False),
+        ("outsider", False),
+    ],
+)
+def test_it_lets_the_pair_and_program_staff_cancel_a_meeting(world, role, allowed):
+    response = world.client_for(getattr(world, role)).post(
+        reverse("meeting_cancel", args=[world.meeting.pk])
+    )
+    status = Meeting.objects.get(pk=world.meeting.pk).status
+    if allowed:
+        assert response.status_code == 302 and status == Meeting.Status.CANCELLED
+    else:
+        assert response.status_code == 404 and status == Meeting.Status.PLANNED
