@@ -8,3 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
 ]
+
+# issue 6: oversized requests get a friendly 413 page instead of a bare 400.
+handler400 = "accounts.errors.bad_request"

@@ -31,6 +31,17 @@ from .forms import (
 from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
 
 
+def _form_problem(form, fallback: str) -> str:
+    """The form's own messages (e.g. "at most 4000 characters"), or the fallback."""
+    problems = [
+        " ".join(e.messages)
+        for errors in form.errors.as_data().values()
+        for e in errors
+        if e.code != "required"
+    ]
+    return " ".join(problems) if problems else fallback
+
+
 def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -468,7 +479,7 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         note.save()
     else:
-        messages.error(request, "A comment needs some text.")
+        messages.error(request, _form_problem(form, "A comment needs some text."))
     return redirect(reverse("brief", args=[meeting.pk]) + f"#{section}")
 
 
@@ -521,7 +532,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         item.mentorship, item.meeting, item.created_by = meeting.mentorship, meeting, request.user
         item.save()
     else:
-        messages.error(request, "An action item needs some text.")
+        messages.error(request, _form_problem(form, "An action item needs some text."))
     return _brief_part(request, meeting, "actions")
 
 
@@ -554,7 +565,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
         note.meeting, note.author = meeting, request.user
         note.save()
     else:
-        messages.error(request, "A note needs some text.")
+        messages.error(request, _form_problem(form, "A note needs some text."))
     return _brief_part(request, meeting, "notes")
 
 
