@@ -75,7 +75,10 @@ def test_it_configures_htmx_to_work_without_eval(world):
 
 
 def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    # A clean production environment: nothing the test run itself set (e.g. the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE, DATABASE_URL) leaks into it.
+    keep = {"PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "TMPDIR"}
+    env = {k: v for k, v in os.environ.items() if k in keep}
     env |= {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
