@@ -23,3 +23,14 @@ urlpatterns = [
     path("scholars/<int:user_id>/history/", views.history, name="history"),
     path("programs/<slug:slug>/cadence/", views.cadence, name="cadence"),
 ]
+
+# issue 6: agenda revision history
+from . import revision_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "meetings/<int:pk>/revisions/",
+        revision_views.agenda_revisions,
+        name="agenda_revisions",
+    ),
+]

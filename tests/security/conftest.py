@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import Agenda, Meeting
+from meetings.models import Agenda, AgendaRevision, Meeting
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -46,6 +46,9 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-WB-MENTORS": PAIR,  # shared with mentors
     "SECRET-WB-MANAGER": {"scholar", "manager"},  # shared with the research manager only
     "SECRET-OTHER-SCHOLAR": {"other_scholar", "mentor"},  # the other scholar's brief
+    "SECRET-DRAFT-HISTORY": {"scholar"},  # a revision made before submitting
+    "SECRET-WB-REVISION": {"scholar"},  # a check-in change in the revision history
+    "SECRET-REVISED-BOTTLENECK": PAIR,  # a revision after submitting
 }
 
 
@@ -117,6 +120,23 @@ def sec(world) -> SecurityWorld:
         wellbeing_energy=3,
         wellbeing_note="SECRET-WB-MANAGER",
         wellbeing_visibility=Agenda.Visibility.MANAGER,
+    )
+    AgendaRevision.objects.create(
+        agenda=agenda,
+        author=world.scholar,
+        version=1,
+        changes={"asks": {"old": "", "new": "SECRET-DRAFT-HISTORY"}},
+        after_submit=False,
+    )
+    AgendaRevision.objects.create(
+        agenda=agenda,
+        author=world.scholar,
+        version=2,
+        changes={
+            "bottleneck": {"old": "x", "new": "SECRET-REVISED-BOTTLENECK"},
+            "wellbeing_note": {"old": "", "new": "SECRET-WB-REVISION"},
+        },
+        after_submit=True,
     )
     other_meeting = Meeting.objects.get(mentorship__scholar=world.other_scholar)
     other_agenda = SubmittedAgendaFactory(

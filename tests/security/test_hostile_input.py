@@ -141,6 +141,7 @@ def _fill_every_field(sec, payload: str) -> None:
     agenda.wellbeing_energy = 3
     agenda.wellbeing_visibility = Agenda.Visibility.BOTH
     agenda.save()
+    agenda.revisions.update(changes={"bottleneck": {"old": payload, "new": payload + " x"}})
     Question.objects.filter(agenda__meeting__mentorship=sec.mentorship).update(
         text=payload[:500], answer=payload
     )
@@ -174,6 +175,8 @@ def _pages(sec):
         ("staff", reverse("cadence", args=[sec.program.slug]), False),
         ("scholar", reverse("settings"), False),
         ("mentor", reverse("meeting_new"), False),
+        ("scholar", reverse("agenda_revisions", args=[sec.meeting.pk]), False),
+        ("mentor", reverse("agenda_revisions", args=[sec.meeting.pk]), False),
     ]
 
 

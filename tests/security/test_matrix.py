@@ -97,6 +97,8 @@ MATRIX: dict[str, Row] = {
     "action_toggle": Row(ACTION, get=POST_ONLY, post=only(302, "scholar", "mentor")),
     "history": Row(SCHOLAR, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "cadence": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    # issue 6
+    "agenda_revisions": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
 }
 # fmt: on
 
@@ -208,6 +210,8 @@ def test_it_has_no_stale_rows_in_the_matrix():
         ("scholar", "agenda", lambda w: {"pk": w.draft_meeting.pk}, ["SECRET-DRAFT-ONLY"]),
         ("mentor", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-QUESTION"]),
         ("scholar", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-WB-MANAGER"]),
+        ("scholar", "agenda_revisions", MEETING, ["SECRET-DRAFT-HISTORY", "SECRET-WB-REVISION"]),
+        ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
     ],
 )
 def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
