@@ -34,3 +34,11 @@ urlpatterns += [
         name="agenda_revisions",
     ),
 ]
+
+# issue 6: data downloads
+from . import export_views  # noqa: E402
+
+urlpatterns += [
+    path("me/export/", export_views.my_data_export, name="my_data_export"),
+    path("programs/<slug:slug>/export/", export_views.program_export, name="program_export"),
+]

@@ -99,6 +99,8 @@ MATRIX: dict[str, Row] = {
     "cadence": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
     # issue 6
     "agenda_revisions": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "my_data_export": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "program_export": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
 }
 # fmt: on
 
@@ -212,6 +214,8 @@ def test_it_has_no_stale_rows_in_the_matrix():
         ("scholar", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-WB-MANAGER"]),
         ("scholar", "agenda_revisions", MEETING, ["SECRET-DRAFT-HISTORY", "SECRET-WB-REVISION"]),
         ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
+        ("scholar", "my_data_export", NO_ARGS, ["SECRET-WB-ONLYME", "SECRET-DRAFT-ONLY"]),
+        ("mentor", "my_data_export", NO_ARGS, ["SECRET-ANNOTATION", "SECRET-MEETING-NOTE"]),
     ],
 )
 def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
