@@ -18,3 +18,11 @@ urlpatterns = [
     ),
     path("settings/", views.settings_view, name="settings"),
 ]
+
+# issue 6: deleting a person (program staff and operators)
+from . import deletion_views  # noqa: E402
+
+urlpatterns += [
+    path("people/<int:user_id>/delete/", deletion_views.user_delete, name="user_delete"),
+    path("programs/<slug:slug>/people/", deletion_views.program_people, name="program_people"),
+]

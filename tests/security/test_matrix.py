@@ -101,6 +101,8 @@ MATRIX: dict[str, Row] = {
     "agenda_revisions": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "my_data_export": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "program_export": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "program_people": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "user_delete": Row(SCHOLAR, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
 }
 # fmt: on
 
