@@ -52,22 +52,24 @@ def deletion_summary(user: User) -> dict:
     collector = Collector(using=using)
     collector.collect([user])
     removed: Counter[str] = Counter()
+    gone: dict[type, set] = {}
     for model, instances in collector.data.items():
-        if model is User:
-            continue
-        removed[str(model._meta.verbose_name_plural)] += len(instances)
+        gone.setdefault(model, set()).update(obj.pk for obj in instances)
     for qs in collector.fast_deletes:
-        count = qs.count()
-        if count:
-            removed[str(qs.model._meta.verbose_name_plural)] += count
+        gone.setdefault(qs.model, set()).update(qs.values_list("pk", flat=True))
+    for model, pks in gone.items():
+        if model is not User and pks:
+            removed[str(model._meta.verbose_name_plural)] += len(pks)
+    # Rows that only lose the person's name (SET_NULL), unless they go anyway.
     kept: Counter[str] = Counter()
     for (field, _value), batches in collector.field_updates.items():
-        count = sum(
-            b.count() if hasattr(b, "count") and not isinstance(b, list) else len(b)
-            for b in batches
-        )
-        if count:
-            kept[str(field.model._meta.verbose_name_plural)] += count
+        model = field.model
+        pks = set()
+        for batch in batches:
+            pks.update(obj.pk for obj in batch)
+        pks -= gone.get(model, set())
+        if pks:
+            kept[str(model._meta.verbose_name_plural)] += len(pks)
     return {
         "removed": sorted(removed.items()),
         "kept": sorted(kept.items()),

@@ -98,6 +98,7 @@ class AgendaRevision(models.Model):
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """[(op, text)] with op in "same", "del", "ins": rendered with autoescaping, never as HTML."""
+    old, new = old.replace("\r\n", "\n"), new.replace("\r\n", "\n")
     a, b = re.findall(r"\s*\S+\s*|\s+", old), re.findall(r"\s*\S+\s*|\s+", new)
     out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -111,11 +112,18 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def _same(a, b) -> bool:
+    """Equal, counting a browser's CRLF line ends as the LF they mean."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+    return a == b
+
+
 def _changed(old: dict, new: dict) -> dict:
     return {
         name: {"old": old.get(name), "new": value}
         for name, value in new.items()
-        if old.get(name) != value
+        if not _same(old.get(name), value)
     }
 
 
@@ -137,7 +145,7 @@ def record_edit(agenda, author, old: dict, new: dict, version: int, now=None) ->
         for name, change in changes.items():
             first_old = merged[name]["old"] if name in merged else change["old"]
             merged[name] = {"old": first_old, "new": change["new"]}
-        merged = {n: c for n, c in merged.items() if c["old"] != c["new"]}
+        merged = {n: c for n, c in merged.items() if not _same(c["old"], c["new"])}
         last.changes, last.version, last.updated_at = merged, version, now
         if merged:
             last.save(update_fields=["changes", "version", "updated_at"])

@@ -50,7 +50,9 @@ def test_it_records_who_changed_what(world, draft):
 
 
 def test_it_records_nothing_for_a_save_that_changes_nothing(draft):
+    Agenda.objects.filter(pk=draft.pk).update(progress="line one\nline two")
     assert _save(draft, bottleneck="Old bottleneck")
+    assert _save(draft, progress="line one\r\nline two")  # what a browser's textarea sends
     assert not draft.revisions.exists()
 
 

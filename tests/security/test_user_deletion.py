@@ -28,6 +28,14 @@ def test_it_lists_what_deleting_a_scholar_removes_without_any_text(sec):
     assert "cannot be undone" in html
 
 
+def test_it_does_not_count_as_kept_what_goes_anyway(sec):
+    sec.action.created_by = sec.scholar
+    sec.action.save()
+    summary = deletion_summary(sec.scholar)
+    assert dict(summary["removed"])["action items"] == 1
+    assert "action items" not in dict(summary["kept"])
+
+
 def test_it_lists_what_stays_when_a_mentor_goes(sec):
     summary = deletion_summary(sec.mentor)
     assert dict(summary["removed"])["mentorships"] == 2
