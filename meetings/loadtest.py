@@ -176,13 +176,22 @@ class Browser:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         started = time.monotonic()
         status, text = 0, ""
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            self.conn.request(method, path, body=body, headers=headers)
-            response = self.conn.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
-            status = response.status
+        # Like a browser: a kept-alive connection the server closed meanwhile is retried once on
+        # a fresh one; a failure on a fresh connection is a failure.
+        for _attempt in range(2):
+            reused = self.conn is not None
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", errors="replace")
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                self.close()
+                if reused:
+                    continue
+                break
             for header in response.msg.get_all("Set-Cookie") or []:
                 jar = SimpleCookie()
                 jar.load(header)
@@ -190,8 +199,7 @@ class Browser:
                     self.cookies[name] = morsel.value
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
-        except (OSError, http.client.HTTPException):
-            self.close()
+            break
         elapsed = time.monotonic() - started
         with self.lock:
             self.records.append(Record(kind, status, started, elapsed))

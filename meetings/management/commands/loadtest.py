@@ -200,7 +200,7 @@ class Command(BaseCommand):
             f"(autosaves {lost['saves']}, questions {lost['questions']}, comments "
             f"{lost['comments']})"
         )
-        server_errors = mix.server_errors + mix.no_answer + baseline.server_errors
+        server_errors = sum(x.server_errors + x.no_answer for x in (baseline, mix))
         if outage:
             server_errors += outage["before"] + outage["after"]
         if lost["total"] or server_errors:
