@@ -18,11 +18,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 COALESCE_GAP = timedelta(minutes=5)
 COALESCE_SPAN = timedelta(minutes=30)
 PRIVATE_FIELDS = {"wellbeing_energy", "wellbeing_note", "wellbeing_visibility"}
+QUESTION_KEY = "question-"  # changes to a question's text are kept as "question-<id>"
 
 
 class AgendaRevisionQuerySet(models.QuerySet["AgendaRevision"]):
@@ -77,6 +80,7 @@ class AgendaRevision(models.Model):
 
         is_scholar = self.agenda.meeting.mentorship.scholar_id == user.pk
         labels = {f.name: str(f.verbose_name) for f in Agenda._meta.fields}
+        labels |= {name: "Question" for name in self.changes if name.startswith(QUESTION_KEY)}
         rows = []
         for name, change in self.changes.items():
             if name in PRIVATE_FIELDS and not is_scholar:
@@ -176,3 +180,42 @@ def record_submit(agenda, author, was_status: str, now=None) -> None:
         created_at=now,
         updated_at=now,
     )
+
+
+# --- Questions: added, reworded or removed by the scholar ------------------------------------
+# Questions are saved from several views; recording here keeps every one of them covered. Only
+# a question's text counts (the mentor's answers and states are not agenda edits), and rows
+# removed because their agenda or meeting goes are not recorded.
+
+
+@receiver(pre_save, sender="meetings.Question")
+def _remember_question_text(sender, instance, raw=False, **kwargs) -> None:
+    if raw or instance.pk is None:
+        instance._text_before = None
+        return
+    instance._text_before = (
+        sender.objects.filter(pk=instance.pk).values_list("text", flat=True).first()
+    )
+
+
+@receiver(post_save, sender="meetings.Question")
+def _record_question_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    before = "" if created else getattr(instance, "_text_before", None)
+    if before is None or before == instance.text:
+        return
+    _record_question(instance, before, instance.text)
+
+
+@receiver(post_delete, sender="meetings.Question")
+def _record_question_deleted(sender, instance, origin=None, **kwargs) -> None:
+    if origin is not instance:
+        return  # removed with its agenda, meeting or person: nothing left to keep history for
+    _record_question(instance, instance.text, "")
+
+
+def _record_question(question, old: str, new: str) -> None:
+    agenda = question.agenda
+    key = f"{QUESTION_KEY}{question.pk}"
+    record_edit(agenda, agenda.meeting.mentorship.scholar, {key: old}, {key: new}, agenda.version)

@@ -119,10 +119,11 @@ def test_it_refuses_to_change_a_held_meetings_agenda(world):
     agenda = world.agenda
     Meeting.objects.filter(pk=world.meeting.pk).update(status=Meeting.Status.HELD)
     agenda.refresh_from_db()
+    revisions = agenda.revisions.count()
     assert agenda.save_fields({"bottleneck": "Rewriting history"}, agenda.version) is False
     agenda.refresh_from_db()
     assert agenda.bottleneck == "SECRET-BOTTLENECK text"
-    assert not agenda.revisions.exists()
+    assert agenda.revisions.count() == revisions
     response = world.client_for(world.scholar).post(
         reverse("agenda", args=[world.meeting.pk]),
         {"bottleneck": "Rewriting history", "version": agenda.version},
@@ -189,3 +190,50 @@ def test_it_shows_revisions_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("agenda_revisions", args=[draft.meeting.pk]))
     assert response.content.decode().count('class="revision"') == 20
+
+
+def _question_changes(agenda) -> list[dict]:
+    return [
+        change
+        for r in agenda.revisions.order_by("created_at", "pk")
+        for key, change in r.changes.items()
+        if key.startswith("question-")
+    ]
+
+
+def test_it_records_questions_added_reworded_and_removed(world, draft, clock):
+    client = world.client_for(world.scholar)
+    client.post(reverse("question_add", args=[draft.meeting.pk]), {"text": "Is 3 seeds enough?"})
+    question = draft.questions.get()
+    clock.advance(minutes=10)
+    client.post(reverse("question_edit", args=[question.pk]), {"text": "Are 5 seeds enough?"})
+    clock.advance(minutes=10)
+    client.post(reverse("question_delete", args=[question.pk]))
+    assert _question_changes(draft) == [
+        {"old": "", "new": "Is 3 seeds enough?"},
+        {"old": "Is 3 seeds enough?", "new": "Are 5 seeds enough?"},
+        {"old": "Are 5 seeds enough?", "new": ""},
+    ]
+    assert {r.author for r in draft.revisions.all()} == {world.scholar}
+    html = _page(world, world.scholar, draft.meeting).content.decode()
+    assert "<dt>Question</dt>" in html
+    assert "<del>Is 3 </del><ins>Are 5 </ins>seeds enough?" in html
+
+
+def test_it_does_not_record_a_mentors_answer_as_an_agenda_edit(world):
+    before = world.agenda.revisions.count()
+    question = world.agenda.questions.get()
+    world.client_for(world.mentor).post(
+        reverse("question_answer", args=[question.pk]), {"answer": "Yes.", "status": "answered"}
+    )
+    question.refresh_from_db()
+    assert question.answer == "Yes."
+    assert world.agenda.revisions.count() == before
+
+
+def test_it_deletes_a_meeting_with_its_questions_without_recording_anything(world, draft):
+    QuestionFactory(agenda=draft)
+    meeting_id = draft.meeting_id
+    draft.meeting.delete()
+    assert not AgendaRevision.objects.filter(agenda__meeting_id=meeting_id).exists()
+    assert not Agenda.objects.filter(meeting_id=meeting_id).exists()

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.deletion import deletable_by, deletion_summary
 from accounts.models import User
-from meetings.models import Agenda, Meeting, MeetingNote, Question
+from meetings.models import Agenda, AgendaRevision, Meeting, MeetingNote, Question
 from tests.factories import MentorshipFactory, UserFactory
 
 
@@ -22,7 +22,10 @@ def test_it_lists_what_deleting_a_scholar_removes_without_any_text(sec):
     assert summary["meetings"] == Meeting.objects.filter(mentorship__scholar=sec.scholar).count()
     assert summary["agendas"] == 4
     assert summary["meeting notes"] == 1
-    assert summary["agenda revisions"] == 2
+    assert summary["agenda revisions"] == (
+        AgendaRevision.objects.filter(agenda__meeting__mentorship__scholar=sec.scholar).count()
+    )
+    assert summary["agenda revisions"] >= 2
     assert "<strong>4</strong> agendas" in html
     assert "SECRET" not in html
     assert "cannot be undone" in html
