@@ -80,3 +80,27 @@ def test_it_redirects_back_to_a_page_on_the_site_after_toggling(sec):
         reverse("action_toggle", args=[sec.action.pk]), {"done": "1", "next": back}
     )
     assert response.url == back
+
+
+@pytest.mark.parametrize(
+    "model,own,foreign",
+    [
+        ("meetings_meeting", lambda w: w.meeting, lambda w, o: o["meeting"]),
+        ("accounts_mentorship", lambda w: w.mentorship, lambda w, o: o["mentorship"]),
+        ("accounts_program", lambda w: w.program, lambda w, o: w.other_program),
+    ],
+)
+def test_it_shows_staff_in_the_admin_only_their_own_programs_rows(
+    sec, staff_admin, model, own, foreign
+):
+    from tests.factories import MeetingFactory, MentorshipFactory
+
+    mentorship = MentorshipFactory(program=sec.other_program)
+    others = {"mentorship": mentorship, "meeting": MeetingFactory(mentorship=mentorship)}
+    theirs, mine = foreign(sec, others), own(sec)
+    changelist = staff_admin.get(reverse(f"admin:{model}_changelist"))
+    assert changelist.status_code == 200
+    assert reverse(f"admin:{model}_change", args=[mine.pk]) in changelist.content.decode()
+    assert reverse(f"admin:{model}_change", args=[theirs.pk]) not in changelist.content.decode()
+    change = staff_admin.get(reverse(f"admin:{model}_change", args=[theirs.pk]))
+    assert change.status_code == 302  # "doesn't exist. Perhaps it was deleted?"
