@@ -97,7 +97,13 @@ class AgendaRevision(models.Model):
                     ),
                 }
             )
-        return rows
+        order = ["bottleneck", QUESTION_KEY, "tried", "progress", "reading", "asks"]
+
+        def position(row: dict) -> int:
+            key = QUESTION_KEY if row["field"].startswith(QUESTION_KEY) else row["field"]
+            return order.index(key) if key in order else len(order)
+
+        return sorted(rows, key=position)
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
