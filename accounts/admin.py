@@ -4,6 +4,20 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from .models import Invite, Mentorship, Program, ResearchManagerAssignment, User
 
 
+class ScopedToStaffedPrograms(admin.ModelAdmin):
+    """Issue 6: a staff account sees only the rows of programs it staffs (PRIVACY.md: another
+    program's staff see nothing); superusers (operators) see everything."""
+
+    program_path = "program"  # the lookup from the model to its Program ("" for Program)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        lookup = f"{self.program_path}__staff" if self.program_path else "staff"
+        return qs.filter(**{lookup: request.user}).distinct()
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
@@ -25,7 +39,9 @@ class MentorshipInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ScopedToStaffedPrograms):
+    program_path = ""
+
     list_display = ("name", "slug", "starts_on", "ends_on")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("staff",)
@@ -33,7 +49,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ScopedToStaffedPrograms):
     list_display = ("scholar", "mentor", "program", "cadence_days", "started_on", "active")
     list_filter = ("program", "active")
     search_fields = ("scholar__username", "mentor__username", "scholar__email", "mentor__email")
@@ -41,7 +57,7 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResearchManagerAssignment)
-class ResearchManagerAssignmentAdmin(admin.ModelAdmin):
+class ResearchManagerAssignmentAdmin(ScopedToStaffedPrograms):
     list_display = ("scholar", "manager", "program")
     list_filter = ("program",)
     autocomplete_fields = ("scholar", "manager")

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import importers, invites
+from .deletion_views import program_people_entries
 from .forms import ImportForm, InviteForm, ProgramForm
 from .models import Program, User
 
@@ -78,6 +79,8 @@ def program_people(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_count": invitations.count(),
             "query": query,
             "expiry_days": settings.INVITE_EXPIRY_DAYS,
+            # issue 6: who is in the program, and whom this staff member may delete
+            "people": program_people_entries(program, request.user),
         },
     )
 

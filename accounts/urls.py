@@ -20,7 +20,10 @@ urlpatterns = [
     # --- issue 5: password reset (no user enumeration), programs, invitations, CSV import ---
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(),
+        auth_views.PasswordResetView.as_view(
+            email_template_name="mail/password_reset.txt",
+            subject_template_name="mail/password_reset_subject.txt",
+        ),
         name="password_reset",
     ),
     path(
@@ -57,4 +60,11 @@ urlpatterns = [
 # Issue 4: the calendar feed's secret link.
 urlpatterns += [
     path("settings/calendar-token/", views.ics_token_rotate, name="ics_token_rotate"),
+]
+
+# issue 6: deleting a person (program staff and operators)
+from . import deletion_views  # noqa: E402
+
+urlpatterns += [
+    path("people/<int:user_id>/delete/", deletion_views.user_delete, name="user_delete"),
 ]

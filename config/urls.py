@@ -8,3 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),
 ]
+
+# issue 6: oversized requests get a friendly 413 page instead of a bare 400.
+handler400 = "accounts.errors.bad_request"
+# issue 6: a calm 503 while the database restarts; a page of our own for other 500s.
+handler500 = "accounts.errors.server_error"

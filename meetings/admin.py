@@ -6,6 +6,8 @@ not a way around PRIVACY.md: agendas, briefs, annotations and notes stay hidden 
 
 from django.contrib import admin
 
+from accounts.admin import ScopedToStaffedPrograms
+
 from .models import (
     ActionItem,
     Agenda,
@@ -36,8 +38,10 @@ class OperatorsOnly(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    """Times and statuses: program staff may see them (PRIVACY.md), so this one is not restricted."""
+class MeetingAdmin(ScopedToStaffedPrograms):
+    """Times and statuses: program staff may see them (PRIVACY.md), for their programs only."""
+
+    program_path = "mentorship__program"
 
     list_display = ("mentorship", "scheduled_at", "status")
     list_filter = ("status", "mentorship__program")

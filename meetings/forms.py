@@ -166,3 +166,14 @@ class ScheduleMeetingForm(forms.ModelForm):
         if when < timezone.now() - timedelta(days=1):
             raise forms.ValidationError("Pick a time from today on.")
         return when
+
+
+def form_problem(form: forms.BaseForm, fallback: str) -> str:
+    """The form's own messages (e.g. "at most 4000 characters"), or the fallback."""
+    problems = [
+        " ".join(e.messages)
+        for errors in form.errors.as_data().values()
+        for e in errors
+        if e.code != "required"
+    ]
+    return " ".join(problems) if problems else fallback

@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import Mentorship, User
 
 from . import services
-from .forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm
+from .forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
 from .models import (
     ActionItem,
     Agenda,
@@ -283,7 +283,7 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
             agenda,
             section,
             question,
-            error="A comment needs some text.",
+            error=form_problem(form, "A comment needs some text."),
             draft=request.POST.get("body", ""),
         )
     note = form.save(commit=False)
@@ -440,7 +440,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingNoteForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["body"].strip():
         return _brief_part(
-            request, meeting, "notes", error="A note needs some text.", note_form=form
+            request,
+            meeting,
+            "notes",
+            error=form_problem(form, "A note needs some text."),
+            note_form=form,
         )
     note = form.save(commit=False)
     note.meeting, note.author = meeting, request.user

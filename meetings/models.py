@@ -270,30 +270,49 @@ class Agenda(models.Model):
     def over_one_page(self) -> bool:
         return self.word_count() > ONE_PAGE_WORDS
 
-    def save_fields(self, data: dict, expected_version: int) -> bool:
+    def save_fields(self, data: dict, expected_version: int, author: User | None = None) -> bool:
         """Write the given fields only if nobody saved a newer version meanwhile.
 
-        Returns False (and writes nothing) when the stored version is not expected_version.
+        Returns False (and writes nothing) when the stored version is not expected_version, or
+        when the meeting is no longer planned (a held meeting's record is read-only). Each save
+        is kept in the revision history (meetings/revisions.py), by default as the scholar's.
         """
         now = timezone.now()
         changes = dict(data, version=F("version") + 1, updated_at=now)
         if self.is_submitted:
             changes["updated_after_submit_at"] = now
-        written = Agenda.objects.filter(pk=self.pk, version=expected_version).update(**changes)
+        current = Agenda.objects.filter(
+            pk=self.pk, version=expected_version, meeting__status=Meeting.Status.PLANNED
+        )
+        with transaction.atomic():
+            old = current.values(*data).first()
+            written = old is not None and current.update(**changes)
+            if written:
+                record_edit(
+                    self,
+                    author or self.meeting.mentorship.scholar,
+                    old,
+                    data,
+                    expected_version + 1,
+                    now,
+                )
         if written:
             self.refresh_from_db()
             if self.is_submitted:
                 _after_commit(agenda_updated, self)
         return bool(written)
 
-    def submit(self) -> None:
+    def submit(self, author: User | None = None) -> None:
         now = timezone.now()
+        was_status = self.status
         self.status = self.Status.SUBMITTED
         self.submitted_at = self.submitted_at or now
         self.updated_after_submit_at = None
         self.version += 1
         self.updated_at = now
-        self.save()
+        with transaction.atomic():
+            self.save()
+            record_submit(self, author or self.meeting.mentorship.scholar, was_status, now)
         _after_commit(agenda_submitted, self)
 
     def section_digests(self) -> dict[str, str]:
@@ -713,3 +732,7 @@ class MeetingSeries(models.Model):
             )
             for when in self.occurrences()
         )
+
+
+# issue 6: the agenda revision history lives in its own module (registered with the app here).
+from .revisions import AgendaRevision, record_edit, record_submit  # noqa: E402, F401

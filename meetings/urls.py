@@ -79,3 +79,22 @@ urlpatterns += [
     ),
     path("questions/<int:pk>/state/", agenda_views.question_state, name="question_state"),
 ]
+
+# issue 6: agenda revision history
+from . import revision_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "meetings/<int:pk>/revisions/",
+        revision_views.agenda_revisions,
+        name="agenda_revisions",
+    ),
+]
+
+# issue 6: data downloads
+from . import export_views  # noqa: E402
+
+urlpatterns += [
+    path("me/export/", export_views.my_data_export, name="my_data_export"),
+    path("programs/<slug:slug>/export/", export_views.program_export, name="program_export"),
+]

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -233,7 +234,10 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         item.set_done(request.POST.get("done") == "1")
     back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
+    # Only a path on this site: "/\\evil.example" is "//evil.example" to a browser.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(back)
     return redirect("home")
 

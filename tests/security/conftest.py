@@ -1,0 +1,157 @@
+"""A world full of sentinel strings: each one may only ever appear in the pages of certain roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meetings.models import Agenda, AgendaRevision, Meeting
+from tests.factories import (
+    ActionItemFactory,
+    AgendaFactory,
+    AnnotationFactory,
+    MeetingFactory,
+    MeetingNoteFactory,
+    QuestionFactory,
+    SubmittedAgendaFactory,
+)
+
+ROLES = [
+    "anon",
+    "scholar",
+    "other_scholar",
+    "mentor",
+    "other_mentor",
+    "staff",
+    "other_staff",
+    "manager",
+    "outsider",
+]
+
+# sentinel -> roles that may see it (in at least one page). Every other role must never get it.
+PAIR = {"scholar", "mentor"}
+SENTINELS: dict[str, set[str]] = {
+    "SECRET-BOTTLENECK": PAIR,  # the submitted agenda (tests/conftest.py)
+    "SECRET-QUESTION": PAIR,
+    "SECRET-TRIED-TEXT": PAIR,
+    "SECRET-ANNOTATION": PAIR,
+    "SECRET-ANSWER": PAIR,
+    "SECRET-ACTION": PAIR,
+    "SECRET-MEETING-NOTE": PAIR,
+    "SECRET-DRAFT-ONLY": {"scholar"},  # a draft agenda: the scholar alone
+    "SECRET-WB-ONLYME": {"scholar"},  # a check-in kept private
+    "SECRET-WB-MENTORS": PAIR,  # shared with mentors
+    "SECRET-WB-MANAGER": {"scholar", "manager"},  # shared with the research manager only
+    "SECRET-OTHER-SCHOLAR": {"other_scholar", "mentor"},  # the other scholar's brief
+    "SECRET-DRAFT-HISTORY": {"scholar"},  # a revision made before submitting
+    "SECRET-WB-REVISION": {"scholar"},  # a check-in change in the revision history
+    "SECRET-REVISED-BOTTLENECK": PAIR,  # a revision after submitting
+}
+
+
+def forbidden_for(role: str) -> list[str]:
+    return [s for s, allowed in SENTINELS.items() if role not in allowed]
+
+
+@dataclass
+class SecurityWorld:
+    base: object  # tests.conftest.World
+    meeting: Meeting  # planned, submitted agenda
+    agenda: Agenda
+    question: object
+    annotation: object
+    action: object
+    note: object
+    draft_meeting: Meeting
+    held_meeting: Meeting
+    other_meeting: Meeting
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    def user(self, role: str):
+        return None if role == "anon" else getattr(self.base, role)
+
+
+@pytest.fixture
+def sec(world) -> SecurityWorld:
+    now = timezone.now()
+    agenda = world.agenda
+    agenda.tried = "SECRET-TRIED-TEXT"
+    agenda.wellbeing_energy = 2
+    agenda.wellbeing_note = "SECRET-WB-ONLYME"
+    agenda.wellbeing_visibility = Agenda.Visibility.ONLY_ME
+    agenda.save()
+    question = agenda.questions.get()
+    question.answer = "SECRET-ANSWER in writing"
+    question.save()
+    annotation = AnnotationFactory(agenda=agenda, body="SECRET-ANNOTATION here")
+    action = ActionItemFactory(
+        mentorship=world.mentorship, meeting=world.meeting, text="SECRET-ACTION item"
+    )
+    note = MeetingNoteFactory(meeting=world.meeting, body="SECRET-MEETING-NOTE decided")
+
+    draft_meeting = MeetingFactory(mentorship=world.mentorship, scheduled_at=now + timedelta(9))
+    AgendaFactory(meeting=draft_meeting, bottleneck="SECRET-DRAFT-ONLY")
+
+    held_meeting = MeetingFactory(
+        mentorship=world.mentorship,
+        scheduled_at=now - timedelta(days=7),
+        status=Meeting.Status.HELD,
+        held_at=now - timedelta(days=7),
+    )
+    SubmittedAgendaFactory(
+        meeting=held_meeting,
+        bottleneck="Older bottleneck",
+        wellbeing_energy=4,
+        wellbeing_note="SECRET-WB-MENTORS",
+        wellbeing_visibility=Agenda.Visibility.MENTORS,
+    )
+    manager_meeting = MeetingFactory(
+        mentorship=world.mentorship,
+        scheduled_at=now - timedelta(days=14),
+        status=Meeting.Status.HELD,
+    )
+    SubmittedAgendaFactory(
+        meeting=manager_meeting,
+        wellbeing_energy=3,
+        wellbeing_note="SECRET-WB-MANAGER",
+        wellbeing_visibility=Agenda.Visibility.MANAGER,
+    )
+    AgendaRevision.objects.create(
+        agenda=agenda,
+        author=world.scholar,
+        version=1,
+        changes={"asks": {"old": "", "new": "SECRET-DRAFT-HISTORY"}},
+        after_submit=False,
+    )
+    AgendaRevision.objects.create(
+        agenda=agenda,
+        author=world.scholar,
+        version=2,
+        changes={
+            "bottleneck": {"old": "x", "new": "SECRET-REVISED-BOTTLENECK"},
+            "wellbeing_note": {"old": "", "new": "SECRET-WB-REVISION"},
+        },
+        after_submit=True,
+    )
+    other_meeting = Meeting.objects.get(mentorship__scholar=world.other_scholar)
+    other_agenda = SubmittedAgendaFactory(
+        meeting=other_meeting, bottleneck="SECRET-OTHER-SCHOLAR stuck"
+    )
+    QuestionFactory(agenda=other_agenda, text="Other question?")
+    return SecurityWorld(
+        base=world,
+        meeting=world.meeting,
+        agenda=agenda,
+        question=question,
+        annotation=annotation,
+        action=action,
+        note=note,
+        draft_meeting=draft_meeting,
+        held_meeting=held_meeting,
+        other_meeting=other_meeting,
+    )

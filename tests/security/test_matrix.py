@@ -1,0 +1,286 @@
+"""The permission matrix: every URL of the project, every role, GET, POST and their htmx variants.
+
+URLs come from the resolver, so a new view is covered automatically, and a URL name missing from
+MATRIX fails with a message saying which line to add. Each row is one line:
+
+    "url_name": Row(ARGS, get=<expected per role>, post=<expected per role>),
+
+ARGS maps the security world to the URL's kwargs (MEETING, QUESTION… below). Expectations per
+role are built with everyone(code), only(code, "role", …) (others 404) and public(code); codes
+are 200, 302 (a redirect that is NOT to the login page), LOGIN (302 to the login page), 404, 405.
+hx_get / hx_post override the expectation for the htmx variant when it differs; hx_query adds
+query parameters to the htmx GET (e.g. the partial to render).
+
+Every response, whatever its status, must not contain a sentinel string the role may not see
+(tests/security/conftest.py: SENTINELS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import ROLES, SecurityWorld, forbidden_for
+
+LOGIN = "login"
+Expected = int | str
+
+
+def everyone(code: Expected, anon: Expected = LOGIN) -> dict[str, Expected]:
+    """Every logged-in role gets `code`; anonymous users go to log in."""
+    return {role: (anon if role == "anon" else code) for role in ROLES}
+
+
+def public(code: Expected) -> dict[str, Expected]:
+    return dict.fromkeys(ROLES, code)
+
+
+def only(code: Expected, *roles: str, others: Expected = 404) -> dict[str, Expected]:
+    """The listed roles get `code`, other logged-in roles `others` (404), anonymous LOGIN."""
+    return {r: LOGIN if r == "anon" else code if r in roles else others for r in ROLES}
+
+
+NO_ARGS: Callable[[SecurityWorld], dict] = lambda w: {}  # noqa: E731
+MEETING = lambda w: {"pk": w.meeting.pk}  # noqa: E731
+QUESTION = lambda w: {"pk": w.question.pk}  # noqa: E731
+ANNOTATION = lambda w: {"pk": w.annotation.pk}  # noqa: E731
+ACTION = lambda w: {"pk": w.action.pk}  # noqa: E731
+SCHOLAR = lambda w: {"user_id": w.scholar.pk}  # noqa: E731
+PROGRAM = lambda w: {"slug": w.program.slug}  # noqa: E731
+MENTOR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.mentor.pk}  # noqa: E731
+SCHOLAR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.scholar.pk}  # noqa: E731
+ITEM = lambda w: {"pk": w.meeting.pk, "item_pk": w.action.pk}  # noqa: E731
+
+
+def _ics_token(w) -> dict:
+    w.scholar.rotate_ics_token()
+    return {"token": w.scholar.ics_token}
+
+
+def _invite(w) -> dict:
+    from accounts.invites import invite_person
+
+    invite = invite_person(w.program, "newcomer@example.org", "scholar", w.staff)
+    return {"slug": w.program.slug, "pk": invite.pk}
+
+
+def _invite_token(w) -> dict:
+    from accounts.invites import invite_person, make_token
+
+    return {"token": make_token(invite_person(w.program, "new@example.org", "mentor", w.staff))}
+
+
+RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable[[SecurityWorld], dict]
+    get: dict[str, Expected]
+    post: dict[str, Expected]
+    hx_get: dict[str, Expected] | None = None
+    hx_post: dict[str, Expected] | None = None
+    hx_query: dict[str, str] = field(default_factory=dict)
+
+
+GET_ONLY = everyone(405)  # POST to a GET-only view (anonymous users are sent to log in first)
+POST_ONLY = everyone(405)
+
+
+def hx401(expected: dict[str, Expected]) -> dict[str, Expected]:
+    """The agenda's htmx endpoints answer 401 to a lost login (the page keeps the text)."""
+    return {**expected, "anon": 401}
+
+
+# fmt: off
+MATRIX: dict[str, Row] = {
+    # accounts
+    "login": Row(NO_ARGS, get=everyone(302, anon=200), post=everyone(302, anon=200)),
+    "logout": Row(NO_ARGS, get=public(405), post=public(LOGIN)),
+    "password_change": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
+    "password_change_done": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "settings": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
+    # meetings
+    "home": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "meeting_new": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
+    "meeting": Row(MEETING, get=only(302, "scholar", "mentor"), post=GET_ONLY),
+    "agenda": Row(MEETING, get=only(200, "scholar"), post=only(200, "scholar")),
+    "question_add": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "brief": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY, hx_query={"part": "actions"}),
+    "annotation_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "action_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "note_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "meeting_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor")),
+    "meeting_cancel": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor", "staff", "manager")),
+    "question_edit": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_delete": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_move": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_answer": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "annotation_delete": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "action_toggle": Row(ACTION, get=POST_ONLY, post=only(302, "scholar", "mentor")),
+    "history": Row(SCHOLAR, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "cadence": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    # issue 6
+    "agenda_revisions": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "my_data_export": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "program_export": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "program_people": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+    "user_delete": Row(SCHOLAR, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+    # issue 3: drafting
+    # An empty autosave (no version) is refused with a message: 422.
+    "agenda_autosave": Row(MEETING, get=POST_ONLY, post=only(422, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar"))),
+    "question_reorder": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_state": Row(QUESTION, get=POST_ONLY, post=only(400, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(400, "scholar"))),
+    "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    # issue 4: the mentor's side and the calendar
+    "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "annotation_edit": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "question_status": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "private_note_save": Row(SCHOLAR, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "series_new": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
+    "meeting_reschedule": Row(MEETING, get=only(200, "scholar", "mentor", "staff", "manager"), post=only(200, "scholar", "mentor", "staff", "manager")),
+    "ics_feed": Row(_ics_token, get=public(200), post=public(405)),
+    "ics_token_rotate": Row(NO_ARGS, get=POST_ONLY, post=everyone(302)),
+    # issue 5: program staff, research managers, onboarding
+    "cadence_csv": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "mentor_summary": Row(MENTOR_IN_PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "scholar_summary": Row(SCHOLAR_IN_PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
+    "managed_scholars": Row(PROGRAM, get=only(200, "manager"), post=GET_ONLY),
+    "program_new": Row(NO_ARGS, get=only(200, "staff", "other_staff", "manager"), post=only(200, "staff", "other_staff", "manager")),
+    "mentorship_import": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+    "invite_resend": Row(_invite, get=POST_ONLY, post=only(302, "staff", "manager")),
+    "invite_accept": Row(_invite_token, get=public(200), post=public(200)),
+    "account": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "password_reset": Row(NO_ARGS, get=public(200), post=public(200)),
+    "password_reset_done": Row(NO_ARGS, get=public(200), post=public(405)),
+    "password_reset_confirm": Row(RESET, get=public(200), post=public(200)),
+    "password_reset_complete": Row(NO_ARGS, get=public(200), post=public(405)),
+}
+# fmt: on
+
+
+def _project_urls() -> list[tuple[str, str]]:
+    """(name, pattern) of every URL pattern, recursively; the admin and static files aside."""
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin" or p.app_name == "admin":
+                    continue
+                ns = p.namespace if p.namespace else namespace
+                if namespace and p.namespace:
+                    ns = f"{namespace}:{p.namespace}"
+                walk(p.url_patterns, route, ns)
+            elif isinstance(p, URLPattern):
+                if route.lstrip("^").startswith((settings.STATIC_URL.strip("/"), "media")):
+                    continue
+                name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+                found.append((name or f"<unnamed {route}>", route))
+
+    walk(get_resolver().url_patterns, "/", None)
+    return found
+
+
+PROJECT_URLS = _project_urls()
+
+
+def test_it_finds_the_projects_urls_from_the_resolver():
+    names = {name for name, _ in PROJECT_URLS}
+    assert {"home", "brief", "agenda", "login", "cadence"} <= names
+    assert not any(route.startswith("/admin") for _, route in PROJECT_URLS)
+
+
+def _status_problem(response, expected: Expected) -> str | None:
+    got = response.status_code
+    where = response.headers.get("Location", "")
+    to_login = got == 302 and where.startswith(reverse("login"))
+    if expected == LOGIN:
+        ok = to_login
+    elif expected == 302:
+        ok = got == 302 and not to_login
+    else:
+        ok = got == expected
+    return None if ok else f"expected {expected}, got {got}{' → ' + where if where else ''}"
+
+
+def _leaks(content: bytes, role: str) -> list[str]:
+    text = content.decode(errors="replace")
+    return [s for s in forbidden_for(role) if s in text]
+
+
+def request_as(sec: SecurityWorld, role: str, method: str, url: str, htmx: bool = False):
+    """One request as `role`, rolled back afterwards so every request sees the same data."""
+    with transaction.atomic():
+        client = Client()
+        if (user := sec.user(role)) is not None:
+            client.force_login(user)
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = getattr(client, method)(url, headers=headers)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("name,route", PROJECT_URLS, ids=[n for n, _ in PROJECT_URLS])
+def test_it_answers_every_role_as_the_matrix_says(sec, name, route):
+    row = MATRIX.get(name)
+    if row is None:
+        pytest.fail(
+            f"URL {name!r} ({route}) is not in the permission matrix. Add one line to MATRIX in "
+            f"tests/security/test_matrix.py, e.g.\n"
+            f'    "{name}": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),\n'
+            "saying what each role gets (see the module docstring)."
+        )
+    url = reverse(name, kwargs=row.kwargs(sec))
+    hx_get_url = url + ("?" + urlencode(row.hx_query) if row.hx_query else "")
+    variants = [
+        ("get", False, row.get, url),
+        ("post", False, row.post, url),
+        ("get", True, row.hx_get or row.get, hx_get_url),
+        ("post", True, row.hx_post or row.post, url),
+    ]
+    failures: list[str] = []
+    for role in ROLES:
+        for method, htmx, expectations, target in variants:
+            response = request_as(sec, role, method, target, htmx)
+            label = f"{role:13} {method.upper():4} {'htmx ' if htmx else ''}{target}"
+            if problem := _status_problem(response, expectations[role]):
+                failures.append(f"{label}: {problem}")
+            if leaked := _leaks(response.content, role):
+                failures.append(f"{label}: LEAKS {', '.join(leaked)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_it_has_no_stale_rows_in_the_matrix():
+    names = {name for name, _ in PROJECT_URLS}
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"MATRIX rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize(
+    "role,name,kwargs,sentinels",
+    [
+        ("scholar", "brief", MEETING, ["SECRET-BOTTLENECK", "SECRET-WB-ONLYME", "SECRET-ACTION"]),
+        ("mentor", "brief", MEETING, ["SECRET-ANNOTATION", "SECRET-ANSWER", "SECRET-MEETING-NOTE"]),
+        ("scholar", "agenda", lambda w: {"pk": w.draft_meeting.pk}, ["SECRET-DRAFT-ONLY"]),
+        ("mentor", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-QUESTION"]),
+        ("scholar", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-WB-MANAGER"]),
+        ("scholar", "agenda_revisions", MEETING, ["SECRET-DRAFT-HISTORY", "SECRET-WB-REVISION"]),
+        ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
+        ("scholar", "my_data_export", NO_ARGS, ["SECRET-WB-ONLYME", "SECRET-DRAFT-ONLY"]),
+        ("mentor", "my_data_export", NO_ARGS, ["SECRET-ANNOTATION", "SECRET-MEETING-NOTE"]),
+    ],
+)
+def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
+    """The leak checks above mean something only if the sentinels do reach the pages."""
+    content = request_as(sec, role, "get", reverse(name, kwargs=kwargs(sec))).content.decode()
+    for sentinel in sentinels:
+        assert sentinel in content
