@@ -39,11 +39,12 @@ from django.utils.html import format_html_join
 
 from accounts.models import Mentorship
 
-from .models import ON_TIME_HOURS, ActionItem, Agenda, Meeting
+from .models import ON_TIME_HOURS, ActionItem, Agenda, BriefRead, Meeting
 
 OVERDUE_FACTOR = 1.5
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 UNPREPARED_BELOW = 0.5
+UNREAD_BELOW = 0.5
 GRID_WEEKS_PAST = 10
 GRID_WEEKS_AHEAD = 2
 PER_PAGE = 30
@@ -58,6 +59,10 @@ HELP_TEXT = (
     f"before the meeting; below {round(UNPREPARED_BELOW * 100)}% the pair is flagged unprepared. "
     f"Overdue: no held meeting for more than {OVERDUE_FACTOR}× the cadence "
     "(counted from the mentorship's start when it has none yet). "
+    "Briefs opened before: share of held meetings with a submitted brief that the mentor first "
+    "opened before the meeting's scheduled time (a brief opened only afterwards, or never, does "
+    f"not count); below {round(UNREAD_BELOW * 100)}% over the whole program the pair is flagged "
+    "unread. "
     "Weeks start on Monday in your time zone."
 )
 
@@ -72,9 +77,12 @@ SORTS: dict[str, tuple[str, bool]] = {
     "held_total": ("Held in program", True),
     "days": ("Days since held", True),
     "on_time": ("Agendas on time", True),
+    "opened": ("Briefs opened before", True),
     "open_items": ("Open items", True),
 }
-FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared"}
+FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared", "unread": "Unread"}
+# Flags that need the aggregated figures of the whole program.
+FIGURE_FLAGS = {"unprepared", "unread"}
 
 
 def overdue_cutoff(cadence_days: int, now: datetime) -> datetime:
@@ -164,6 +172,16 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
             F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
         ),
     )
+    briefs = held.filter(agenda__status=Agenda.Status.SUBMITTED)
+    read_before = briefs.filter(
+        Exists(
+            BriefRead.objects.filter(
+                agenda__meeting=OuterRef("pk"),
+                reader_id=OuterRef(OuterRef("mentor_id")),
+                first_read_at__lt=OuterRef("scheduled_at"),
+            )
+        )
+    )
     open_items = (
         ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
         .order_by()
@@ -177,12 +195,19 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
         held_total=_count(held),
         held_on_time=_count(on_time),
+        briefs=_count(briefs),
+        briefs_read_before=_count(read_before),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
         open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
     ).annotate(
         on_time_share=Case(
             When(held_total=0, then=Value(None)),
             default=Cast("held_on_time", FloatField()) / Cast("held_total", FloatField()),
+            output_field=FloatField(),
+        ),
+        opened_share=Case(
+            When(briefs=0, then=Value(None)),
+            default=Cast("briefs_read_before", FloatField()) / Cast("briefs", FloatField()),
             output_field=FloatField(),
         ),
     )
@@ -230,6 +255,16 @@ class CadenceRow:
     open_items: int
     overdue: bool
     weeks: list[WeekCell] = field(default_factory=list)
+    briefs: int = 0  # held meetings with a submitted brief
+    briefs_read_before: int = 0  # ... that the mentor first opened before the meeting
+
+    @property
+    def opened_share(self) -> float | None:
+        return self.briefs_read_before / self.briefs if self.briefs else None
+
+    @property
+    def unread(self) -> bool:
+        return self.opened_share is not None and self.opened_share < UNREAD_BELOW
 
     @property
     def grid_html(self) -> str:
@@ -275,6 +310,8 @@ class CadenceRow:
             open_items=m.open_items,
             overdue=bool(overdue),
             weeks=weeks or [],
+            briefs=m.briefs,
+            briefs_read_before=m.briefs_read_before,
         )
 
 
@@ -347,6 +384,7 @@ def _order(sort: str) -> tuple[list, bool]:
         # Few days since the last held meeting = most recent last_held_at; never held = most days.
         "days": [F("last_held_at").desc(nulls_last=True)],
         "on_time": [F("on_time_share").asc(nulls_last=True)],
+        "opened": [F("opened_share").asc(nulls_last=True)],
         "open_items": [F("open_items").asc()],
     }[key]
     if desc:
@@ -376,11 +414,16 @@ def filtered(
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "overdue":
         qs = qs.filter(is_overdue=True)
-    return qs, flag == "unprepared"
+    return qs, flag in FIGURE_FLAGS
 
 
-def _unprepared_filter(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    return qs.filter(on_time_share__lt=UNPREPARED_BELOW)
+def _figure_filter(qs: QuerySet[Mentorship], flag: str | None) -> QuerySet[Mentorship]:
+    """The flags defined on aggregated figures (annotate_cadence must have run)."""
+    if flag == "unprepared":
+        return qs.filter(on_time_share__lt=UNPREPARED_BELOW)
+    if flag == "unread":
+        return qs.filter(opened_share__lt=UNREAD_BELOW)
+    return qs
 
 
 def cadence_page(
@@ -402,7 +445,7 @@ def cadence_page(
     if filter_needs_figures or sort_needs_figures:
         qs = annotate_cadence(qs, now)
         if filter_needs_figures:
-            qs = _unprepared_filter(qs)
+            qs = _figure_filter(qs, flag)
     # One ordered query gives the page, the total and the overdue count: (id, flag) pairs only,
     # a few kilobytes even for a thousand mentorships.
     ordered = list(qs.order_by(*order).values_list("pk", "is_overdue"))
@@ -438,6 +481,14 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
         ),
     )
     on_time = held & Q(Exists(agenda_on_time))
+    submitted = Agenda.objects.filter(meeting=OuterRef("pk"), status=Agenda.Status.SUBMITTED)
+    # The mentorship's mentor first opened the brief before the meeting's scheduled time.
+    read_before = BriefRead.objects.filter(
+        agenda__meeting=OuterRef("pk"),
+        agenda__status=Agenda.Status.SUBMITTED,
+        reader_id=OuterRef("mentorship__mentor_id"),
+        first_read_at__lt=OuterRef("scheduled_at"),
+    )
     figures = {
         f["mentorship_id"]: f
         for f in Meeting.objects.filter(mentorship_id__in=ids)
@@ -448,6 +499,8 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
             held_8w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=8))),
             held_total=Count("pk", filter=held),
             held_on_time=Count("pk", filter=on_time),
+            briefs=Count("pk", filter=held & Q(Exists(submitted))),
+            briefs_read_before=Count("pk", filter=held & Q(Exists(read_before))),
             last_held_at=Max("scheduled_at", filter=held),
             next_meeting_at=Min(
                 "scheduled_at", filter=Q(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
@@ -466,6 +519,8 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
         "held_8w": 0,
         "held_total": 0,
         "held_on_time": 0,
+        "briefs": 0,
+        "briefs_read_before": 0,
         "last_held_at": None,
         "next_meeting_at": None,
     }
@@ -512,7 +567,7 @@ def all_rows(
     qs, filter_needs_figures = filtered(mentorships, now, mentor_id=mentor_id, flag=flag)
     qs = annotate_cadence(qs.select_related("scholar", "mentor", "program"), now)
     if filter_needs_figures:
-        qs = _unprepared_filter(qs)
+        qs = _figure_filter(qs, flag)
     order, _ = _order(sort)
     return [CadenceRow.build(m, now) for m in qs.order_by(*order)]
 
