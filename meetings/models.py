@@ -7,7 +7,7 @@ every object up through one of these scoped querysets and answer 404 otherwise.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -592,9 +592,11 @@ class BriefRead(models.Model):
         return {key for key, value in now.items() if self.digests.get(key) != value}
 
     @classmethod
-    def record(cls, agenda: Agenda, reader: User) -> tuple[BriefRead | None, set[str]]:
+    def record(
+        cls, agenda: Agenda, reader: User, now: datetime | None = None
+    ) -> tuple[BriefRead | None, set[str]]:
         """Record a read; returns the previous read (None: first time) and what changed since."""
-        now = timezone.now()
+        now = now or timezone.now()
         previous = cls.objects.filter(agenda=agenda, reader=reader).first()
         changed = previous.changed_sections(agenda) if previous else set()
         snapshot = {
