@@ -299,13 +299,29 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         .prefetch_related("questions")
     }
     attach_annotations(agendas.values())  # question and section annotations in one query
+    # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
+    open_items = ActionItem.objects.visible_to(user).filter(
+        mentorship__scholar_id=user_id, done=False
+    )
+    own = set(own_ids)
     items: dict[int, list[ActionItem]] = defaultdict(list)
-    for item in ActionItem.objects.filter(meeting_id__in=own_ids):
-        items[item.meeting_id].append(item)
+    open_list: list[ActionItem] = []
+    for item in (ActionItem.objects.filter(meeting_id__in=own_ids) | open_items).select_related(
+        "mentorship__mentor", "mentorship__scholar"
+    ):
+        if item.meeting_id in own:
+            items[item.meeting_id].append(item)
+        # the side card's rule (open_items above), applied to the rows of either part
+        pair = item.mentorship
+        if (
+            not item.done
+            and pair.scholar_id == user_id
+            and user.pk in (pair.scholar_id, pair.mentor_id)
+        ):
+            open_list.append(item)
     notes: dict[int, list[MeetingNote]] = defaultdict(list)
     for note in MeetingNote.objects.filter(meeting_id__in=own_ids).select_related("author"):
         notes[note.meeting_id].append(note)
-    own = set(own_ids)
     entries = [
         {
             "meeting": m,
@@ -340,8 +356,6 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "entries": entries,
             "page": page,
             "reading": reading,
-            "open_items": ActionItem.objects.visible_to(user)
-            .filter(mentorship__scholar_id=user_id, done=False)
-            .select_related("mentorship__mentor", "mentorship__scholar"),
+            "open_items": open_list,
         },
     )
