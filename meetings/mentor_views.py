@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,6 +109,17 @@ def _with_permissions(items, user: User) -> list[ActionItem]:
     return items
 
 
+READ_FIELDS = ("id", "first_read_at", "last_read_at", "version", "digests")
+
+
+def _mentor_read(agenda: Agenda, mentor_id: int) -> BriefRead | None:
+    """The mentor's read receipt from the columns brief_context joined into the agenda."""
+    values = {name: getattr(agenda, f"mentor_read_{name}") for name in READ_FIELDS}
+    if values["id"] is None:
+        return None
+    return BriefRead(agenda=agenda, reader_id=mentor_id, **values)
+
+
 def brief_context(
     user: User, meeting: Meeting, changed: set[str] | None = None, *, record_read: bool = False
 ) -> dict:
@@ -117,9 +128,15 @@ def brief_context(
     With record_read, the mentor opening the brief leaves a read receipt (BriefRead.record) and
     `changed` says what changed since their last read; the receipt shown is the one just written.
     """
+    mentor_id = meeting.mentorship.mentor_id
     agenda = (
         Agenda.objects.visible_to(user)
         .filter(meeting=meeting)
+        # The mentor's read receipt (one per agenda and reader) joined in, not a query of its own.
+        .annotate(
+            mentor_read=FilteredRelation("reads", condition=Q(reads__reader_id=mentor_id)),
+            **{f"mentor_read_{name}": F(f"mentor_read__{name}") for name in READ_FIELDS},
+        )
         .prefetch_related(
             Prefetch("questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED))
         )
@@ -129,21 +146,17 @@ def brief_context(
     is_mentor = meeting.is_mentor(user)
     is_scholar = meeting.is_scholar(user)
     read = None
-    if record_read and is_mentor and agenda is not None and agenda.is_submitted:
-        now = timezone.now()
-        previous, changed = BriefRead.record(agenda, user, now=now)
-        read = BriefRead(
-            agenda=agenda,
-            reader=user,
-            first_read_at=previous.first_read_at if previous else now,
-            last_read_at=now,
-        )
-    elif agenda is not None and agenda.is_submitted:
-        read = (
-            BriefRead.objects.filter(agenda=agenda, reader_id=meeting.mentorship.mentor_id)
-            .only("first_read_at", "last_read_at")
-            .first()
-        )
+    if agenda is not None and agenda.is_submitted:
+        read = _mentor_read(agenda, mentor_id)
+        if record_read and is_mentor:
+            now = timezone.now()
+            previous, changed = BriefRead.record(agenda, user, now=now, previous=read)
+            read = BriefRead(
+                agenda=agenda,
+                reader=user,
+                first_read_at=previous.first_read_at if previous else now,
+                last_read_at=now,
+            )
     by_section: dict[str, list[Annotation]] = defaultdict(list)
     questions: list[Question] = []
     if agenda is not None:

@@ -562,6 +562,9 @@ class MeetingNote(models.Model):
 # --- Issue 4: read receipts, the mentor's private note, reminders, recurring meetings ---------
 
 
+LOOK_UP = object()  # BriefRead.record: "look the previous read up yourself"
+
+
 class BriefRead(models.Model):
     """A mentor opened a submitted brief: when first and last, and what they saw then."""
 
@@ -593,11 +596,19 @@ class BriefRead(models.Model):
 
     @classmethod
     def record(
-        cls, agenda: Agenda, reader: User, now: datetime | None = None
+        cls,
+        agenda: Agenda,
+        reader: User,
+        now: datetime | None = None,
+        previous: BriefRead | None | object = LOOK_UP,
     ) -> tuple[BriefRead | None, set[str]]:
-        """Record a read; returns the previous read (None: first time) and what changed since."""
+        """Record a read; returns the previous read (None: first time) and what changed since.
+
+        A caller that already loaded the reader's receipt passes it as `previous` (or None when
+        there was none) to save the lookup."""
         now = now or timezone.now()
-        previous = cls.objects.filter(agenda=agenda, reader=reader).first()
+        if previous is LOOK_UP:
+            previous = cls.objects.filter(agenda=agenda, reader=reader).first()
         changed = previous.changed_sections(agenda) if previous else set()
         snapshot = {
             "last_read_at": now,
