@@ -59,9 +59,9 @@ HELP_TEXT = (
     f"before the meeting; below {round(UNPREPARED_BELOW * 100)}% the pair is flagged unprepared. "
     f"Overdue: no held meeting for more than {OVERDUE_FACTOR}× the cadence "
     "(counted from the mentorship's start when it has none yet). "
-    "Briefs opened before: share of held meetings with a submitted brief that the mentor first "
-    "opened before the meeting's scheduled time (a brief opened only afterwards, or never, does "
-    f"not count); below {round(UNREAD_BELOW * 100)}% over the whole program the pair is flagged "
+    "Briefs opened before: of the held meetings whose brief was submitted before the meeting's "
+    "time, the share whose brief the mentor first opened before that time (a brief opened only "
+    f"afterwards, or never, does not count); below {round(UNREAD_BELOW * 100)}% over the whole program the pair is flagged "
     "unread. "
     "Weeks start on Monday in your time zone."
 )
@@ -172,7 +172,10 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
             F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
         ),
     )
-    briefs = held.filter(agenda__status=Agenda.Status.SUBMITTED)
+    # A brief the mentor could have opened: submitted before the meeting's time.
+    briefs = held.filter(
+        agenda__status=Agenda.Status.SUBMITTED, agenda__submitted_at__lt=F("scheduled_at")
+    )
     read_before = briefs.filter(
         Exists(
             BriefRead.objects.filter(
@@ -255,7 +258,7 @@ class CadenceRow:
     open_items: int
     overdue: bool
     weeks: list[WeekCell] = field(default_factory=list)
-    briefs: int = 0  # held meetings with a submitted brief
+    briefs: int = 0  # held meetings whose brief was submitted before the meeting's time
     briefs_read_before: int = 0  # ... that the mentor first opened before the meeting
 
     @property
@@ -481,11 +484,19 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
         ),
     )
     on_time = held & Q(Exists(agenda_on_time))
-    submitted = Agenda.objects.filter(meeting=OuterRef("pk"), status=Agenda.Status.SUBMITTED)
-    # The mentorship's mentor first opened the brief before the meeting's scheduled time.
+    # A brief the mentor could have opened: submitted before the meeting's time. (The
+    # comparison with the meeting's time also keeps it a per-meeting index probe: an EXISTS on
+    # the meeting alone is planned as a hash of every submitted agenda at bulk data.)
+    submitted = Agenda.objects.filter(
+        meeting=OuterRef("pk"),
+        status=Agenda.Status.SUBMITTED,
+        submitted_at__lt=OuterRef("scheduled_at"),
+    )
+    # ... and the mentorship's mentor first opened it before the meeting's time.
     read_before = BriefRead.objects.filter(
         agenda__meeting=OuterRef("pk"),
         agenda__status=Agenda.Status.SUBMITTED,
+        agenda__submitted_at__lt=OuterRef("scheduled_at"),
         reader_id=OuterRef("mentorship__mentor_id"),
         first_read_at__lt=OuterRef("scheduled_at"),
     )

@@ -230,6 +230,11 @@ def pair_d(program):
     other_reader = SubmittedAgendaFactory(meeting=_meeting(m, 24))
     _read(other_reader, UserFactory(), -5)  # someone else's read does not count for the mentor
     _meeting(m, 31)  # held without an agenda: no brief to open, not in the share
+    late = _meeting(m, 45)
+    late_brief = SubmittedAgendaFactory(
+        meeting=late, submitted_at=late.scheduled_at + timedelta(hours=1)
+    )
+    _read(late_brief, m.mentor, 2)  # submitted after the meeting began: could not be read before
     cancelled = SubmittedAgendaFactory(meeting=_meeting(m, 38, Meeting.Status.CANCELLED))
     _read(cancelled, m.mentor, -3)  # not held: not counted
     upcoming = SubmittedAgendaFactory(meeting=_meeting(m, -2, Meeting.Status.PLANNED))
@@ -253,7 +258,8 @@ def test_it_computes_the_share_of_briefs_opened_before_the_meeting(
 ):
     rows = _rows(program)
     d = rows[pair_d.pk]
-    # Four held meetings with a brief; only the one read the evening before counts.
+    # Four held meetings with a brief submitted in time; only the one read the evening before
+    # counts (the brief submitted after the meeting began is not in the share).
     assert (d.briefs, d.briefs_read_before) == (4, 1)
     assert d.opened_share == pytest.approx(1 / 4)
     assert d.unread is True

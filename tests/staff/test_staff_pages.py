@@ -55,6 +55,7 @@ def secret_world(world):
     world.meeting.status = Meeting.Status.HELD
     world.meeting.save()
     a = world.agenda
+    a.submitted_at = world.meeting.scheduled_at - timedelta(days=1)  # in time for the meeting
     a.tried = "SECRET-BOTTLENECK tried"
     a.wellbeing_energy = 2
     a.wellbeing_note = "SECRET-CHECKIN tired"
