@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
-from meetings.models import Agenda, Meeting, Question
+from meetings.models import Agenda, BriefRead, Meeting, Question
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,
@@ -42,6 +42,13 @@ def test_it_builds_the_bulk_program_as_promised(db):
     upcoming = meetings.get(scheduled_at__gt=now)
     assert upcoming.status == Meeting.Status.PLANNED
     assert upcoming.agenda.status == Agenda.Status.DRAFT
+    # Read receipts only by the pair's mentor, only of submitted briefs, first read after submit.
+    reads = BriefRead.objects.filter(agenda__meeting__mentorship__program=program)
+    assert reads.exists()
+    for read in reads.select_related("agenda__meeting__mentorship"):
+        assert read.reader_id == read.agenda.meeting.mentorship.mentor_id
+        assert read.agenda.status == Agenda.Status.SUBMITTED
+        assert read.first_read_at >= read.agenda.submitted_at
 
 
 def test_it_refuses_to_seed_twice_without_reset(db):
