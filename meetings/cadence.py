@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -29,6 +30,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -258,6 +260,8 @@ class CadenceRow:
     open_items: int
     overdue: bool
     weeks: list[WeekCell] = field(default_factory=list)
+    scholar_url: str = ""  # the summary pages, set by the views that link them
+    mentor_url: str = ""
     briefs: int = 0  # held meetings whose brief was submitted before the meeting's time
     briefs_read_before: int = 0  # ... that the mentor first opened before the meeting
 
@@ -468,38 +472,61 @@ def cadence_page(
     )
 
 
+# The page's three brief figures come from ONE probe per held meeting: a correlated subquery on
+# its agenda (an index lookup by meeting; a join would make the planner hash the whole agenda
+# table at bulk data) that returns a code, summed per mentorship and split again in Python.
+# Each figure counts in its own 20 bits, so the sum stays exact below 2^20 (about a million)
+# meetings per mentorship.
+_BITS = 20
+_ON_TIME, _BRIEF, _READ_BEFORE = 1, 1 << _BITS, 1 << (2 * _BITS)
+
+
+def _brief_code() -> Subquery:
+    """Per meeting: _ON_TIME if its agenda was submitted ≥ ON_TIME_HOURS before the meeting,
+    plus _BRIEF if submitted before the meeting's time (a brief the mentor could open), plus
+    _READ_BEFORE if the mentorship's mentor also first opened it before the meeting's time."""
+    sched = OuterRef("scheduled_at")
+    read_before = BriefRead.objects.filter(
+        agenda=OuterRef("pk"),
+        reader_id=OuterRef(OuterRef("mentorship__mentor_id")),
+        first_read_at__lt=OuterRef(sched),
+    )
+
+    def bit(condition: Q, value: int) -> Case:
+        return Case(
+            When(condition, then=Value(value)), default=Value(0), output_field=BigIntegerField()
+        )
+
+    on_time_by = ExpressionWrapper(
+        sched - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
+    )
+    code = (
+        Agenda.objects.filter(meeting=OuterRef("pk"), status=Agenda.Status.SUBMITTED)
+        .annotate(
+            code=bit(Q(submitted_at__lte=on_time_by), _ON_TIME)
+            + bit(Q(submitted_at__lt=sched), _BRIEF)
+            + bit(Q(submitted_at__lt=sched) & Q(Exists(read_before)), _READ_BEFORE)
+        )
+        .values("code")[:1]
+    )
+    return Subquery(code, output_field=BigIntegerField())
+
+
+def _decode_brief_codes(total: int | None) -> dict[str, int]:
+    total = total or 0
+    mask = (1 << _BITS) - 1
+    return {
+        "held_on_time": total & mask,
+        "briefs": (total >> _BITS) & mask,
+        "briefs_read_before": total >> (2 * _BITS),
+    }
+
+
 def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
     open action items (the same definitions as annotate_cadence)."""
     ids = [m.pk for m in mentorships]
     held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
-    # A correlated EXISTS (an index probe per meeting) rather than a join: at bulk data the
-    # planner would otherwise hash-join the whole agenda table.
-    agenda_on_time = Agenda.objects.filter(
-        meeting=OuterRef("pk"),
-        status=Agenda.Status.SUBMITTED,
-        submitted_at__lte=ExpressionWrapper(
-            OuterRef("scheduled_at") - timedelta(hours=ON_TIME_HOURS),
-            output_field=DateTimeFieldType(),
-        ),
-    )
-    on_time = held & Q(Exists(agenda_on_time))
-    # A brief the mentor could have opened: submitted before the meeting's time. (The
-    # comparison with the meeting's time also keeps it a per-meeting index probe: an EXISTS on
-    # the meeting alone is planned as a hash of every submitted agenda at bulk data.)
-    submitted = Agenda.objects.filter(
-        meeting=OuterRef("pk"),
-        status=Agenda.Status.SUBMITTED,
-        submitted_at__lt=OuterRef("scheduled_at"),
-    )
-    # ... and the mentorship's mentor first opened it before the meeting's time.
-    read_before = BriefRead.objects.filter(
-        agenda__meeting=OuterRef("pk"),
-        agenda__status=Agenda.Status.SUBMITTED,
-        agenda__submitted_at__lt=OuterRef("scheduled_at"),
-        reader_id=OuterRef("mentorship__mentor_id"),
-        first_read_at__lt=OuterRef("scheduled_at"),
-    )
     figures = {
         f["mentorship_id"]: f
         for f in Meeting.objects.filter(mentorship_id__in=ids)
@@ -509,15 +536,15 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
             held_4w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=4))),
             held_8w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=8))),
             held_total=Count("pk", filter=held),
-            held_on_time=Count("pk", filter=on_time),
-            briefs=Count("pk", filter=held & Q(Exists(submitted))),
-            briefs_read_before=Count("pk", filter=held & Q(Exists(read_before))),
+            brief_codes=Sum(_brief_code(), filter=held),
             last_held_at=Max("scheduled_at", filter=held),
             next_meeting_at=Min(
                 "scheduled_at", filter=Q(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
             ),
         )
     }
+    for f in figures.values():
+        f.update(_decode_brief_codes(f.pop("brief_codes")))
     open_items = dict(
         ActionItem.objects.filter(mentorship_id__in=ids, done=False)
         .order_by()

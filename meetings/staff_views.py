@@ -9,6 +9,7 @@ annotation text.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -34,6 +35,7 @@ from .cadence import (
     weekly_held,
 )
 from .models import Agenda
+from .views import url_maker
 
 CHECKINS_SHOWN = 30
 
@@ -147,6 +149,16 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         page=_int(request.GET.get("page")) or 1,
         cadences=cadences,
     )
+    scholar_url = url_maker("scholar_summary", program.slug)
+    mentor_url = url_maker("mentor_summary", program.slug)
+    page.rows = [
+        replace(
+            r,
+            scholar_url=scholar_url(r.mentorship.scholar_id),
+            mentor_url=mentor_url(r.mentorship.mentor_id),
+        )
+        for r in page.rows
+    ]
     mentors = User.objects.filter(
         mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
     ).distinct()
