@@ -35,7 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import DateTimeField as DateTimeFieldType
-from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
 from django.utils.html import format_html_join
 
@@ -205,16 +205,12 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
         open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
     ).annotate(
-        on_time_share=Case(
-            When(held_total=0, then=Value(None)),
-            default=Cast("held_on_time", FloatField()) / Cast("held_total", FloatField()),
-            output_field=FloatField(),
-        ),
-        opened_share=Case(
-            When(briefs=0, then=Value(None)),
-            default=Cast("briefs_read_before", FloatField()) / Cast("briefs", FloatField()),
-            output_field=FloatField(),
-        ),
+        # x / NULLIF(n, 0): NULL when there is nothing to share, and each count's correlated
+        # subquery appears once (a CASE on n = 0 would make the database run it twice).
+        on_time_share=Cast("held_on_time", FloatField())
+        / NullIf(Cast("held_total", FloatField()), Value(0.0)),
+        opened_share=Cast("briefs_read_before", FloatField())
+        / NullIf(Cast("briefs", FloatField()), Value(0.0)),
     )
 
 
