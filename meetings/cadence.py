@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Count,
@@ -29,21 +30,23 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models import DateTimeField as DateTimeFieldType
-from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
 from django.utils.html import format_html_join
 
 from accounts.models import Mentorship
 
-from .models import ON_TIME_HOURS, ActionItem, Agenda, Meeting
+from .models import ON_TIME_HOURS, ActionItem, Agenda, BriefRead, Meeting
 
 OVERDUE_FACTOR = 1.5
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 UNPREPARED_BELOW = 0.5
+UNREAD_BELOW = 0.5
 GRID_WEEKS_PAST = 10
 GRID_WEEKS_AHEAD = 2
 PER_PAGE = 30
@@ -58,6 +61,10 @@ HELP_TEXT = (
     f"before the meeting; below {round(UNPREPARED_BELOW * 100)}% the pair is flagged unprepared. "
     f"Overdue: no held meeting for more than {OVERDUE_FACTOR}× the cadence "
     "(counted from the mentorship's start when it has none yet). "
+    "Briefs opened before: of the held meetings whose brief was submitted before the meeting's "
+    "time, the share whose brief the mentor first opened before that time (a brief opened only "
+    f"afterwards, or never, does not count); below {round(UNREAD_BELOW * 100)}% over the whole program the pair is flagged "
+    "unread. "
     "Weeks start on Monday in your time zone."
 )
 
@@ -72,9 +79,12 @@ SORTS: dict[str, tuple[str, bool]] = {
     "held_total": ("Held in program", True),
     "days": ("Days since held", True),
     "on_time": ("Agendas on time", True),
+    "opened": ("Briefs opened before", True),
     "open_items": ("Open items", True),
 }
-FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared"}
+FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared", "unread": "Unread"}
+# Flags that need the aggregated figures of the whole program.
+FIGURE_FLAGS = {"unprepared", "unread"}
 
 
 def overdue_cutoff(cadence_days: int, now: datetime) -> datetime:
@@ -164,6 +174,19 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
             F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
         ),
     )
+    # A brief the mentor could have opened: submitted before the meeting's time.
+    briefs = held.filter(
+        agenda__status=Agenda.Status.SUBMITTED, agenda__submitted_at__lt=F("scheduled_at")
+    )
+    read_before = briefs.filter(
+        Exists(
+            BriefRead.objects.filter(
+                agenda__meeting=OuterRef("pk"),
+                reader_id=OuterRef(OuterRef("mentor_id")),
+                first_read_at__lt=OuterRef("scheduled_at"),
+            )
+        )
+    )
     open_items = (
         ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
         .order_by()
@@ -177,14 +200,17 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
         held_total=_count(held),
         held_on_time=_count(on_time),
+        briefs=_count(briefs),
+        briefs_read_before=_count(read_before),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
         open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
     ).annotate(
-        on_time_share=Case(
-            When(held_total=0, then=Value(None)),
-            default=Cast("held_on_time", FloatField()) / Cast("held_total", FloatField()),
-            output_field=FloatField(),
-        ),
+        # x / NULLIF(n, 0): NULL when there is nothing to share, and each count's correlated
+        # subquery appears once (a CASE on n = 0 would make the database run it twice).
+        on_time_share=Cast("held_on_time", FloatField())
+        / NullIf(Cast("held_total", FloatField()), Value(0.0)),
+        opened_share=Cast("briefs_read_before", FloatField())
+        / NullIf(Cast("briefs", FloatField()), Value(0.0)),
     )
 
 
@@ -230,6 +256,18 @@ class CadenceRow:
     open_items: int
     overdue: bool
     weeks: list[WeekCell] = field(default_factory=list)
+    scholar_url: str = ""  # the summary pages, set by the views that link them
+    mentor_url: str = ""
+    briefs: int = 0  # held meetings whose brief was submitted before the meeting's time
+    briefs_read_before: int = 0  # ... that the mentor first opened before the meeting
+
+    @property
+    def opened_share(self) -> float | None:
+        return self.briefs_read_before / self.briefs if self.briefs else None
+
+    @property
+    def unread(self) -> bool:
+        return self.opened_share is not None and self.opened_share < UNREAD_BELOW
 
     @property
     def grid_html(self) -> str:
@@ -275,6 +313,8 @@ class CadenceRow:
             open_items=m.open_items,
             overdue=bool(overdue),
             weeks=weeks or [],
+            briefs=m.briefs,
+            briefs_read_before=m.briefs_read_before,
         )
 
 
@@ -347,6 +387,7 @@ def _order(sort: str) -> tuple[list, bool]:
         # Few days since the last held meeting = most recent last_held_at; never held = most days.
         "days": [F("last_held_at").desc(nulls_last=True)],
         "on_time": [F("on_time_share").asc(nulls_last=True)],
+        "opened": [F("opened_share").asc(nulls_last=True)],
         "open_items": [F("open_items").asc()],
     }[key]
     if desc:
@@ -376,11 +417,16 @@ def filtered(
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "overdue":
         qs = qs.filter(is_overdue=True)
-    return qs, flag == "unprepared"
+    return qs, flag in FIGURE_FLAGS
 
 
-def _unprepared_filter(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
-    return qs.filter(on_time_share__lt=UNPREPARED_BELOW)
+def _figure_filter(qs: QuerySet[Mentorship], flag: str | None) -> QuerySet[Mentorship]:
+    """The flags defined on aggregated figures (annotate_cadence must have run)."""
+    if flag == "unprepared":
+        return qs.filter(on_time_share__lt=UNPREPARED_BELOW)
+    if flag == "unread":
+        return qs.filter(opened_share__lt=UNREAD_BELOW)
+    return qs
 
 
 def cadence_page(
@@ -402,7 +448,7 @@ def cadence_page(
     if filter_needs_figures or sort_needs_figures:
         qs = annotate_cadence(qs, now)
         if filter_needs_figures:
-            qs = _unprepared_filter(qs)
+            qs = _figure_filter(qs, flag)
     # One ordered query gives the page, the total and the overdue count: (id, flag) pairs only,
     # a few kilobytes even for a thousand mentorships.
     ordered = list(qs.order_by(*order).values_list("pk", "is_overdue"))
@@ -422,22 +468,61 @@ def cadence_page(
     )
 
 
+# The page's three brief figures come from ONE probe per held meeting: a correlated subquery on
+# its agenda (an index lookup by meeting; a join would make the planner hash the whole agenda
+# table at bulk data) that returns a code, summed per mentorship and split again in Python.
+# Each figure counts in its own 20 bits, so the sum stays exact below 2^20 (about a million)
+# meetings per mentorship.
+_BITS = 20
+_ON_TIME, _BRIEF, _READ_BEFORE = 1, 1 << _BITS, 1 << (2 * _BITS)
+
+
+def _brief_code() -> Subquery:
+    """Per meeting: _ON_TIME if its agenda was submitted ≥ ON_TIME_HOURS before the meeting,
+    plus _BRIEF if submitted before the meeting's time (a brief the mentor could open), plus
+    _READ_BEFORE if the mentorship's mentor also first opened it before the meeting's time."""
+    sched = OuterRef("scheduled_at")
+    read_before = BriefRead.objects.filter(
+        agenda=OuterRef("pk"),
+        reader_id=OuterRef(OuterRef("mentorship__mentor_id")),
+        first_read_at__lt=OuterRef(sched),
+    )
+
+    def bit(condition: Q, value: int) -> Case:
+        return Case(
+            When(condition, then=Value(value)), default=Value(0), output_field=BigIntegerField()
+        )
+
+    on_time_by = ExpressionWrapper(
+        sched - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
+    )
+    code = (
+        Agenda.objects.filter(meeting=OuterRef("pk"), status=Agenda.Status.SUBMITTED)
+        .annotate(
+            code=bit(Q(submitted_at__lte=on_time_by), _ON_TIME)
+            + bit(Q(submitted_at__lt=sched), _BRIEF)
+            + bit(Q(submitted_at__lt=sched) & Q(Exists(read_before)), _READ_BEFORE)
+        )
+        .values("code")[:1]
+    )
+    return Subquery(code, output_field=BigIntegerField())
+
+
+def _decode_brief_codes(total: int | None) -> dict[str, int]:
+    total = total or 0
+    mask = (1 << _BITS) - 1
+    return {
+        "held_on_time": total & mask,
+        "briefs": (total >> _BITS) & mask,
+        "briefs_read_before": total >> (2 * _BITS),
+    }
+
+
 def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
     open action items (the same definitions as annotate_cadence)."""
     ids = [m.pk for m in mentorships]
     held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
-    # A correlated EXISTS (an index probe per meeting) rather than a join: at bulk data the
-    # planner would otherwise hash-join the whole agenda table.
-    agenda_on_time = Agenda.objects.filter(
-        meeting=OuterRef("pk"),
-        status=Agenda.Status.SUBMITTED,
-        submitted_at__lte=ExpressionWrapper(
-            OuterRef("scheduled_at") - timedelta(hours=ON_TIME_HOURS),
-            output_field=DateTimeFieldType(),
-        ),
-    )
-    on_time = held & Q(Exists(agenda_on_time))
     figures = {
         f["mentorship_id"]: f
         for f in Meeting.objects.filter(mentorship_id__in=ids)
@@ -447,13 +532,15 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
             held_4w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=4))),
             held_8w=Count("pk", filter=held & Q(scheduled_at__gt=now - timedelta(weeks=8))),
             held_total=Count("pk", filter=held),
-            held_on_time=Count("pk", filter=on_time),
+            brief_codes=Sum(_brief_code(), filter=held),
             last_held_at=Max("scheduled_at", filter=held),
             next_meeting_at=Min(
                 "scheduled_at", filter=Q(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
             ),
         )
     }
+    for f in figures.values():
+        f.update(_decode_brief_codes(f.pop("brief_codes")))
     open_items = dict(
         ActionItem.objects.filter(mentorship_id__in=ids, done=False)
         .order_by()
@@ -466,6 +553,8 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
         "held_8w": 0,
         "held_total": 0,
         "held_on_time": 0,
+        "briefs": 0,
+        "briefs_read_before": 0,
         "last_held_at": None,
         "next_meeting_at": None,
     }
@@ -512,7 +601,7 @@ def all_rows(
     qs, filter_needs_figures = filtered(mentorships, now, mentor_id=mentor_id, flag=flag)
     qs = annotate_cadence(qs.select_related("scholar", "mentor", "program"), now)
     if filter_needs_figures:
-        qs = _unprepared_filter(qs)
+        qs = _figure_filter(qs, flag)
     order, _ = _order(sort)
     return [CadenceRow.build(m, now) for m in qs.order_by(*order)]
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from .models import (
     MentorPrivateNote,
     Question,
 )
+from .prefetch import attach_annotations
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
@@ -108,30 +109,62 @@ def _with_permissions(items, user: User) -> list[ActionItem]:
     return items
 
 
-def brief_context(user: User, meeting: Meeting, changed: set[str] | None = None) -> dict:
-    """Everything the brief shows to this user (the scholar or their mentor)."""
+READ_FIELDS = ("id", "first_read_at", "last_read_at", "version", "digests")
+
+
+def _mentor_read(agenda: Agenda, mentor_id: int) -> BriefRead | None:
+    """The mentor's read receipt from the columns brief_context joined into the agenda."""
+    values = {name: getattr(agenda, f"mentor_read_{name}") for name in READ_FIELDS}
+    if values["id"] is None:
+        return None
+    return BriefRead(agenda=agenda, reader_id=mentor_id, **values)
+
+
+def brief_context(
+    user: User, meeting: Meeting, changed: set[str] | None = None, *, record_read: bool = False
+) -> dict:
+    """Everything the brief shows to this user (the scholar or their mentor).
+
+    With record_read, the mentor opening the brief leaves a read receipt (BriefRead.record) and
+    `changed` says what changed since their last read; the receipt shown is the one just written.
+    """
+    mentor_id = meeting.mentorship.mentor_id
     agenda = (
         Agenda.objects.visible_to(user)
         .filter(meeting=meeting)
+        # The mentor's read receipt (one per agenda and reader) joined in, not a query of its own.
+        .annotate(
+            mentor_read=FilteredRelation("reads", condition=Q(reads__reader_id=mentor_id)),
+            **{f"mentor_read_{name}": F(f"mentor_read__{name}") for name in READ_FIELDS},
+        )
         .prefetch_related(
-            Prefetch("questions", queryset=_questions_queryset()),
-            Prefetch(
-                "annotations",
-                queryset=Annotation.objects.filter(question__isnull=True).select_related("author"),
-                to_attr="section_annotations",
-            ),
+            Prefetch("questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED))
         )
         .first()
     )
     changed = changed or set()
-    by_section: dict[str, list[Annotation]] = defaultdict(list)
-    if agenda is not None:
-        for note in agenda.section_annotations:
-            by_section[note.section].append(note)
     is_mentor = meeting.is_mentor(user)
     is_scholar = meeting.is_scholar(user)
+    read = None
+    if agenda is not None and agenda.is_submitted:
+        read = _mentor_read(agenda, mentor_id)
+        if record_read and is_mentor:
+            now = timezone.now()
+            previous, changed = BriefRead.record(agenda, user, now=now, previous=read)
+            read = BriefRead(
+                agenda=agenda,
+                reader=user,
+                first_read_at=previous.first_read_at if previous else now,
+                last_read_at=now,
+            )
+    by_section: dict[str, list[Annotation]] = defaultdict(list)
+    questions: list[Question] = []
+    if agenda is not None:
+        attach_annotations([agenda])
+        questions = list(agenda.questions.all())
+        for note in agenda.section_annotations:
+            by_section[note.section].append(note)
     can_annotate = is_mentor and agenda is not None and meeting.is_open
-    questions = list(agenda.questions.all()) if agenda is not None else []
     for q in questions:
         q.changed = f"q{q.pk}" in changed
     sections = [
@@ -145,13 +178,6 @@ def brief_context(user: User, meeting: Meeting, changed: set[str] | None = None)
         for name in BRIEF_ORDER
         if agenda is not None
     ]
-    read = None
-    if agenda is not None and agenda.is_submitted:
-        read = (
-            BriefRead.objects.filter(agenda=agenda, reader_id=meeting.mentorship.mentor_id)
-            .only("first_read_at", "last_read_at")
-            .first()
-        )
     private_note = None
     if is_mentor:
         private_note = MentorPrivateNote.objects.filter(
@@ -203,28 +229,12 @@ def _changed_labels(changed: set[str], questions: list[Question]) -> list[str]:
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
     part = request.GET.get("part")
-    changed: set[str] = set()
-    if not (_htmx(request) and part) and meeting.is_mentor(request.user):
-        changed = _record_read(request.user, meeting)
-    ctx = brief_context(request.user, meeting, changed)
+    record = not (_htmx(request) and part) and meeting.is_mentor(request.user)
+    ctx = brief_context(request.user, meeting, record_read=record)
     template = "meetings/brief.html"
     if _htmx(request) and part in {"actions", "notes"}:
         template += f"#{part}"
     return render(request, template, ctx)
-
-
-def _record_read(user: User, meeting: Meeting) -> set[str]:
-    """The mentor opened the brief: a read receipt, and what changed since their last read."""
-    agenda = (
-        Agenda.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .prefetch_related("questions")
-        .first()
-    )
-    if agenda is None:  # not submitted yet: nothing to read
-        return set()
-    _previous, changed = BriefRead.record(agenda, user)
-    return changed
 
 
 # --- Annotations -----------------------------------------------------------------------------
@@ -490,9 +500,7 @@ def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from . import pdf
 
     meeting = _meeting_for(request.user, pk)
-    if meeting.is_mentor(request.user):
-        _record_read(request.user, meeting)
-    ctx = brief_context(request.user, meeting)
+    ctx = brief_context(request.user, meeting, record_read=meeting.is_mentor(request.user))
     try:
         data = pdf.render_brief_pdf(ctx)
     except pdf.PdfUnavailable as exc:

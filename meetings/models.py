@@ -7,7 +7,7 @@ every object up through one of these scoped querysets and answer 404 otherwise.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
@@ -581,6 +581,9 @@ class MeetingNote(models.Model):
 # --- Issue 4: read receipts, the mentor's private note, reminders, recurring meetings ---------
 
 
+LOOK_UP = object()  # BriefRead.record: "look the previous read up yourself"
+
+
 class BriefRead(models.Model):
     """A mentor opened a submitted brief: when first and last, and what they saw then."""
 
@@ -611,10 +614,20 @@ class BriefRead(models.Model):
         return {key for key, value in now.items() if self.digests.get(key) != value}
 
     @classmethod
-    def record(cls, agenda: Agenda, reader: User) -> tuple[BriefRead | None, set[str]]:
-        """Record a read; returns the previous read (None: first time) and what changed since."""
-        now = timezone.now()
-        previous = cls.objects.filter(agenda=agenda, reader=reader).first()
+    def record(
+        cls,
+        agenda: Agenda,
+        reader: User,
+        now: datetime | None = None,
+        previous: BriefRead | None | object = LOOK_UP,
+    ) -> tuple[BriefRead | None, set[str]]:
+        """Record a read; returns the previous read (None: first time) and what changed since.
+
+        A caller that already loaded the reader's receipt passes it as `previous` (or None when
+        there was none) to save the lookup."""
+        now = now or timezone.now()
+        if previous is LOOK_UP:
+            previous = cls.objects.filter(agenda=agenda, reader=reader).first()
         changed = previous.changed_sections(agenda) if previous else set()
         snapshot = {
             "last_read_at": now,

@@ -9,6 +9,7 @@ annotation text.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -34,6 +35,7 @@ from .cadence import (
     weekly_held,
 )
 from .models import Agenda
+from .views import url_maker
 
 CHECKINS_SHOWN = 30
 
@@ -117,6 +119,7 @@ COLUMN_ORDER = [
     "held_total",
     "days",
     "on_time",
+    "opened",
     "open_items",
     "attention",
 ]
@@ -146,6 +149,16 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         page=_int(request.GET.get("page")) or 1,
         cadences=cadences,
     )
+    scholar_url = url_maker("scholar_summary", program.slug)
+    mentor_url = url_maker("mentor_summary", program.slug)
+    page.rows = [
+        replace(
+            r,
+            scholar_url=scholar_url(r.mentorship.scholar_id),
+            mentor_url=mentor_url(r.mentorship.mentor_id),
+        )
+        for r in page.rows
+    ]
     mentors = User.objects.filter(
         mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
     ).distinct()
@@ -192,10 +205,12 @@ CSV_COLUMNS = [
     "expected_total",
     "days_since_last_held",
     "agendas_on_time_share",
+    "briefs_opened_before_share",
     "open_action_items",
     "next_meeting_at",
     "overdue",
     "unprepared",
+    "unread",
 ]
 
 
@@ -219,10 +234,12 @@ def _csv_row(r: CadenceRow) -> list:
         r.expected_total,
         "" if r.days_since_last is None else r.days_since_last,
         "" if r.on_time_share is None else round(r.on_time_share, 3),
+        "" if r.opened_share is None else round(r.opened_share, 3),
         r.open_items,
         m.next_meeting_at.isoformat() if m.next_meeting_at else "",
         int(r.overdue),
         int(r.unprepared),
+        int(r.unread),
     ]
 
 
@@ -254,6 +271,7 @@ def _summary(request: HttpRequest, program: Program, mentorships, person: User, 
     rows = cadence_rows(mentorships)
     if not rows:
         raise Http404("No such person in this program.")
+    briefs = sum(r.briefs for r in rows)
     return {
         "user_is_program_staff": program.staff.filter(pk=request.user.pk).exists(),
         "trend_weeks": GRID_WEEKS_PAST,
@@ -269,6 +287,7 @@ def _summary(request: HttpRequest, program: Program, mentorships, person: User, 
             "held_total": sum(r.held_total for r in rows),
             "expected_total": round(sum(r.expected_total for r in rows), 1),
             "open_items": sum(r.open_items for r in rows),
+            "opened_share": (sum(r.briefs_read_before for r in rows) / briefs if briefs else None),
         },
     }
 

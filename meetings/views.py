@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,13 +24,12 @@ from .forms import (
 from .models import (
     ActionItem,
     Agenda,
-    Annotation,
     BriefRead,
     Meeting,
     MeetingNote,
     MentorPrivateNote,
-    Question,
 )
+from .prefetch import attach_annotations
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -57,12 +58,30 @@ def _next_meetings(mentorships: list[Mentorship]) -> dict[int, Meeting]:
             mentorship__in=mentorships, status=Meeting.Status.PLANNED, scheduled_at__gte=since
         )
         .select_related("agenda")
+        # issue 5: the mentor's last read of the submitted agenda, instead of a query of its own
+        .annotate(
+            mentor_read_at=Subquery(
+                BriefRead.objects.filter(
+                    agenda__meeting=OuterRef("pk"),
+                    agenda__status=Agenda.Status.SUBMITTED,
+                    reader_id=OuterRef("mentorship__mentor_id"),
+                ).values("last_read_at")[:1]
+            )
+        )
         .order_by("scheduled_at")
     )
     nearest: dict[int, Meeting] = {}
     for meeting in upcoming:
         nearest.setdefault(meeting.mentorship_id, meeting)
     return nearest
+
+
+def url_maker(name: str, *args: object) -> Callable[[int], str]:
+    """The URL of `name` (after any fixed leading args) for any id, from one reverse() (issue 5
+    benchmark: a `{% url %}` per row and link cost more than the rest of a mentor's list)."""
+    sentinel = "987654321"
+    prefix, suffix = reverse(name, args=[*args, int(sentinel)]).split(sentinel)
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 @login_required
@@ -95,18 +114,18 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     nearest = _next_meetings(mentorships)
-    # Issue 4: the mentor's read receipts of those agendas, in one query.
-    reads = {
-        (r.agenda_id, r.reader_id): r
-        for r in BriefRead.objects.filter(
-            agenda__meeting__in=list(nearest.values()), agenda__status=Agenda.Status.SUBMITTED
-        )
-    }
     rows = []
+    brief_url, agenda_url = url_maker("brief"), url_maker("agenda")
+    move_url, history_url = url_maker("meeting_reschedule"), url_maker("history")
     for m in mentorships:
         meeting = nearest.get(m.pk)
         agenda = getattr(meeting, "agenda", None) if meeting else None
-        read = reads.get((agenda.pk, m.mentor_id)) if agenda else None
+        # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
+        read = (
+            BriefRead(agenda=agenda, reader_id=m.mentor_id, last_read_at=meeting.mentor_read_at)
+            if agenda and meeting.mentor_read_at
+            else None
+        )
         rows.append(
             {
                 "mentorship": m,
@@ -114,6 +133,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 "read": read,
                 "status": _brief_status(agenda, read) if meeting else "no meeting planned",
                 "days_since": (now - m.last_held_at).days if m.last_held_at else None,
+                "brief_url": brief_url(meeting.pk) if meeting else "",
+                "agenda_url": agenda_url(meeting.pk) if meeting else "",
+                "move_url": move_url(meeting.pk) if meeting else "",
+                "history_url": history_url(m.scholar_id),
             }
         )
     as_scholar = [r for r in rows if r["mentorship"].scholar_id == user.pk]
@@ -252,12 +275,15 @@ HISTORY_PER_PAGE = 10
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
-    mentorships = Mentorship.objects.filter(scholar_id=user_id).filter(
-        Q(scholar=user) | Q(mentor=user)
+    # issue 5: one query gives the access check, the scholar and whether the user mentors them.
+    mentorships = list(
+        Mentorship.objects.filter(scholar_id=user_id)
+        .filter(Q(scholar=user) | Q(mentor=user))
+        .select_related("scholar")
     )
-    if not mentorships.exists():
+    if not mentorships:
         raise Http404("No such scholar.")
-    scholar = get_object_or_404(User, pk=user_id)
+    scholar = mentorships[0].scholar
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
@@ -274,28 +300,33 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         a.meeting_id: a
         for a in Agenda.objects.visible_to(user)
         .filter(meeting_id__in=own_ids)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                # dropped ones too: nothing is lost (issue 3)
-                queryset=Question.objects.prefetch_related(
-                    Prefetch("annotations", queryset=Annotation.objects.select_related("author"))
-                ),
-            ),
-            Prefetch(
-                "annotations",
-                queryset=Annotation.objects.filter(question__isnull=True).select_related("author"),
-                to_attr="section_annotations",
-            ),
-        )
+        # dropped questions too: nothing is lost (issue 3)
+        .prefetch_related("questions")
     }
+    attach_annotations(agendas.values())  # question and section annotations in one query
+    # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
+    open_items = ActionItem.objects.visible_to(user).filter(
+        mentorship__scholar_id=user_id, done=False
+    )
+    own = set(own_ids)
     items: dict[int, list[ActionItem]] = defaultdict(list)
-    for item in ActionItem.objects.filter(meeting_id__in=own_ids):
-        items[item.meeting_id].append(item)
+    open_list: list[ActionItem] = []
+    for item in (ActionItem.objects.filter(meeting_id__in=own_ids) | open_items).select_related(
+        "mentorship__mentor", "mentorship__scholar"
+    ):
+        if item.meeting_id in own:
+            items[item.meeting_id].append(item)
+        # the side card's rule (open_items above), applied to the rows of either part
+        pair = item.mentorship
+        if (
+            not item.done
+            and pair.scholar_id == user_id
+            and user.pk in (pair.scholar_id, pair.mentor_id)
+        ):
+            open_list.append(item)
     notes: dict[int, list[MeetingNote]] = defaultdict(list)
     for note in MeetingNote.objects.filter(meeting_id__in=own_ids).select_related("author"):
         notes[note.meeting_id].append(note)
-    own = set(own_ids)
     entries = [
         {
             "meeting": m,
@@ -330,8 +361,6 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "entries": entries,
             "page": page,
             "reading": reading,
-            "open_items": ActionItem.objects.visible_to(user)
-            .filter(mentorship__scholar_id=user_id, done=False)
-            .select_related("mentorship__mentor", "mentorship__scholar"),
+            "open_items": open_list,
         },
     )

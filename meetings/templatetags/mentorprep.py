@@ -1,5 +1,6 @@
 """The one place where user text becomes HTML: Markdown, then nh3's allow-list sanitiser."""
 
+import functools
 import threading
 
 import markdown as markdown_lib
@@ -50,7 +51,15 @@ def _converter() -> markdown_lib.Markdown:
 def render_markdown(text: str | None) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
-    html = _converter().convert(str(text))
+    return _render(str(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _render(text: str) -> SafeString:
+    """Markdown, then nh3. A pure function of the text, so its result is kept for the most
+    recently rendered texts (bounded: at most 2,048 texts of ≤ 4,000 characters each): a brief
+    or history page opened again does not convert the same sections again (issue 5 benchmark)."""
+    html = _converter().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -45,3 +45,11 @@ def test_it_keeps_safe_links_and_marks_them_nofollow():
 
 def test_it_renders_nothing_for_empty_text():
     assert render_markdown("") == "" and render_markdown(None) == ""
+
+
+def test_it_renders_each_text_on_its_own_when_results_are_cached():
+    first = render_markdown("**one** <script>x</script>")
+    assert render_markdown("**two**") == "<p><strong>two</strong></p>"
+    again = render_markdown("**one** <script>x</script>")
+    assert again == first and "<script>" not in again and "<strong>one</strong>" in again
+    assert render_markdown("") == "" and render_markdown(None) == ""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
-from meetings.models import Agenda, Meeting, Question
+from meetings.models import Agenda, BriefRead, Meeting, Question
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,
@@ -42,6 +42,13 @@ def test_it_builds_the_bulk_program_as_promised(db):
     upcoming = meetings.get(scheduled_at__gt=now)
     assert upcoming.status == Meeting.Status.PLANNED
     assert upcoming.agenda.status == Agenda.Status.DRAFT
+    # Read receipts only by the pair's mentor, only of submitted briefs, first read after submit.
+    reads = BriefRead.objects.filter(agenda__meeting__mentorship__program=program)
+    assert reads.exists()
+    for read in reads.select_related("agenda__meeting__mentorship"):
+        assert read.reader_id == read.agenda.meeting.mentorship.mentor_id
+        assert read.agenda.status == Agenda.Status.SUBMITTED
+        assert read.first_read_at >= read.agenda.submitted_at
 
 
 def test_it_refuses_to_seed_twice_without_reset(db):
@@ -108,3 +115,19 @@ def test_it_paginates_history(world):
     assert "page=2" in first.content.decode()
     last = client.get(url + "?page=3")
     assert len(last.context["entries"]) == 6  # 25 + the world's planned meeting = 26
+
+
+def test_it_keeps_the_benchmarked_pages_to_a_few_queries(world):
+    """Issue 5 benchmark: the brief reuses its read receipt write and loads all annotations in one
+    query; history loads its mentorships once and its action items in one query; the mentor list
+    reads the mentor's receipts inside the next-meeting query. Counts include the session, the
+    user and the navigation (two queries)."""
+    _add_meetings(world.mentorship, 12)
+    mentor_client = world.client_for(world.mentor)
+    scholar_client = world.client_for(world.scholar)
+    brief = reverse("brief", args=[world.meeting.pk])
+    mentor_client.get(brief)  # the first open creates the receipt; later opens update it
+    assert _queries(mentor_client, brief) <= 12
+    assert _queries(scholar_client, reverse("history", args=[world.scholar.pk])) <= 12
+    assert _queries(mentor_client, reverse("history", args=[world.scholar.pk])) <= 13
+    assert _queries(mentor_client, reverse("home")) <= 7

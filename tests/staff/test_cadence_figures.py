@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from meetings.cadence import all_rows, cadence_page, weekly_grid
-from meetings.models import Meeting
+from meetings.models import BriefRead, Meeting
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -188,6 +188,7 @@ def test_it_puts_meetings_in_the_viewers_week(program):
         "held_total",
         "days",
         "on_time",
+        "opened",
         "open_items",
     ],
 )
@@ -202,3 +203,95 @@ def test_it_pages_through_every_sort_without_losing_rows(program, pair_a, pair_b
         assert sorted(seen) == sorted([pair_a.pk, pair_b.pk, pair_c.pk]), key
         full = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort=key, now=NOW)]
         assert full == seen, key
+
+
+def _read(agenda, reader, hours_from_meeting: float):
+    at = agenda.meeting.scheduled_at + timedelta(hours=hours_from_meeting)
+    return BriefRead.objects.create(
+        agenda=agenda, reader=reader, first_read_at=at, last_read_at=at + timedelta(hours=30)
+    )
+
+
+@pytest.fixture
+def pair_d(program):
+    """Weekly pair whose mentor opens some briefs before, one after, one never."""
+    m = MentorshipFactory(
+        program=program,
+        scholar=UserFactory(username="d-scholar"),
+        mentor=UserFactory(username="d-mentor"),
+        cadence_days=7,
+        started_on=date(2026, 1, 5),
+    )
+    before = SubmittedAgendaFactory(meeting=_meeting(m, 3))
+    _read(before, m.mentor, -20)  # opened the evening before (read again later: first read counts)
+    after = SubmittedAgendaFactory(meeting=_meeting(m, 10))
+    _read(after, m.mentor, 2)  # first opened only after the meeting
+    SubmittedAgendaFactory(meeting=_meeting(m, 17))  # never opened
+    other_reader = SubmittedAgendaFactory(meeting=_meeting(m, 24))
+    _read(other_reader, UserFactory(), -5)  # someone else's read does not count for the mentor
+    _meeting(m, 31)  # held without an agenda: no brief to open, not in the share
+    late = _meeting(m, 45)
+    late_brief = SubmittedAgendaFactory(
+        meeting=late, submitted_at=late.scheduled_at + timedelta(hours=1)
+    )
+    _read(late_brief, m.mentor, 2)  # submitted after the meeting began: could not be read before
+    cancelled = SubmittedAgendaFactory(meeting=_meeting(m, 38, Meeting.Status.CANCELLED))
+    _read(cancelled, m.mentor, -3)  # not held: not counted
+    upcoming = SubmittedAgendaFactory(meeting=_meeting(m, -2, Meeting.Status.PLANNED))
+    _read(upcoming, m.mentor, -1)  # not held yet: not counted
+    return m
+
+
+@pytest.fixture
+def pair_e(program):
+    """Every brief opened before the meeting."""
+    m = MentorshipFactory(
+        program=program, scholar=UserFactory(username="e-scholar"), cadence_days=7
+    )
+    for days in (5, 12):
+        _read(SubmittedAgendaFactory(meeting=_meeting(m, days)), m.mentor, -1)
+    return m
+
+
+def test_it_computes_the_share_of_briefs_opened_before_the_meeting(
+    program, pair_a, pair_b, pair_c, pair_d, pair_e
+):
+    rows = _rows(program)
+    d = rows[pair_d.pk]
+    # Four held meetings with a brief submitted in time; only the one read the evening before
+    # counts (the brief submitted after the meeting began is not in the share).
+    assert (d.briefs, d.briefs_read_before) == (4, 1)
+    assert d.opened_share == pytest.approx(1 / 4)
+    assert d.unread is True
+    e = rows[pair_e.pk]
+    assert (e.briefs, e.briefs_read_before, e.opened_share, e.unread) == (2, 2, 1.0, False)
+    # A: two held meetings with a brief, neither opened. B: none held. C: held without an agenda.
+    assert (rows[pair_a.pk].briefs, rows[pair_a.pk].opened_share) == (2, 0.0)
+    assert rows[pair_a.pk].unread is True
+    assert rows[pair_b.pk].opened_share is None and rows[pair_b.pk].unread is False
+    assert (rows[pair_c.pk].briefs, rows[pair_c.pk].opened_share) == (0, None)
+    assert rows[pair_c.pk].unread is False
+    assert set(_rows(program, flag="unread")) == {pair_a.pk, pair_d.pk}
+
+
+def test_it_gives_the_same_opened_share_on_a_paginated_page(
+    program, pair_a, pair_b, pair_c, pair_d, pair_e
+):
+    """The dashboard's page figures (one GROUP BY) agree with the whole-program aggregation."""
+    full = _rows(program)
+    page = cadence_page(program.mentorships.all(), per_page=10, now=NOW)
+    assert len(page.rows) == 5
+    for r in page.rows:
+        expected = full[r.mentorship.pk]
+        assert (r.briefs, r.briefs_read_before) == (expected.briefs, expected.briefs_read_before)
+    unread = cadence_page(program.mentorships.all(), flag="unread", now=NOW)
+    assert {r.mentorship.pk for r in unread.rows} == {pair_a.pk, pair_d.pk}
+
+
+def test_it_sorts_by_the_opened_share(program, pair_a, pair_b, pair_c, pair_d, pair_e):
+    order = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="opened", now=NOW)]
+    # 0% (A), 25% (D), 100% (E), then pairs without briefs (B, C by scholar name).
+    assert order == [pair_a.pk, pair_d.pk, pair_e.pk, pair_b.pk, pair_c.pk]
+    order = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="-opened", now=NOW)]
+    # Reversed like every column (pairs without briefs come first, as for agendas on time).
+    assert order == [pair_b.pk, pair_c.pk, pair_e.pk, pair_d.pk, pair_a.pk]

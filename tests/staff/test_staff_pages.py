@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agenda, Meeting
+from meetings.models import Agenda, BriefRead, Meeting
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
@@ -55,6 +55,7 @@ def secret_world(world):
     world.meeting.status = Meeting.Status.HELD
     world.meeting.save()
     a = world.agenda
+    a.submitted_at = world.meeting.scheduled_at - timedelta(days=1)  # in time for the meeting
     a.tried = "SECRET-BOTTLENECK tried"
     a.wellbeing_energy = 2
     a.wellbeing_note = "SECRET-CHECKIN tired"
@@ -227,8 +228,44 @@ def test_it_exports_figures_with_the_filters_applied(secret_world):
     mine = next(r for r in rows if r["scholar"] == "scholar")
     assert mine["held_total"] == "1"
     assert mine["open_action_items"] == "1"
+    # The held meeting's brief was never opened by the mentor: 0% opened before, flagged unread.
+    assert mine["briefs_opened_before_share"] == "0.0"
+    assert mine["unread"] == "1"
     overdue = client.get(_urls(w)["cadence_csv"] + "?flag=overdue").content.decode()
     assert "thirdscholar" in overdue and "\nscholar," not in overdue
+    BriefRead.objects.create(
+        agenda=w.agenda,
+        reader=w.mentor,
+        first_read_at=w.meeting.scheduled_at - timedelta(hours=1),
+        last_read_at=w.meeting.scheduled_at + timedelta(hours=1),
+    )
+    response = client.get(_urls(w)["cadence_csv"] + f"?mentor={w.mentor.pk}")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    mine = next(r for r in rows if r["scholar"] == "scholar")
+    assert (mine["briefs_opened_before_share"], mine["unread"]) == ("1.0", "0")
+    unread = client.get(_urls(w)["cadence_csv"] + "?flag=unread").content.decode()
+    assert "\nscholar," not in unread
+
+
+def test_it_shows_the_briefs_opened_share_on_the_dashboard_and_summaries(secret_world):
+    w = secret_world
+    BriefRead.objects.create(
+        agenda=w.agenda,
+        reader=w.mentor,
+        first_read_at=w.meeting.scheduled_at - timedelta(hours=3),
+        last_read_at=w.meeting.scheduled_at - timedelta(hours=3),
+    )
+    client = w.client_for(w.staff)
+    urls = _urls(w)
+    body = client.get(urls["cadence"]).content.decode()
+    assert "Briefs opened before" in body and "flag=unread" in body
+    assert "read receipts yet" not in body
+    for page in ("scholar_summary", "mentor_summary"):
+        body = client.get(urls[page]).content.decode()
+        assert "Briefs opened before the meeting" in body
+        assert "100%" in body
+    unread = client.get(urls["cadence"] + "?flag=unread").content.decode()
+    assert ">Scholar</a></td>" not in unread
 
 
 def _count_queries(client, url) -> int:
@@ -248,6 +285,11 @@ def _grow(world, n: int):
             )
             agenda = SubmittedAgendaFactory(meeting=meeting)
             QuestionFactory(agenda=agenda)
+            if days != 17:  # read receipts: one before the meeting, one after, one never
+                read_at = meeting.scheduled_at + timedelta(hours=-5 if days == 3 else 5)
+                BriefRead.objects.create(
+                    agenda=agenda, reader=m.mentor, first_read_at=read_at, last_read_at=read_at
+                )
         ActionItemFactory(mentorship=m)
         if i % 2:
             world.manager.managed_scholars.create(program=world.program, scholar=m.scholar)
@@ -262,6 +304,7 @@ def test_it_keeps_query_counts_constant_as_data_grows(world, page):
     _grow(world, 12)
     assert _count_queries(client, url) == small
     assert _count_queries(client, url + "?sort=-on_time&flag=unprepared") <= small + 1
+    assert _count_queries(client, url + "?sort=opened&flag=unread") <= small + 1
 
 
 def test_it_keeps_check_ins_out_of_the_admin_for_staff_accounts(secret_world):

@@ -18,7 +18,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
-from meetings.models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from meetings.models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    BriefRead,
+    Meeting,
+    MeetingNote,
+    Question,
+)
 
 SLUG = "bulk"
 PASSWORD = "demo"
@@ -73,6 +81,7 @@ class Command(BaseCommand):
         meetings = Meeting.objects.filter(mentorship__program=program)
         with transaction.atomic():
             _raw_delete(Annotation.objects.filter(agenda__meeting__in=meetings))
+            _raw_delete(BriefRead.objects.filter(agenda__meeting__in=meetings))
             _raw_delete(Question.objects.filter(agenda__meeting__in=meetings))
             _raw_delete(Agenda.objects.filter(meeting__in=meetings))
             _raw_delete(MeetingNote.objects.filter(meeting__in=meetings))
@@ -206,6 +215,29 @@ class Command(BaseCommand):
             ],
             batch_size=BATCH,
         )
+        # The mentor's read receipts: most briefs opened before the meeting, some only after,
+        # some never (so the cadence dashboard's "briefs opened before" has real rows to probe).
+        mentor_of = {m.pk: m.mentor_id for m in mentorships}
+        reads = []
+        for a in agendas:
+            if a.status != Agenda.Status.SUBMITTED:
+                continue
+            roll = rng.random()
+            if roll < 0.75:
+                first = a.submitted_at + (a.meeting.scheduled_at - a.submitted_at) * rng.random()
+            elif roll < 0.85:
+                first = a.meeting.scheduled_at + timedelta(hours=rng.randint(1, 48))
+            else:
+                continue
+            reads.append(
+                BriefRead(
+                    agenda=a,
+                    reader_id=mentor_of[a.meeting.mentorship_id],
+                    first_read_at=first,
+                    last_read_at=first,
+                )
+            )
+        BriefRead.objects.bulk_create(reads, batch_size=BATCH)
         ActionItem.objects.bulk_create(
             [
                 ActionItem(
