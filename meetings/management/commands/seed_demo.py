@@ -13,7 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
-from meetings.models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from meetings.models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    BriefRead,
+    Meeting,
+    MeetingNote,
+    Question,
+)
 
 PASSWORD = "demo"
 PEOPLE = [
@@ -194,6 +202,17 @@ class Command(BaseCommand):
             elif roll < 0.8:
                 q.status = Question.Status.RESOLVED
             q.save()
+        # Mentors mostly open the brief the evening before; sometimes only afterwards, or never.
+        read_roll = rng.random()
+        if read_roll < 0.85:
+            read_at = when - timedelta(hours=rng.choice([20, 14, 3])) if read_roll < 0.75 else when
+            BriefRead.objects.create(
+                agenda=agenda,
+                reader=mentor,
+                first_read_at=max(read_at, agenda.submitted_at),
+                last_read_at=max(read_at, agenda.submitted_at),
+                version=agenda.version,
+            )
         Annotation.objects.create(
             agenda=agenda,
             author=mentor,
