@@ -99,6 +99,16 @@ class UserAdmin(BaseUserAdmin):
             return readonly
         return (*readonly, *self.PROTECTED_FIELDS)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # no "set password" link that would only answer 403
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]})
+            for name, opts in fieldsets
+        ]
+
     def has_add_permission(self, request):
         return request.user.is_superuser and super().has_add_permission(request)
 

@@ -107,6 +107,7 @@ def test_it_shows_rights_and_logins_read_only_to_staff_accounts(admin_world):
     for field in ("is_superuser", "is_staff", "user_permissions", "username", "email"):
         assert f'name="{field}"' not in page, field
     assert 'name="display_name"' in page
+    assert "../password/" not in page  # no link to a password form it may not use
 
 
 def test_it_refuses_setting_passwords_adding_and_deleting_people(admin_world):
@@ -141,6 +142,7 @@ def test_it_leaves_operators_every_power(admin_world):
     assert client.get(password_url).status_code == 200
     page = client.get(_change_url(world.scholar)).content.decode()
     assert 'name="is_superuser"' in page and 'name="email"' in page
+    assert "../password/" in page
 
 
 def test_it_offers_only_the_staffs_people_and_programs_in_other_admin_forms(admin_world):
