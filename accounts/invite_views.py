@@ -21,7 +21,8 @@ from .models import Program, User
 
 PROBLEMS = {
     "expired": "This invitation link has expired.",
-    "used": "This invitation was already accepted: log in with your username and password.",
+    # issue 6: the same words whoever the link was for (no hint about accounts or addresses)
+    "used": "This invitation link was already used.",
     "replaced": "A newer invitation was sent to you: use the link in the latest e-mail.",
     "invalid": "This invitation link is not valid.",
 }

@@ -393,7 +393,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the order the scholar dragged the questions into (ids in `order`, top first)."""
     agenda = _editable_agenda(request, pk)
     ids = [int(value) for value in request.POST.getlist("order") if value.isdigit()]
-    Question.reorder(agenda, ids)
+    Question.reorder(agenda, ids, record=True)
     services.touch_agenda(agenda)
     return _questions_response(request, agenda, announce="New order saved.")
 

@@ -1,10 +1,16 @@
 """The load test behind `manage.py loadtest` (issue 6): data, clients, figures.
 
 Loopback HTTP clients (standard library only) log in like a browser and then loop through what
-their role does, recording every request. Scholars autosave their draft agenda (the agenda form's
-save, which goes through Agenda.save_fields) and add questions; mentors read briefs, comment and
-open histories; staff open the cadence page. Every acknowledged write is remembered, so the end
-of a run can check that each one is in the database.
+their role does, recording every request. Scholars autosave their draft agenda through the real
+autosave endpoint (`agenda_autosave`, exactly what static/js/agenda.js posts: every agenda field,
+the version the page holds, htmx's headers) and add questions; a 409 (saved meanwhile elsewhere)
+is a conflict, not an error: the scholar re-reads the saved version and goes on. Mentors read
+briefs, comment and open histories; staff open the cadence page. Every acknowledged write is
+remembered, so the end of a run can check that each one is in the database.
+
+Data: either this module's own small program (`seed`, slug "loadtest") or the bulk program of
+`manage.py seed_bulk` (slug "bulk"), topped up by `top_up_bulk` with one submitted upcoming
+brief per loaded scholar for the mentors to read and annotate.
 """
 
 from __future__ import annotations
@@ -99,6 +105,37 @@ def seed(scholars: int, mentors: int, held: int = 3) -> None:
         Agenda.objects.create(meeting=draft, bottleneck="Draft in progress")
 
 
+BULK_SLUG = "bulk"  # seed_bulk's contract: program "bulk", bulk-staff, bulk-scholar-<i> from 1
+
+
+def bulk_scholar_names(count: int) -> list[str]:
+    return [f"bulk-scholar-{i}" for i in range(1, count + 1)]
+
+
+@transaction.atomic
+def top_up_bulk(scholars: int) -> None:
+    """Give the first `scholars` bulk scholars what the load needs beside seed_bulk's data: an
+    upcoming meeting with a submitted brief (for their mentor) next to their draft (idempotent)."""
+    now = timezone.now()
+    mentorships = Mentorship.objects.filter(
+        program__slug=BULK_SLUG, scholar__username__in=bulk_scholar_names(scholars)
+    )
+    for m in mentorships:
+        if Agenda.objects.filter(
+            meeting__mentorship=m, status="submitted", meeting__status="planned"
+        ).exists():
+            continue
+        brief = Meeting.objects.create(mentorship=m, scheduled_at=now + timedelta(days=2))
+        agenda = Agenda.objects.create(
+            meeting=brief,
+            status="submitted",
+            submitted_at=now,
+            bottleneck="Stuck on evaluation noise",
+            tried="Ran three seeds.",
+        )
+        Question.objects.create(agenda=agenda, text="Is three seeds enough?", rank=1)
+
+
 @dataclass
 class Targets:
     """What each client works on, read from the database after seeding."""
@@ -106,14 +143,30 @@ class Targets:
     scholars: list[dict]  # username, draft meeting, version, questions
     mentors: list[dict]  # username, [(brief meeting, scholar id)]
     staff: str
+    program: str = PROGRAM_SLUG
 
     @classmethod
-    def load(cls) -> Targets:
+    def load_bulk(cls, scholars: int) -> Targets:
+        return cls.load(BULK_SLUG, "bulk-staff", bulk_scholar_names(scholars))
+
+    @classmethod
+    def load(
+        cls, slug: str = PROGRAM_SLUG, staff: str = "load-staff", only: list[str] | None = None
+    ) -> Targets:
         scholars = []
-        for m in Mentorship.objects.filter(program__slug=PROGRAM_SLUG).select_related("scholar"):
-            draft = Agenda.objects.get(
-                meeting__mentorship=m, status="draft", meeting__status="planned"
+        mentorships = Mentorship.objects.filter(program__slug=slug).select_related("scholar")
+        if only is not None:
+            mentorships = mentorships.filter(scholar__username__in=only)
+        for m in mentorships:
+            draft = (
+                Agenda.objects.filter(
+                    meeting__mentorship=m, status="draft", meeting__status="planned"
+                )
+                .order_by("meeting__scheduled_at")
+                .first()
             )
+            if draft is None:
+                continue
             scholars.append(
                 {
                     "username": m.scholar.username,
@@ -123,16 +176,20 @@ class Targets:
                 }
             )
         mentors: dict[str, list] = {}
-        for meeting in Meeting.objects.filter(
-            mentorship__program__slug=PROGRAM_SLUG, agenda__status="submitted", status="planned"
-        ).select_related("mentorship__mentor"):
+        briefs = Meeting.objects.filter(
+            mentorship__program__slug=slug, agenda__status="submitted", status="planned"
+        )
+        if only is not None:
+            briefs = briefs.filter(mentorship__scholar__username__in=only)
+        for meeting in briefs.select_related("mentorship__mentor"):
             mentors.setdefault(meeting.mentorship.mentor.username, []).append(
                 (meeting.pk, meeting.mentorship.scholar_id)
             )
         return cls(
             scholars=sorted(scholars, key=lambda s: s["username"]),
             mentors=[{"username": u, "briefs": b} for u, b in sorted(mentors.items())],
-            staff="load-staff",
+            staff=staff,
+            program=slug,
         )
 
 
@@ -152,6 +209,7 @@ class Acks:
     """Writes the server acknowledged, per target, to check against the database at the end."""
 
     saves: int = 0
+    conflicts: int = 0  # 409: saved meanwhile elsewhere (or a save whose answer was lost)
     last_saved: str | None = None
     later_attempts: list[str] = field(default_factory=list)  # unacknowledged, after last_saved
     questions: int = 0
@@ -168,9 +226,17 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
 
-    def request(self, kind: str, method: str, path: str, data: dict | None = None):
+    def request(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        extra_headers: dict | None = None,
+    ):
         body = urlencode(data) if data is not None else None
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers |= extra_headers or {}
         if method == "POST":
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
@@ -226,31 +292,68 @@ class Browser:
 
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
+CONFLICT_VERSION = re.compile(r'data-version="(\d+)"')
 AGENDA_FIELDS = ["bottleneck", "tried", "progress", "reading", "asks"]
+
+
+def autosave_post(target: dict, version: int, text: str) -> dict:
+    """What static/js/agenda.js posts on autosave: every field of the agenda form."""
+    return {name: f"{name}: {text}" for name in AGENDA_FIELDS} | {
+        "wellbeing_energy": "",  # "Skip"
+        "wellbeing_note": "",
+        "wellbeing_visibility": "only_me",
+        "version": version,
+    }
+
+
+def htmx_headers(meeting: int, port: int) -> dict:
+    return {
+        "HX-Request": "true",
+        "HX-Trigger": "agenda-form",
+        "HX-Target": "autosave-status",
+        "HX-Current-URL": f"http://127.0.0.1:{port}/meetings/{meeting}/agenda/",
+    }
+
+
+def read_version(b: Browser, meeting: int) -> int | None:
+    """Open the agenda page (or reload it, like "Load the saved version") for its version."""
+    status, html = b.request("agenda page", "GET", f"/meetings/{meeting}/agenda/")
+    m = VERSION.search(html) if status == 200 else None
+    return int(m.group(1)) if m else None
 
 
 def scholar_loop(b: Browser, target: dict, acks: Acks, stop: float, rng: random.Random) -> None:
     meeting, n = target["meeting"], 0
     version = target["version"]
+    headers = htmx_headers(meeting, b.port)
     while time.monotonic() < stop:
         n += 1
-        if n % 8 == 1:  # the scholar opens (or reloads) the agenda page now and then
-            status, html = b.request("agenda page", "GET", f"/meetings/{meeting}/agenda/")
-            if status == 200 and (m := VERSION.search(html)):
-                version = int(m.group(1))
+        if n % 8 == 1 or version is None:  # the page is opened (or reloaded) now and then
+            fresh = read_version(b, meeting)
+            version = fresh if fresh is not None else version
+            if version is None:
+                time.sleep(rng.uniform(0.05, 0.25))
+                continue
         text = f"{target['username']} autosave {n} {rng.random():.6f}"
-        data = {name: f"{name}: {text}" for name in AGENDA_FIELDS}
-        data |= {"wellbeing_visibility": "only_me", "version": version}
-        status, _ = b.request("autosave", "POST", f"/meetings/{meeting}/agenda/", data)
-        if status == 302:
+        data = autosave_post(target, version, text)
+        status, answer = b.request(
+            "autosave", "POST", f"/meetings/{meeting}/agenda/autosave/", data, headers
+        )
+        if status == 200:
             acks.saves += 1
             acks.last_saved, acks.later_attempts = data["progress"], []
-            version += 1
+            m = VERSION.search(answer)
+            version = int(m.group(1)) if m else None
         else:
+            # Not acknowledged; it may still have been written (e.g. the answer was lost).
             acks.later_attempts.append(data["progress"])
             if status == 409:
-                version = -1  # reload the page next time
-                n = 0
+                # Saved meanwhile (typically: an earlier save whose answer never arrived):
+                # the scholar loads the saved version and carries on from there.
+                acks.conflicts += 1
+                version = read_version(b, meeting)
+                if version is None and (m := CONFLICT_VERSION.search(answer)):
+                    version = int(m.group(1))
         if n % 10 == 5:
             acks.question_attempts += 1
             q = {"text": f"Question {n} from {target['username']}?"}
@@ -279,7 +382,7 @@ def mentor_loop(b: Browser, target: dict, acks: Acks, stop: float, rng: random.R
 
 def staff_loop(b: Browser, target: dict, acks: Acks, stop: float, rng: random.Random) -> None:
     while time.monotonic() < stop:
-        b.request("cadence", "GET", f"/programs/{PROGRAM_SLUG}/cadence/")
+        b.request("cadence", "GET", f"/programs/{target.get('program', PROGRAM_SLUG)}/cadence/")
         time.sleep(rng.uniform(0.2, 0.6))
 
 
@@ -313,6 +416,7 @@ class Summary:
     server_errors: int
     no_answer: int
     other: dict[int, int]
+    conflicts: int = 0  # 409 on autosave: a conflict the client resolves, not an error
 
     @classmethod
     def of(cls, name: str, records: list[Record], seconds: float) -> Summary:
@@ -332,10 +436,14 @@ class Summary:
             server_errors=sum(1 for r in records if r.status >= 500),
             no_answer=sum(1 for r in records if r.status == 0),
             other=other,
+            conflicts=sum(1 for r in records if r.status == 409),
         )
 
     def line(self) -> str:
-        extra = ", ".join(f"{n}×{code}" for code, n in sorted(self.other.items()))
+        extra = ", ".join(
+            f"{n}×{code}{' conflict' if code == 409 else ''}"
+            for code, n in sorted(self.other.items())
+        )
         return (
             f"{self.name:<28} {self.requests:>7} {self.per_second:>8.1f} {self.p50_ms:>8.1f} "
             f"{self.p95_ms:>8.1f} {self.server_errors:>6} {self.no_answer:>6}"

@@ -455,16 +455,21 @@ class Question(models.Model):
         index = next(i for i, q in enumerate(siblings) if q.pk == self.pk)
         target = max(0, min(len(siblings) - 1, index + offset))
         siblings.insert(target, siblings.pop(index))
-        Question.reorder(self.agenda, [q.pk for q in siblings])
+        Question.reorder(self.agenda, [q.pk for q in siblings], record=True)
 
     @classmethod
-    def reorder(cls, agenda: Agenda, ordered_ids: list[int]) -> None:
+    def reorder(cls, agenda: Agenda, ordered_ids: list[int], record: bool = False) -> None:
+        """Rank the questions in this order. `record`: the scholar moved them (issue 6: kept in
+        the revision history, coalesced with the other edits of a burst)."""
         questions = {q.pk: q for q in agenda.questions.all()}
+        before = sorted(questions.values(), key=lambda q: (q.rank, q.pk))
         ordered = [questions[i] for i in ordered_ids if i in questions]
         ordered += [q for pk, q in questions.items() if pk not in ordered_ids]
         for rank, question in enumerate(ordered, start=1):
             question.rank = rank
         cls.objects.bulk_update(ordered, ["rank"])
+        if record:
+            record_question_order(agenda, before, ordered)
 
 
 class Annotation(models.Model):
@@ -748,4 +753,9 @@ class MeetingSeries(models.Model):
 
 
 # issue 6: the agenda revision history lives in its own module (registered with the app here).
-from .revisions import AgendaRevision, record_edit, record_submit  # noqa: E402, F401
+from .revisions import (  # noqa: E402, F401
+    AgendaRevision,
+    record_edit,
+    record_question_order,
+    record_submit,
+)

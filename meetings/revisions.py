@@ -26,6 +26,7 @@ COALESCE_GAP = timedelta(minutes=5)
 COALESCE_SPAN = timedelta(minutes=30)
 PRIVATE_FIELDS = {"wellbeing_energy", "wellbeing_note", "wellbeing_visibility"}
 QUESTION_KEY = "question-"  # changes to a question's text are kept as "question-<id>"
+ORDER_KEY = "question_order"  # the scholar's ranking of the open questions, one per line
 
 
 class AgendaRevisionQuerySet(models.QuerySet["AgendaRevision"]):
@@ -81,6 +82,7 @@ class AgendaRevision(models.Model):
         is_scholar = self.agenda.meeting.mentorship.scholar_id == user.pk
         labels = {f.name: str(f.verbose_name) for f in Agenda._meta.fields}
         labels |= {name: "Question" for name in self.changes if name.startswith(QUESTION_KEY)}
+        labels[ORDER_KEY] = "Order of questions"
         rows = []
         for name, change in self.changes.items():
             if name in PRIVATE_FIELDS and not is_scholar:
@@ -97,7 +99,7 @@ class AgendaRevision(models.Model):
                     ),
                 }
             )
-        order = ["bottleneck", QUESTION_KEY, "tried", "progress", "reading", "asks"]
+        order = ["bottleneck", QUESTION_KEY, ORDER_KEY, "tried", "progress", "reading", "asks"]
 
         def position(row: dict) -> int:
             key = QUESTION_KEY if row["field"].startswith(QUESTION_KEY) else row["field"]
@@ -225,3 +227,27 @@ def _record_question(question, old: str, new: str) -> None:
     agenda = question.agenda
     key = f"{QUESTION_KEY}{question.pk}"
     record_edit(agenda, agenda.meeting.mentorship.scholar, {key: old}, {key: new}, agenda.version)
+
+
+# --- Question moves (issue 6): the ranking is an edit like any other ---------------------------
+
+
+def ranking_text(questions) -> str:
+    """The open questions in rank order, numbered one per line (set-aside ones are not ranked)."""
+    ranked = [q for q in questions if not q.is_set_aside]
+    return "\n".join(f"{i}. {q.text}" for i, q in enumerate(ranked, start=1))
+
+
+def record_question_order(agenda, before, after) -> None:
+    """Record that the scholar moved questions: the ranking before and after, as one change
+    that coalesces with the burst (moved back to where it started, it drops out)."""
+    old, new = ranking_text(before), ranking_text(after)
+    if old == new:
+        return
+    record_edit(
+        agenda,
+        agenda.meeting.mentorship.scholar,
+        {ORDER_KEY: old},
+        {ORDER_KEY: new},
+        agenda.version,
+    )

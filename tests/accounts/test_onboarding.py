@@ -95,7 +95,7 @@ def test_it_uses_an_invite_link_only_once(world, client):
     client.logout()
     response = client.get(link)
     assert response.status_code == 410
-    assert "already accepted" in response.content.decode()
+    assert "already used" in response.content.decode()
 
 
 def test_it_expires_invite_links(world, client, settings):

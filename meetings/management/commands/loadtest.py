@@ -1,6 +1,10 @@
 # ruff: noqa: S603, S607 - an operator's tool that runs gunicorn, pg_ctlcluster and itself
 """python manage.py loadtest — gunicorn on PostgreSQL, 50 loopback clients, figures and faults.
 
+Data (--seed): "bulk" (the default) uses seed_bulk's program — 1,000 scholars × 100 meetings
+unless told otherwise, built once and reused by later runs (--reseed rebuilds it) — topped up with
+one submitted upcoming brief per loaded scholar; "loadtest" seeds a small program of its own.
+
 Phases, each --duration seconds, with the same logged-in clients:
 1. the cheapest logged-in page alone (the baseline);
 2. the realistic mix: scholars autosaving drafts and adding questions, mentors reading briefs,
@@ -55,6 +59,17 @@ class Command(BaseCommand):
             help="version and name of the cluster to restart (pg_ctlcluster)",
         )
         parser.add_argument("--no-restart", action="store_true", help="skip the outage phase")
+        parser.add_argument(
+            "--seed",
+            choices=["bulk", "loadtest"],
+            default="bulk",
+            help="bulk: seed_bulk's program (reused when present); loadtest: a small own program",
+        )
+        parser.add_argument("--bulk-scholars", type=int, default=1000)
+        parser.add_argument("--bulk-meetings", type=int, default=100)
+        parser.add_argument(
+            "--reseed", action="store_true", help="rebuild the bulk program even if present"
+        )
         parser.add_argument("--cheap-path", default="/accounts/password/done/")
         parser.add_argument("--inner", action="store_true", help="(internal)")
 
@@ -87,10 +102,14 @@ class Command(BaseCommand):
                     "port",
                     "pg_cluster",
                     "cheap_path",
+                    "seed",
+                    "bulk_scholars",
+                    "bulk_meetings",
                 )
                 for arg in (f"--{name.replace('_', '-')}", str(o[name]))
             ]
             + (["--no-restart"] if o["no_restart"] else [])
+            + (["--reseed"] if o["reseed"] else [])
         )
         result = subprocess.run(argv, cwd=settings.BASE_DIR, env=env)
         if result.returncode:
@@ -105,8 +124,17 @@ class Command(BaseCommand):
         say("Preparing the database…")
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
-        lt.seed(scholars=scholars, mentors=o["mentors"])
-        targets = lt.Targets.load()
+        seeded = time.monotonic()
+        if o["seed"] == "bulk":
+            self._seed_bulk(o, scholars)
+            lt.top_up_bulk(scholars)
+            targets = lt.Targets.load_bulk(scholars)
+        else:
+            lt.seed(scholars=scholars, mentors=o["mentors"])
+            targets = lt.Targets.load()
+        say(f"Data ready in {time.monotonic() - seeded:.1f} s ({o['seed']}).")
+        if len(targets.scholars) < scholars or not targets.mentors:
+            raise CommandError("The seeded data has too few scholars or briefs for this load.")
         start_versions = {s["meeting"]: s["version"] for s in targets.scholars}
         start_questions = {s["meeting"]: s["questions"] for s in targets.scholars}
         start_comments = _comment_counts()
@@ -125,7 +153,7 @@ class Command(BaseCommand):
             for i in range(mentor_clients):
                 m = targets.mentors[i % len(targets.mentors)]
                 plan.append((m["username"], lt.mentor_loop, m))
-            plan += [(targets.staff, lt.staff_loop, {})] * staff_clients
+            plan += [(targets.staff, lt.staff_loop, {"program": targets.program})] * staff_clients
             browsers = []
             t0 = time.monotonic()
             for _username, loop, target in plan:
@@ -169,10 +197,16 @@ class Command(BaseCommand):
 
         lost = _lost_writes(browsers, start_versions, start_questions, start_comments)
         acked = sum(a.saves + a.questions + sum(a.comments.values()) for *_, a in browsers)
+        conflicts = sum(a.conflicts for *_, a in browsers)
+        data = (
+            f"bulk data ({o['bulk_scholars']} scholars × {o['bulk_meetings']} meetings)"
+            if o["seed"] == "bulk"
+            else "the small loadtest program"
+        )
         say("")
         say(
             f"{clients} clients, {o['duration']:.0f} s per phase, gunicorn "
-            f"{o['workers']}×{o['threads']} threads, PostgreSQL"
+            f"{o['workers']}×{o['threads']} threads, PostgreSQL, {data}"
         )
         say(lt.HEADER)
         for summary in summaries:
@@ -196,6 +230,7 @@ class Command(BaseCommand):
                 "the outage"
             )
         say(
+            f"autosave conflicts (409, re-read and carried on; not errors): {conflicts}; "
             f"acknowledged writes: {acked}; lost writes: {lost['total']} "
             f"(autosaves {lost['saves']}, questions {lost['questions']}, comments "
             f"{lost['comments']})"
@@ -209,6 +244,30 @@ class Command(BaseCommand):
                 "outside the PostgreSQL outage."
             )
         say(self.style.SUCCESS("OK: no lost writes, no server errors outside the outage."))
+
+    def _seed_bulk(self, o: dict, scholars: int) -> None:
+        from accounts.models import Mentorship
+
+        present = Mentorship.objects.filter(program__slug=lt.BULK_SLUG).count()
+        wanted = max(o["bulk_scholars"], scholars)
+        if present >= scholars and not o["reseed"]:
+            from meetings.models import Meeting
+
+            meetings = Meeting.objects.filter(mentorship__program__slug=lt.BULK_SLUG).count()
+            self.stdout.write(f"Reusing the bulk program ({present} scholars; --reseed rebuilds).")
+            o["bulk_scholars"], o["bulk_meetings"] = present, round(meetings / present)
+            return
+        self.stdout.write(f"seed_bulk --scholars {wanted} --meetings {o['bulk_meetings']}…")
+        call_command(
+            "seed_bulk",
+            "--scholars",
+            str(wanted),
+            "--meetings",
+            str(o["bulk_meetings"]),
+            "--reset",
+            stdout=self.stdout,
+        )
+        o["bulk_scholars"] = wanted
 
     def _phase(self, name, browsers, records, duration):
         records.clear()
