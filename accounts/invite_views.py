@@ -112,10 +112,13 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     invite = check.invite
     user = invite.user
     if user.has_usable_password():
-        # Someone who already has an account: the invitation only added a role.
-        invites.accept(invite)
-        messages.info(request, f"You joined {invite.program.name}. Log in with your password.")
-        return redirect("login")
+        # Someone who already has an account: the invitation only added a role. Accepting takes
+        # a click (POST), so a mail client that prefetches the link does not accept it.
+        if request.method == "POST":
+            invites.accept(invite)
+            messages.info(request, f"You joined {invite.program.name}. Log in with your password.")
+            return redirect("login")
+        return render(request, "accounts/invite_accept.html", {"invite": invite, "existing": True})
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()

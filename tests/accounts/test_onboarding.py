@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from accounts import importers, invites
@@ -312,3 +313,18 @@ def test_it_does_not_resend_an_accepted_invite(world, client):
     assert mail.outbox == []
     url = reverse("invite_resend", args=[world.program.slug, invite.pk])
     assert world.client_for(world.staff).post(url).status_code == 404
+
+
+def test_it_accepts_an_existing_accounts_invite_only_on_a_click(world):
+    from accounts.invites import make_token
+
+    invite = _invite(world, world.outsider.email, "mentor")
+    url = reverse("invite_accept", args=[make_token(invite)])
+    page = Client().get(url)  # e.g. a mail client prefetching the link
+    assert page.status_code == 200 and "Join Winter" in page.content.decode()
+    invite.refresh_from_db()
+    assert not invite.is_accepted
+    response = Client().post(url)
+    assert response.status_code == 302 and response.url == reverse("login")
+    invite.refresh_from_db()
+    assert invite.is_accepted
