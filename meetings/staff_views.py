@@ -34,7 +34,7 @@ from .cadence import (
     cadences_of,
     weekly_held,
 )
-from .models import Agenda
+from .models import Agenda, Meeting
 from .views import url_maker
 
 CHECKINS_SHOWN = 30
@@ -326,6 +326,7 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
         .order_by("-meeting__scheduled_at")[:CHECKINS_SHOWN]
     )
     ctx["is_manager"] = scholar.pk in _managed_scholar_ids(user, program)
+    ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
     return render(request, "meetings/staff_summary.html", ctx)
 
 
@@ -342,7 +343,27 @@ def mentor_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
         "mentor",
     )
     ctx["checkins"] = []
+    ctx["upcoming"] = _upcoming(request.user, program, mentor=mentor)
     return render(request, "meetings/staff_summary.html", ctx)
+
+
+UPCOMING_SHOWN = 12
+
+
+def _upcoming(user: User, program: Program, **party: User) -> list[Meeting]:
+    """Planned meetings (times and statuses only: PRIVACY.md), to move or cancel one."""
+    filters = {f"mentorship__{role}": person for role, person in party.items()}
+    return list(
+        Meeting.objects.schedule_visible_to(user)
+        .filter(
+            mentorship__program=program,
+            status=Meeting.Status.PLANNED,
+            scheduled_at__gte=timezone.now(),
+            **filters,
+        )
+        .select_related("mentorship__scholar", "mentorship__mentor")
+        .order_by("scheduled_at")[:UPCOMING_SHOWN]
+    )
 
 
 # --- Research manager ------------------------------------------------------------------------
