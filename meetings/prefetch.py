@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
-from .models import Agenda, Annotation
+from .models import Agenda, Annotation, MentorPrivateNote
 
 
 def attach_annotations(agendas: Iterable[Agenda]) -> None:
@@ -43,3 +43,23 @@ def attach_annotations(agendas: Iterable[Agenda]) -> None:
             **getattr(q, "_prefetched_objects_cache", {}),
             "annotations": cached,
         }
+
+
+# --- Columns joined into a page's main query instead of queries of their own (issue 5) -------
+
+PRIVATE_NOTE_FIELDS = ("id", "text", "updated_at")
+
+
+def private_note_columns(mentor_id: int, scholar_id: int) -> dict[str, Subquery]:
+    """Annotations carrying this mentor's own private note on this scholar (never anyone
+    else's: the subquery is scoped to mentor_id), one unique-index lookup per column."""
+    note = MentorPrivateNote.objects.filter(mentor_id=mentor_id, scholar_id=scholar_id)
+    return {f"private_note_{name}": Subquery(note.values(name)[:1]) for name in PRIVATE_NOTE_FIELDS}
+
+
+def private_note_from(row, mentor_id: int, scholar_id: int) -> MentorPrivateNote | None:
+    """The private note built from the columns private_note_columns added to row."""
+    values = {name: getattr(row, f"private_note_{name}") for name in PRIVATE_NOTE_FIELDS}
+    if values["id"] is None:
+        return None
+    return MentorPrivateNote(mentor_id=mentor_id, scholar_id=scholar_id, **values)

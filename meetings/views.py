@@ -27,9 +27,8 @@ from .models import (
     BriefRead,
     Meeting,
     MeetingNote,
-    MentorPrivateNote,
 )
-from .prefetch import attach_annotations
+from .prefetch import attach_annotations, private_note_columns, private_note_from
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -271,15 +270,36 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 HISTORY_PER_PAGE = 10
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count by the caller (issue 5: counted in a query the page runs
+    anyway), so it does not run a COUNT of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
 @login_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
     # issue 5: one query gives the access check, the scholar and whether the user mentors them.
+    # issue 5: the same query also counts the scholar's meetings (for the paginator) and
+    # carries the user's own private note on the scholar (scoped to the user as its author).
+    all_of_scholar = Meeting.objects.filter(mentorship__scholar_id=user_id)
     mentorships = list(
         Mentorship.objects.filter(scholar_id=user_id)
         .filter(Q(scholar=user) | Q(mentor=user))
         .select_related("scholar")
+        .annotate(
+            meeting_count=Subquery(
+                all_of_scholar.order_by()
+                .values("mentorship__scholar_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            **private_note_columns(user.pk, user_id),
+        )
     )
     if not mentorships:
         raise Http404("No such scholar.")
@@ -287,11 +307,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
-    paginator = Paginator(
-        Meeting.objects.filter(mentorship__scholar_id=user_id)
-        .select_related("mentorship__mentor")
-        .order_by("-scheduled_at", "-pk"),
+    paginator = CountedPaginator(
+        all_of_scholar.select_related("mentorship__mentor").order_by("-scheduled_at", "-pk"),
         HISTORY_PER_PAGE,
+        count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
     all_meetings = list(page.object_list)
@@ -346,11 +365,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
     # Issue 4: the mentor's own private note on this scholar (never anyone else's).
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
-    private_note = (
-        MentorPrivateNote.objects.filter(mentor=user, scholar_id=user_id).first()
-        if is_their_mentor
-        else None
-    )
+    private_note = private_note_from(mentorships[0], user.pk, user_id) if is_their_mentor else None
     return render(
         request,
         "meetings/history.html",
