@@ -144,7 +144,11 @@ def brief_context(
         )
     )
     if is_mentor:  # issue 5: the mentor's own private note rides along (scoped to this mentor)
-        agendas = agendas.annotate(**private_note_columns(user.pk, scholar_id))
+        agendas = agendas.annotate(
+            **private_note_columns(
+                "meeting__mentorship__mentor__private_notes_written", user.pk, scholar_id
+            )
+        )
     agenda = agendas.first()
     changed = changed or set()
     is_scholar = meeting.is_scholar(user)

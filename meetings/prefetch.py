@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q, Subquery
+from django.db.models import F, FilteredRelation, Q
 
 from .models import Agenda, Annotation, MentorPrivateNote
 
@@ -50,11 +50,17 @@ def attach_annotations(agendas: Iterable[Agenda]) -> None:
 PRIVATE_NOTE_FIELDS = ("id", "text", "updated_at")
 
 
-def private_note_columns(mentor_id: int, scholar_id: int) -> dict[str, Subquery]:
-    """Annotations carrying this mentor's own private note on this scholar (never anyone
-    else's: the subquery is scoped to mentor_id), one unique-index lookup per column."""
-    note = MentorPrivateNote.objects.filter(mentor_id=mentor_id, scholar_id=scholar_id)
-    return {f"private_note_{name}": Subquery(note.values(name)[:1]) for name in PRIVATE_NOTE_FIELDS}
+def private_note_columns(path: str, mentor_id: int, scholar_id: int) -> dict:
+    """Annotations carrying this mentor's own private note on this scholar, joined along `path`
+    (a relation ending in a mentor's `private_notes_written`): a LEFT JOIN whose condition
+    names this mentor and this scholar, so no one else's note is ever loaded."""
+    joined = FilteredRelation(
+        path, condition=Q(**{f"{path}__mentor_id": mentor_id, f"{path}__scholar_id": scholar_id})
+    )
+    return {
+        "private_note": joined,
+        **{f"private_note_{name}": F(f"private_note__{name}") for name in PRIVATE_NOTE_FIELDS},
+    }
 
 
 def private_note_from(row, mentor_id: int, scholar_id: int) -> MentorPrivateNote | None:

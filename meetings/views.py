@@ -298,7 +298,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 .annotate(n=Count("pk"))
                 .values("n")
             ),
-            **private_note_columns(user.pk, user_id),
+            **private_note_columns("mentor__private_notes_written", user.pk, user_id),
         )
     )
     if not mentorships:
@@ -365,7 +365,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
     # Issue 4: the mentor's own private note on this scholar (never anyone else's).
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
-    private_note = private_note_from(mentorships[0], user.pk, user_id) if is_their_mentor else None
+    private_note = None
+    for pair in mentorships:  # the row where the user is the mentor carries their note
+        if pair.mentor_id == user.pk and private_note is None:
+            private_note = private_note_from(pair, user.pk, user_id)
     return render(
         request,
         "meetings/history.html",
