@@ -102,9 +102,13 @@ def _questions_queryset():
 # --- The brief -------------------------------------------------------------------------------
 
 
-def _with_permissions(items, user: User) -> list[ActionItem]:
+def _with_permissions(items, user: User, mentorship: Mentorship | None = None) -> list[ActionItem]:
+    """The items with `can_toggle`; given the items' (one) mentorship, already loaded with its
+    scholar and mentor, it is set on each instead of being joined in again (issue 5)."""
     items = list(items)
     for item in items:
+        if mentorship is not None and item.mentorship_id == mentorship.pk:
+            item.mentorship = mentorship
         item.can_toggle = item.can_update(user)
     return items
 
@@ -210,8 +214,9 @@ def brief_context(
         "action_items": _with_permissions(
             ActionItem.objects.filter(mentorship_id=meeting.mentorship_id)
             .filter(Q(done=False) | Q(meeting=meeting))
-            .select_related("mentorship__scholar", "mentorship__mentor", "meeting"),
+            .select_related("meeting"),
             user,
+            mentorship=meeting.mentorship,
         ),
         "notes": MeetingNote.objects.filter(meeting=meeting).select_related("author"),
         "action_form": ActionItemForm(),

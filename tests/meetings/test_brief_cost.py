@@ -1,0 +1,51 @@
+"""Issue 5 (benchmark): the brief's cheaper read receipt and action items behave as before."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import ActionItem, BriefRead
+
+
+def test_it_records_a_first_read_in_one_upsert_that_keeps_the_first_read_time(world):
+    earlier = timezone.now() - timedelta(days=1)
+    previous, changed = BriefRead.record(world.agenda, world.mentor, now=earlier, previous=None)
+    assert previous is None and changed == set()
+    read = BriefRead.objects.get()
+    assert read.first_read_at == earlier == read.last_read_at
+    assert read.digests == world.agenda.section_digests()
+    # A parallel first read that lost the race (it saw no receipt) updates the same row.
+    later = timezone.now()
+    BriefRead.record(world.agenda, world.mentor, now=later, previous=None)
+    read = BriefRead.objects.get()
+    assert read.first_read_at == earlier and read.last_read_at == later
+    assert read.reader == world.mentor
+
+
+def test_it_reports_sections_changed_since_the_last_read(world):
+    BriefRead.record(world.agenda, world.mentor)
+    world.agenda.bottleneck = "A new bottleneck entirely."
+    world.agenda.save()
+    previous, changed = BriefRead.record(world.agenda, world.mentor)
+    assert previous is not None
+    assert changed == {"bottleneck"}
+    assert BriefRead.objects.get().digests == world.agenda.section_digests()
+
+
+def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
+    ActionItem.objects.create(
+        mentorship=world.mentorship, meeting=world.meeting, text="OWN-ITEM scholar", owner="scholar"
+    )
+    ActionItem.objects.create(
+        mentorship=world.mentorship, meeting=world.meeting, text="OWN-ITEM mentor", owner="mentor"
+    )
+    for user in (world.mentor, world.scholar):
+        response = world.client_for(user).get(reverse("brief", args=[world.meeting.pk]))
+        items = {i.text: i for i in response.context["action_items"]}
+        assert items["OWN-ITEM scholar"].mentorship.scholar == world.scholar
+        html = response.content.decode()
+        assert world.scholar.name in html and world.mentor.name in html
+        # the mentor toggles every item; the scholar only their own
+        assert items["OWN-ITEM mentor"].can_toggle is (user == world.mentor)
+        assert items["OWN-ITEM scholar"].can_toggle is True
