@@ -49,3 +49,21 @@ def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
         # the mentor toggles every item; the scholar only their own
         assert items["OWN-ITEM mentor"].can_toggle is (user == world.mentor)
         assert items["OWN-ITEM scholar"].can_toggle is True
+
+
+def test_it_shows_the_scholar_the_mentors_read_receipt_from_the_one_brief_query(world):
+    """Issue 5: the brief loads meeting, visible agenda, receipt and private note in one query;
+    the scholar still sees when their mentor read it, and never the mentor's private note."""
+    from meetings.models import MentorPrivateNote
+
+    MentorPrivateNote.objects.create(
+        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE hidden"
+    )
+    url = reverse("brief", args=[world.meeting.pk])
+    world.client_for(world.mentor).get(url)
+    response = world.client_for(world.scholar).get(url)
+    assert response.context["read"] is not None
+    assert response.context["read"].last_read_at == BriefRead.objects.get().last_read_at
+    assert response.context["private_note"] is None
+    assert b"PRIVATE-NOTE" not in response.content
+    assert b"SECRET-BOTTLENECK" in response.content
