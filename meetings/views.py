@@ -7,7 +7,15 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -308,7 +316,18 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
     paginator = CountedPaginator(
-        all_of_scholar.select_related("mentorship__mentor").order_by("-scheduled_at", "-pk"),
+        all_of_scholar.select_related("mentorship__mentor")
+        # issue 5: each meeting's agenda joined in when this user may see it (the rule of
+        # Agenda.objects.visible_to as the join condition), not a query of its own.
+        .annotate(
+            visible_agenda=FilteredRelation(
+                "agenda",
+                condition=Q(mentorship__scholar=user)
+                | Q(mentorship__mentor=user, agenda__status=Agenda.Status.SUBMITTED),
+            )
+        )
+        .select_related("visible_agenda")
+        .order_by("-scheduled_at", "-pk"),
         HISTORY_PER_PAGE,
         count=mentorships[0].meeting_count or 0,
     )
@@ -316,12 +335,12 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     all_meetings = list(page.object_list)
     own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
     agendas = {
-        a.meeting_id: a
-        for a in Agenda.objects.visible_to(user)
-        .filter(meeting_id__in=own_ids)
-        # dropped questions too: nothing is lost (issue 3)
-        .prefetch_related("questions")
+        m.pk: m.visible_agenda
+        for m in all_meetings
+        if m.pk in own_ids and getattr(m, "visible_agenda", None) is not None
     }
+    # dropped questions too: nothing is lost (issue 3)
+    prefetch_related_objects(list(agendas.values()), "questions")
     attach_annotations(agendas.values())  # question and section annotations in one query
     # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
     open_items = ActionItem.objects.visible_to(user).filter(

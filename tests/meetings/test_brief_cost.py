@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import ActionItem, BriefRead
+from tests.factories import SubmittedAgendaFactory
 
 
 def test_it_records_a_first_read_in_one_upsert_that_keeps_the_first_read_time(world):
@@ -67,3 +68,30 @@ def test_it_shows_the_scholar_the_mentors_read_receipt_from_the_one_brief_query(
     assert response.context["private_note"] is None
     assert b"PRIVATE-NOTE" not in response.content
     assert b"SECRET-BOTTLENECK" in response.content
+
+
+def test_it_joins_into_the_history_only_the_agendas_each_user_may_see(world):
+    """Issue 5: the history's meetings carry their agenda in the same query, under the rule of
+    Agenda.objects.visible_to: the scholar's drafts only to the scholar, and a second mentor's
+    meetings to neither other mentor."""
+    from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory
+
+    draft = MeetingFactory(mentorship=world.mentorship)
+    AgendaFactory(meeting=draft, bottleneck="DRAFT-ONLY bottleneck")
+    second = MentorshipFactory(program=world.program, scholar=world.scholar)
+    theirs = MeetingFactory(mentorship=second)
+    SubmittedAgendaFactory(meeting=theirs, bottleneck="SECOND-MENTOR bottleneck")
+    url = reverse("history", args=[world.scholar.pk])
+    seen = {
+        who: world.client_for(user).get(url).content
+        for who, user in [
+            ("scholar", world.scholar),
+            ("mentor", world.mentor),
+            ("second", second.mentor),
+        ]
+    }
+    assert b"DRAFT-ONLY" in seen["scholar"] and b"SECOND-MENTOR" in seen["scholar"]
+    assert b"DRAFT-ONLY" not in seen["mentor"] and b"SECOND-MENTOR" not in seen["mentor"]
+    assert b"SECRET-BOTTLENECK" in seen["mentor"]
+    assert b"SECOND-MENTOR" in seen["second"]
+    assert b"DRAFT-ONLY" not in seen["second"] and b"SECRET-BOTTLENECK" not in seen["second"]
