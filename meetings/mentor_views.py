@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, FilteredRelation, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,12 +35,7 @@ from .models import (
     MentorPrivateNote,
     Question,
 )
-from .prefetch import (
-    PRIVATE_NOTE_FIELDS,
-    attach_annotations,
-    private_note_columns,
-    private_note_from,
-)
+from .prefetch import attach_annotations, private_note_columns, private_note_from
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
@@ -77,30 +72,6 @@ def _meeting_for(user: User, pk: int) -> Meeting:
         ),
         pk=pk,
     )
-
-
-def _brief_meeting_for(user: User, pk: int) -> Meeting:
-    """The brief's one lookup (issue 5): the meeting as _meeting_for, with in the same query the
-    agenda this user may see (Agenda.objects.visible_to's rule as the join condition: the
-    scholar sees any state, the mentor a submitted agenda), the mentor's read receipt and the
-    user's own private note on the scholar. brief_context takes them from here."""
-    agenda_visible = Q(agenda__status=Agenda.Status.SUBMITTED) | Q(mentorship__scholar=user)
-    meetings = (
-        Meeting.objects.visible_to(user)
-        .select_related("mentorship__scholar", "mentorship__mentor", "mentorship__program")
-        .annotate(visible_agenda=FilteredRelation("agenda", condition=agenda_visible))
-        .select_related("visible_agenda")
-        .annotate(
-            mentor_read=FilteredRelation(
-                "agenda__reads", condition=Q(agenda__reads__reader_id=F("mentorship__mentor_id"))
-            ),
-            **{f"mentor_read_{name}": F(f"mentor_read__{name}") for name in READ_FIELDS},
-            **private_note_columns(
-                "mentorship__mentor__private_notes_written", user.pk, F("mentorship__scholar_id")
-            ),
-        )
-    )
-    return get_object_or_404(meetings, pk=pk)
 
 
 def _mentor_meeting(user: User, pk: int) -> Meeting:
@@ -153,51 +124,6 @@ def _mentor_read(agenda: Agenda, mentor_id: int) -> BriefRead | None:
     return BriefRead(agenda=agenda, reader_id=mentor_id, **values)
 
 
-def _questions_shown() -> Prefetch:
-    return Prefetch("questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED))
-
-
-def _agenda_for_brief(user: User, meeting: Meeting, is_mentor: bool) -> Agenda | None:
-    """The agenda this user may see, with the mentor's read receipt and (for the mentor) their
-    own private note joined in (for callers that did not use _brief_meeting_for)."""
-    agendas = (
-        Agenda.objects.visible_to(user)
-        .filter(meeting=meeting)
-        # The mentor's read receipt (one per agenda and reader) joined in, not a query of its own.
-        .annotate(
-            mentor_read=FilteredRelation(
-                "reads", condition=Q(reads__reader_id=meeting.mentorship.mentor_id)
-            ),
-            **{f"mentor_read_{name}": F(f"mentor_read__{name}") for name in READ_FIELDS},
-        )
-        .prefetch_related(_questions_shown())
-    )
-    if is_mentor:  # issue 5: the mentor's own private note rides along (scoped to this mentor)
-        agendas = agendas.annotate(
-            **private_note_columns(
-                "meeting__mentorship__mentor__private_notes_written",
-                user.pk,
-                meeting.mentorship.scholar_id,
-            )
-        )
-    return agendas.first()
-
-
-def _preloaded_agenda(meeting: Meeting) -> Agenda | None:
-    """The agenda _brief_meeting_for joined in, given the receipt and note columns it carries,
-    with its questions (one query)."""
-    agenda = getattr(meeting, "visible_agenda", None)  # unset when the join found none
-    if agenda is None:
-        return None
-    agenda.meeting = meeting
-    for name in READ_FIELDS:
-        setattr(agenda, f"mentor_read_{name}", getattr(meeting, f"mentor_read_{name}"))
-    for name in PRIVATE_NOTE_FIELDS:
-        setattr(agenda, f"private_note_{name}", getattr(meeting, f"private_note_{name}"))
-    prefetch_related_objects([agenda], _questions_shown())
-    return agenda
-
-
 def brief_context(
     user: User, meeting: Meeting, changed: set[str] | None = None, *, record_read: bool = False
 ) -> dict:
@@ -209,11 +135,25 @@ def brief_context(
     mentor_id = meeting.mentorship.mentor_id
     scholar_id = meeting.mentorship.scholar_id
     is_mentor = meeting.is_mentor(user)
-    preloaded = hasattr(meeting, "mentor_read_id")  # by _brief_meeting_for
-    if preloaded:
-        agenda = _preloaded_agenda(meeting)
-    else:
-        agenda = _agenda_for_brief(user, meeting, is_mentor)
+    agendas = (
+        Agenda.objects.visible_to(user)
+        .filter(meeting=meeting)
+        # The mentor's read receipt (one per agenda and reader) joined in, not a query of its own.
+        .annotate(
+            mentor_read=FilteredRelation("reads", condition=Q(reads__reader_id=mentor_id)),
+            **{f"mentor_read_{name}": F(f"mentor_read__{name}") for name in READ_FIELDS},
+        )
+        .prefetch_related(
+            Prefetch("questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED))
+        )
+    )
+    if is_mentor:  # issue 5: the mentor's own private note rides along (scoped to this mentor)
+        agendas = agendas.annotate(
+            **private_note_columns(
+                "meeting__mentorship__mentor__private_notes_written", user.pk, scholar_id
+            )
+        )
+    agenda = agendas.first()
     changed = changed or set()
     is_scholar = meeting.is_scholar(user)
     read = None
@@ -250,9 +190,7 @@ def brief_context(
         if agenda is not None
     ]
     private_note = None
-    if is_mentor and preloaded:  # the meeting query carried it (scoped to this mentor)
-        private_note = private_note_from(meeting, user.pk, scholar_id)
-    elif is_mentor and agenda is not None:
+    if is_mentor and agenda is not None:
         private_note = private_note_from(agenda, user.pk, scholar_id)
     elif is_mentor:  # no agenda the mentor may see yet: the note on its own
         private_note = MentorPrivateNote.objects.filter(mentor=user, scholar_id=scholar_id).first()
@@ -301,7 +239,7 @@ def _changed_labels(changed: set[str], questions: list[Question]) -> list[str]:
 @require_http_methods(["GET"])
 @vary_on_headers("HX-Request")
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _brief_meeting_for(request.user, pk)
+    meeting = _meeting_for(request.user, pk)
     part = request.GET.get("part")
     record = not (_htmx(request) and part) and meeting.is_mentor(request.user)
     ctx = brief_context(request.user, meeting, record_read=record)

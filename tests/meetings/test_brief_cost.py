@@ -53,7 +53,7 @@ def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
 
 
 def test_it_shows_the_scholar_the_mentors_read_receipt_from_the_one_brief_query(world):
-    """Issue 5: the brief loads meeting, visible agenda, receipt and private note in one query;
+    """Issue 5: the brief loads the visible agenda, receipt and private note in one query;
     the scholar still sees when their mentor read it, and never the mentor's private note."""
     from meetings.models import MentorPrivateNote
 
