@@ -343,15 +343,17 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     prefetch_related_objects(list(agendas.values()), "questions")
     attach_annotations(agendas.values())  # question and section annotations in one query
     # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
-    open_items = ActionItem.objects.visible_to(user).filter(
-        mentorship__scholar_id=user_id, done=False
+    # Both parts within the user's own mentorships of this scholar (one indexed probe per
+    # mentorship: an OR of two unrelated filters made PostgreSQL scan every action item).
+    page_or_open = (
+        ActionItem.objects.visible_to(user)
+        .filter(mentorship__scholar_id=user_id)
+        .filter(Q(meeting_id__in=own_ids) | Q(done=False))
     )
     own = set(own_ids)
     items: dict[int, list[ActionItem]] = defaultdict(list)
     open_list: list[ActionItem] = []
-    for item in (ActionItem.objects.filter(meeting_id__in=own_ids) | open_items).select_related(
-        "mentorship__mentor", "mentorship__scholar"
-    ):
+    for item in page_or_open.select_related("mentorship__mentor", "mentorship__scholar"):
         if item.meeting_id in own:
             items[item.meeting_id].append(item)
         # the side card's rule (open_items above), applied to the rows of either part
