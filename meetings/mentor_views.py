@@ -35,7 +35,7 @@ from .models import (
     MentorPrivateNote,
     Question,
 )
-from .prefetch import attach_annotations
+from .prefetch import attach_annotations, private_note_columns, private_note_from
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
@@ -102,9 +102,13 @@ def _questions_queryset():
 # --- The brief -------------------------------------------------------------------------------
 
 
-def _with_permissions(items, user: User) -> list[ActionItem]:
+def _with_permissions(items, user: User, mentorship: Mentorship | None = None) -> list[ActionItem]:
+    """The items with `can_toggle`; given the items' (one) mentorship, already loaded with its
+    scholar and mentor, it is set on each instead of being joined in again (issue 5)."""
     items = list(items)
     for item in items:
+        if mentorship is not None and item.mentorship_id == mentorship.pk:
+            item.mentorship = mentorship
         item.can_toggle = item.can_update(user)
     return items
 
@@ -129,7 +133,9 @@ def brief_context(
     `changed` says what changed since their last read; the receipt shown is the one just written.
     """
     mentor_id = meeting.mentorship.mentor_id
-    agenda = (
+    scholar_id = meeting.mentorship.scholar_id
+    is_mentor = meeting.is_mentor(user)
+    agendas = (
         Agenda.objects.visible_to(user)
         .filter(meeting=meeting)
         # The mentor's read receipt (one per agenda and reader) joined in, not a query of its own.
@@ -140,10 +146,15 @@ def brief_context(
         .prefetch_related(
             Prefetch("questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED))
         )
-        .first()
     )
+    if is_mentor:  # issue 5: the mentor's own private note rides along (scoped to this mentor)
+        agendas = agendas.annotate(
+            **private_note_columns(
+                "meeting__mentorship__mentor__private_notes_written", user.pk, scholar_id
+            )
+        )
+    agenda = agendas.first()
     changed = changed or set()
-    is_mentor = meeting.is_mentor(user)
     is_scholar = meeting.is_scholar(user)
     read = None
     if agenda is not None and agenda.is_submitted:
@@ -179,10 +190,10 @@ def brief_context(
         if agenda is not None
     ]
     private_note = None
-    if is_mentor:
-        private_note = MentorPrivateNote.objects.filter(
-            mentor=user, scholar_id=meeting.mentorship.scholar_id
-        ).first()
+    if is_mentor and agenda is not None:
+        private_note = private_note_from(agenda, user.pk, scholar_id)
+    elif is_mentor:  # no agenda the mentor may see yet: the note on its own
+        private_note = MentorPrivateNote.objects.filter(mentor=user, scholar_id=scholar_id).first()
     return {
         "meeting": meeting,
         "agenda": agenda,
@@ -203,8 +214,9 @@ def brief_context(
         "action_items": _with_permissions(
             ActionItem.objects.filter(mentorship_id=meeting.mentorship_id)
             .filter(Q(done=False) | Q(meeting=meeting))
-            .select_related("mentorship__scholar", "mentorship__mentor", "meeting"),
+            .select_related("meeting"),
             user,
+            mentorship=meeting.mentorship,
         ),
         "notes": MeetingNote.objects.filter(meeting=meeting).select_related("author"),
         "action_form": ActionItemForm(),

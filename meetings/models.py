@@ -10,7 +10,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -611,11 +611,12 @@ class BriefRead(models.Model):
         """Read after the last change the scholar made."""
         return self.last_read_at >= agenda.updated_at
 
-    def changed_sections(self, agenda: Agenda) -> set[str]:
-        """Sections and questions ("q<pk>") whose text differs from what the reader last saw."""
+    def changed_sections(self, agenda: Agenda, now: dict[str, str] | None = None) -> set[str]:
+        """Sections and questions ("q<pk>") whose text differs from what the reader last saw
+        (`now`: the agenda's section_digests() when the caller has them already)."""
         if not self.digests:
             return set()
-        now = agenda.section_digests()
+        now = agenda.section_digests() if now is None else now
         return {key for key, value in now.items() if self.digests.get(key) != value}
 
     @classmethod
@@ -633,18 +634,18 @@ class BriefRead(models.Model):
         now = now or timezone.now()
         if previous is LOOK_UP:
             previous = cls.objects.filter(agenda=agenda, reader=reader).first()
-        changed = previous.changed_sections(agenda) if previous else set()
-        snapshot = {
-            "last_read_at": now,
-            "version": agenda.version,
-            "digests": agenda.section_digests(),
-        }
+        digests = agenda.section_digests()
+        changed = previous.changed_sections(agenda, digests) if previous else set()
+        snapshot = {"last_read_at": now, "version": agenda.version, "digests": digests}
         if previous is None:
-            try:
-                with transaction.atomic():
-                    cls.objects.create(agenda=agenda, reader=reader, first_read_at=now, **snapshot)
-            except IntegrityError:  # a parallel first read won the race: just update it
-                cls.objects.filter(agenda=agenda, reader=reader).update(**snapshot)
+            # One statement (INSERT … ON CONFLICT DO UPDATE): a parallel first read that won
+            # the race keeps its first_read_at and gets this read's snapshot (issue 5).
+            cls.objects.bulk_create(
+                [cls(agenda=agenda, reader=reader, first_read_at=now, **snapshot)],
+                update_conflicts=True,
+                unique_fields=["agenda", "reader"],
+                update_fields=list(snapshot),
+            )
         else:
             cls.objects.filter(pk=previous.pk).update(**snapshot)
         return previous, changed

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
 
-from .models import Agenda, Annotation
+from .models import Agenda, Annotation, MentorPrivateNote
 
 
 def attach_annotations(agendas: Iterable[Agenda]) -> None:
@@ -43,3 +43,29 @@ def attach_annotations(agendas: Iterable[Agenda]) -> None:
             **getattr(q, "_prefetched_objects_cache", {}),
             "annotations": cached,
         }
+
+
+# --- Columns joined into a page's main query instead of queries of their own (issue 5) -------
+
+PRIVATE_NOTE_FIELDS = ("id", "text", "updated_at")
+
+
+def private_note_columns(path: str, mentor_id: int, scholar_id: int) -> dict:
+    """Annotations carrying this mentor's own private note on this scholar, joined along `path`
+    (a relation ending in a mentor's `private_notes_written`): a LEFT JOIN whose condition
+    names this mentor and this scholar, so no one else's note is ever loaded."""
+    joined = FilteredRelation(
+        path, condition=Q(**{f"{path}__mentor_id": mentor_id, f"{path}__scholar_id": scholar_id})
+    )
+    return {
+        "private_note": joined,
+        **{f"private_note_{name}": F(f"private_note__{name}") for name in PRIVATE_NOTE_FIELDS},
+    }
+
+
+def private_note_from(row, mentor_id: int, scholar_id: int) -> MentorPrivateNote | None:
+    """The private note built from the columns private_note_columns added to row."""
+    values = {name: getattr(row, f"private_note_{name}") for name in PRIVATE_NOTE_FIELDS}
+    if values["id"] is None:
+        return None
+    return MentorPrivateNote(mentor_id=mentor_id, scholar_id=scholar_id, **values)

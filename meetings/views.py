@@ -7,7 +7,15 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +35,8 @@ from .models import (
     BriefRead,
     Meeting,
     MeetingNote,
-    MentorPrivateNote,
 )
-from .prefetch import attach_annotations
+from .prefetch import attach_annotations, private_note_columns, private_note_from
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -271,15 +278,36 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 HISTORY_PER_PAGE = 10
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its count by the caller (issue 5: counted in a query the page runs
+    anyway), so it does not run a COUNT of its own."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
 @login_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
     # issue 5: one query gives the access check, the scholar and whether the user mentors them.
+    # issue 5: the same query also counts the scholar's meetings (for the paginator) and
+    # carries the user's own private note on the scholar (scoped to the user as its author).
+    all_of_scholar = Meeting.objects.filter(mentorship__scholar_id=user_id)
     mentorships = list(
         Mentorship.objects.filter(scholar_id=user_id)
         .filter(Q(scholar=user) | Q(mentor=user))
         .select_related("scholar")
+        .annotate(
+            meeting_count=Subquery(
+                all_of_scholar.order_by()
+                .values("mentorship__scholar_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            **private_note_columns("mentor__private_notes_written", user.pk, user_id),
+        )
     )
     if not mentorships:
         raise Http404("No such scholar.")
@@ -287,33 +315,45 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
-    paginator = Paginator(
-        Meeting.objects.filter(mentorship__scholar_id=user_id)
-        .select_related("mentorship__mentor")
+    paginator = CountedPaginator(
+        all_of_scholar.select_related("mentorship__mentor")
+        # issue 5: each meeting's agenda joined in when this user may see it (the rule of
+        # Agenda.objects.visible_to as the join condition), not a query of its own.
+        .annotate(
+            visible_agenda=FilteredRelation(
+                "agenda",
+                condition=Q(mentorship__scholar=user)
+                | Q(mentorship__mentor=user, agenda__status=Agenda.Status.SUBMITTED),
+            )
+        )
+        .select_related("visible_agenda")
         .order_by("-scheduled_at", "-pk"),
         HISTORY_PER_PAGE,
+        count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
     all_meetings = list(page.object_list)
     own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
     agendas = {
-        a.meeting_id: a
-        for a in Agenda.objects.visible_to(user)
-        .filter(meeting_id__in=own_ids)
-        # dropped questions too: nothing is lost (issue 3)
-        .prefetch_related("questions")
+        m.pk: m.visible_agenda
+        for m in all_meetings
+        if m.pk in own_ids and getattr(m, "visible_agenda", None) is not None
     }
+    # dropped questions too: nothing is lost (issue 3)
+    prefetch_related_objects(list(agendas.values()), "questions")
     attach_annotations(agendas.values())  # question and section annotations in one query
     # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
-    open_items = ActionItem.objects.visible_to(user).filter(
-        mentorship__scholar_id=user_id, done=False
+    # Both parts within the user's own mentorships of this scholar (one indexed probe per
+    # mentorship: an OR of two unrelated filters made PostgreSQL scan every action item).
+    page_or_open = (
+        ActionItem.objects.visible_to(user)
+        .filter(mentorship__scholar_id=user_id)
+        .filter(Q(meeting_id__in=own_ids) | Q(done=False))
     )
     own = set(own_ids)
     items: dict[int, list[ActionItem]] = defaultdict(list)
     open_list: list[ActionItem] = []
-    for item in (ActionItem.objects.filter(meeting_id__in=own_ids) | open_items).select_related(
-        "mentorship__mentor", "mentorship__scholar"
-    ):
+    for item in page_or_open.select_related("mentorship__mentor", "mentorship__scholar"):
         if item.meeting_id in own:
             items[item.meeting_id].append(item)
         # the side card's rule (open_items above), applied to the rows of either part
@@ -346,11 +386,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
     # Issue 4: the mentor's own private note on this scholar (never anyone else's).
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
-    private_note = (
-        MentorPrivateNote.objects.filter(mentor=user, scholar_id=user_id).first()
-        if is_their_mentor
-        else None
-    )
+    private_note = None
+    for pair in mentorships:  # the row where the user is the mentor carries their note
+        if pair.mentor_id == user.pk and private_note is None:
+            private_note = private_note_from(pair, user.pk, user_id)
     return render(
         request,
         "meetings/history.html",

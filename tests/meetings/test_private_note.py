@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MentorPrivateNote
-from tests.factories import MentorshipFactory
+from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -59,3 +59,30 @@ def test_it_shows_the_mentor_their_note_on_brief_and_history(world):
     client = world.client_for(world.mentor)
     assert b"PRIVATE-NOTE mine" in client.get(reverse("brief", args=[world.meeting.pk])).content
     assert b"PRIVATE-NOTE mine" in client.get(reverse("history", args=[world.scholar.pk])).content
+
+
+def test_it_shows_the_mentor_their_note_on_a_brief_not_yet_submitted(world):
+    """Issue 5: the note rides in the agenda query; without an agenda the mentor may see (a
+    draft), it is still shown, from a query of its own."""
+    MentorPrivateNote.objects.create(
+        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE on a draft"
+    )
+    draft_meeting = MeetingFactory(mentorship=world.mentorship)
+    AgendaFactory(meeting=draft_meeting, bottleneck="DRAFT-ONLY bottleneck")
+    html = world.client_for(world.mentor).get(reverse("brief", args=[draft_meeting.pk])).content
+    assert b"PRIVATE-NOTE on a draft" in html
+    assert b"Last saved" in html
+    assert b"DRAFT-ONLY" not in html
+
+
+def test_it_shows_the_history_of_a_scholar_without_meetings(world):
+    """Issue 5: the history counts the scholar's meetings inside its mentorship query."""
+    pair = MentorshipFactory(program=world.program)
+    MentorPrivateNote.objects.create(
+        mentor=pair.mentor, scholar=pair.scholar, text="PRIVATE-NOTE x"
+    )
+    response = world.client_for(pair.mentor).get(reverse("history", args=[pair.scholar.pk]))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert response.context["entries"] == []
+    assert b"PRIVATE-NOTE x" in response.content
