@@ -92,17 +92,22 @@ def seed(scholars: int, mentors: int, held: int = 3) -> None:
             Annotation.objects.create(
                 agenda=agenda, author=mentorship.mentor, section="bottleneck", body="Start here."
             )
-        brief = Meeting.objects.create(mentorship=mentorship, scheduled_at=now + timedelta(days=2))
-        agenda = Agenda.objects.create(
-            meeting=brief,
-            status="submitted",
-            submitted_at=now,
-            bottleneck="Stuck on evaluation noise",
-            tried="Ran three seeds.",
-        )
-        Question.objects.create(agenda=agenda, text="Is three seeds enough?", rank=1)
+        _submitted_brief(mentorship, now)
         draft = Meeting.objects.create(mentorship=mentorship, scheduled_at=now + timedelta(days=9))
         Agenda.objects.create(meeting=draft, bottleneck="Draft in progress")
+
+
+def _submitted_brief(mentorship: Mentorship, now) -> None:
+    """An upcoming meeting whose brief the scholar submitted: what the mentors load reads."""
+    brief = Meeting.objects.create(mentorship=mentorship, scheduled_at=now + timedelta(days=2))
+    agenda = Agenda.objects.create(
+        meeting=brief,
+        status="submitted",
+        submitted_at=now,
+        bottleneck="Stuck on evaluation noise",
+        tried="Ran three seeds.",
+    )
+    Question.objects.create(agenda=agenda, text="Is three seeds enough?", rank=1)
 
 
 BULK_SLUG = "bulk"  # seed_bulk's contract: program "bulk", bulk-staff, bulk-scholar-<i> from 1
@@ -125,15 +130,7 @@ def top_up_bulk(scholars: int) -> None:
             meeting__mentorship=m, status="submitted", meeting__status="planned"
         ).exists():
             continue
-        brief = Meeting.objects.create(mentorship=m, scheduled_at=now + timedelta(days=2))
-        agenda = Agenda.objects.create(
-            meeting=brief,
-            status="submitted",
-            submitted_at=now,
-            bottleneck="Stuck on evaluation noise",
-            tried="Ran three seeds.",
-        )
-        Question.objects.create(agenda=agenda, text="Is three seeds enough?", rank=1)
+        _submitted_brief(m, now)
 
 
 @dataclass
