@@ -129,6 +129,9 @@ class Mentorship(models.Model):
     started_on = models.DateField(default=date.today)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # issue 5: raised by every write to what this pair's briefs show (meetings/brief_cache.py),
+    # so a rendered brief kept in the cache is used only while it is still what the page shows.
+    content_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MentorshipQuerySet.as_manager()
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
+from .brief_cache import bump_agenda
+
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
 
@@ -288,6 +290,7 @@ class Agenda(models.Model):
             old = current.values(*data).first()
             written = old is not None and current.update(**changes)
             if written:
+                bump_agenda(self.pk)
                 record_edit(
                     self,
                     author or self.meeting.mentorship.scholar,
@@ -374,6 +377,7 @@ class Agenda(models.Model):
                 Question(agenda=self, text=q.text, rank=i, carried_from=q)
                 for i, q in enumerate(open_questions, start=start)
             )
+            bump_agenda(self.pk)
         return len(open_questions)
 
 
@@ -467,7 +471,9 @@ class Question(models.Model):
         ordered += [q for pk, q in questions.items() if pk not in ordered_ids]
         for rank, question in enumerate(ordered, start=1):
             question.rank = rank
-        cls.objects.bulk_update(ordered, ["rank"])
+        with transaction.atomic():
+            cls.objects.bulk_update(ordered, ["rank"])
+            bump_agenda(agenda.pk)
         if record:
             record_question_order(agenda, before, ordered)
 
@@ -598,6 +604,11 @@ class BriefRead(models.Model):
     last_read_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
     digests = models.JSONField(default=dict, blank=True)
+    # issue 5: the pair's Mentorship.content_version when this read was recorded; while it is
+    # unchanged nothing on the brief changed, so a re-read only moves last_read_at.
+    content_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    TOUCH_SECONDS = 60
 
     class Meta:
         constraints = [
@@ -626,17 +637,24 @@ class BriefRead(models.Model):
         reader: User,
         now: datetime | None = None,
         previous: BriefRead | None | object = LOOK_UP,
+        content_version: int | None = None,
     ) -> tuple[BriefRead | None, set[str]]:
         """Record a read; returns the previous read (None: first time) and what changed since.
 
         A caller that already loaded the reader's receipt passes it as `previous` (or None when
-        there was none) to save the lookup."""
+        there was none) to save the lookup; `content_version` is the pair's
+        Mentorship.content_version the reader is shown (see `touch`)."""
         now = now or timezone.now()
         if previous is LOOK_UP:
             previous = cls.objects.filter(agenda=agenda, reader=reader).first()
         digests = agenda.section_digests()
         changed = previous.changed_sections(agenda, digests) if previous else set()
-        snapshot = {"last_read_at": now, "version": agenda.version, "digests": digests}
+        snapshot = {
+            "last_read_at": now,
+            "version": agenda.version,
+            "digests": digests,
+            "content_version": content_version,
+        }
         if previous is None:
             # One statement (INSERT … ON CONFLICT DO UPDATE): a parallel first read that won
             # the race keeps its first_read_at and gets this read's snapshot (issue 5).
@@ -649,6 +667,27 @@ class BriefRead(models.Model):
         else:
             cls.objects.filter(pk=previous.pk).update(**snapshot)
         return previous, changed
+
+    @classmethod
+    def touch(
+        cls,
+        agenda_id: int,
+        reader: User,
+        content_version: int,
+        now: datetime,
+        last_read_at: datetime | None = None,
+    ) -> bool:
+        """A re-read of a brief on which nothing changed since the reader's last recorded read
+        (same content version): only last_read_at moves, in one statement, and not at all within
+        TOUCH_SECONDS of the last read (reloads; receipts are shown to the minute). False when
+        there is no such read (first read, or something changed): the caller then uses `record`."""
+        if last_read_at is not None and now - last_read_at < timedelta(seconds=cls.TOUCH_SECONDS):
+            return True
+        return bool(
+            cls.objects.filter(
+                agenda_id=agenda_id, reader=reader, content_version=content_version
+            ).update(last_read_at=now)
+        )
 
 
 class MentorPrivateNote(models.Model):
