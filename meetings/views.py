@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     FilteredRelation,
     OuterRef,
     Q,
@@ -46,25 +47,40 @@ def _htmx(request: HttpRequest) -> bool:
 # --- Home -------------------------------------------------------------------------------------
 
 
-def _brief_status(agenda: Agenda | None, read: BriefRead | None = None) -> str:
-    """not started, draft, submitted, updated (since submitted or since last read), or read."""
-    if agenda is None:
+def _brief_status(meeting: dict) -> str:
+    """not started, draft, submitted, updated (since submitted or since last read), or read:
+    from a row of _next_meetings (the agenda's state and the mentor's last read of it)."""
+    if meeting["agenda_id"] is None:
         return "not started"
-    if agenda.status == Agenda.Status.DRAFT:
+    if meeting["agenda_status"] == Agenda.Status.DRAFT:
         return "draft"
-    if read is not None:
-        return "read" if read.is_current(agenda) else "updated"
-    return "updated" if agenda.is_updated else "submitted"
+    if meeting["mentor_read_at"] is not None:  # BriefRead.is_current
+        return "read" if meeting["mentor_read_at"] >= meeting["agenda_updated_at"] else "updated"
+    return "updated" if meeting["agenda_updated_after_submit_at"] is not None else "submitted"
 
 
-def _next_meetings(mentorships: list[Mentorship]) -> dict[int, Meeting]:
-    """The next planned meeting of each mentorship, with its agenda, in one query."""
+# issue 5: the columns a person's name is made of (User.name), read as plain values by pages that
+# list many people, and that name built from them.
+USER_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+
+def name_from(row: dict, prefix: str) -> str:
+    """User.name from the USER_NAME_FIELDS of a values() row, each under `prefix`."""
+    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
+    return row[prefix + "display_name"] or full or row[prefix + "username"]
+
+
+def _next_meetings(mentorship_ids: list[int]) -> dict[int, dict]:
+    """The next planned meeting of each mentorship, with its agenda's state, in one query.
+    issue 5: as plain values (the time, the agenda's state and the mentor's last read of it):
+    model instances and select_related of the whole agenda cost more than the query itself."""
     since = timezone.now() - timedelta(hours=12)
     upcoming = (
         Meeting.objects.filter(
-            mentorship__in=mentorships, status=Meeting.Status.PLANNED, scheduled_at__gte=since
+            mentorship_id__in=mentorship_ids,
+            status=Meeting.Status.PLANNED,
+            scheduled_at__gte=since,
         )
-        .select_related("agenda")
         # issue 5: the mentor's last read of the submitted agenda, instead of a query of its own
         .annotate(
             mentor_read_at=Subquery(
@@ -75,11 +91,21 @@ def _next_meetings(mentorships: list[Mentorship]) -> dict[int, Meeting]:
                 ).values("last_read_at")[:1]
             )
         )
+        .values(
+            "pk",
+            "mentorship_id",
+            "scheduled_at",
+            "mentor_read_at",
+            agenda_id=F("agenda__id"),
+            agenda_status=F("agenda__status"),
+            agenda_updated_at=F("agenda__updated_at"),
+            agenda_updated_after_submit_at=F("agenda__updated_after_submit_at"),
+        )
         .order_by("scheduled_at")
     )
-    nearest: dict[int, Meeting] = {}
+    nearest: dict[int, dict] = {}
     for meeting in upcoming:
-        nearest.setdefault(meeting.mentorship_id, meeting)
+        nearest.setdefault(meeting["mentorship_id"], meeting)
     return nearest
 
 
@@ -96,10 +122,11 @@ def url_maker(name: str, *args: object) -> Callable[[int], str]:
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     now = timezone.now()
+    # issue 5: the rows as plain values (names, program, cadence and two figures): no model
+    # instances, and few selected columns (each costs Django's compiler time in an ordered query).
     mentorships = list(
         Mentorship.objects.of_user(user)
         .active()
-        .select_related("scholar", "mentor", "program")
         .annotate(
             # issue 5: correlated subqueries (index lookups) instead of joining every meeting
             # and action item of every mentorship and de-duplicating the product.
@@ -119,37 +146,49 @@ def home(request: HttpRequest) -> HttpResponse:
                 .values("scheduled_at")[:1]
             ),
         )
+        .values(
+            "pk",
+            "scholar_id",
+            "mentor_id",
+            "cadence_days",
+            "open_items",
+            "last_held_at",
+            "program__name",
+            *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
+        )
     )
-    nearest = _next_meetings(mentorships)
+    nearest = _next_meetings([m["pk"] for m in mentorships])
     rows = []
     brief_url, agenda_url = url_maker("brief"), url_maker("agenda")
     move_url, history_url = url_maker("meeting_reschedule"), url_maker("history")
     for m in mentorships:
-        meeting = nearest.get(m.pk)
-        agenda = getattr(meeting, "agenda", None) if meeting else None
-        # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
-        read = (
-            BriefRead(agenda=agenda, reader_id=m.mentor_id, last_read_at=meeting.mentor_read_at)
-            if agenda and meeting.mentor_read_at
-            else None
-        )
+        meeting = nearest.get(m["pk"])
         rows.append(
             {
-                "mentorship": m,
-                "next": meeting,
-                "read": read,
-                "status": _brief_status(agenda, read) if meeting else "no meeting planned",
-                "days_since": (now - m.last_held_at).days if m.last_held_at else None,
-                "brief_url": brief_url(meeting.pk) if meeting else "",
-                "agenda_url": agenda_url(meeting.pk) if meeting else "",
-                "move_url": move_url(meeting.pk) if meeting else "",
-                "history_url": history_url(m.scholar_id),
+                "mentorship_id": m["pk"],
+                "scholar_id": m["scholar_id"],
+                "mentor_id": m["mentor_id"],
+                "scholar_name": name_from(m, "scholar__"),
+                "mentor_name": name_from(m, "mentor__"),
+                "program_name": m["program__name"],
+                "cadence_days": m["cadence_days"],
+                "open_items": m["open_items"],
+                "next_at": meeting["scheduled_at"] if meeting else None,
+                # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
+                "read_at": meeting["mentor_read_at"] if meeting else None,
+                "status": _brief_status(meeting) if meeting else "no meeting planned",
+                "days_since": (now - m["last_held_at"]).days if m["last_held_at"] else None,
+                "brief_url": brief_url(meeting["pk"]) if meeting else "",
+                "agenda_url": agenda_url(meeting["pk"]) if meeting else "",
+                "move_url": move_url(meeting["pk"]) if meeting else "",
+                "history_url": history_url(m["scholar_id"]),
             }
         )
-    as_scholar = [r for r in rows if r["mentorship"].scholar_id == user.pk]
+    as_scholar = [r for r in rows if r["scholar_id"] == user.pk]
+    never = now + timedelta(days=3650)
     as_mentor = sorted(
-        (r for r in rows if r["mentorship"].mentor_id == user.pk),
-        key=lambda r: r["next"].scheduled_at if r["next"] else now + timedelta(days=3650),
+        (r for r in rows if r["mentor_id"] == user.pk),
+        key=lambda r: r["next_at"] or never,
     )
     my_items = (
         ActionItem.objects.filter(mentorship__scholar=user, done=False)
@@ -157,17 +196,16 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("due_on", "created_at")[:20]
     )
     # issue 5: programs the user staffs, and those where they are a research manager, in one query.
+    # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
     related = list(
-        Program.objects.filter(Q(staff=user) | Q(manager_assignments__manager=user))
-        .annotate(
+        Program.objects.annotate(
             staffed=Exists(
                 Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
             ),
             managed=Exists(
                 ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
             ),
-        )
-        .distinct()
+        ).filter(Q(staffed=True) | Q(managed=True))
     )
     return render(
         request,
@@ -175,6 +213,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
+            "series_url": reverse("series_new"),
             "my_items": my_items,
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
