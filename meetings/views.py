@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,11 +33,13 @@ from .forms import (
 from .models import (
     ActionItem,
     Agenda,
+    Annotation,
     BriefRead,
     Meeting,
     MeetingNote,
+    Question,
 )
-from .prefetch import attach_annotations, private_note_columns, private_note_from
+from .prefetch import PRIVATE_NOTE_FIELDS, private_note_columns, private_note_from
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -317,6 +319,22 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 HISTORY_PER_PAGE = 10
 
 
+# issue 5: what the history shows of an agenda (read as plain values with the meeting).
+HISTORY_AGENDA_FIELDS = (
+    "id",
+    "bottleneck",
+    "reading",
+    "wellbeing_energy",
+    "wellbeing_note",
+    "wellbeing_visibility",
+)
+ANSWERED_STATES = (Question.Status.ANSWERED, Question.Status.RESOLVED)  # Question.is_answered
+WELLBEING_SHARED_WITH_MENTORS = (  # Agenda.wellbeing_visible_to_mentor
+    Agenda.Visibility.MENTORS,
+    Agenda.Visibility.BOTH,
+)
+
+
 class CountedPaginator(Paginator):
     """A paginator given its count by the caller (issue 5: counted in a query the page runs
     anyway), so it does not run a COUNT of its own."""
@@ -334,10 +352,12 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # issue 5: the same query also counts the scholar's meetings (for the paginator) and
     # carries the user's own private note on the scholar (scoped to the user as its author).
     all_of_scholar = Meeting.objects.filter(mentorship__scholar_id=user_id)
-    mentorships = list(
-        Mentorship.objects.filter(scholar_id=user_id)
+    # issue 5: as plain values (the scholar's name, the mentor of each pair, the count and the
+    # note's columns), unordered (any of the user's pairs carries the same count and note).
+    mentorships = [
+        SimpleNamespace(**row)
+        for row in Mentorship.objects.filter(scholar_id=user_id)
         .filter(Q(scholar=user) | Q(mentor=user))
-        .select_related("scholar")
         .annotate(
             meeting_count=Subquery(
                 all_of_scholar.order_by()
@@ -347,15 +367,24 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             ),
             **private_note_columns("mentor__private_notes_written", user.pk, user_id),
         )
-    )
+        .order_by()
+        .values(
+            "mentor_id",
+            "meeting_count",
+            *(f"scholar__{name}" for name in USER_NAME_FIELDS),
+            *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS),
+        )
+    ]
     if not mentorships:
         raise Http404("No such scholar.")
-    scholar = mentorships[0].scholar
+    scholar = {"pk": user_id, "name": name_from(vars(mentorships[0]), "scholar__")}
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
+    # issue 5: the page is read as plain values (no model instances, only the columns shown):
+    # building and compiling the queries, and instantiating their rows, cost more than the SQL.
     paginator = CountedPaginator(
-        all_of_scholar.select_related("mentorship__mentor")
+        all_of_scholar
         # issue 5: each meeting's agenda joined in when this user may see it (the rule of
         # Agenda.objects.visible_to as the join condition), not a query of its own.
         .annotate(
@@ -365,22 +394,65 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 | Q(mentorship__mentor=user, agenda__status=Agenda.Status.SUBMITTED),
             )
         )
-        .select_related("visible_agenda")
-        .order_by("-scheduled_at", "-pk"),
+        .order_by("-scheduled_at", "-pk")
+        .values(
+            "pk",
+            "scheduled_at",
+            "status",
+            "mentorship__scholar_id",
+            "mentorship__mentor_id",
+            *(f"mentorship__mentor__{name}" for name in USER_NAME_FIELDS),
+            *(f"visible_agenda__{name}" for name in HISTORY_AGENDA_FIELDS),
+        ),
         HISTORY_PER_PAGE,
         count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
     all_meetings = list(page.object_list)
-    own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
-    agendas = {
-        m.pk: m.visible_agenda
+    own_ids = [
+        m["pk"]
         for m in all_meetings
-        if m.pk in own_ids and getattr(m, "visible_agenda", None) is not None
+        if user.pk in (m["mentorship__scholar_id"], m["mentorship__mentor_id"])
+    ]
+    own = set(own_ids)
+    agendas = {
+        m["pk"]: {name: m[f"visible_agenda__{name}"] for name in HISTORY_AGENDA_FIELDS}
+        for m in all_meetings
+        if m["pk"] in own and m["visible_agenda__id"] is not None
     }
+    by_agenda = {a["id"]: a for a in agendas.values()}
+    for a in agendas.values():
+        a["questions"], a["section_annotations"] = [], []
     # dropped questions too: nothing is lost (issue 3)
-    prefetch_related_objects(list(agendas.values()), "questions")
-    attach_annotations(agendas.values())  # question and section annotations in one query
+    questions = {}
+    question_status = dict(Question.Status.choices)
+    for q in Question.objects.filter(agenda_id__in=list(by_agenda)).values(
+        "pk", "agenda_id", "text", "status", "answer"
+    ):
+        q["status_label"] = question_status.get(q["status"], q["status"])
+        q["answered"] = bool(q["answer"]) or q["status"] in ANSWERED_STATES
+        q["annotations"] = []
+        by_agenda[q["agenda_id"]]["questions"].append(q)
+        questions[q["pk"]] = q
+    # question and section annotations in one query (as meetings.prefetch.attach_annotations)
+    if by_agenda:
+        section_label = dict(Annotation.SECTION_CHOICES)
+        for note in Annotation.objects.filter(
+            Q(agenda_id__in=list(by_agenda), question__isnull=True)
+            | Q(question__in=list(questions))
+        ).values(
+            "agenda_id",
+            "question_id",
+            "section",
+            "body",
+            *(f"author__{name}" for name in USER_NAME_FIELDS),
+        ):
+            note["author_name"] = name_from(note, "author__")
+            if note["question_id"] is None:
+                note["section_label"] = section_label.get(note["section"], note["section"])
+                by_agenda[note["agenda_id"]]["section_annotations"].append(note)
+            else:
+                questions[note["question_id"]]["annotations"].append(note)
     # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
     # Both parts within the user's own mentorships of this scholar (one indexed probe per
     # mentorship: an OR of two unrelated filters made PostgreSQL scan every action item).
@@ -389,40 +461,71 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         .filter(mentorship__scholar_id=user_id)
         .filter(Q(meeting_id__in=own_ids) | Q(done=False))
     )
-    own = set(own_ids)
-    items: dict[int, list[ActionItem]] = defaultdict(list)
-    open_list: list[ActionItem] = []
-    for item in page_or_open.select_related("mentorship__mentor", "mentorship__scholar"):
-        if item.meeting_id in own:
-            items[item.meeting_id].append(item)
+    owner_label = dict(ActionItem.Owner.choices)
+    items: dict[int, list[dict]] = defaultdict(list)
+    open_list: list[dict] = []
+    for item in page_or_open.values(
+        "meeting_id",
+        "text",
+        "owner",
+        "due_on",
+        "done",
+        "mentorship__scholar_id",
+        "mentorship__mentor_id",
+        *(
+            f"mentorship__{who}__{name}"
+            for who in ("scholar", "mentor")
+            for name in USER_NAME_FIELDS
+        ),
+    ):
+        item["owner_label"] = owner_label.get(item["owner"], item["owner"])
+        if item["meeting_id"] in own:
+            items[item["meeting_id"]].append(item)
         # the side card's rule (open_items above), applied to the rows of either part
-        pair = item.mentorship
         if (
-            not item.done
-            and pair.scholar_id == user_id
-            and user.pk in (pair.scholar_id, pair.mentor_id)
+            not item["done"]
+            and item["mentorship__scholar_id"] == user_id
+            and user.pk in (item["mentorship__scholar_id"], item["mentorship__mentor_id"])
         ):
+            who = "scholar" if item["owner"] == ActionItem.Owner.SCHOLAR else "mentor"
+            item["owner_name"] = name_from(item, f"mentorship__{who}__")
             open_list.append(item)
-    notes: dict[int, list[MeetingNote]] = defaultdict(list)
-    for note in MeetingNote.objects.filter(meeting_id__in=own_ids).select_related("author"):
-        notes[note.meeting_id].append(note)
-    entries = [
-        {
-            "meeting": m,
-            "full": m.pk in own,
-            "agenda": agendas.get(m.pk),
-            "items": items.get(m.pk, []),
-            "notes": notes.get(m.pk, []),
-            "wellbeing": (
-                agendas[m.pk]
-                if m.pk in agendas
-                and (user.pk == scholar.pk or agendas[m.pk].wellbeing_visible_to_mentor())
-                else None
-            ),
-        }
-        for m in all_meetings
-    ]
-    reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
+    notes: dict[int, list[dict]] = defaultdict(list)
+    note_kind = dict(MeetingNote.Kind.choices)
+    for note in MeetingNote.objects.filter(meeting_id__in=own_ids).values(
+        "meeting_id", "kind", "body"
+    ):
+        note["kind_label"] = note_kind.get(note["kind"], note["kind"])
+        notes[note["meeting_id"]].append(note)
+    brief_url = url_maker("brief")
+    meeting_status = dict(Meeting.Status.choices)
+    entries = []
+    for m in all_meetings:
+        agenda = agendas.get(m["pk"])
+        entries.append(
+            {
+                "pk": m["pk"],
+                "scheduled_at": m["scheduled_at"],
+                "status": m["status"],
+                "status_label": meeting_status.get(m["status"], m["status"]),
+                "mentor_name": name_from(m, "mentorship__mentor__"),
+                "brief_url": brief_url(m["pk"]),
+                "full": m["pk"] in own,
+                "agenda": agenda,
+                "items": items.get(m["pk"], []),
+                "notes": notes.get(m["pk"], []),
+                "wellbeing": (
+                    agenda
+                    if agenda
+                    and (
+                        user.pk == user_id
+                        or agenda["wellbeing_visibility"] in WELLBEING_SHARED_WITH_MENTORS
+                    )
+                    else None
+                ),
+            }
+        )
+    reading = [e for e in entries if e["agenda"] and e["agenda"]["reading"].strip()]
     # Issue 4: the mentor's own private note on this scholar (never anyone else's).
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
     private_note = None
