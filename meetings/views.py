@@ -365,19 +365,27 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 .annotate(n=Count("pk"))
                 .values("n")
             ),
-            **private_note_columns("mentor__private_notes_written", user.pk, user_id),
+            # the user's own private note on the scholar: only a mentor has one (no one mentors
+            # themselves: Mentorship's constraint), so the scholar's own page does not join it
+            **(
+                private_note_columns("mentor__private_notes_written", user.pk, user_id)
+                if user.pk != user_id
+                else {}
+            ),
         )
         .order_by()
         .values(
+            "pk",
             "mentor_id",
             "meeting_count",
-            *(f"scholar__{name}" for name in USER_NAME_FIELDS),
-            *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS),
+            *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
+            *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS if user.pk != user_id),
         )
     ]
     if not mentorships:
         raise Http404("No such scholar.")
     scholar = {"pk": user_id, "name": name_from(vars(mentorships[0]), "scholar__")}
+    mentor_names = {pair.pk: name_from(vars(pair), "mentor__") for pair in mentorships}
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
@@ -454,12 +462,11 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             else:
                 questions[note["question_id"]]["annotations"].append(note)
     # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
-    # Both parts within the user's own mentorships of this scholar (one indexed probe per
-    # mentorship: an OR of two unrelated filters made PostgreSQL scan every action item).
-    page_or_open = (
-        ActionItem.objects.visible_to(user)
-        .filter(mentorship__scholar_id=user_id)
-        .filter(Q(meeting_id__in=own_ids) | Q(done=False))
+    # Both parts within the user's own mentorships of this scholar (read above, scoped to the
+    # user; one indexed probe per mentorship: an OR of two unrelated filters made PostgreSQL
+    # scan every action item). The owners' names are the scholar's and those pairs' mentors'.
+    page_or_open = ActionItem.objects.filter(mentorship_id__in=list(mentor_names)).filter(
+        Q(meeting_id__in=own_ids) | Q(done=False)
     )
     owner_label = dict(ActionItem.Owner.choices)
     items: dict[int, list[dict]] = defaultdict(list)
@@ -470,25 +477,18 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         "owner",
         "due_on",
         "done",
-        "mentorship__scholar_id",
-        "mentorship__mentor_id",
-        *(
-            f"mentorship__{who}__{name}"
-            for who in ("scholar", "mentor")
-            for name in USER_NAME_FIELDS
-        ),
+        "mentorship_id",
     ):
         item["owner_label"] = owner_label.get(item["owner"], item["owner"])
         if item["meeting_id"] in own:
             items[item["meeting_id"]].append(item)
-        # the side card's rule (open_items above), applied to the rows of either part
-        if (
-            not item["done"]
-            and item["mentorship__scholar_id"] == user_id
-            and user.pk in (item["mentorship__scholar_id"], item["mentorship__mentor_id"])
-        ):
-            who = "scholar" if item["owner"] == ActionItem.Owner.SCHOLAR else "mentor"
-            item["owner_name"] = name_from(item, f"mentorship__{who}__")
+        # the side card: the open ones of either part (all in the user's pairs with the scholar)
+        if not item["done"]:
+            item["owner_name"] = (
+                scholar["name"]
+                if item["owner"] == ActionItem.Owner.SCHOLAR
+                else mentor_names[item["mentorship_id"]]
+            )
             open_list.append(item)
     notes: dict[int, list[dict]] = defaultdict(list)
     note_kind = dict(MeetingNote.Kind.choices)
@@ -530,7 +530,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
     private_note = None
     for pair in mentorships:  # the row where the user is the mentor carries their note
-        if pair.mentor_id == user.pk and private_note is None:
+        if pair.mentor_id == user.pk and private_note is None:  # (never the scholar: see above)
             private_note = private_note_from(pair, user.pk, user_id)
     return render(
         request,
