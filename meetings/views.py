@@ -391,26 +391,31 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
     # issue 5: the page is read as plain values (no model instances, only the columns shown):
     # building and compiling the queries, and instantiating their rows, cost more than the SQL.
-    paginator = CountedPaginator(
-        all_of_scholar
+    if user.pk == user_id:
+        # The scholar's own page: every meeting listed is theirs, and they see their agendas in
+        # every state (Agenda.objects.visible_to), so the agenda is joined as it is (issue 5:
+        # the conditional join below costs more to build than the query costs to run).
+        listed, agenda_rel = all_of_scholar, "agenda"
+    else:
         # issue 5: each meeting's agenda joined in when this user may see it (the rule of
         # Agenda.objects.visible_to as the join condition), not a query of its own.
-        .annotate(
+        agenda_rel = "visible_agenda"
+        listed = all_of_scholar.annotate(
             visible_agenda=FilteredRelation(
                 "agenda",
                 condition=Q(mentorship__scholar=user)
                 | Q(mentorship__mentor=user, agenda__status=Agenda.Status.SUBMITTED),
             )
         )
-        .order_by("-scheduled_at", "-pk")
-        .values(
+    paginator = CountedPaginator(
+        listed.order_by("-scheduled_at", "-pk").values(
             "pk",
             "scheduled_at",
             "status",
             "mentorship__scholar_id",
             "mentorship__mentor_id",
             *(f"mentorship__mentor__{name}" for name in USER_NAME_FIELDS),
-            *(f"visible_agenda__{name}" for name in HISTORY_AGENDA_FIELDS),
+            *(f"{agenda_rel}__{name}" for name in HISTORY_AGENDA_FIELDS),
         ),
         HISTORY_PER_PAGE,
         count=mentorships[0].meeting_count or 0,
@@ -424,9 +429,9 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     ]
     own = set(own_ids)
     agendas = {
-        m["pk"]: {name: m[f"visible_agenda__{name}"] for name in HISTORY_AGENDA_FIELDS}
+        m["pk"]: {name: m[f"{agenda_rel}__{name}"] for name in HISTORY_AGENDA_FIELDS}
         for m in all_meetings
-        if m["pk"] in own and m["visible_agenda__id"] is not None
+        if m["pk"] in own and m[f"{agenda_rel}__id"] is not None
     }
     by_agenda = {a["id"]: a for a in agendas.values()}
     for a in agendas.values():
