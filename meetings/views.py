@@ -17,12 +17,12 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -132,15 +132,12 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(
             # issue 5: correlated subqueries (index lookups) instead of joining every meeting
             # and action item of every mentorship and de-duplicating the product.
-            open_items=Coalesce(
-                Subquery(
-                    ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
-                    .order_by()
-                    .values("mentorship")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
+            open_items=Subquery(  # None when there is none (counted as 0 below)
+                ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+                .order_by()
+                .values("mentorship")
+                .annotate(n=Count("pk"))
+                .values("n")
             ),
             last_held_at=Subquery(
                 Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
@@ -165,6 +162,7 @@ def home(request: HttpRequest) -> HttpResponse:
     move_url, history_url = url_maker("meeting_reschedule"), url_maker("history")
     for m in mentorships:
         meeting = nearest.get(m["pk"])
+        status = _brief_status(meeting) if meeting else "no meeting planned"
         rows.append(
             {
                 "mentorship_id": m["pk"],
@@ -174,11 +172,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 "mentor_name": name_from(m, "mentor__"),
                 "program_name": m["program__name"],
                 "cadence_days": m["cadence_days"],
-                "open_items": m["open_items"],
+                "open_items": m["open_items"] or 0,
                 "next_at": meeting["scheduled_at"] if meeting else None,
                 # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
                 "read_at": meeting["mentor_read_at"] if meeting else None,
-                "status": _brief_status(meeting) if meeting else "no meeting planned",
+                "status": status,
+                "status_slug": slugify(status),
                 "days_since": (now - m["last_held_at"]).days if m["last_held_at"] else None,
                 "brief_url": brief_url(meeting["pk"]) if meeting else "",
                 "agenda_url": agenda_url(meeting["pk"]) if meeting else "",
@@ -192,10 +191,12 @@ def home(request: HttpRequest) -> HttpResponse:
         (r for r in rows if r["mentor_id"] == user.pk),
         key=lambda r: r["next_at"] or never,
     )
-    my_items = (
+    my_items = (  # shown with the scholar's own meetings only (issue 5: not built otherwise)
         ActionItem.objects.filter(mentorship__scholar=user, done=False)
         .select_related("mentorship__mentor")
         .order_by("due_on", "created_at")[:20]
+        if as_scholar
+        else []
     )
     # issue 5: programs the user staffs, and those where they are a research manager, in one query.
     # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
