@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,18 +11,18 @@ from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     FilteredRelation,
     OuterRef,
     Q,
     Subquery,
-    prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -32,11 +33,13 @@ from .forms import (
 from .models import (
     ActionItem,
     Agenda,
+    Annotation,
     BriefRead,
     Meeting,
     MeetingNote,
+    Question,
 )
-from .prefetch import attach_annotations, private_note_columns, private_note_from
+from .prefetch import PRIVATE_NOTE_FIELDS, private_note_columns, private_note_from
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -46,25 +49,40 @@ def _htmx(request: HttpRequest) -> bool:
 # --- Home -------------------------------------------------------------------------------------
 
 
-def _brief_status(agenda: Agenda | None, read: BriefRead | None = None) -> str:
-    """not started, draft, submitted, updated (since submitted or since last read), or read."""
-    if agenda is None:
+def _brief_status(meeting: dict) -> str:
+    """not started, draft, submitted, updated (since submitted or since last read), or read:
+    from a row of _next_meetings (the agenda's state and the mentor's last read of it)."""
+    if meeting["agenda_id"] is None:
         return "not started"
-    if agenda.status == Agenda.Status.DRAFT:
+    if meeting["agenda_status"] == Agenda.Status.DRAFT:
         return "draft"
-    if read is not None:
-        return "read" if read.is_current(agenda) else "updated"
-    return "updated" if agenda.is_updated else "submitted"
+    if meeting["mentor_read_at"] is not None:  # BriefRead.is_current
+        return "read" if meeting["mentor_read_at"] >= meeting["agenda_updated_at"] else "updated"
+    return "updated" if meeting["agenda_updated_after_submit_at"] is not None else "submitted"
 
 
-def _next_meetings(mentorships: list[Mentorship]) -> dict[int, Meeting]:
-    """The next planned meeting of each mentorship, with its agenda, in one query."""
+# issue 5: the columns a person's name is made of (User.name), read as plain values by pages that
+# list many people, and that name built from them.
+USER_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
+
+def name_from(row: dict, prefix: str) -> str:
+    """User.name from the USER_NAME_FIELDS of a values() row, each under `prefix`."""
+    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
+    return row[prefix + "display_name"] or full or row[prefix + "username"]
+
+
+def _next_meetings(mentorship_ids: list[int]) -> dict[int, dict]:
+    """The next planned meeting of each mentorship, with its agenda's state, in one query.
+    issue 5: as plain values (the time, the agenda's state and the mentor's last read of it):
+    model instances and select_related of the whole agenda cost more than the query itself."""
     since = timezone.now() - timedelta(hours=12)
     upcoming = (
         Meeting.objects.filter(
-            mentorship__in=mentorships, status=Meeting.Status.PLANNED, scheduled_at__gte=since
+            mentorship_id__in=mentorship_ids,
+            status=Meeting.Status.PLANNED,
+            scheduled_at__gte=since,
         )
-        .select_related("agenda")
         # issue 5: the mentor's last read of the submitted agenda, instead of a query of its own
         .annotate(
             mentor_read_at=Subquery(
@@ -75,11 +93,21 @@ def _next_meetings(mentorships: list[Mentorship]) -> dict[int, Meeting]:
                 ).values("last_read_at")[:1]
             )
         )
+        .values(
+            "pk",
+            "mentorship_id",
+            "scheduled_at",
+            "mentor_read_at",
+            agenda_id=F("agenda__id"),
+            agenda_status=F("agenda__status"),
+            agenda_updated_at=F("agenda__updated_at"),
+            agenda_updated_after_submit_at=F("agenda__updated_after_submit_at"),
+        )
         .order_by("scheduled_at")
     )
-    nearest: dict[int, Meeting] = {}
+    nearest: dict[int, dict] = {}
     for meeting in upcoming:
-        nearest.setdefault(meeting.mentorship_id, meeting)
+        nearest.setdefault(meeting["mentorship_id"], meeting)
     return nearest
 
 
@@ -96,22 +124,20 @@ def url_maker(name: str, *args: object) -> Callable[[int], str]:
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     now = timezone.now()
+    # issue 5: the rows as plain values (names, program, cadence and two figures): no model
+    # instances, and few selected columns (each costs Django's compiler time in an ordered query).
     mentorships = list(
         Mentorship.objects.of_user(user)
         .active()
-        .select_related("scholar", "mentor", "program")
         .annotate(
             # issue 5: correlated subqueries (index lookups) instead of joining every meeting
             # and action item of every mentorship and de-duplicating the product.
-            open_items=Coalesce(
-                Subquery(
-                    ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
-                    .order_by()
-                    .values("mentorship")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
+            open_items=Subquery(  # None when there is none (counted as 0 below)
+                ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+                .order_by()
+                .values("mentorship")
+                .annotate(n=Count("pk"))
+                .values("n")
             ),
             last_held_at=Subquery(
                 Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
@@ -119,55 +145,70 @@ def home(request: HttpRequest) -> HttpResponse:
                 .values("scheduled_at")[:1]
             ),
         )
+        .values(
+            "pk",
+            "scholar_id",
+            "mentor_id",
+            "cadence_days",
+            "open_items",
+            "last_held_at",
+            "program__name",
+            *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
+        )
     )
-    nearest = _next_meetings(mentorships)
+    nearest = _next_meetings([m["pk"] for m in mentorships])
     rows = []
     brief_url, agenda_url = url_maker("brief"), url_maker("agenda")
     move_url, history_url = url_maker("meeting_reschedule"), url_maker("history")
     for m in mentorships:
-        meeting = nearest.get(m.pk)
-        agenda = getattr(meeting, "agenda", None) if meeting else None
-        # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
-        read = (
-            BriefRead(agenda=agenda, reader_id=m.mentor_id, last_read_at=meeting.mentor_read_at)
-            if agenda and meeting.mentor_read_at
-            else None
-        )
+        meeting = nearest.get(m["pk"])
+        status = _brief_status(meeting) if meeting else "no meeting planned"
         rows.append(
             {
-                "mentorship": m,
-                "next": meeting,
-                "read": read,
-                "status": _brief_status(agenda, read) if meeting else "no meeting planned",
-                "days_since": (now - m.last_held_at).days if m.last_held_at else None,
-                "brief_url": brief_url(meeting.pk) if meeting else "",
-                "agenda_url": agenda_url(meeting.pk) if meeting else "",
-                "move_url": move_url(meeting.pk) if meeting else "",
-                "history_url": history_url(m.scholar_id),
+                "mentorship_id": m["pk"],
+                "scholar_id": m["scholar_id"],
+                "mentor_id": m["mentor_id"],
+                "scholar_name": name_from(m, "scholar__"),
+                "mentor_name": name_from(m, "mentor__"),
+                "program_name": m["program__name"],
+                "cadence_days": m["cadence_days"],
+                "open_items": m["open_items"] or 0,
+                "next_at": meeting["scheduled_at"] if meeting else None,
+                # Issue 4: the mentor's read receipt of that agenda (annotated by _next_meetings).
+                "read_at": meeting["mentor_read_at"] if meeting else None,
+                "status": status,
+                "status_slug": slugify(status),
+                "days_since": (now - m["last_held_at"]).days if m["last_held_at"] else None,
+                "brief_url": brief_url(meeting["pk"]) if meeting else "",
+                "agenda_url": agenda_url(meeting["pk"]) if meeting else "",
+                "move_url": move_url(meeting["pk"]) if meeting else "",
+                "history_url": history_url(m["scholar_id"]),
             }
         )
-    as_scholar = [r for r in rows if r["mentorship"].scholar_id == user.pk]
+    as_scholar = [r for r in rows if r["scholar_id"] == user.pk]
+    never = now + timedelta(days=3650)
     as_mentor = sorted(
-        (r for r in rows if r["mentorship"].mentor_id == user.pk),
-        key=lambda r: r["next"].scheduled_at if r["next"] else now + timedelta(days=3650),
+        (r for r in rows if r["mentor_id"] == user.pk),
+        key=lambda r: r["next_at"] or never,
     )
-    my_items = (
+    my_items = (  # shown with the scholar's own meetings only (issue 5: not built otherwise)
         ActionItem.objects.filter(mentorship__scholar=user, done=False)
         .select_related("mentorship__mentor")
         .order_by("due_on", "created_at")[:20]
+        if as_scholar
+        else []
     )
     # issue 5: programs the user staffs, and those where they are a research manager, in one query.
+    # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
     related = list(
-        Program.objects.filter(Q(staff=user) | Q(manager_assignments__manager=user))
-        .annotate(
+        Program.objects.annotate(
             staffed=Exists(
                 Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
             ),
             managed=Exists(
                 ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
             ),
-        )
-        .distinct()
+        ).filter(Q(staffed=True) | Q(managed=True))
     )
     return render(
         request,
@@ -175,6 +216,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
+            "series_url": reverse("series_new"),
             "my_items": my_items,
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
@@ -278,6 +320,22 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 HISTORY_PER_PAGE = 10
 
 
+# issue 5: what the history shows of an agenda (read as plain values with the meeting).
+HISTORY_AGENDA_FIELDS = (
+    "id",
+    "bottleneck",
+    "reading",
+    "wellbeing_energy",
+    "wellbeing_note",
+    "wellbeing_visibility",
+)
+ANSWERED_STATES = (Question.Status.ANSWERED, Question.Status.RESOLVED)  # Question.is_answered
+WELLBEING_SHARED_WITH_MENTORS = (  # Agenda.wellbeing_visible_to_mentor
+    Agenda.Visibility.MENTORS,
+    Agenda.Visibility.BOTH,
+)
+
+
 class CountedPaginator(Paginator):
     """A paginator given its count by the caller (issue 5: counted in a query the page runs
     anyway), so it does not run a COUNT of its own."""
@@ -295,10 +353,12 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     # issue 5: the same query also counts the scholar's meetings (for the paginator) and
     # carries the user's own private note on the scholar (scoped to the user as its author).
     all_of_scholar = Meeting.objects.filter(mentorship__scholar_id=user_id)
-    mentorships = list(
-        Mentorship.objects.filter(scholar_id=user_id)
+    # issue 5: as plain values (the scholar's name, the mentor of each pair, the count and the
+    # note's columns), unordered (any of the user's pairs carries the same count and note).
+    mentorships = [
+        SimpleNamespace(**row)
+        for row in Mentorship.objects.filter(scholar_id=user_id)
         .filter(Q(scholar=user) | Q(mentor=user))
-        .select_related("scholar")
         .annotate(
             meeting_count=Subquery(
                 all_of_scholar.order_by()
@@ -306,89 +366,177 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 .annotate(n=Count("pk"))
                 .values("n")
             ),
-            **private_note_columns("mentor__private_notes_written", user.pk, user_id),
+            # the user's own private note on the scholar: only a mentor has one (no one mentors
+            # themselves: Mentorship's constraint), so the scholar's own page does not join it
+            **(
+                private_note_columns("mentor__private_notes_written", user.pk, user_id)
+                if user.pk != user_id
+                else {}
+            ),
         )
-    )
+        .order_by()
+        .values(
+            "pk",
+            "mentor_id",
+            "meeting_count",
+            *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
+            *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS if user.pk != user_id),
+        )
+    ]
     if not mentorships:
         raise Http404("No such scholar.")
-    scholar = mentorships[0].scholar
+    scholar = {"pk": user_id, "name": name_from(vars(mentorships[0]), "scholar__")}
+    mentor_names = {pair.pk: name_from(vars(pair), "mentor__") for pair in mentorships}
     # Everyone allowed here sees the dates and statuses of all the scholar's meetings; the
     # content only of the meetings in their own mentorship (see PRIVACY.md).
     # issue 5: paginated, so a scholar with 100 meetings costs the same as one with 10.
-    paginator = CountedPaginator(
-        all_of_scholar.select_related("mentorship__mentor")
+    # issue 5: the page is read as plain values (no model instances, only the columns shown):
+    # building and compiling the queries, and instantiating their rows, cost more than the SQL.
+    if user.pk == user_id:
+        # The scholar's own page: every meeting listed is theirs, and they see their agendas in
+        # every state (Agenda.objects.visible_to), so the agenda is joined as it is (issue 5:
+        # the conditional join below costs more to build than the query costs to run).
+        listed, agenda_rel = all_of_scholar, "agenda"
+    else:
         # issue 5: each meeting's agenda joined in when this user may see it (the rule of
         # Agenda.objects.visible_to as the join condition), not a query of its own.
-        .annotate(
+        agenda_rel = "visible_agenda"
+        listed = all_of_scholar.annotate(
             visible_agenda=FilteredRelation(
                 "agenda",
                 condition=Q(mentorship__scholar=user)
                 | Q(mentorship__mentor=user, agenda__status=Agenda.Status.SUBMITTED),
             )
         )
-        .select_related("visible_agenda")
-        .order_by("-scheduled_at", "-pk"),
+    paginator = CountedPaginator(
+        listed.order_by("-scheduled_at", "-pk").values(
+            "pk",
+            "scheduled_at",
+            "status",
+            "mentorship__scholar_id",
+            "mentorship__mentor_id",
+            *(f"mentorship__mentor__{name}" for name in USER_NAME_FIELDS),
+            *(f"{agenda_rel}__{name}" for name in HISTORY_AGENDA_FIELDS),
+        ),
         HISTORY_PER_PAGE,
         count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
     all_meetings = list(page.object_list)
-    own_ids = [m.pk for m in all_meetings if m.is_scholar(user) or m.is_mentor(user)]
-    agendas = {
-        m.pk: m.visible_agenda
+    own_ids = [
+        m["pk"]
         for m in all_meetings
-        if m.pk in own_ids and getattr(m, "visible_agenda", None) is not None
-    }
-    # dropped questions too: nothing is lost (issue 3)
-    prefetch_related_objects(list(agendas.values()), "questions")
-    attach_annotations(agendas.values())  # question and section annotations in one query
-    # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
-    # Both parts within the user's own mentorships of this scholar (one indexed probe per
-    # mentorship: an OR of two unrelated filters made PostgreSQL scan every action item).
-    page_or_open = (
-        ActionItem.objects.visible_to(user)
-        .filter(mentorship__scholar_id=user_id)
-        .filter(Q(meeting_id__in=own_ids) | Q(done=False))
-    )
-    own = set(own_ids)
-    items: dict[int, list[ActionItem]] = defaultdict(list)
-    open_list: list[ActionItem] = []
-    for item in page_or_open.select_related("mentorship__mentor", "mentorship__scholar"):
-        if item.meeting_id in own:
-            items[item.meeting_id].append(item)
-        # the side card's rule (open_items above), applied to the rows of either part
-        pair = item.mentorship
-        if (
-            not item.done
-            and pair.scholar_id == user_id
-            and user.pk in (pair.scholar_id, pair.mentor_id)
-        ):
-            open_list.append(item)
-    notes: dict[int, list[MeetingNote]] = defaultdict(list)
-    for note in MeetingNote.objects.filter(meeting_id__in=own_ids).select_related("author"):
-        notes[note.meeting_id].append(note)
-    entries = [
-        {
-            "meeting": m,
-            "full": m.pk in own,
-            "agenda": agendas.get(m.pk),
-            "items": items.get(m.pk, []),
-            "notes": notes.get(m.pk, []),
-            "wellbeing": (
-                agendas[m.pk]
-                if m.pk in agendas
-                and (user.pk == scholar.pk or agendas[m.pk].wellbeing_visible_to_mentor())
-                else None
-            ),
-        }
-        for m in all_meetings
+        if user.pk in (m["mentorship__scholar_id"], m["mentorship__mentor_id"])
     ]
-    reading = [e for e in entries if e["agenda"] and e["agenda"].reading.strip()]
+    own = set(own_ids)
+    agendas = {
+        m["pk"]: {name: m[f"{agenda_rel}__{name}"] for name in HISTORY_AGENDA_FIELDS}
+        for m in all_meetings
+        if m["pk"] in own and m[f"{agenda_rel}__id"] is not None
+    }
+    by_agenda = {a["id"]: a for a in agendas.values()}
+    for a in agendas.values():
+        a["questions"], a["section_annotations"] = [], []
+    # dropped questions too: nothing is lost (issue 3)
+    questions = {}
+    question_status = dict(Question.Status.choices)
+    for q in Question.objects.filter(agenda_id__in=list(by_agenda)).values(
+        "pk", "agenda_id", "text", "status", "answer"
+    ):
+        q["status_label"] = question_status.get(q["status"], q["status"])
+        q["answered"] = bool(q["answer"]) or q["status"] in ANSWERED_STATES
+        q["annotations"] = []
+        by_agenda[q["agenda_id"]]["questions"].append(q)
+        questions[q["pk"]] = q
+    # question and section annotations in one query (as meetings.prefetch.attach_annotations)
+    if by_agenda:
+        section_label = dict(Annotation.SECTION_CHOICES)
+        for note in Annotation.objects.filter(
+            Q(agenda_id__in=list(by_agenda), question__isnull=True)
+            | Q(question__in=list(questions))
+        ).values(
+            "agenda_id",
+            "question_id",
+            "section",
+            "body",
+            *(f"author__{name}" for name in USER_NAME_FIELDS),
+        ):
+            note["author_name"] = name_from(note, "author__")
+            if note["question_id"] is None:
+                note["section_label"] = section_label.get(note["section"], note["section"])
+                by_agenda[note["agenda_id"]]["section_annotations"].append(note)
+            else:
+                questions[note["question_id"]]["annotations"].append(note)
+    # issue 5: the page's action items and the scholar's open ones (the side card) in one query.
+    # Both parts within the user's own mentorships of this scholar (read above, scoped to the
+    # user; one indexed probe per mentorship: an OR of two unrelated filters made PostgreSQL
+    # scan every action item). The owners' names are the scholar's and those pairs' mentors'.
+    page_or_open = ActionItem.objects.filter(mentorship_id__in=list(mentor_names)).filter(
+        Q(meeting_id__in=own_ids) | Q(done=False)
+    )
+    owner_label = dict(ActionItem.Owner.choices)
+    items: dict[int, list[dict]] = defaultdict(list)
+    open_list: list[dict] = []
+    for item in page_or_open.values(
+        "meeting_id",
+        "text",
+        "owner",
+        "due_on",
+        "done",
+        "mentorship_id",
+    ):
+        item["owner_label"] = owner_label.get(item["owner"], item["owner"])
+        if item["meeting_id"] in own:
+            items[item["meeting_id"]].append(item)
+        # the side card: the open ones of either part (all in the user's pairs with the scholar)
+        if not item["done"]:
+            item["owner_name"] = (
+                scholar["name"]
+                if item["owner"] == ActionItem.Owner.SCHOLAR
+                else mentor_names[item["mentorship_id"]]
+            )
+            open_list.append(item)
+    notes: dict[int, list[dict]] = defaultdict(list)
+    note_kind = dict(MeetingNote.Kind.choices)
+    for note in MeetingNote.objects.filter(meeting_id__in=own_ids).values(
+        "meeting_id", "kind", "body"
+    ):
+        note["kind_label"] = note_kind.get(note["kind"], note["kind"])
+        notes[note["meeting_id"]].append(note)
+    brief_url = url_maker("brief")
+    meeting_status = dict(Meeting.Status.choices)
+    entries = []
+    for m in all_meetings:
+        agenda = agendas.get(m["pk"])
+        entries.append(
+            {
+                "pk": m["pk"],
+                "scheduled_at": m["scheduled_at"],
+                "status": m["status"],
+                "status_label": meeting_status.get(m["status"], m["status"]),
+                "mentor_name": name_from(m, "mentorship__mentor__"),
+                "brief_url": brief_url(m["pk"]),
+                "full": m["pk"] in own,
+                "agenda": agenda,
+                "items": items.get(m["pk"], []),
+                "notes": notes.get(m["pk"], []),
+                "wellbeing": (
+                    agenda
+                    if agenda
+                    and (
+                        user.pk == user_id
+                        or agenda["wellbeing_visibility"] in WELLBEING_SHARED_WITH_MENTORS
+                    )
+                    else None
+                ),
+            }
+        )
+    reading = [e for e in entries if e["agenda"] and e["agenda"]["reading"].strip()]
     # Issue 4: the mentor's own private note on this scholar (never anyone else's).
     is_their_mentor = any(m.mentor_id == user.pk for m in mentorships)
     private_note = None
     for pair in mentorships:  # the row where the user is the mentor carries their note
-        if pair.mentor_id == user.pk and private_note is None:
+        if pair.mentor_id == user.pk and private_note is None:  # (never the scholar: see above)
             private_note = private_note_from(pair, user.pk, user_id)
     return render(
         request,

@@ -106,7 +106,9 @@ def test_it_shows_the_mentor_list_brief_status_through_read_and_updated(world):
 
     def status_of_scholar():
         response = client.get(home)
-        row = [r for r in response.context["as_mentor"] if r["mentorship"] == world.mentorship]
+        row = [
+            r for r in response.context["as_mentor"] if r["mentorship_id"] == world.mentorship.pk
+        ]
         return row[0]["status"]
 
     assert status_of_scholar() == "submitted"

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, BriefRead, Meeting, Question
+from meetings.views import USER_NAME_FIELDS, name_from
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
     SubmittedAgendaFactory,
+    UserFactory,
 )
 
 
@@ -144,3 +146,15 @@ def test_it_keeps_the_benchmarked_pages_to_a_few_queries(world):
     assert _queries(scholar_client, reverse("history", args=[world.scholar.pk])) <= 10
     assert _queries(mentor_client, reverse("history", args=[world.scholar.pk])) <= 10
     assert _queries(mentor_client, reverse("home")) <= 7
+
+
+def test_it_builds_the_same_names_from_plain_values_as_user_name(db):
+    """Issue 5: the history and the mentor list read people's names as plain values."""
+    people = [
+        UserFactory(username="ada", display_name="Ada L.", first_name="Ada", last_name="King"),
+        UserFactory(username="bob", display_name="", first_name="Bob", last_name=""),
+        UserFactory(username="cy", display_name="", first_name="", last_name="Young"),
+        UserFactory(username="dee", display_name="", first_name="", last_name=""),
+    ]
+    rows = User.objects.filter(pk__in=[p.pk for p in people]).values("pk", *USER_NAME_FIELDS)
+    assert {row["pk"]: name_from(row, "") for row in rows} == {p.pk: p.name for p in people}
