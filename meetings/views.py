@@ -25,7 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, shown_name
 
 from .forms import (
     ScheduleMeetingForm,
@@ -68,8 +68,7 @@ USER_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
 
 def name_from(row: dict, prefix: str) -> str:
     """User.name from the USER_NAME_FIELDS of a values() row, each under `prefix`."""
-    full = f"{row[prefix + 'first_name']} {row[prefix + 'last_name']}".strip()
-    return row[prefix + "display_name"] or full or row[prefix + "username"]
+    return shown_name(*(row[prefix + name] for name in USER_NAME_FIELDS))
 
 
 def _next_meetings(mentorship_ids: list[int]) -> dict[int, dict]:
