@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from django.db.models import (
     BigIntegerField,
@@ -37,7 +38,9 @@ from django.db.models import (
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format, localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Mentorship
 
@@ -114,18 +117,21 @@ def _last_held(now: datetime) -> Subquery:
 def overdue_q(cadences: set[int], now: datetime) -> Q:
     """Active, started more than 1.5× the cadence ago, and no held meeting since then.
 
-    Refers to the `last_held_at_or_never` annotation once (a NULL last held meeting counts as
-    long ago); one OR branch per distinct cadence (a program has a handful), so it stays plain SQL
-    comparisons on every database.
+    "No held meeting (up to now) at or after the cutoff" is the same as "the last held meeting,
+    or never, is before the cutoff"; written as NOT IN over the held meetings of the window, the
+    database reads those meetings once (an index-only range scan on status and time, hashed)
+    instead of probing each mentorship's last held meeting. One OR branch per distinct cadence
+    (a program has a handful), so it stays plain SQL on every database.
     """
     q = Q(pk__in=[])
     for c in sorted(cadences):
         cutoff = overdue_cutoff(c, now)
-        q |= Q(
-            cadence_days=c,
-            started_on__lt=timezone.localdate(cutoff),
-            last_held_at_or_never__lt=cutoff,
+        held_since = (
+            Meeting.objects.filter(_held(now), scheduled_at__gte=cutoff)
+            .order_by()
+            .values("mentorship_id")
         )
+        q |= Q(cadence_days=c, started_on__lt=timezone.localdate(cutoff)) & ~Q(pk__in=held_since)
     return Q(active=True) & q
 
 
@@ -139,9 +145,7 @@ def with_overdue(
     """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
     if cadences is None:
         cadences = cadences_of(mentorships)
-    qs = mentorships.annotate(last_held_at=_last_held(now)).annotate(
-        last_held_at_or_never=Coalesce(F("last_held_at"), Value(NEVER))
-    )
+    qs = mentorships.annotate(last_held_at=_last_held(now))
     if not cadences:
         return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
     # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
@@ -217,6 +221,11 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
 SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
 
 
+def percent_text(value: float | None) -> str:
+    """The templates' `percent` filter."""
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
 @dataclass(frozen=True)
 class WeekCell:
     """One mentorship's meetings in one week; state, label and symbol are computed once."""
@@ -229,6 +238,15 @@ class WeekCell:
     state: str = "none"  # the cell's colour: what matters most that week
     label: str = ""
     symbol: str = ""
+
+    @cached_property
+    def html(self) -> str:
+        """The grid cell (escaped: the label is text); cells are shared, so built once."""
+        label = escape(self.label)
+        return (
+            f'<td><span class="wk wk-{escape(self.state)}" title="{label}" aria-label="{label}"'
+            f' role="img">{escape(self.symbol)}</span></td>'
+        )
 
     @classmethod
     def of(cls, week: date, counts: dict[str, int]) -> WeekCell:
@@ -270,12 +288,51 @@ class CadenceRow:
         return self.opened_share is not None and self.opened_share < UNREAD_BELOW
 
     @property
-    def grid_html(self) -> str:
-        """The row's week cells, built here rather than in a template loop (600 cells a page)."""
-        return format_html_join(
-            "",
-            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
-            ((c.state, c.label, c.label, c.symbol) for c in self.weeks),
+    def grid_html(self) -> SafeString:
+        """The row's week cells, built here rather than in a template loop (360 cells a page)."""
+        return mark_safe("".join(c.html for c in self.weeks))  # noqa: S308 - escaped per cell
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's figure cells (the cadence table and the staff summaries share them), built
+        here rather than in an included template per row: the same markup the template rendered,
+        every value escaped and numbers localized as the template did."""
+        m = self.mentorship
+        days = (
+            localize(self.days_since_last)
+            if self.days_since_last is not None
+            else '<span class="muted">never</span>'
+        )
+        flags = (
+            ('<span class="badge danger">overdue</span>' if self.overdue else "")
+            + " "
+            + ('<span class="badge warning">unprepared</span>' if self.unprepared else "")
+            + " "
+            + ('<span class="badge warning">unread</span>' if self.unread else "")
+            + ("" if m.active else '<span class="badge">ended</span>')
+        )
+        next_at = getattr(m, "next_meeting_at", None)
+        nxt = (
+            escape(date_format(timezone.localtime(next_at), "j M"))
+            if next_at
+            else '<span class="muted">none</span>'
+        )
+        sep = "\n      "
+        # Every text is escaped above (names are not in these cells); numbers are localized.
+        return mark_safe(  # noqa: S308
+            f"\n<td>{localize(m.cadence_days)} d</td>{sep}"
+            f'<td>{localize(self.held_4w)} <small class="muted">/ {localize(self.expected_4w)}'
+            f"</small></td>{sep}"
+            f'<td>{localize(self.held_8w)} <small class="muted">/ {localize(self.expected_8w)}'
+            f"</small></td>{sep}"
+            f'<td>{localize(self.held_total)} <small class="muted">/ '
+            f"{localize(self.expected_total)}</small></td>{sep}"
+            f"<td>{days}</td>{sep}"
+            f"<td>{escape(percent_text(self.on_time_share))}</td>{sep}"
+            f"<td>{escape(percent_text(self.opened_share))}</td>{sep}"
+            f"<td>{localize(self.open_items)}</td>{sep}"
+            f"<td>{flags}</td>{sep}"
+            f"<td>{nxt}</td>\n"
         )
 
     @property
@@ -349,7 +406,17 @@ def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[Week
         week = c["week"]
         week = timezone.localtime(week).date() if isinstance(week, datetime) else week
         table.setdefault((c["mentorship_id"], week), {})[c["state"]] = c["n"]
-    return {mid: [WeekCell.of(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
+    # Cells are immutable: equal weeks and counts share one cell (and its HTML).
+    cells: dict[tuple, WeekCell] = {}
+
+    def cell(w: date, counts: dict[str, int]) -> WeekCell:
+        key = (w, *sorted(counts.items()))
+        found = cells.get(key)
+        if found is None:
+            found = cells[key] = WeekCell.of(w, counts)
+        return found
+
+    return {mid: [cell(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
 
 
 @dataclass

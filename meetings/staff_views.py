@@ -159,9 +159,11 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for r in page.rows
     ]
+    # The mentor filter's options: a semi-join on the program's active mentorships (no DISTINCT
+    # over the whole user row), only the columns a name is made of.
     mentors = User.objects.filter(
-        mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
-    ).distinct()
+        pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")
+    ).only("pk", "username", "first_name", "last_name", "display_name")
     base = {"sort": filters["sort"], "flag": filters["flag"], "mentor": filters["mentor_id"]}
     manages = ResearchManagerAssignment.objects.of_manager(request.user).filter(program=program)
     return render(
