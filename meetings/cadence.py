@@ -11,15 +11,18 @@ meetings are counted. Sorting or filtering by aggregated figures aggregates the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 
+from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -38,9 +41,10 @@ from django.db.models import (
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import date_format, get_format, localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from accounts.models import Mentorship
 
@@ -221,6 +225,30 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
 SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
 
 
+def _plain_number(value: float) -> str:
+    text = str(value)
+    return text if "e" not in text else localize(value)
+
+
+def number_text() -> Callable[[float], str]:
+    """How the templates print a number in the active language: `localize`, which for a '.'
+    decimal separator without thousand separators is `str` (what this returns then: it costs
+    about a twentieth)."""
+    if not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == ".":
+        return _plain_number
+    return localize
+
+
+@lru_cache(maxsize=1024)
+def _day_month(day: date, language: str | None) -> str:
+    return date_format(day, "j M")
+
+
+def day_month(moment: datetime) -> str:
+    """The templates' `|date:"j M"` of a time: its day in the current time zone."""
+    return _day_month(timezone.localtime(moment).date(), get_language())
+
+
 def percent_text(value: float | None) -> str:
     """The templates' `percent` filter."""
     return "—" if value is None else f"{round(value * 100)}%"
@@ -298,8 +326,9 @@ class CadenceRow:
         here rather than in an included template per row: the same markup the template rendered,
         every value escaped and numbers localized as the template did."""
         m = self.mentorship
+        num = number_text()
         days = (
-            localize(self.days_since_last)
+            num(self.days_since_last)
             if self.days_since_last is not None
             else '<span class="muted">never</span>'
         )
@@ -312,25 +341,21 @@ class CadenceRow:
             + ("" if m.active else '<span class="badge">ended</span>')
         )
         next_at = getattr(m, "next_meeting_at", None)
-        nxt = (
-            escape(date_format(timezone.localtime(next_at), "j M"))
-            if next_at
-            else '<span class="muted">none</span>'
-        )
+        nxt = escape(day_month(next_at)) if next_at else '<span class="muted">none</span>'
         sep = "\n      "
         # Every text is escaped above (names are not in these cells); numbers are localized.
         return mark_safe(  # noqa: S308
-            f"\n<td>{localize(m.cadence_days)} d</td>{sep}"
-            f'<td>{localize(self.held_4w)} <small class="muted">/ {localize(self.expected_4w)}'
+            f"\n<td>{num(m.cadence_days)} d</td>{sep}"
+            f'<td>{num(self.held_4w)} <small class="muted">/ {num(self.expected_4w)}'
             f"</small></td>{sep}"
-            f'<td>{localize(self.held_8w)} <small class="muted">/ {localize(self.expected_8w)}'
+            f'<td>{num(self.held_8w)} <small class="muted">/ {num(self.expected_8w)}'
             f"</small></td>{sep}"
-            f'<td>{localize(self.held_total)} <small class="muted">/ '
-            f"{localize(self.expected_total)}</small></td>{sep}"
+            f'<td>{num(self.held_total)} <small class="muted">/ '
+            f"{num(self.expected_total)}</small></td>{sep}"
             f"<td>{days}</td>{sep}"
             f"<td>{escape(percent_text(self.on_time_share))}</td>{sep}"
             f"<td>{escape(percent_text(self.opened_share))}</td>{sep}"
-            f"<td>{localize(self.open_items)}</td>{sep}"
+            f"<td>{num(self.open_items)}</td>{sep}"
             f"<td>{flags}</td>{sep}"
             f"<td>{nxt}</td>\n"
         )
@@ -396,16 +421,16 @@ def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[Week
         Meeting.objects.filter(
             mentorship_id__in=mentorship_ids, scheduled_at__gte=start, scheduled_at__lt=end
         )
-        .annotate(week=TruncWeek("scheduled_at"), state=state)
+        # The week's Monday as a date in the current time zone (a DATE output: no per-row
+        # time-zone conversion of a truncated datetime in Python).
+        .annotate(week=TruncWeek("scheduled_at", output_field=DateField()), state=state)
         .values("mentorship_id", "week", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
     table: dict[tuple[int, date], dict[str, int]] = {}
     for c in counts:
-        week = c["week"]
-        week = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        table.setdefault((c["mentorship_id"], week), {})[c["state"]] = c["n"]
+        table.setdefault((c["mentorship_id"], c["week"]), {})[c["state"]] = c["n"]
     # Cells are immutable: equal weeks and counts share one cell (and its HTML).
     cells: dict[tuple, WeekCell] = {}
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings.cadence import CadenceRow, WeekCell
 from tests.factories import MentorshipFactory
@@ -69,6 +69,17 @@ def test_it_builds_the_same_cells_as_the_template_did(db, figures, active, next_
     m.next_meeting_at = next_at
     row = _row(m, **figures)
     with timezone.override(zone):
+        assert str(row.cells_html) == Template(OLD_CELLS).render(Context({"r": row}))
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "fr"])
+@pytest.mark.parametrize("thousands", [False, True])
+def test_it_formats_numbers_and_dates_as_the_template_did(db, settings, language, thousands):
+    settings.USE_THOUSAND_SEPARATOR = thousands
+    m = MentorshipFactory(cadence_days=14)
+    m.next_meeting_at = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+    row = _row(m, expected_total=1234.5, held_total=12345)
+    with translation.override(language):
         assert str(row.cells_html) == Template(OLD_CELLS).render(Context({"r": row}))
 
 
