@@ -112,6 +112,18 @@ def _count(meetings: QuerySet[Meeting]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _open_items() -> Coalesce:
+    """A mentorship's open action items: a correlated COUNT (index on mentorship, done)."""
+    counted = (
+        ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _last_held(now: datetime) -> Subquery:
     return Subquery(
         _of_row().filter(_held(now)).order_by("-scheduled_at").values("scheduled_at")[:1]
@@ -195,13 +207,6 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
             )
         )
     )
-    open_items = (
-        ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
-        .order_by()
-        .values("mentorship")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     upcoming = _of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     return mentorships.annotate(
         held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
@@ -211,7 +216,7 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         briefs=_count(briefs),
         briefs_read_before=_count(read_before),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
-        open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
+        open_items=_open_items(),
     ).annotate(
         # x / NULLIF(n, 0): NULL when there is nothing to share, and each count's correlated
         # subquery appears once (a CASE on n = 0 would make the database run it twice).
@@ -611,8 +616,8 @@ def _decode_brief_codes(total: int | None) -> dict[str, int]:
 
 
 def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
-    """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
-    open action items (the same definitions as annotate_cadence)."""
+    """Set the meeting figures on a page of mentorships: one GROUP BY over their meetings (the
+    same definitions as annotate_cadence; the open items come with the mentorships)."""
     ids = [m.pk for m in mentorships]
     held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
     figures = {
@@ -633,13 +638,6 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     }
     for f in figures.values():
         f.update(_decode_brief_codes(f.pop("brief_codes")))
-    open_items = dict(
-        ActionItem.objects.filter(mentorship_id__in=ids, done=False)
-        .order_by()
-        .values("mentorship_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentorship_id", "n")
-    )
     empty = {
         "held_4w": 0,
         "held_8w": 0,
@@ -653,18 +651,18 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     for m in mentorships:
         for name, value in empty.items():
             setattr(m, name, figures.get(m.pk, empty).get(name, value))
-        m.open_items = open_items.get(m.pk, 0)
 
 
 def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
-    """Figures and weekly grid for the given mentorships, in the given order (four queries)."""
+    """Figures and weekly grid for the given mentorships, in the given order (three queries:
+    the mentorships with their open items, their meeting figures, their week grid)."""
     if not ids:
         return []
     by_id = {
         m.pk: m
-        for m in Mentorship.objects.filter(pk__in=ids).select_related(
-            "scholar", "mentor", "program"
-        )
+        for m in Mentorship.objects.filter(pk__in=ids)
+        .select_related("scholar", "mentor", "program")
+        .annotate(open_items=_open_items())
     }
     _page_figures(list(by_id.values()), now)
     grid = weekly_grid(ids, now)

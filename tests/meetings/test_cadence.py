@@ -90,7 +90,7 @@ def test_it_renders_figures_but_no_text_for_staff(world, django_assert_max_num_q
         ms = MentorshipFactory(program=program)
         _meeting(ms, 3, agenda_hours_ahead=30)
     client = world.client_for(world.staff)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("cadence", args=[program.slug]))
     body = response.content.decode()
     assert response.status_code == 200
