@@ -14,7 +14,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -137,7 +137,17 @@ def _columns(filters: dict) -> list[dict]:
 @login_required
 @require_http_methods(["GET"])
 def cadence(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _staffed_program(request, slug)
+    # The program with "does this user manage scholars in it" (for one link), in one query.
+    program = get_object_or_404(
+        Program.objects.staffed_by(request.user).annotate(
+            manages=Exists(
+                ResearchManagerAssignment.objects.of_manager(request.user).filter(
+                    program=OuterRef("pk")
+                )
+            )
+        ),
+        slug=slug,
+    )
     filters = _filters(request)
     mentorships = program.mentorships.active()
     cadences = cadences_of(mentorships)
@@ -165,7 +175,6 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")
     ).only("pk", "username", "first_name", "last_name", "display_name")
     base = {"sort": filters["sort"], "flag": filters["flag"], "mentor": filters["mentor_id"]}
-    manages = ResearchManagerAssignment.objects.of_manager(request.user).filter(program=program)
     return render(
         request,
         "meetings/cadence.html",
@@ -189,7 +198,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "previous_link": _query(**base, page=page.page - 1),
             "next_link": _query(**base, page=page.page + 1),
             "csv_link": _query(**base),
-            "manages": manages.exists(),
+            "manages": program.manages,
         },
     )
 
