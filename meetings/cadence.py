@@ -326,6 +326,28 @@ class CadenceRow:
         return mark_safe("".join(c.html for c in self.weeks))  # noqa: S308 - escaped per cell
 
     @property
+    def table_row_html(self) -> SafeString:
+        """The dashboard table's row: both names linking to their summaries, then the cells (a
+        template loop cost more than the figures behind it; the markup is the template's)."""
+        m = self.mentorship
+        overdue = "is-overdue" if self.overdue else ""
+        return mark_safe(  # noqa: S308 - every text escaped
+            f'\n    <tr class="{overdue}">\n'
+            f'      <td><a href="{escape(self.scholar_url)}">{escape(m.scholar.name)}</a></td>\n'
+            f'      <td><a href="{escape(self.mentor_url)}">{escape(m.mentor.name)}</a></td>\n'
+            f"      {self.cells_html}\n    </tr>\n  "
+        )
+
+    @property
+    def grid_row_html(self) -> SafeString:
+        """The week grid's row: the pair, then a cell per week."""
+        m = self.mentorship
+        return mark_safe(  # noqa: S308 - every text escaped
+            f'\n    <tr>\n      <th scope="row" class="small">{escape(m.scholar.name)} · '
+            f"{escape(m.mentor.name)}</th>\n      {self.grid_html}\n    </tr>\n  "
+        )
+
+    @property
     def cells_html(self) -> SafeString:
         """The row's figure cells (the cadence table and the staff summaries share them), built
         here rather than in an included template per row: the same markup the template rendered,

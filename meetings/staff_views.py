@@ -18,6 +18,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -32,6 +34,7 @@ from .cadence import (
     cadence_page,
     cadence_rows,
     cadences_of,
+    number_text,
     weekly_held,
 )
 from .models import Agenda, Meeting
@@ -174,6 +177,14 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
     mentors = User.objects.filter(
         pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")
     ).only("pk", "username", "first_name", "last_name", "display_name")
+    num = number_text()
+    mentor_options = mark_safe(  # noqa: S308 - every text escaped
+        "".join(
+            f'<option value="{num(m.pk)}"{" selected" if m.pk == filters["mentor_id"] else ""}>'
+            f"{escape(m.name)}</option>"
+            for m in mentors
+        )
+    )
     base = {"sort": filters["sort"], "flag": filters["flag"], "mentor": filters["mentor_id"]}
     return render(
         request,
@@ -183,7 +194,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": page.rows,
             "help_text": HELP_TEXT,
-            "mentors": mentors,
+            "mentor_options": mentor_options,
             "filters": filters,
             "columns": _columns(filters),
             "flag_links": [

@@ -95,3 +95,41 @@ def test_it_builds_the_same_week_cells_as_the_template_did(db):
     row = _row(m, weeks=weeks)
     assert str(row.grid_html) == Template(OLD_GRID).render(Context({"r": row}))
     assert 'title="Week of 16 Mar: 1 held, 2 cancelled, 1 missed, 1 planned"' in row.grid_html
+
+
+# The dashboard's two row loops as they were in templates/meetings/cadence.html.
+OLD_TABLE_ROW = """
+    <tr class="{% if r.overdue %}is-overdue{% endif %}">
+      <td><a href="{{ r.scholar_url }}">{{ r.mentorship.scholar.name }}</a></td>
+      <td><a href="{{ r.mentor_url }}">{{ r.mentorship.mentor.name }}</a></td>
+      {{ r.cells_html }}
+    </tr>
+  """
+OLD_GRID_ROW = """
+    <tr>
+      <th scope="row" class="small">{{ r.mentorship.scholar.name }} · {{ r.mentorship.mentor.name }}</th>
+      {{ r.grid_html }}
+    </tr>
+  """  # noqa: E501
+
+
+@pytest.mark.parametrize("overdue", [False, True])
+def test_it_builds_the_same_rows_as_the_template_did_and_escapes_names(db, overdue):
+    m = MentorshipFactory(
+        scholar__display_name='<b>Ada & "Bo"</b>', mentor__display_name="O'Neil <i>"
+    )
+    m.next_meeting_at = None
+    row = _row(
+        m,
+        overdue=overdue,
+        scholar_url="/p/x/scholar/1/?a=1&b=2",
+        mentor_url="/p/x/mentor/2/",
+        weeks=[WeekCell.of(date(2026, 3, 9), {"held": 1})],
+    )
+    context = Context({"r": row})
+    assert str(row.table_row_html) == Template(OLD_TABLE_ROW).render(context)
+    assert str(row.grid_row_html) == Template(OLD_GRID_ROW).render(context)
+    assert (
+        "<b>Ada" not in row.table_row_html
+        and "&lt;b&gt;Ada &amp; &quot;Bo&quot;" in row.table_row_html
+    )
