@@ -42,8 +42,8 @@ from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, localize
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from accounts.models import Mentorship
@@ -273,12 +273,14 @@ class WeekCell:
     symbol: str = ""
 
     @cached_property
-    def html(self) -> str:
-        """The grid cell (escaped: the label is text); cells are shared, so built once."""
-        label = escape(self.label)
-        return (
-            f'<td><span class="wk wk-{escape(self.state)}" title="{label}" aria-label="{label}"'
-            f' role="img">{escape(self.symbol)}</span></td>'
+    def html(self) -> SafeString:
+        """The grid cell; cells are shared (see weekly_grid), so each is formatted once."""
+        return format_html(
+            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
+            self.state,
+            self.label,
+            self.label,
+            self.symbol,
         )
 
     @classmethod
@@ -323,69 +325,85 @@ class CadenceRow:
     @property
     def grid_html(self) -> SafeString:
         """The row's week cells, built here rather than in a template loop (360 cells a page)."""
-        return mark_safe("".join(c.html for c in self.weeks))  # noqa: S308 - escaped per cell
+        return format_html("{}" * len(self.weeks), *(c.html for c in self.weeks))
 
     @property
     def table_row_html(self) -> SafeString:
         """The dashboard table's row: both names linking to their summaries, then the cells (a
         template loop cost more than the figures behind it; the markup is the template's)."""
         m = self.mentorship
-        overdue = "is-overdue" if self.overdue else ""
-        return mark_safe(  # noqa: S308 - every text escaped
-            f'\n    <tr class="{overdue}">\n'
-            f'      <td><a href="{escape(self.scholar_url)}">{escape(m.scholar.name)}</a></td>\n'
-            f'      <td><a href="{escape(self.mentor_url)}">{escape(m.mentor.name)}</a></td>\n'
-            f"      {self.cells_html}\n    </tr>\n  "
+        return format_html(
+            '\n    <tr class="{}">\n'
+            '      <td><a href="{}">{}</a></td>\n'
+            '      <td><a href="{}">{}</a></td>\n'
+            "      {}\n    </tr>\n  ",
+            "is-overdue" if self.overdue else "",
+            self.scholar_url,
+            m.scholar.name,
+            self.mentor_url,
+            m.mentor.name,
+            self.cells_html,
         )
 
     @property
     def grid_row_html(self) -> SafeString:
         """The week grid's row: the pair, then a cell per week."""
         m = self.mentorship
-        return mark_safe(  # noqa: S308 - every text escaped
-            f'\n    <tr>\n      <th scope="row" class="small">{escape(m.scholar.name)} · '
-            f"{escape(m.mentor.name)}</th>\n      {self.grid_html}\n    </tr>\n  "
+        return format_html(
+            '\n    <tr>\n      <th scope="row" class="small">{} · {}</th>\n      {}\n    </tr>\n  ',
+            m.scholar.name,
+            m.mentor.name,
+            self.grid_html,
         )
 
     @property
     def cells_html(self) -> SafeString:
         """The row's figure cells (the cadence table and the staff summaries share them), built
-        here rather than in an included template per row: the same markup the template rendered,
-        every value escaped and numbers localized as the template did."""
+        here rather than in an included template per row: the template's markup, one
+        format_html call (every value escaped), numbers localized as the template did."""
         m = self.mentorship
         num = number_text()
-        days = (
-            num(self.days_since_last)
-            if self.days_since_last is not None
-            else '<span class="muted">never</span>'
-        )
-        flags = (
-            ('<span class="badge danger">overdue</span>' if self.overdue else "")
+        # The format string is assembled from constant markup only; every value is an argument.
+        fmt = ["\n<td>{} d</td>", '<td>{} <small class="muted">/ {}</small></td>'] + [
+            '<td>{} <small class="muted">/ {}</small></td>'
+        ] * 2
+        args: list = [
+            num(m.cadence_days),
+            num(self.held_4w),
+            num(self.expected_4w),
+            num(self.held_8w),
+            num(self.expected_8w),
+            num(self.held_total),
+            num(self.expected_total),
+        ]
+        if self.days_since_last is not None:
+            fmt.append("<td>{}</td>")
+            args.append(num(self.days_since_last))
+        else:
+            fmt.append('<td><span class="muted">never</span></td>')
+        fmt += ["<td>{}</td>", "<td>{}</td>", "<td>{}</td>"]
+        args += [
+            percent_text(self.on_time_share),
+            percent_text(self.opened_share),
+            num(self.open_items),
+        ]
+        fmt.append(
+            "<td>"
+            + ('<span class="badge danger">overdue</span>' if self.overdue else "")
             + " "
             + ('<span class="badge warning">unprepared</span>' if self.unprepared else "")
             + " "
             + ('<span class="badge warning">unread</span>' if self.unread else "")
             + ("" if m.active else '<span class="badge">ended</span>')
+            + "</td>"
         )
         next_at = getattr(m, "next_meeting_at", None)
-        nxt = escape(day_month(next_at)) if next_at else '<span class="muted">none</span>'
-        sep = "\n      "
-        # Every text is escaped above (names are not in these cells); numbers are localized.
-        return mark_safe(  # noqa: S308
-            f"\n<td>{num(m.cadence_days)} d</td>{sep}"
-            f'<td>{num(self.held_4w)} <small class="muted">/ {num(self.expected_4w)}'
-            f"</small></td>{sep}"
-            f'<td>{num(self.held_8w)} <small class="muted">/ {num(self.expected_8w)}'
-            f"</small></td>{sep}"
-            f'<td>{num(self.held_total)} <small class="muted">/ '
-            f"{num(self.expected_total)}</small></td>{sep}"
-            f"<td>{days}</td>{sep}"
-            f"<td>{escape(percent_text(self.on_time_share))}</td>{sep}"
-            f"<td>{escape(percent_text(self.opened_share))}</td>{sep}"
-            f"<td>{num(self.open_items)}</td>{sep}"
-            f"<td>{flags}</td>{sep}"
-            f"<td>{nxt}</td>\n"
-        )
+        if next_at:
+            fmt.append("<td>{}</td>\n")
+            args.append(day_month(next_at))
+        else:
+            fmt.append('<td><span class="muted">none</span></td>\n')
+        return format_html("\n      ".join(fmt), *args)
 
     @property
     def unprepared(self) -> bool:
