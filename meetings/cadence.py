@@ -475,10 +475,11 @@ def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[Week
         .values("mentorship_id", "week", "state")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("mentorship_id", "week", "state", "n")
     )
     table: dict[tuple[int, date], dict[str, int]] = {}
-    for c in counts:
-        table.setdefault((c["mentorship_id"], c["week"]), {})[c["state"]] = c["n"]
+    for mentorship_id, week, state_name, n in counts:
+        table.setdefault((mentorship_id, week), {})[state_name] = n
     # Cells are immutable: equal weeks and counts share one cell (and its HTML).
     cells: dict[tuple, WeekCell] = {}
 
