@@ -161,14 +161,14 @@ def cadences_of(mentorships: QuerySet[Mentorship]) -> set[int]:
 def with_overdue(
     mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
 ) -> QuerySet[Mentorship]:
-    """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
+    """Annotate the overdue flag (cheap: no aggregation over meetings; annotate_cadence adds
+    last_held_at where a figure or the "days" sort needs it)."""
     if cadences is None:
         cadences = cadences_of(mentorships)
-    qs = mentorships.annotate(last_held_at=_last_held(now))
     if not cadences:
-        return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
-    # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
-    return qs.annotate(
+        return mentorships.annotate(is_overdue=Value(False, output_field=BooleanField()))
+    # CASE, not the bare condition: a plain true/false column, never NULL (sorted first on PG).
+    return mentorships.annotate(
         is_overdue=Case(
             When(overdue_q(cadences, now), then=Value(True)),
             default=Value(False),
@@ -187,7 +187,7 @@ def overdue_count(
 def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
     """Every figure as a correlated subquery per mentorship: no GROUP BY over joined meetings,
     so a page of 50 mentorships costs 50 small index scans per figure, whatever the program size.
-    Expects with_overdue() to have annotated last_held_at (it adds it otherwise)."""
+    Adds last_held_at unless the queryset has it already."""
     if "last_held_at" not in mentorships.query.annotations:
         mentorships = mentorships.annotate(last_held_at=_last_held(now))
     held = _of_row().filter(_held(now))
