@@ -697,6 +697,19 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
             setattr(m, name, figures.get(m.pk, empty).get(name, value))
 
 
+_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # User.name
+_ROW_FIELDS = (
+    "program_id",
+    "scholar_id",
+    "mentor_id",
+    "cadence_days",
+    "started_on",
+    "active",
+    "program__ends_on",
+    *(f"{person}__{name}" for person in ("scholar", "mentor") for name in _NAME_FIELDS),
+)
+
+
 def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
     """Figures and weekly grid for the given mentorships, in the given order (three queries:
     the mentorships with their open items, their meeting figures, their week grid)."""
@@ -706,6 +719,8 @@ def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
         m.pk: m
         for m in Mentorship.objects.filter(pk__in=ids)
         .select_related("scholar", "mentor", "program")
+        # Only what a row shows (a person's name, the program's end): not the users' whole rows.
+        .only(*_ROW_FIELDS)
         .annotate(open_items=_open_items())
     }
     _page_figures(list(by_id.values()), now)
