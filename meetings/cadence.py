@@ -5,20 +5,27 @@ the weekly grid); nothing loops over meetings in Python.
 
 The dashboard stays fast at a thousand scholars by paginating before aggregating whenever the
 order does not depend on aggregated figures: the page's mentorship ids come from a cheap ordered
-query (the overdue flag is an indexed NOT EXISTS probe per mentorship), and only that page's
-meetings are counted. Sorting or filtering by aggregated figures aggregates the whole program.
+query (the overdue flag is NOT IN over the program's recently held meetings: one index-only
+range scan on status and time, hashed), and only that page's meetings are counted. Sorting or
+filtering by aggregated figures aggregates the whole program. The page's rows are formatted here
+(format_html, the templates' markup) rather than in template loops: at 30 rows × 12 weeks the
+template machinery cost more than the figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property, lru_cache
 
+from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -37,7 +44,10 @@ from django.db.models import (
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format, get_format, localize
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from accounts.models import Mentorship
 
@@ -105,6 +115,18 @@ def _count(meetings: QuerySet[Meeting]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _open_items() -> Coalesce:
+    """A mentorship's open action items: a correlated COUNT (index on mentorship, done)."""
+    counted = (
+        ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def _last_held(now: datetime) -> Subquery:
     return Subquery(
         _of_row().filter(_held(now)).order_by("-scheduled_at").values("scheduled_at")[:1]
@@ -114,18 +136,21 @@ def _last_held(now: datetime) -> Subquery:
 def overdue_q(cadences: set[int], now: datetime) -> Q:
     """Active, started more than 1.5× the cadence ago, and no held meeting since then.
 
-    Refers to the `last_held_at_or_never` annotation once (a NULL last held meeting counts as
-    long ago); one OR branch per distinct cadence (a program has a handful), so it stays plain SQL
-    comparisons on every database.
+    "No held meeting (up to now) at or after the cutoff" is the same as "the last held meeting,
+    or never, is before the cutoff"; written as NOT IN over the held meetings of the window, the
+    database reads those meetings once (an index-only range scan on status and time, hashed)
+    instead of probing each mentorship's last held meeting. One OR branch per distinct cadence
+    (a program has a handful), so it stays plain SQL on every database.
     """
     q = Q(pk__in=[])
     for c in sorted(cadences):
         cutoff = overdue_cutoff(c, now)
-        q |= Q(
-            cadence_days=c,
-            started_on__lt=timezone.localdate(cutoff),
-            last_held_at_or_never__lt=cutoff,
+        held_since = (
+            Meeting.objects.filter(_held(now), scheduled_at__gte=cutoff)
+            .order_by()
+            .values("mentorship_id")
         )
+        q |= Q(cadence_days=c, started_on__lt=timezone.localdate(cutoff)) & ~Q(pk__in=held_since)
     return Q(active=True) & q
 
 
@@ -136,16 +161,14 @@ def cadences_of(mentorships: QuerySet[Mentorship]) -> set[int]:
 def with_overdue(
     mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
 ) -> QuerySet[Mentorship]:
-    """Annotate last_held_at and the overdue flag (cheap: no aggregation over meetings)."""
+    """Annotate the overdue flag (cheap: no aggregation over meetings; annotate_cadence adds
+    last_held_at where a figure or the "days" sort needs it)."""
     if cadences is None:
         cadences = cadences_of(mentorships)
-    qs = mentorships.annotate(last_held_at=_last_held(now)).annotate(
-        last_held_at_or_never=Coalesce(F("last_held_at"), Value(NEVER))
-    )
     if not cadences:
-        return qs.annotate(is_overdue=Value(False, output_field=BooleanField()))
-    # CASE, not the bare condition: a NULL last_held_at would make it NULL (sorted first on PG).
-    return qs.annotate(
+        return mentorships.annotate(is_overdue=Value(False, output_field=BooleanField()))
+    # CASE, not the bare condition: a plain true/false column, never NULL (sorted first on PG).
+    return mentorships.annotate(
         is_overdue=Case(
             When(overdue_q(cadences, now), then=Value(True)),
             default=Value(False),
@@ -164,7 +187,7 @@ def overdue_count(
 def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
     """Every figure as a correlated subquery per mentorship: no GROUP BY over joined meetings,
     so a page of 50 mentorships costs 50 small index scans per figure, whatever the program size.
-    Expects with_overdue() to have annotated last_held_at (it adds it otherwise)."""
+    Adds last_held_at unless the queryset has it already."""
     if "last_held_at" not in mentorships.query.annotations:
         mentorships = mentorships.annotate(last_held_at=_last_held(now))
     held = _of_row().filter(_held(now))
@@ -187,13 +210,6 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
             )
         )
     )
-    open_items = (
-        ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False)
-        .order_by()
-        .values("mentorship")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     upcoming = _of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     return mentorships.annotate(
         held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
@@ -203,7 +219,7 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
         briefs=_count(briefs),
         briefs_read_before=_count(read_before),
         next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
-        open_items=Coalesce(Subquery(open_items, output_field=IntegerField()), 0),
+        open_items=_open_items(),
     ).annotate(
         # x / NULLIF(n, 0): NULL when there is nothing to share, and each count's correlated
         # subquery appears once (a CASE on n = 0 would make the database run it twice).
@@ -215,6 +231,35 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
 
 
 SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
+
+
+def _plain_number(value: float) -> str:
+    text = str(value)
+    return text if "e" not in text else localize(value)
+
+
+def number_text() -> Callable[[float], str]:
+    """How the templates print a number in the active language: `localize`, which for a '.'
+    decimal separator without thousand separators is `str` (what this returns then: it costs
+    about a twentieth)."""
+    if not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == ".":
+        return _plain_number
+    return localize
+
+
+@lru_cache(maxsize=1024)
+def _day_month(day: date, language: str | None) -> str:
+    return date_format(day, "j M")
+
+
+def day_month(moment: datetime) -> str:
+    """The templates' `|date:"j M"` of a time: its day in the current time zone."""
+    return _day_month(timezone.localtime(moment).date(), get_language())
+
+
+def percent_text(value: float | None) -> str:
+    """The templates' `percent` filter."""
+    return "—" if value is None else f"{round(value * 100)}%"
 
 
 @dataclass(frozen=True)
@@ -229,6 +274,17 @@ class WeekCell:
     state: str = "none"  # the cell's colour: what matters most that week
     label: str = ""
     symbol: str = ""
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The grid cell; cells are shared (see weekly_grid), so each is formatted once."""
+        return format_html(
+            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
+            self.state,
+            self.label,
+            self.label,
+            self.symbol,
+        )
 
     @classmethod
     def of(cls, week: date, counts: dict[str, int]) -> WeekCell:
@@ -270,13 +326,87 @@ class CadenceRow:
         return self.opened_share is not None and self.opened_share < UNREAD_BELOW
 
     @property
-    def grid_html(self) -> str:
-        """The row's week cells, built here rather than in a template loop (600 cells a page)."""
-        return format_html_join(
-            "",
-            '<td><span class="wk wk-{}" title="{}" aria-label="{}" role="img">{}</span></td>',
-            ((c.state, c.label, c.label, c.symbol) for c in self.weeks),
+    def grid_html(self) -> SafeString:
+        """The row's week cells, built here rather than in a template loop (360 cells a page)."""
+        return format_html("{}" * len(self.weeks), *(c.html for c in self.weeks))
+
+    @property
+    def table_row_html(self) -> SafeString:
+        """The dashboard table's row: both names linking to their summaries, then the cells (a
+        template loop cost more than the figures behind it; the markup is the template's)."""
+        m = self.mentorship
+        return format_html(
+            '\n    <tr class="{}">\n'
+            '      <td><a href="{}">{}</a></td>\n'
+            '      <td><a href="{}">{}</a></td>\n'
+            "      {}\n    </tr>\n  ",
+            "is-overdue" if self.overdue else "",
+            self.scholar_url,
+            m.scholar.name,
+            self.mentor_url,
+            m.mentor.name,
+            self.cells_html,
         )
+
+    @property
+    def grid_row_html(self) -> SafeString:
+        """The week grid's row: the pair, then a cell per week."""
+        m = self.mentorship
+        return format_html(
+            '\n    <tr>\n      <th scope="row" class="small">{} · {}</th>\n      {}\n    </tr>\n  ',
+            m.scholar.name,
+            m.mentor.name,
+            self.grid_html,
+        )
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The row's figure cells (the cadence table and the staff summaries share them), built
+        here rather than in an included template per row: the template's markup, one
+        format_html call (every value escaped), numbers localized as the template did."""
+        m = self.mentorship
+        num = number_text()
+        # The format string is assembled from constant markup only; every value is an argument.
+        fmt = ["\n<td>{} d</td>", '<td>{} <small class="muted">/ {}</small></td>'] + [
+            '<td>{} <small class="muted">/ {}</small></td>'
+        ] * 2
+        args: list = [
+            num(m.cadence_days),
+            num(self.held_4w),
+            num(self.expected_4w),
+            num(self.held_8w),
+            num(self.expected_8w),
+            num(self.held_total),
+            num(self.expected_total),
+        ]
+        if self.days_since_last is not None:
+            fmt.append("<td>{}</td>")
+            args.append(num(self.days_since_last))
+        else:
+            fmt.append('<td><span class="muted">never</span></td>')
+        fmt += ["<td>{}</td>", "<td>{}</td>", "<td>{}</td>"]
+        args += [
+            percent_text(self.on_time_share),
+            percent_text(self.opened_share),
+            num(self.open_items),
+        ]
+        fmt.append(
+            "<td>"
+            + ('<span class="badge danger">overdue</span>' if self.overdue else "")
+            + " "
+            + ('<span class="badge warning">unprepared</span>' if self.unprepared else "")
+            + " "
+            + ('<span class="badge warning">unread</span>' if self.unread else "")
+            + ("" if m.active else '<span class="badge">ended</span>')
+            + "</td>"
+        )
+        next_at = getattr(m, "next_meeting_at", None)
+        if next_at:
+            fmt.append("<td>{}</td>\n")
+            args.append(day_month(next_at))
+        else:
+            fmt.append('<td><span class="muted">none</span></td>\n')
+        return format_html("\n      ".join(fmt), *args)
 
     @property
     def unprepared(self) -> bool:
@@ -339,17 +469,28 @@ def weekly_grid(mentorship_ids: list[int], now: datetime) -> dict[int, list[Week
         Meeting.objects.filter(
             mentorship_id__in=mentorship_ids, scheduled_at__gte=start, scheduled_at__lt=end
         )
-        .annotate(week=TruncWeek("scheduled_at"), state=state)
+        # The week's Monday as a date in the current time zone (a DATE output: no per-row
+        # time-zone conversion of a truncated datetime in Python).
+        .annotate(week=TruncWeek("scheduled_at", output_field=DateField()), state=state)
         .values("mentorship_id", "week", "state")
         .annotate(n=Count("pk"))
         .order_by()
+        .values_list("mentorship_id", "week", "state", "n")
     )
     table: dict[tuple[int, date], dict[str, int]] = {}
-    for c in counts:
-        week = c["week"]
-        week = timezone.localtime(week).date() if isinstance(week, datetime) else week
-        table.setdefault((c["mentorship_id"], week), {})[c["state"]] = c["n"]
-    return {mid: [WeekCell.of(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
+    for mentorship_id, week, state_name, n in counts:
+        table.setdefault((mentorship_id, week), {})[state_name] = n
+    # Cells are immutable: equal weeks and counts share one cell (and its HTML).
+    cells: dict[tuple, WeekCell] = {}
+
+    def cell(w: date, counts: dict[str, int]) -> WeekCell:
+        key = (w, *sorted(counts.items()))
+        found = cells.get(key)
+        if found is None:
+            found = cells[key] = WeekCell.of(w, counts)
+        return found
+
+    return {mid: [cell(w, table.get((mid, w), {})) for w in weeks] for mid in mentorship_ids}
 
 
 @dataclass
@@ -519,8 +660,8 @@ def _decode_brief_codes(total: int | None) -> dict[str, int]:
 
 
 def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
-    """Set the figures on a page of mentorships: one GROUP BY over their meetings, one over their
-    open action items (the same definitions as annotate_cadence)."""
+    """Set the meeting figures on a page of mentorships: one GROUP BY over their meetings (the
+    same definitions as annotate_cadence; the open items come with the mentorships)."""
     ids = [m.pk for m in mentorships]
     held = Q(status=Meeting.Status.HELD, scheduled_at__lte=now)
     figures = {
@@ -541,13 +682,6 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     }
     for f in figures.values():
         f.update(_decode_brief_codes(f.pop("brief_codes")))
-    open_items = dict(
-        ActionItem.objects.filter(mentorship_id__in=ids, done=False)
-        .order_by()
-        .values("mentorship_id")
-        .annotate(n=Count("pk"))
-        .values_list("mentorship_id", "n")
-    )
     empty = {
         "held_4w": 0,
         "held_8w": 0,
@@ -561,18 +695,33 @@ def _page_figures(mentorships: list[Mentorship], now: datetime) -> None:
     for m in mentorships:
         for name, value in empty.items():
             setattr(m, name, figures.get(m.pk, empty).get(name, value))
-        m.open_items = open_items.get(m.pk, 0)
+
+
+_NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # User.name
+_ROW_FIELDS = (
+    "program_id",
+    "scholar_id",
+    "mentor_id",
+    "cadence_days",
+    "started_on",
+    "active",
+    "program__ends_on",
+    *(f"{person}__{name}" for person in ("scholar", "mentor") for name in _NAME_FIELDS),
+)
 
 
 def _rows_for(ids: list[int], now: datetime) -> list[CadenceRow]:
-    """Figures and weekly grid for the given mentorships, in the given order (four queries)."""
+    """Figures and weekly grid for the given mentorships, in the given order (three queries:
+    the mentorships with their open items, their meeting figures, their week grid)."""
     if not ids:
         return []
     by_id = {
         m.pk: m
-        for m in Mentorship.objects.filter(pk__in=ids).select_related(
-            "scholar", "mentor", "program"
-        )
+        for m in Mentorship.objects.filter(pk__in=ids)
+        .select_related("scholar", "mentor", "program")
+        # Only what a row shows (a person's name, the program's end): not the users' whole rows.
+        .only(*_ROW_FIELDS)
+        .annotate(open_items=_open_items())
     }
     _page_figures(list(by_id.values()), now)
     grid = weekly_grid(ids, now)

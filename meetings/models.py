@@ -87,7 +87,14 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-scheduled_at"]
-        indexes = [models.Index(fields=["mentorship", "status", "scheduled_at"])]
+        indexes = [
+            models.Index(fields=["mentorship", "status", "scheduled_at"]),
+            # The cadence dashboard's overdue flag: the program's recent held meetings in one
+            # index-only range scan (status, time), hashed once instead of a probe per pair.
+            models.Index(
+                fields=["status", "scheduled_at", "mentorship"], name="meeting_status_time_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -14,10 +14,11 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -32,6 +33,7 @@ from .cadence import (
     cadence_page,
     cadence_rows,
     cadences_of,
+    number_text,
     weekly_held,
 )
 from .models import Agenda, Meeting
@@ -137,7 +139,17 @@ def _columns(filters: dict) -> list[dict]:
 @login_required
 @require_http_methods(["GET"])
 def cadence(request: HttpRequest, slug: str) -> HttpResponse:
-    program = _staffed_program(request, slug)
+    # The program with "does this user manage scholars in it" (for one link), in one query.
+    program = get_object_or_404(
+        Program.objects.staffed_by(request.user).annotate(
+            manages=Exists(
+                ResearchManagerAssignment.objects.of_manager(request.user).filter(
+                    program=OuterRef("pk")
+                )
+            )
+        ),
+        slug=slug,
+    )
     filters = _filters(request)
     mentorships = program.mentorships.active()
     cadences = cadences_of(mentorships)
@@ -159,11 +171,28 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for r in page.rows
     ]
+    # The mentor filter's options: a semi-join on the program's active mentorships (no DISTINCT
+    # over the whole user row), only the columns a name is made of.
     mentors = User.objects.filter(
-        mentorships_as_mentor__program=program, mentorships_as_mentor__active=True
-    ).distinct()
+        pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")
+    ).only("pk", "username", "first_name", "last_name", "display_name")
+    num = number_text()
+    options = [(num(m.pk), m.pk == filters["mentor_id"], m.name) for m in mentors]
+    # One format_html call for all options (the format string is constant markup).
+    mentor_options = (
+        format_html(
+            "".join(
+                '<option value="{}" selected>{}</option>'
+                if chosen
+                else '<option value="{}">{}</option>'
+                for _, chosen, _ in options
+            ),
+            *(x for pk, _, name in options for x in (pk, name)),
+        )
+        if options
+        else ""
+    )
     base = {"sort": filters["sort"], "flag": filters["flag"], "mentor": filters["mentor_id"]}
-    manages = ResearchManagerAssignment.objects.of_manager(request.user).filter(program=program)
     return render(
         request,
         "meetings/cadence.html",
@@ -172,7 +201,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": page.rows,
             "help_text": HELP_TEXT,
-            "mentors": mentors,
+            "mentor_options": mentor_options,
             "filters": filters,
             "columns": _columns(filters),
             "flag_links": [
@@ -187,7 +216,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "previous_link": _query(**base, page=page.page - 1),
             "next_link": _query(**base, page=page.page + 1),
             "csv_link": _query(**base),
-            "manages": manages.exists(),
+            "manages": program.manages,
         },
     )
 

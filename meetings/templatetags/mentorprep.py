@@ -8,6 +8,8 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from meetings.cadence import percent_text
+
 register = template.Library()
 
 ALLOWED_TAGS = {
@@ -87,4 +89,4 @@ def words(text: str | None) -> int:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(value * 100)}%"
+    return percent_text(value)

@@ -12,6 +12,7 @@ from tests.factories import (
     MentorshipFactory,
     ProgramFactory,
     SubmittedAgendaFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_it_renders_figures_but_no_text_for_staff(world, django_assert_max_num_q
         ms = MentorshipFactory(program=program)
         _meeting(ms, 3, agenda_hours_ahead=30)
     client = world.client_for(world.staff)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("cadence", args=[program.slug]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -111,3 +112,25 @@ def test_it_filters_overdue_pairs(world):
     body = response.content.decode()
     assert late.scholar.name in body
     assert fresh.scholar.name not in body
+
+
+def test_it_links_my_scholars_only_for_a_research_manager_of_the_program(world):
+    url = reverse("cadence", args=[world.program.slug])
+    managed = reverse("managed_scholars", args=[world.program.slug])
+    assert world.manager.managed_scholars.filter(program=world.program).exists()
+    assert managed in world.client_for(world.manager).get(url).content.decode()
+    assert managed not in world.client_for(world.staff).get(url).content.decode()
+
+
+def test_it_offers_each_active_mentor_once_escaped_and_marks_the_chosen_one(world):
+    odd = UserFactory(display_name="<Zed & co>")
+    MentorshipFactory(program=world.program, mentor=odd)
+    MentorshipFactory(program=world.program, mentor=odd)
+    MentorshipFactory(program=world.program, mentor=UserFactory(display_name="Gone"), active=False)
+    client = world.client_for(world.staff)
+    url = reverse("cadence", args=[world.program.slug])
+    body = client.get(url).content.decode()
+    assert body.count(f'<option value="{odd.pk}">&lt;Zed &amp; co&gt;</option>') == 1
+    assert ">Gone</option>" not in body
+    chosen = client.get(f"{url}?mentor={odd.pk}").content.decode()
+    assert f'<option value="{odd.pk}" selected>&lt;Zed &amp; co&gt;</option>' in chosen
