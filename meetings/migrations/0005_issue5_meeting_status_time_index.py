@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_issue5_invites'),
-        ('meetings', '0003_issue6_agenda_revisions'),
+        ('meetings', '0004_issue5_content_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
