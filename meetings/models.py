@@ -90,9 +90,13 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["mentorship", "status", "scheduled_at"]),
             # The cadence dashboard's overdue flag: the program's recent held meetings in one
-            # index-only range scan (status, time), hashed once instead of a probe per pair.
+            # index-only range scan (time), hashed once instead of a probe per pair. Partial (held
+            # meetings only): on (status, time) PostgreSQL also took it for "the next planned
+            # meetings of these pairs" and filtered a thousand rows instead of probing 20 pairs.
             models.Index(
-                fields=["status", "scheduled_at", "mentorship"], name="meeting_status_time_idx"
+                fields=["scheduled_at", "mentorship"],
+                condition=models.Q(status="held"),
+                name="meeting_held_time_idx",
             ),
         ]
 

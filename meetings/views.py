@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -21,12 +21,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, shown_name
 
+from .cadence import number_text
 from .forms import (
     ScheduleMeetingForm,
 )
@@ -116,6 +120,63 @@ def url_maker(name: str, *args: object) -> Callable[[int], str]:
     sentinel = "987654321"
     prefix, suffix = reverse(name, args=[*args, int(sentinel)]).split(sentinel)
     return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _when(moment: datetime | None, fmt: str) -> str:
+    """The templates' `|date:fmt` of a time (shown in the current time zone)."""
+    return date_format(timezone.template_localtime(moment), fmt) if moment else ""
+
+
+MENTOR_ROW = (
+    "\n      <tr>\n"
+    "        <td><strong>{scholar_name}</strong></td>\n"
+    "        <td>{next_at}</td>\n"
+    '        <td><span class="badge status-{status_slug}">{status}</span>{read_at}</td>\n'
+    "        <td>{open_items}</td>\n"
+    "        <td>{days_since}</td>\n"
+    '        <td class="links">\n'
+    "          {links}\n"
+    '          <a href="{history_url}">History</a>\n'
+    "        </td>\n"
+    "      </tr>\n    "
+)
+MUTED = '<span class="muted">{}</span>'
+
+
+def mentor_rows_html(rows: list[dict], series_url: str) -> SafeString:
+    """The mentor list's table rows (issue 5: built here with format_html, each value escaped,
+    instead of a template loop that cost about 0.15 ms a row; the markup is the template's, and
+    tests/meetings/test_mentor_rows.py pins it to the template it replaced)."""
+    number = number_text()
+    html = []
+    for row in rows:
+        if row["next_at"]:
+            links = format_html(
+                '<a href="{}">Brief</a> <a href="{}">Move</a>', row["brief_url"], row["move_url"]
+            )
+        else:
+            links = format_html(
+                '<a href="{}?mentorship={}">Schedule</a>', series_url, number(row["mentorship_id"])
+            )
+        read_at = _when(row["read_at"], "j M, H:i")
+        days = row["days_since"]
+        html.append(
+            format_html(
+                MENTOR_ROW,
+                scholar_name=row["scholar_name"],
+                next_at=_when(row["next_at"], "D j M, H:i") or format_html(MUTED, "none planned"),
+                status_slug=row["status_slug"],
+                status=row["status"],
+                read_at=format_html(' <small class="muted">{}</small>', read_at) if read_at else "",
+                open_items=number(row["open_items"]),
+                days_since=f"{number(days)} days"
+                if days is not None
+                else format_html(MUTED, "never met"),
+                links=links,
+                history_url=row["history_url"],
+            )
+        )
+    return format_html_join("", "{}", ((part,) for part in html))
 
 
 @login_required
@@ -215,6 +276,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
+            "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")),
             "series_url": reverse("series_new"),
             "my_items": my_items,
             "programs": [p for p in related if p.staffed],
