@@ -41,6 +41,10 @@ class User(AbstractUser):
         "Reminder 24 hours before a meeting when I have not opened the brief", default=True
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # issue 5: raised by every write to what this person's history (as a scholar) and home page
+    # show: their pairs' meetings and content, read receipts, names (meetings/brief_cache.py), so
+    # a rendered page kept in the cache is used only while it is still what the page shows.
+    pages_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["display_name", "username"]

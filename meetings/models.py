@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from .brief_cache import bump_agenda
+from .brief_cache import bump_agenda, bump_reader
 
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
@@ -677,6 +677,7 @@ class BriefRead(models.Model):
             )
         else:
             cls.objects.filter(pk=previous.pk).update(**snapshot)
+        bump_reader(agenda.pk, reader.pk)  # home pages show when the mentor read it
         return previous, changed
 
     @classmethod
@@ -694,11 +695,12 @@ class BriefRead(models.Model):
         there is no such read (first read, or something changed): the caller then uses `record`."""
         if last_read_at is not None and now - last_read_at < timedelta(seconds=cls.TOUCH_SECONDS):
             return True
-        return bool(
-            cls.objects.filter(
-                agenda_id=agenda_id, reader=reader, content_version=content_version
-            ).update(last_read_at=now)
-        )
+        touched = cls.objects.filter(
+            agenda_id=agenda_id, reader=reader, content_version=content_version
+        ).update(last_read_at=now)
+        if touched:
+            bump_reader(agenda_id, reader.pk)  # home pages show when the mentor read it
+        return bool(touched)
 
 
 class MentorPrivateNote(models.Model):

@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, shown_name
 
+from . import brief_cache
 from .cadence import number_text
 from .forms import (
     ScheduleMeetingForm,
@@ -75,11 +77,14 @@ def name_from(row: dict, prefix: str) -> str:
     return shown_name(*(row[prefix + name] for name in USER_NAME_FIELDS))
 
 
+NEXT_MEETING_SHOWN = timedelta(hours=12)  # a meeting is "next" until 12 hours after it started
+
+
 def _next_meetings(mentorship_ids: list[int]) -> dict[int, dict]:
     """The next planned meeting of each mentorship, with its agenda's state, in one query.
     issue 5: as plain values (the time, the agenda's state and the mentor's last read of it):
     model instances and select_related of the whole agenda cost more than the query itself."""
-    since = timezone.now() - timedelta(hours=12)
+    since = timezone.now() - NEXT_MEETING_SHOWN
     upcoming = (
         Meeting.objects.filter(
             mentorship_id__in=mentorship_ids,
@@ -183,6 +188,41 @@ def mentor_rows_html(rows: list[dict], series_url: str) -> SafeString:
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
+    # issue 5: the scholar's and the mentor's lists are kept in the cache while the user's pages
+    # version is the same (meetings/brief_cache.py) and until the first time one of the times it
+    # shows moves on (a meeting leaves "next" 12 hours after it started; "days since" grows).
+    key = brief_cache.page_key("home", user.pk, user.pages_version)
+    kept = brief_cache.get(key)
+    if kept is None or kept[1] <= timezone.now():
+        kept = _home_lists(request)
+        brief_cache.put(key, kept)
+    # issue 5: programs the user staffs, and those where they are a research manager, in one query.
+    # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
+    related = list(
+        Program.objects.annotate(
+            staffed=Exists(
+                Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
+            ),
+            managed=Exists(
+                ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
+            ),
+        ).filter(Q(staffed=True) | Q(managed=True))
+    )
+    return render(
+        request,
+        "meetings/home.html",
+        {
+            "lists": kept[0],
+            "programs": [p for p in related if p.staffed],
+            "managed_programs": [p for p in related if p.managed],
+        },
+    )
+
+
+def _home_lists(request: HttpRequest) -> tuple[str, datetime]:
+    """The user's pairs as a scholar (cards) and as a mentor (the table), rendered with a
+    placeholder for the CSRF token, and until when they stay true."""
+    user: User = request.user
     now = timezone.now()
     # issue 5: the rows as plain values (names, program, cadence and two figures): no model
     # instances, and few selected columns (each costs Django's compiler time in an ordered query).
@@ -258,31 +298,21 @@ def home(request: HttpRequest) -> HttpResponse:
         if as_scholar
         else []
     )
-    # issue 5: programs the user staffs, and those where they are a research manager, in one query.
-    # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
-    related = list(
-        Program.objects.annotate(
-            staffed=Exists(
-                Program.staff.through.objects.filter(program_id=OuterRef("pk"), user_id=user.pk)
-            ),
-            managed=Exists(
-                ResearchManagerAssignment.objects.filter(program_id=OuterRef("pk"), manager=user)
-            ),
-        ).filter(Q(staffed=True) | Q(managed=True))
-    )
-    return render(
-        request,
-        "meetings/home.html",
+    ends = [r["next_at"] + NEXT_MEETING_SHOWN for r in rows if r["next_at"]]
+    day = timedelta(days=1)  # "days since the last meeting" grows by one
+    ends += [now + day - (now - m["last_held_at"]) % day for m in mentorships if m["last_held_at"]]
+    html = render_to_string(
+        "meetings/_home_lists.html",
         {
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
-            "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")),
-            "series_url": reverse("series_new"),
+            "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")) if as_mentor else "",
             "my_items": my_items,
-            "programs": [p for p in related if p.staffed],
-            "managed_programs": [p for p in related if p.managed],
+            "csrf_token": brief_cache.CSRF_PLACEHOLDER,
         },
-    )
+        request,
+    ).strip()
+    return html, min(ends, default=now + timedelta(days=1))
 
 
 # --- Scheduling ------------------------------------------------------------------------------
@@ -440,6 +470,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "pk",
             "mentor_id",
             "meeting_count",
+            "scholar__pages_version",
             *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
             *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS if user.pk != user_id),
         )
@@ -483,6 +514,28 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
+    # issue 5: the page's body is kept in the cache while the scholar's history version is the
+    # same (meetings/brief_cache.py), per viewer and page.
+    key = brief_cache.history_key(user_id, mentorships[0].scholar__pages_version, user, page.number)
+    body = brief_cache.get(key)
+    if body is None:
+        body = _history_body(request, user_id, mentorships, scholar, mentor_names, page, agenda_rel)
+        brief_cache.put(key, body)
+    return render(request, "meetings/history.html", {"scholar": scholar, "body": body})
+
+
+def _history_body(
+    request: HttpRequest,
+    user_id: int,
+    mentorships: list[SimpleNamespace],
+    scholar: dict,
+    mentor_names: dict[int, str],
+    page,
+    agenda_rel: str,
+) -> str:
+    """The history page's body (everything below the navigation), rendered with a placeholder
+    for the CSRF token."""
+    user = request.user
     all_meetings = list(page.object_list)
     own_ids = [
         m["pk"]
@@ -599,9 +652,8 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     for pair in mentorships:  # the row where the user is the mentor carries their note
         if pair.mentor_id == user.pk and private_note is None:  # (never the scholar: see above)
             private_note = private_note_from(pair, user.pk, user_id)
-    return render(
-        request,
-        "meetings/history.html",
+    return render_to_string(
+        "meetings/_history_body.html",
         {
             "scholar": scholar,
             "is_their_mentor": is_their_mentor,
@@ -610,5 +662,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "page": page,
             "reading": reading,
             "open_items": open_list,
+            "csrf_token": brief_cache.CSRF_PLACEHOLDER,
         },
+        request,
     )

@@ -298,9 +298,10 @@ def test_it_records_a_re_read_without_rebuilding_the_brief(brief_world, django_a
     # A reload within a minute: the session, the user, the meeting and the navigation.
     with django_assert_num_queries(5):
         _page(client, world.meeting)
-    # Later: the receipt's time moves (one UPDATE), the brief still comes from the cache.
+    # Later: the receipt's time moves (one UPDATE, and the mentor's pages version: their home
+    # page shows it), the brief still comes from the cache.
     BriefRead.objects.filter(pk=read.pk).update(last_read_at=timezone.now() - timedelta(hours=1))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         _page(client, world.meeting)
     read.refresh_from_db()
     assert timezone.now() - read.last_read_at < timedelta(minutes=1)
@@ -315,3 +316,171 @@ def test_it_marks_what_changed_for_the_mentor_after_a_kept_read(brief_world):
     html = _page(client, world.meeting)
     assert "Since you last opened this brief" in html and "A NEW bottleneck" in html
     assert "Since you last opened this brief" not in _page(client, world.meeting)
+
+
+# --- The scholar's history, kept the same way -------------------------------------------------
+
+
+def _history(client, scholar, page: int = 1) -> str:
+    response = client.get(reverse("history", args=[scholar.pk]) + f"?page={page}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _second_pair(world) -> Mentorship:
+    return Mentorship.objects.get(scholar=world.scholar, mentor=world.other_mentor)
+
+
+def _second_mentor_meets(world):
+    MeetingFactory(mentorship=_second_pair(world), scheduled_at=timezone.now() + timedelta(days=4))
+
+
+def _second_mentor_renamed(world):
+    world.other_mentor.display_name = "RENAMED second mentor"
+    world.other_mentor.save()
+
+
+def _pair_removed(world):
+    _second_pair(world).delete()
+
+
+def _private_note(world):
+    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="NOTE-X")
+
+
+HISTORY_WRITES = WRITES | {
+    "a second mentor's meeting": _second_mentor_meets,
+    "a second mentor renamed": _second_mentor_renamed,
+    "a pair removed": _pair_removed,
+}
+
+
+@pytest.fixture
+def two_mentors(brief_world):
+    world = brief_world
+    second = Mentorship.objects.create(
+        program=world.program, scholar=world.scholar, mentor=world.other_mentor
+    )
+    MeetingFactory(mentorship=second, scheduled_at=timezone.now() - timedelta(days=3))
+    return world
+
+
+@pytest.mark.parametrize("write", HISTORY_WRITES.values(), ids=HISTORY_WRITES.keys())
+@pytest.mark.parametrize("role", ["scholar", "mentor", "other_mentor"])
+def test_it_never_shows_a_kept_history_after_a_write(two_mentors, write, role):
+    world = two_mentors
+    if role == "other_mentor" and write is _pair_removed:
+        pytest.skip("the second mentor no longer sees this history at all")
+    client = world.client_for(getattr(world, role))
+    _history(client, world.scholar)
+    _history(client, world.scholar)  # kept in the cache now
+    write(world)
+    kept = _same(_history(client, world.scholar))
+    cache.clear()
+    assert kept == _same(_history(client, world.scholar))
+
+
+def test_it_shows_a_changed_private_note_on_the_kept_history(two_mentors):
+    world = two_mentors
+    client = world.client_for(world.mentor)
+    _history(client, world.scholar)
+    assert "NOTE-X" not in _history(client, world.scholar)
+    _private_note(world)
+    assert "NOTE-X" in _history(client, world.scholar)
+    assert "NOTE-X" not in _history(world.client_for(world.scholar), world.scholar)
+    assert "NOTE-X" not in _history(world.client_for(world.other_mentor), world.scholar)
+
+
+def test_it_keeps_each_page_of_a_history_apart(two_mentors):
+    world = two_mentors
+    for i in range(12):
+        MeetingFactory(
+            mentorship=world.mentorship, scheduled_at=timezone.now() - timedelta(days=10 + i)
+        )
+    client = world.client_for(world.scholar)
+    first, second = _history(client, world.scholar, 1), _history(client, world.scholar, 2)
+    assert first != second
+    assert "Page 2 of 2" in _history(client, world.scholar, 2)
+    assert "Page 1 of 2" in _history(client, world.scholar, 1)
+
+
+def test_it_keeps_a_history_without_rebuilding_it(two_mentors, django_assert_num_queries):
+    world = two_mentors
+    client = world.client_for(world.scholar)
+    _history(client, world.scholar)
+    # the session, the user, the access row (with the history version) and the navigation
+    with django_assert_num_queries(5):
+        _history(client, world.scholar)
+
+
+# --- The home page's lists, kept the same way -------------------------------------------------
+
+
+def _home(client) -> str:
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _mentor_reads_the_brief(world):
+    world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+
+
+def _pair_paused(world):
+    world.mentorship.active = False
+    world.mentorship.save()
+
+
+HOME_WRITES = HISTORY_WRITES | {
+    "the mentor reads the brief": _mentor_reads_the_brief,
+    "a pair paused": _pair_paused,
+}
+
+
+@pytest.mark.parametrize("write", HOME_WRITES.values(), ids=HOME_WRITES.keys())
+@pytest.mark.parametrize("role", ["scholar", "mentor", "other_mentor"])
+def test_it_never_shows_kept_home_lists_after_a_write(two_mentors, write, role):
+    world = two_mentors
+    client = world.client_for(getattr(world, role))
+    _home(client)
+    _home(client)  # kept in the cache now
+    write(world)
+    kept = _same(_home(client))
+    cache.clear()
+    assert kept == _same(_home(client))
+
+
+def test_it_shows_the_read_receipt_on_the_kept_mentor_list(brief_world):
+    world = brief_world
+    client = world.client_for(world.mentor)
+    assert "status-submitted" in _home(client)
+    assert "status-submitted" in _home(client)  # kept
+    _mentor_reads_the_brief(world)
+    assert "status-read" in _home(client)
+
+
+def test_it_lets_a_kept_next_meeting_go_12_hours_after_it_started(brief_world, monkeypatch):
+    world = brief_world
+    world.meeting.scheduled_at = timezone.now() - timedelta(hours=11)
+    world.meeting.save()
+    client = world.client_for(world.mentor)
+    assert "none planned" not in _home(client)
+    assert "none planned" not in _home(client)  # kept in the cache
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "none planned" in _home(client)
+
+
+def test_it_counts_days_since_the_last_meeting_on_from_a_kept_list(brief_world, monkeypatch):
+    world = brief_world
+    MeetingFactory(
+        mentorship=world.mentorship,
+        scheduled_at=timezone.now() - timedelta(days=3, hours=23, minutes=30),
+        status=Meeting.Status.HELD,
+    )
+    client = world.client_for(world.mentor)
+    assert "<td>3 days</td>" in _home(client)
+    assert "<td>3 days</td>" in _home(client)  # kept in the cache
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "<td>4 days</td>" in _home(client)
