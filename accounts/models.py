@@ -42,7 +42,7 @@ class User(AbstractUser):
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # issue 5: raised by every write to what this person's history (as a scholar) and home page
-    # show: their pairs' meetings and content, read receipts, names (meetings/brief_cache.py), so
+    # show: their pairs' meetings and content, read receipts, names (meetings/page_cache.py), so
     # a rendered page kept in the cache is used only while it is still what the page shows.
     pages_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -139,7 +139,7 @@ class Mentorship(models.Model):
     started_on = models.DateField(default=date.today)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # issue 5: raised by every write to what this pair's briefs show (meetings/brief_cache.py),
+    # issue 5: raised by every write to what this pair's briefs show (meetings/page_cache.py),
     # so a rendered brief kept in the cache is used only while it is still what the page shows.
     content_version = models.PositiveIntegerField(default=0, editable=False)
 

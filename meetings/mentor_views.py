@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, User
 
-from . import brief_cache, services
+from . import page_cache, services
 from .forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
 from .models import (
     ActionItem,
@@ -262,7 +262,7 @@ def _brief_meeting(user: User, pk: int) -> Meeting:
 
 def _brief_fragments(request: HttpRequest, ctx: dict) -> tuple[str, str]:
     """The brief's head and main part, rendered with a placeholder for the CSRF token."""
-    ctx = ctx | {"csrf_token": brief_cache.CSRF_PLACEHOLDER}
+    ctx = ctx | {"csrf_token": page_cache.CSRF_PLACEHOLDER}
     return tuple(
         render_to_string(f"meetings/brief.html#{name}", ctx, request) for name in ("head", "main")
     )
@@ -294,13 +294,13 @@ def _brief_page(request: HttpRequest, meeting: Meeting) -> dict:
         if not unchanged:
             ctx = brief_context(user, meeting, record_read=True, content_version=version)
     # issue 5: the rendered brief is kept while the pair's content version is the same.
-    key = brief_cache.key(meeting.mentorship, meeting.pk, user)
-    fragments = brief_cache.get(key) if ctx is None else None
+    key = page_cache.key(meeting.mentorship, meeting.pk, user)
+    fragments = page_cache.get(key) if ctx is None else None
     if fragments is None:
         ctx = ctx or brief_context(user, meeting)
         fragments = _brief_fragments(request, ctx)
         if not ctx["changed"]:  # "changed since you last opened it" is shown once
-            brief_cache.put(key, fragments)
+            page_cache.put(key, fragments)
     head, main = fragments
     page = {"meeting": meeting, "brief_head": head, "brief_main": main}
     if meeting.is_scholar(user):

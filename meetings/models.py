@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from .brief_cache import bump_agenda, bump_reader
+from .page_cache import bump_agenda, bump_reader
 
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .brief_cache import bump_agenda
 from .models import Agenda, Question, agenda_updated
+from .page_cache import bump_agenda
 
 
 @transaction.atomic

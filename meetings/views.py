@@ -31,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, shown_name
 
-from . import brief_cache
+from . import page_cache
 from .cadence import number_text
 from .forms import (
     ScheduleMeetingForm,
@@ -189,13 +189,13 @@ def mentor_rows_html(rows: list[dict], series_url: str) -> SafeString:
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
     # issue 5: the scholar's and the mentor's lists are kept in the cache while the user's pages
-    # version is the same (meetings/brief_cache.py) and until the first time one of the times it
+    # version is the same (meetings/page_cache.py) and until the first time one of the times it
     # shows moves on (a meeting leaves "next" 12 hours after it started; "days since" grows).
-    key = brief_cache.page_key("home", user.pk, user.pages_version)
-    kept = brief_cache.get(key)
+    key = page_cache.page_key("home", user.pk, user.pages_version)
+    kept = page_cache.get(key)
     if kept is None or kept[1] <= timezone.now():
         kept = _home_lists(request)
-        brief_cache.put(key, kept)
+        page_cache.put(key, kept)
     # issue 5: programs the user staffs, and those where they are a research manager, in one query.
     # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
     related = list(
@@ -308,7 +308,7 @@ def _home_lists(request: HttpRequest) -> tuple[str, datetime]:
             "as_mentor": as_mentor,
             "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")) if as_mentor else "",
             "my_items": my_items,
-            "csrf_token": brief_cache.CSRF_PLACEHOLDER,
+            "csrf_token": page_cache.CSRF_PLACEHOLDER,
         },
         request,
     ).strip()
@@ -515,12 +515,12 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     page = paginator.get_page(request.GET.get("page"))
     # issue 5: the page's body is kept in the cache while the scholar's history version is the
-    # same (meetings/brief_cache.py), per viewer and page.
-    key = brief_cache.history_key(user_id, mentorships[0].scholar__pages_version, user, page.number)
-    body = brief_cache.get(key)
+    # same (meetings/page_cache.py), per viewer and page.
+    key = page_cache.history_key(user_id, mentorships[0].scholar__pages_version, user, page.number)
+    body = page_cache.get(key)
     if body is None:
         body = _history_body(request, user_id, mentorships, scholar, mentor_names, page, agenda_rel)
-        brief_cache.put(key, body)
+        page_cache.put(key, body)
     return render(request, "meetings/history.html", {"scholar": scholar, "body": body})
 
 
@@ -662,7 +662,7 @@ def _history_body(
             "page": page,
             "reading": reading,
             "open_items": open_list,
-            "csrf_token": brief_cache.CSRF_PLACEHOLDER,
+            "csrf_token": page_cache.CSRF_PLACEHOLDER,
         },
         request,
     )

@@ -44,7 +44,7 @@ class World:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rendered briefs are kept there, issue 5): ids are
+    """Each test starts with an empty cache (rendered pages are kept there, issue 5): ids are
     reused after a rolled-back test on SQLite, so an entry could outlive the rows it showed."""
     cache.clear()
     yield

@@ -143,7 +143,7 @@ def connect() -> None:
     }
     receivers |= {Mentorship: _on_mentorship, User: _on_user}
     for model, receiver in receivers.items():
-        uid = f"brief_cache_{model.__name__}"
+        uid = f"page_cache_{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + "_save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + "_delete")
 
@@ -192,4 +192,4 @@ def get(cache_key: str) -> object | None:
 
 
 def put(cache_key: str, fragments: object) -> None:
-    cache.set(cache_key, fragments, settings.BRIEF_CACHE_SECONDS)
+    cache.set(cache_key, fragments, settings.PAGE_CACHE_SECONDS)

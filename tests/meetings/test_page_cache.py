@@ -1,4 +1,4 @@
-"""The rendered brief kept in the cache (issue 5, meetings/brief_cache.py): never stale, never
+"""The rendered brief kept in the cache (issue 5, meetings/page_cache.py): never stale, never
 shown to anyone else, and each response has its own CSRF token."""
 
 from __future__ import annotations
