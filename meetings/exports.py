@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
+from . import page_cache
 from .cadence import cadence_rows
 from .models import (
     ActionItem,
@@ -256,6 +257,9 @@ def import_program(doc: dict) -> tuple[Program, dict[str, int]]:
                 [created[i] for i, _, _ in deferred], list({a for _, a, _ in deferred})
             )
         counts[key] = len(created)
+    # issue 5: pages kept in a cache while this ran name these pairs and people anew
+    page_cache.bump(program=program)
+    page_cache.bump_pages(pk__in=[u.pk for u in users.values()])
     return program, counts
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from .page_cache import bump_agenda, bump_reader
+from .page_cache import bump, bump_agenda, bump_reader
 
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
@@ -793,7 +793,7 @@ class MeetingSeries(models.Model):
 
     @transaction.atomic
     def create_meetings(self) -> list[Meeting]:
-        return Meeting.objects.bulk_create(
+        meetings = Meeting.objects.bulk_create(
             Meeting(
                 mentorship=self.mentorship,
                 scheduled_at=when,
@@ -803,6 +803,8 @@ class MeetingSeries(models.Model):
             )
             for when in self.occurrences()
         )
+        bump(pk=self.mentorship_id)  # issue 5: the pair's pages list the new meetings
+        return meetings
 
 
 # issue 6: the agenda revision history lives in its own module (registered with the app here).

@@ -19,6 +19,7 @@ from meetings.models import (
     Annotation,
     BriefRead,
     Meeting,
+    MeetingSeries,
     MentorPrivateNote,
     Question,
 )
@@ -348,7 +349,17 @@ def _private_note(world):
     MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="NOTE-X")
 
 
+def _series(world):
+    MeetingSeries.objects.create(
+        mentorship=world.mentorship,
+        starts_at=timezone.now() + timedelta(hours=1),
+        interval_days=7,
+        count=3,
+    ).create_meetings()
+
+
 HISTORY_WRITES = WRITES | {
+    "a weekly series scheduled": _series,
     "a second mentor's meeting": _second_mentor_meets,
     "a second mentor renamed": _second_mentor_renamed,
     "a pair removed": _pair_removed,
