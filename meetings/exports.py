@@ -110,9 +110,16 @@ def _plain(value):
     return value
 
 
+# issue 5: counters of meetings/page_cache.py, about this server's cache, not data: not copied
+# (an imported program starts them afresh).
+CACHE_VERSION_FIELDS = {"content_version"}
+
+
 def _row(obj: models.Model, usernames: dict[int, str]) -> dict:
     out = {}
     for field in obj._meta.concrete_fields:
+        if field.name in CACHE_VERSION_FIELDS:
+            continue
         value = getattr(obj, field.attname)
         if field.is_relation and value is not None:
             if field.related_model is User:
