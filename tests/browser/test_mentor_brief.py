@@ -152,3 +152,37 @@ def test_it_prints_a_normal_brief_on_one_a4_page(brief_pair, page_for, console_e
     page.emulate_media(media="print")
     assert pdf.page_count(page.pdf(format="A4")) == 1
     assert console_errors == []
+
+
+def test_it_shows_the_scholars_latest_edits_on_a_reloaded_brief(
+    brief_pair, page_for, console_errors
+):
+    """Issue 5: the brief is kept in the cache; a reload after the scholar's autosave, or after
+    the mentor's own comment, shows the page as it is now, never the kept one."""
+    scholar, mentor, meeting = brief_pair
+    brief = page_for(mentor)
+    brief.goto(reverse("brief", args=[meeting.pk]))
+    brief.reload()  # now from the cache
+    assert "Loss diverges after 2k steps." in brief.locator("#bottleneck").inner_text()
+
+    agenda = page_for(scholar)
+    agenda.goto(reverse("agenda", args=[meeting.pk]))
+    agenda.get_by_label("Main bottleneck").fill("Gradients explode at layer 12.")
+    agenda.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
+
+    brief.reload()
+    assert "Gradients explode at layer 12." in brief.locator("#bottleneck").inner_text()
+    brief.get_by_role("status").filter(has_text="Since you last opened this brief").wait_for()
+
+    brief.locator("#bottleneck summary", has_text="Comment").click()
+    brief.locator("#bottleneck textarea[name=body]").fill("Clip the gradients.")
+    brief.locator("#bottleneck").get_by_role("button", name="Add comment").click()
+    brief.locator("#bottleneck .annotation .md p").get_by_text("Clip the gradients.").wait_for()
+    brief.reload()
+    assert "Clip the gradients." in brief.locator("#bottleneck").inner_text()
+    assert "Since you last opened this brief" not in brief.content()
+
+    home = page_for(mentor)
+    home.goto(reverse("home"))
+    assert home.locator("td .badge").first.inner_text() == "read"
+    assert console_errors == []
