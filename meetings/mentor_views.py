@@ -294,7 +294,7 @@ def _brief_page(request: HttpRequest, meeting: Meeting) -> dict:
         if not unchanged:
             ctx = brief_context(user, meeting, record_read=True, content_version=version)
     # issue 5: the rendered brief is kept while the pair's content version is the same.
-    key = page_cache.key(meeting.mentorship, meeting.pk, user)
+    key = page_cache.brief_key(meeting.mentorship, meeting.pk, user)
     fragments = page_cache.get(key) if ctx is None else None
     if fragments is None:
         ctx = ctx or brief_context(user, meeting)

@@ -153,7 +153,7 @@ def connect() -> None:
 
 @memoize
 def templates_digest() -> str:
-    """Changes when a brief template changes (a deploy never serves HTML of the old ones)."""
+    """Changes when one of these templates changes (a deploy never serves HTML of old ones)."""
     digest = hashlib.sha256()
     for name in TEMPLATES:
         digest.update(Path(get_template(name).origin.name).read_bytes())
@@ -175,7 +175,7 @@ def page_key(kind: str, *parts: object) -> str:
     )
 
 
-def key(mentorship: Mentorship, meeting_id: int, viewer: User) -> str:
+def brief_key(mentorship: Mentorship, meeting_id: int, viewer: User) -> str:
     names = "\n".join([mentorship.scholar.name, mentorship.mentor.name, viewer.name])
     names_digest = hashlib.sha256(names.encode()).hexdigest()[:12]
     return page_key("brief", meeting_id, mentorship.content_version, viewer.pk, names_digest)
