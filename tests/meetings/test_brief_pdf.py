@@ -6,8 +6,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from meetings import pdf
-from meetings.mentor_views import brief_context
 from meetings.models import Agenda, Meeting
+from meetings.views.briefs import brief_context
 from tests.factories import AnnotationFactory, QuestionFactory
 
 needs_chromium = pytest.mark.skipif(

@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from meetings.views import mentor_rows_html
+from meetings.views.home import mentor_rows_html
 
 # The loop of templates/meetings/home.html before issue 5's benchmark work, verbatim.
 OLD_LOOP = """    {% for row in as_mentor %}

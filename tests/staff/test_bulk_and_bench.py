@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, BriefRead, Meeting, Question
-from meetings.views import USER_NAME_FIELDS, name_from
+from meetings.views.home import USER_NAME_FIELDS, name_from
 from tests.factories import (
     ActionItemFactory,
     MeetingFactory,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
-from .cadence import (
+from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
     HELP_TEXT,
@@ -36,8 +36,8 @@ from .cadence import (
     number_text,
     weekly_held,
 )
-from .models import Agenda, Meeting
-from .views import url_maker
+from ..models import Agenda, Meeting
+from .home import url_maker
 
 CHECKINS_SHOWN = 30
 

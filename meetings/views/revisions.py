@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from .models import Agenda
-from .revisions import AgendaRevision
+from ..models import Agenda
+from ..revisions import AgendaRevision
 
 
 @login_required

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .forms import AgendaForm, QuestionForm, submission_errors
-from .models import ONE_PAGE_WORDS, ActionItem, Agenda, BriefRead, Meeting, Question
+from .. import services
+from ..forms import AgendaForm, QuestionForm, submission_errors
+from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, BriefRead, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
 

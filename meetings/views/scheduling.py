@@ -9,24 +9,73 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Mentorship, User
 
-from . import ics
-from .models import Meeting, MeetingSeries
+from ..forms import ScheduleMeetingForm
+from ..models import Meeting, MeetingSeries
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    form = ScheduleMeetingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save(commit=False)
+        meeting.created_by = request.user
+        meeting.save()
+        messages.success(request, "Meeting scheduled.")
+        return redirect("meeting", pk=meeting.pk)
+    return render(request, "meetings/meeting_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    if meeting.is_scholar(request.user) and meeting.is_open:
+        return redirect("agenda", pk=meeting.pk)
+    return redirect("brief", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.filter(mentorship__mentor=request.user), pk=pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        messages.error(request, "Only a planned meeting can be marked held.")
+    else:
+        meeting.mark_held()
+        messages.success(request, "Meeting marked held. Its brief is now read-only.")
+    return redirect("brief", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pair or the program's staff cancel one planned meeting (its series is unchanged)."""
+    meeting = get_object_or_404(Meeting.objects.schedule_visible_to(request.user), pk=pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        messages.error(request, "Only a planned meeting can be cancelled.")
+    else:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save(update_fields=["status"])
+        messages.success(request, "Meeting cancelled.")
+    return redirect("home")
+
+
 
 FEED_PAST_DAYS = 14
 
@@ -192,62 +241,3 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             else redirect("home")
         )
     return render(request, "meetings/meeting_reschedule.html", {"form": form, "meeting": meeting})
-
-
-# --- The calendar feed -----------------------------------------------------------------------
-
-
-def _feed_events(user: User) -> list[ics.Event]:
-    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    meetings = (
-        Meeting.objects.schedule_visible_to(user)
-        .filter(scheduled_at__gte=since)
-        .select_related("mentorship__scholar", "mentorship__mentor", "mentorship__program")
-        .order_by("scheduled_at")
-    )
-    host = urlsplit(settings.SITE_URL).hostname or "mentorprep"
-    base = settings.SITE_URL.rstrip("/")
-    events = []
-    for m in meetings:
-        ms = m.mentorship
-        if m.is_scholar(user) or m.is_mentor(user):
-            if m.is_scholar(user) and m.is_open:
-                url, what = base + reverse("agenda", args=[m.pk]), "Your agenda"
-            else:
-                url, what = base + reverse("brief", args=[m.pk]), "The brief"
-            other = ms.mentor if m.is_scholar(user) else ms.scholar
-            summary = (
-                f"Mentoring: {other.name}" if m.is_mentor(user) else f"Meeting with {other.name}"
-            )
-        else:  # program staff: times and statuses only
-            url = base + reverse("cadence", args=[ms.program.slug])
-            what = "Cadence"
-            summary = f"{ms.scholar.name} ↔ {ms.mentor.name}"
-        events.append(
-            ics.Event(
-                uid=f"meeting-{m.pk}@{host}",
-                start=m.scheduled_at,
-                end=m.scheduled_at + timedelta(minutes=m.duration_minutes),
-                summary=summary,
-                description=f"{what}: {url}",
-                url=url,
-                status="CANCELLED" if m.status == Meeting.Status.CANCELLED else "CONFIRMED",
-                sequence=m.reschedule_count + (1 if m.status == Meeting.Status.CANCELLED else 0),
-            )
-        )
-    return events
-
-
-@require_http_methods(["GET", "HEAD"])
-def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
-    if len(token) < 20:
-        raise Http404("No such calendar.")
-    user = User.objects.filter(ics_token=token, is_active=True).first()
-    if user is None:
-        raise Http404("No such calendar.")
-    body = ics.calendar(_feed_events(user), name=f"mentorprep · {user.name}")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="mentorprep.ics"'
-    response["Cache-Control"] = "private, max-age=900"
-    response["X-Robots-Tag"] = "noindex"
-    return response

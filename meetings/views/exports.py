@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Program
 
-from .exports import program_figures, scholar_export
+from ..exports import program_figures, scholar_export
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:

@@ -19,14 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, User
 
-from . import page_cache, services
-from .forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
-from .models import (
+from .. import page_cache, services
+from ..forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
+from ..models import (
     ActionItem,
     Agenda,
     Annotation,
@@ -36,7 +37,7 @@ from .models import (
     MentorPrivateNote,
     Question,
 )
-from .prefetch import attach_annotations, private_note_columns, private_note_from
+from ..prefetch import attach_annotations, private_note_columns, private_note_from
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
@@ -585,7 +586,7 @@ def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from . import pdf
+    from .. import pdf
 
     meeting = _meeting_for(request.user, pk)
     ctx = brief_context(request.user, meeting, record_read=meeting.is_mentor(request.user))
@@ -598,3 +599,22 @@ def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_POST
+def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        ActionItem.objects.visible_to(request.user).select_related("mentorship"), pk=pk
+    )
+    if not item.can_update(request.user):
+        messages.error(request, "Only your mentor can update this item.")
+    else:
+        item.set_done(request.POST.get("done") == "1")
+    back = request.POST.get("next", "")
+    # Only a path on this site: "/\\evil.example" is "//evil.example" to a browser.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("home")
