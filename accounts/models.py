@@ -41,10 +41,6 @@ class User(AbstractUser):
         "Reminder 24 hours before a meeting when I have not opened the brief", default=True
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    # issue 5: raised by every write to what this person's history (as a scholar) and home page
-    # show: their pairs' meetings and content, read receipts, names (meetings/page_cache.py), so
-    # a rendered page kept in the cache is used only while it is still what the page shows.
-    pages_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["display_name", "username"]
@@ -139,9 +135,6 @@ class Mentorship(models.Model):
     started_on = models.DateField(default=date.today)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # issue 5: raised by every write to what this pair's briefs show (meetings/page_cache.py),
-    # so a rendered brief kept in the cache is used only while it is still what the page shows.
-    content_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MentorshipQuerySet.as_manager()
 

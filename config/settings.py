@@ -117,16 +117,6 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# issue 5: rendered briefs, histories and home lists are kept in the cache (meetings/page_cache.py);
-# the in-process memory cache is the default (each worker keeps its own; the keys carry versions
-# kept in the database, so every worker sees a write at once).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
-    }
-}
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 3600)
 
 # Login throttling (django-axes): the first backend refuses a locked-out username+address pair.
 AUTHENTICATION_BACKENDS = [

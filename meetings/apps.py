@@ -8,6 +8,3 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Issue 4: mail the mentor when a brief is submitted or updated.
         from . import notifications  # noqa: F401
-        from .page_cache import connect
-
-        connect()  # issue 5: pairs' content versions follow every write to their briefs

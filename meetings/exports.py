@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
-from . import page_cache
 from .cadence import cadence_rows
 from .models import (
     ActionItem,
@@ -110,16 +109,9 @@ def _plain(value):
     return value
 
 
-# issue 5: counters of meetings/page_cache.py, about this server's cache, not data: not copied
-# (an imported program starts them afresh).
-CACHE_VERSION_FIELDS = {"content_version"}
-
-
 def _row(obj: models.Model, usernames: dict[int, str]) -> dict:
     out = {}
     for field in obj._meta.concrete_fields:
-        if field.name in CACHE_VERSION_FIELDS:
-            continue
         value = getattr(obj, field.attname)
         if field.is_relation and value is not None:
             if field.related_model is User:
@@ -264,9 +256,6 @@ def import_program(doc: dict) -> tuple[Program, dict[str, int]]:
                 [created[i] for i, _, _ in deferred], list({a for _, a, _ in deferred})
             )
         counts[key] = len(created)
-    # issue 5: pages kept in a cache while this ran name these pairs and people anew
-    page_cache.bump(program=program)
-    page_cache.bump_pages(pk__in=[u.pk for u in users.values()])
     return program, counts
 
 

@@ -17,8 +17,6 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from .page_cache import bump, bump_agenda, bump_reader
-
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
 
@@ -301,7 +299,6 @@ class Agenda(models.Model):
             old = current.values(*data).first()
             written = old is not None and current.update(**changes)
             if written:
-                bump_agenda(self.pk)
                 record_edit(
                     self,
                     author or self.meeting.mentorship.scholar,
@@ -388,7 +385,6 @@ class Agenda(models.Model):
                 Question(agenda=self, text=q.text, rank=i, carried_from=q)
                 for i, q in enumerate(open_questions, start=start)
             )
-            bump_agenda(self.pk)
         return len(open_questions)
 
 
@@ -484,7 +480,6 @@ class Question(models.Model):
             question.rank = rank
         with transaction.atomic():
             cls.objects.bulk_update(ordered, ["rank"])
-            bump_agenda(agenda.pk)
         if record:
             record_question_order(agenda, before, ordered)
 
@@ -603,9 +598,6 @@ class MeetingNote(models.Model):
 # --- Issue 4: read receipts, the mentor's private note, reminders, recurring meetings ---------
 
 
-LOOK_UP = object()  # BriefRead.record: "look the previous read up yourself"
-
-
 class BriefRead(models.Model):
     """A mentor opened a submitted brief: when first and last, and what they saw then."""
 
@@ -615,11 +607,6 @@ class BriefRead(models.Model):
     last_read_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)
     digests = models.JSONField(default=dict, blank=True)
-    # issue 5: the pair's Mentorship.content_version when this read was recorded; while it is
-    # unchanged nothing on the brief changed, so a re-read only moves last_read_at.
-    content_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
-
-    TOUCH_SECONDS = 60
 
     class Meta:
         constraints = [
@@ -646,61 +633,24 @@ class BriefRead(models.Model):
         cls,
         agenda: Agenda,
         reader: User,
+        previous: BriefRead | None = None,
         now: datetime | None = None,
-        previous: BriefRead | None | object = LOOK_UP,
-        content_version: int | None = None,
-    ) -> tuple[BriefRead | None, set[str]]:
-        """Record a read; returns the previous read (None: first time) and what changed since.
-
-        A caller that already loaded the reader's receipt passes it as `previous` (or None when
-        there was none) to save the lookup; `content_version` is the pair's
-        Mentorship.content_version the reader is shown (see `touch`)."""
+    ) -> set[str]:
+        """Record that `reader` opened the brief now; `previous` is their earlier read (None the
+        first time). Returns the sections and questions that changed since that earlier read."""
         now = now or timezone.now()
-        if previous is LOOK_UP:
-            previous = cls.objects.filter(agenda=agenda, reader=reader).first()
         digests = agenda.section_digests()
         changed = previous.changed_sections(agenda, digests) if previous else set()
-        snapshot = {
-            "last_read_at": now,
-            "version": agenda.version,
-            "digests": digests,
-            "content_version": content_version,
-        }
-        if previous is None:
-            # One statement (INSERT … ON CONFLICT DO UPDATE): a parallel first read that won
-            # the race keeps its first_read_at and gets this read's snapshot (issue 5).
-            cls.objects.bulk_create(
-                [cls(agenda=agenda, reader=reader, first_read_at=now, **snapshot)],
-                update_conflicts=True,
-                unique_fields=["agenda", "reader"],
-                update_fields=list(snapshot),
-            )
-        else:
-            cls.objects.filter(pk=previous.pk).update(**snapshot)
-        bump_reader(agenda.pk, reader.pk)  # home pages show when the mentor read it
-        return previous, changed
-
-    @classmethod
-    def touch(
-        cls,
-        agenda_id: int,
-        reader: User,
-        content_version: int,
-        now: datetime,
-        last_read_at: datetime | None = None,
-    ) -> bool:
-        """A re-read of a brief on which nothing changed since the reader's last recorded read
-        (same content version): only last_read_at moves, in one statement, and not at all within
-        TOUCH_SECONDS of the last read (reloads; receipts are shown to the minute). False when
-        there is no such read (first read, or something changed): the caller then uses `record`."""
-        if last_read_at is not None and now - last_read_at < timedelta(seconds=cls.TOUCH_SECONDS):
-            return True
-        touched = cls.objects.filter(
-            agenda_id=agenda_id, reader=reader, content_version=content_version
-        ).update(last_read_at=now)
-        if touched:
-            bump_reader(agenda_id, reader.pk)  # home pages show when the mentor read it
-        return bool(touched)
+        snapshot = {"last_read_at": now, "version": agenda.version, "digests": digests}
+        # One statement (INSERT … ON CONFLICT DO UPDATE): two tabs opening the brief for the
+        # first time at once both succeed, and the first read time is kept.
+        cls.objects.bulk_create(
+            [cls(agenda=agenda, reader=reader, first_read_at=now, **snapshot)],
+            update_conflicts=True,
+            unique_fields=["agenda", "reader"],
+            update_fields=list(snapshot),
+        )
+        return changed
 
 
 class MentorPrivateNote(models.Model):
@@ -803,7 +753,6 @@ class MeetingSeries(models.Model):
             )
             for when in self.occurrences()
         )
-        bump(pk=self.mentorship_id)  # issue 5: the pair's pages list the new meetings
         return meetings
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Agenda, Question, agenda_updated
-from .page_cache import bump_agenda
 
 
 @transaction.atomic
@@ -19,7 +18,6 @@ def touch_agenda(agenda: Agenda) -> None:
     if agenda.is_submitted:
         fields["updated_after_submit_at"] = now
     Agenda.objects.filter(pk=agenda.pk).update(**fields)
-    bump_agenda(agenda.pk)
     for name, value in fields.items():
         setattr(agenda, name, value)
     if agenda.is_submitted:

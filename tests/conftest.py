@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -40,15 +39,6 @@ class World:
         if user is not None:
             client.force_login(user)
         return client
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (rendered pages are kept there, issue 5): ids are
-    reused after a rolled-back test on SQLite, so an entry could outlive the rows it showed."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

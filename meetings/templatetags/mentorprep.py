@@ -73,16 +73,6 @@ def _render(text: str) -> SafeString:
 
 
 @register.filter
-def with_csrf_token(fragment: str, token: str) -> SafeString:
-    """A brief fragment kept in the cache (meetings/page_cache.py), rendered by our own templates
-    (user text in it went through the markdown filter above or autoescaping), with this
-    response's CSRF token put where the rendering left a placeholder (issue 5)."""
-    from meetings.page_cache import CSRF_PLACEHOLDER
-
-    return mark_safe(str(fragment).replace(CSRF_PLACEHOLDER, str(token)))  # noqa: S308 - see above
-
-
-@register.filter
 def words(text: str | None) -> int:
     return len((text or "").split())
 

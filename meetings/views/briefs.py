@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import F, FilteredRelation, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, User
 
-from .. import page_cache, services
+from .. import services
 from ..forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
 from ..models import (
     ActionItem,
@@ -132,13 +131,11 @@ def brief_context(
     changed: set[str] | None = None,
     *,
     record_read: bool = False,
-    content_version: int | None = None,
 ) -> dict:
     """Everything the brief shows to this user (the scholar or their mentor).
 
     With record_read, the mentor opening the brief leaves a read receipt (BriefRead.record) and
     `changed` says what changed since their last read; the receipt shown is the one just written.
-    `content_version`: the pair's content version this read is of (see BriefRead.touch).
     """
     mentor_id = meeting.mentorship.mentor_id
     scholar_id = meeting.mentorship.scholar_id
@@ -169,9 +166,8 @@ def brief_context(
         read = _mentor_read(agenda, mentor_id)
         if record_read and is_mentor:
             now = timezone.now()
-            previous, changed = BriefRead.record(
-                agenda, user, now=now, previous=read, content_version=content_version
-            )
+            previous = read
+            changed = BriefRead.record(agenda, user, previous, now=now)
             read = BriefRead(
                 agenda=agenda,
                 reader=user,
@@ -245,85 +241,17 @@ def _changed_labels(changed: set[str], questions: list[Question]) -> list[str]:
     return labels
 
 
-def _brief_meeting(user: User, pk: int) -> Meeting:
-    """The meeting, with the user's own last read of its brief: when, and of which content
-    version of the pair (the user's own receipt: a mentor's; none for the scholar)."""
-    return get_object_or_404(
-        Meeting.objects.visible_to(user)
-        .select_related("mentorship__scholar", "mentorship__mentor")
-        .annotate(
-            own_read=FilteredRelation("agenda__reads", condition=Q(agenda__reads__reader=user)),
-            own_read_agenda_id=F("own_read__agenda_id"),
-            own_read_version=F("own_read__content_version"),
-            own_read_at=F("own_read__last_read_at"),
-        ),
-        pk=pk,
-    )
-
-
-def _brief_fragments(request: HttpRequest, ctx: dict) -> tuple[str, str]:
-    """The brief's head and main part, rendered with a placeholder for the CSRF token."""
-    ctx = ctx | {"csrf_token": page_cache.CSRF_PLACEHOLDER}
-    return tuple(
-        render_to_string(f"meetings/brief.html#{name}", ctx, request) for name in ("head", "main")
-    )
-
-
-def _scholar_receipt(user: User, meeting: Meeting) -> dict:
-    """The mentor's read receipt, shown to the scholar above their submitted brief."""
-    agenda = Agenda.objects.visible_to(user).filter(meeting=meeting).first()
-    read = None
-    if agenda is not None and agenda.is_submitted:
-        read = BriefRead.objects.filter(
-            agenda=agenda, reader_id=meeting.mentorship.mentor_id
-        ).first()
-    return {"agenda": agenda, "read": read}
-
-
-def _brief_page(request: HttpRequest, meeting: Meeting) -> dict:
-    """The brief page's context: its head and main part kept in the cache (issue 5) or built,
-    the mentor's read recorded, and the scholar's view of that receipt."""
-    user = request.user
-    version = meeting.mentorship.content_version
-    ctx = None
-    if meeting.is_mentor(user):
-        # The mentor's read receipt: when nothing changed since their last read, at most one
-        # UPDATE; otherwise the brief is built, and what changed is worked out and marked.
-        unchanged = meeting.own_read_version == version and BriefRead.touch(
-            meeting.own_read_agenda_id, user, version, timezone.now(), meeting.own_read_at
-        )
-        if not unchanged:
-            ctx = brief_context(user, meeting, record_read=True, content_version=version)
-    # issue 5: the rendered brief is kept while the pair's content version is the same.
-    key = page_cache.brief_key(meeting.mentorship, meeting.pk, user)
-    fragments = page_cache.get(key) if ctx is None else None
-    if fragments is None:
-        ctx = ctx or brief_context(user, meeting)
-        fragments = _brief_fragments(request, ctx)
-        if not ctx["changed"]:  # "changed since you last opened it" is shown once
-            page_cache.put(key, fragments)
-    head, main = fragments
-    page = {"meeting": meeting, "brief_head": head, "brief_main": main}
-    if meeting.is_scholar(user):
-        page["user_is_scholar"] = True
-        page |= (
-            {"agenda": ctx["agenda"], "read": ctx["read"]}
-            if ctx
-            else _scholar_receipt(user, meeting)
-        )
-    return page
-
-
 @login_required
 @require_http_methods(["GET"])
 @vary_on_headers("HX-Request")
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    meeting = _meeting_for(user, pk)
     part = request.GET.get("part")
-    if _htmx(request) and part in {"actions", "notes"}:
-        meeting = _meeting_for(user, pk)
+    if request.htmx and part in {"actions", "notes"}:
         return render(request, f"meetings/brief.html#{part}", brief_context(user, meeting))
-    return render(request, "meetings/brief.html", _brief_page(request, _brief_meeting(user, pk)))
+    ctx = brief_context(user, meeting, record_read=meeting.is_mentor(user))
+    return render(request, "meetings/brief.html", ctx)
 
 
 # --- Annotations -----------------------------------------------------------------------------

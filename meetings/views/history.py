@@ -13,12 +13,10 @@ from django.db.models import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship
 
-from .. import page_cache
 from ..models import (
     ActionItem,
     Agenda,
@@ -95,7 +93,6 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "pk",
             "mentor_id",
             "meeting_count",
-            "scholar__pages_version",
             *(f"{who}__{name}" for who in ("scholar", "mentor") for name in USER_NAME_FIELDS),
             *(f"private_note_{name}" for name in PRIVATE_NOTE_FIELDS if user.pk != user_id),
         )
@@ -139,14 +136,8 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         count=mentorships[0].meeting_count or 0,
     )
     page = paginator.get_page(request.GET.get("page"))
-    # issue 5: the page's body is kept in the cache while the scholar's history version is the
-    # same (meetings/page_cache.py), per viewer and page.
-    key = page_cache.history_key(user_id, mentorships[0].scholar__pages_version, user, page.number)
-    body = page_cache.get(key)
-    if body is None:
-        body = _history_body(request, user_id, mentorships, scholar, mentor_names, page, agenda_rel)
-        page_cache.put(key, body)
-    return render(request, "meetings/history.html", {"scholar": scholar, "body": body})
+    body = _history_body(request, user_id, mentorships, scholar, mentor_names, page, agenda_rel)
+    return render(request, "meetings/history.html", body)
 
 
 def _history_body(
@@ -157,9 +148,8 @@ def _history_body(
     mentor_names: dict[int, str],
     page,
     agenda_rel: str,
-) -> str:
-    """The history page's body (everything below the navigation), rendered with a placeholder
-    for the CSRF token."""
+) -> dict:
+    """What the history page shows below the navigation."""
     user = request.user
     all_meetings = list(page.object_list)
     own_ids = [
@@ -277,17 +267,12 @@ def _history_body(
     for pair in mentorships:  # the row where the user is the mentor carries their note
         if pair.mentor_id == user.pk and private_note is None:  # (never the scholar: see above)
             private_note = private_note_from(pair, user.pk, user_id)
-    return render_to_string(
-        "meetings/_history_body.html",
-        {
-            "scholar": scholar,
-            "is_their_mentor": is_their_mentor,
-            "private_note": private_note,
-            "entries": entries,
-            "page": page,
-            "reading": reading,
-            "open_items": open_list,
-            "csrf_token": page_cache.CSRF_PLACEHOLDER,
-        },
-        request,
-    )
+    return {
+        "scholar": scholar,
+        "is_their_mentor": is_their_mentor,
+        "private_note": private_note,
+        "entries": entries,
+        "page": page,
+        "reading": reading,
+        "open_items": open_list,
+    }

@@ -14,7 +14,6 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,7 +24,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, shown_name
 
-from .. import page_cache
 from ..cadence import number_text
 from ..models import (
     ActionItem,
@@ -175,14 +173,6 @@ def mentor_rows_html(rows: list[dict], series_url: str) -> SafeString:
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user
-    # issue 5: the scholar's and the mentor's lists are kept in the cache while the user's pages
-    # version is the same (meetings/page_cache.py) and until the first time one of the times it
-    # shows moves on (a meeting leaves "next" 12 hours after it started; "days since" grows).
-    key = page_cache.page_key("home", user.pk, user.pages_version)
-    kept = page_cache.get(key)
-    if kept is None or kept[1] <= timezone.now():
-        kept = _home_lists(request)
-        page_cache.put(key, kept)
     # issue 5: programs the user staffs, and those where they are a research manager, in one query.
     # issue 5: filtered on the two flags themselves (no join of both relations to de-duplicate).
     related = list(
@@ -199,17 +189,15 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/home.html",
         {
-            "lists": kept[0],
+            **_home_lists(user),
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
         },
     )
 
 
-def _home_lists(request: HttpRequest) -> tuple[str, datetime]:
-    """The user's pairs as a scholar (cards) and as a mentor (the table), rendered with a
-    placeholder for the CSRF token, and until when they stay true."""
-    user: User = request.user
+def _home_lists(user: User) -> dict:
+    """The user's pairs as a scholar (cards) and as a mentor (the table)."""
     now = timezone.now()
     # issue 5: the rows as plain values (names, program, cadence and two figures): no model
     # instances, and few selected columns (each costs Django's compiler time in an ordered query).
@@ -285,18 +273,9 @@ def _home_lists(request: HttpRequest) -> tuple[str, datetime]:
         if as_scholar
         else []
     )
-    ends = [r["next_at"] + NEXT_MEETING_SHOWN for r in rows if r["next_at"]]
-    day = timedelta(days=1)  # "days since the last meeting" grows by one
-    ends += [now + day - (now - m["last_held_at"]) % day for m in mentorships if m["last_held_at"]]
-    html = render_to_string(
-        "meetings/_home_lists.html",
-        {
-            "as_scholar": as_scholar,
-            "as_mentor": as_mentor,
-            "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")) if as_mentor else "",
-            "my_items": my_items,
-            "csrf_token": page_cache.CSRF_PLACEHOLDER,
-        },
-        request,
-    ).strip()
-    return html, min(ends, default=now + timedelta(days=1))
+    return {
+        "as_scholar": as_scholar,
+        "as_mentor": as_mentor,
+        "mentor_rows": mentor_rows_html(as_mentor, reverse("series_new")) if as_mentor else "",
+        "my_items": my_items,
+    }

@@ -11,14 +11,14 @@ from tests.factories import SubmittedAgendaFactory
 
 def test_it_records_a_first_read_in_one_upsert_that_keeps_the_first_read_time(world):
     earlier = timezone.now() - timedelta(days=1)
-    previous, changed = BriefRead.record(world.agenda, world.mentor, now=earlier, previous=None)
-    assert previous is None and changed == set()
+    changed = BriefRead.record(world.agenda, world.mentor, now=earlier)
+    assert changed == set()
     read = BriefRead.objects.get()
     assert read.first_read_at == earlier == read.last_read_at
     assert read.digests == world.agenda.section_digests()
     # A parallel first read that lost the race (it saw no receipt) updates the same row.
     later = timezone.now()
-    BriefRead.record(world.agenda, world.mentor, now=later, previous=None)
+    BriefRead.record(world.agenda, world.mentor, now=later)
     read = BriefRead.objects.get()
     assert read.first_read_at == earlier and read.last_read_at == later
     assert read.reader == world.mentor
@@ -28,8 +28,7 @@ def test_it_reports_sections_changed_since_the_last_read(world):
     BriefRead.record(world.agenda, world.mentor)
     world.agenda.bottleneck = "A new bottleneck entirely."
     world.agenda.save()
-    previous, changed = BriefRead.record(world.agenda, world.mentor)
-    assert previous is not None
+    changed = BriefRead.record(world.agenda, world.mentor, BriefRead.objects.get())
     assert changed == {"bottleneck"}
     assert BriefRead.objects.get().digests == world.agenda.section_digests()
 

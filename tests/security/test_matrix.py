@@ -212,6 +212,18 @@ def _status_problem(response, expected: Expected) -> str | None:
     return None if ok else f"expected {expected}, got {got}{' → ' + where if where else ''}"
 
 
+def _template_comment(response) -> str:
+    """A Django comment the template engine did not remove (`{# … #}` spanning lines is printed
+    as text): the part of the page around it, or "" when there is none."""
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return ""
+    text = response.content.decode(errors="replace")
+    for mark in ("{#", "#}"):
+        if (at := text.find(mark)) >= 0:
+            return text[max(0, at - 60) : at + 60]
+    return ""
+
+
 def _leaks(content: bytes, role: str) -> list[str]:
     text = content.decode(errors="replace")
     return [s for s in forbidden_for(role) if s in text]
@@ -256,6 +268,8 @@ def test_it_answers_every_role_as_the_matrix_says(sec, name, route):
                 failures.append(f"{label}: {problem}")
             if leaked := _leaks(response.content, role):
                 failures.append(f"{label}: LEAKS {', '.join(leaked)}")
+            if template_comment := _template_comment(response):
+                failures.append(f"{label}: shows a template comment: {template_comment}")
     assert not failures, "\n".join(failures)
 
 
