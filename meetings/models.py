@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
+from . import access
+
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
 
@@ -30,26 +32,14 @@ def _after_commit(signal: Signal, agenda) -> None:
     transaction.on_commit(lambda: signal.send(sender=Agenda, agenda=agenda))
 
 
-def _anon(user) -> bool:
-    return user is None or not user.is_authenticated
-
-
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible_to(self, user: User) -> MeetingQuerySet:
-        """Meetings whose content the user may open: the scholar and their mentor."""
-        if _anon(user):
-            return self.none()
-        return self.filter(Q(mentorship__scholar=user) | Q(mentorship__mentor=user))
+        """Meetings whose content the user may open."""
+        return self.filter(access.meeting_content(user))
 
     def schedule_visible_to(self, user: User) -> MeetingQuerySet:
-        """Meetings whose time and status the user may see (adds program staff)."""
-        if _anon(user):
-            return self.none()
-        return self.filter(
-            Q(mentorship__scholar=user)
-            | Q(mentorship__mentor=user)
-            | Q(mentorship__program__staff=user)
-        ).distinct()
+        """Meetings whose time and status the user may see."""
+        return self.filter(access.meeting_schedule(user))
 
     def upcoming(self) -> MeetingQuerySet:
         return self.filter(status=Meeting.Status.PLANNED, scheduled_at__gte=timezone.now())
@@ -139,37 +129,16 @@ class Meeting(models.Model):
 
 class AgendaQuerySet(models.QuerySet["Agenda"]):
     def visible_to(self, user: User) -> AgendaQuerySet:
-        """The scholar sees their agendas in every state; the mentor only once submitted."""
-        if _anon(user):
-            return self.none()
-        return self.filter(
-            Q(meeting__mentorship__scholar=user)
-            | Q(meeting__mentorship__mentor=user, status=Agenda.Status.SUBMITTED)
-        )
+        return self.filter(access.agenda(user))
 
     def wellbeing_shared_with_manager(self, user: User) -> AgendaQuerySet:
-        """Submitted agendas whose check-in the scholar shared with this research manager."""
-        from accounts.models import ResearchManagerAssignment
-
-        if _anon(user):
-            return self.none()
-        assigned = ResearchManagerAssignment.objects.filter(
-            manager=user,
-            scholar=models.OuterRef("meeting__mentorship__scholar"),
-            program=models.OuterRef("meeting__mentorship__program"),
+        """Agendas with a check-in the scholar shared with this research manager."""
+        return self.filter(access.checkin_shared_with_manager(user)).filter(
+            Q(wellbeing_energy__isnull=False) | ~Q(wellbeing_note="")
         )
-        return self.filter(
-            models.Exists(assigned),
-            status=Agenda.Status.SUBMITTED,
-            wellbeing_visibility__in=[Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH],
-        ).filter(Q(wellbeing_energy__isnull=False) | ~Q(wellbeing_note=""))
 
     def editable_by(self, user: User) -> AgendaQuerySet:
-        if _anon(user):
-            return self.none()
-        return self.filter(
-            meeting__mentorship__scholar=user, meeting__status=Meeting.Status.PLANNED
-        )
+        return self.filter(access.agenda_editable(user))
 
 
 class Agenda(models.Model):
@@ -252,24 +221,8 @@ class Agenda(models.Model):
             and self.submitted_at <= self.meeting.scheduled_at - timedelta(hours=ON_TIME_HOURS)
         )
 
-    def wellbeing_visible_to_mentor(self) -> bool:
-        return self.wellbeing_visibility in (self.Visibility.MENTORS, self.Visibility.BOTH)
-
-    def wellbeing_visible_to_manager(self) -> bool:
-        return self.wellbeing_visibility in (self.Visibility.MANAGER, self.Visibility.BOTH)
-
     def wellbeing_visible_to(self, user: User) -> bool:
-        """PRIVACY.md: the scholar always; their mentor or research manager only if shared."""
-        mentorship = self.meeting.mentorship
-        if user.pk == mentorship.scholar_id:
-            return True
-        if user.pk == mentorship.mentor_id:
-            return self.wellbeing_visible_to_mentor()
-        if self.wellbeing_visible_to_manager():
-            return mentorship.scholar.research_managers.filter(
-                manager=user, program_id=mentorship.program_id
-            ).exists()
-        return False
+        return access.may_see_checkin(user, self)
 
     def word_count(self) -> int:
         """Words on the brief: the sections and every question that was not dropped."""
@@ -515,9 +468,7 @@ class Annotation(models.Model):
 
 class ActionItemQuerySet(models.QuerySet["ActionItem"]):
     def visible_to(self, user: User) -> ActionItemQuerySet:
-        if _anon(user):
-            return self.none()
-        return self.filter(Q(mentorship__scholar=user) | Q(mentorship__mentor=user))
+        return self.filter(access.action_item(user))
 
     def open(self) -> ActionItemQuerySet:
         return self.filter(done=False)

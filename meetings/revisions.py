@@ -17,10 +17,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+
+from . import access
 
 COALESCE_GAP = timedelta(minutes=5)
 COALESCE_SPAN = timedelta(minutes=30)
@@ -31,18 +32,7 @@ ORDER_KEY = "question_order"  # the scholar's ranking of the open questions, one
 
 class AgendaRevisionQuerySet(models.QuerySet["AgendaRevision"]):
     def visible_to(self, user) -> AgendaRevisionQuerySet:
-        from .models import Agenda
-
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            Q(agenda__meeting__mentorship__scholar=user)
-            | Q(
-                agenda__meeting__mentorship__mentor=user,
-                agenda__status=Agenda.Status.SUBMITTED,
-                after_submit=True,
-            )
-        )
+        return self.filter(access.revision(user))
 
 
 class AgendaRevision(models.Model):

@@ -159,6 +159,8 @@ def brief_context(
             )
         )
     agenda = agendas.first()
+    if agenda is not None:
+        agenda.meeting = meeting  # loaded with its pair: the check-in rule reads it
     changed = changed or set()
     is_scholar = meeting.is_scholar(user)
     read = None
@@ -208,7 +210,7 @@ def brief_context(
         "user_is_scholar": is_scholar,
         "can_annotate": can_annotate,
         "show_wellbeing": agenda is not None
-        and (is_scholar or (is_mentor and agenda.wellbeing_visible_to_mentor())),
+        and agenda.wellbeing_visible_to(user),
         "bottleneck_annotations": by_section.get("bottleneck", []),
         "bottleneck_changed": "bottleneck" in changed,
         "general_annotations": by_section.get("general", []),
