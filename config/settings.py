@@ -35,8 +35,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 DEBUG = env_bool("DEBUG", False)
-# Django's own deploy check (security.W009) flags this prefix, so production must set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-mentorprep-development-key-not-for-production")
+# The development key is public: with it anyone could forge invitation and password-reset links
+# offline. Outside development and tests the server refuses to start without a key of its own.
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it to a long random value in the environment, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set DEBUG=1 on a development machine."
+        )
+    SECRET_KEY = "django-insecure-mentorprep-development-key-not-for-production"
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else []
 )
@@ -56,7 +67,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "csp",
-    "axes",  # issue 6: login throttling
+    "axes",  # login throttling
 ]
 
 MIDDLEWARE = [
@@ -71,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
-    "axes.middleware.AxesMiddleware",  # issue 6: last, so it sees the login response
+    "axes.middleware.AxesMiddleware",  # last, so it sees the login response
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,9 +111,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# issue 5: PostgreSQL's JIT compiles any query whose estimated cost is high, such as the cadence
-# dashboard's page figures (correlated index probes per meeting): 15+ ms of compiling for a query
-# that runs in 5 ms. Off by default for this app's connections; PG_JIT=1 turns it back on.
+# PostgreSQL's JIT compiles any query whose estimated cost is high, such as the cadence figures
+# (index probes per meeting), and spends longer compiling than running them. Off by default for
+# this app's connections; PG_JIT=1 turns it back on.
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("PG_JIT", False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
@@ -172,11 +183,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentorprep <noreply@mentorprep.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-# issue 5: how long an invitation link stays valid; password-reset links last 3 days.
+# How long an invitation link stays valid; password-reset links last 3 days.
 INVITE_EXPIRY_DAYS = env_int("INVITE_EXPIRY_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
-# Issue 4: the brief's PDF is printed by headless Chromium (see README "Brief PDF").
+# The brief's PDF is printed by headless Chromium (meetings/pdf.py).
 CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

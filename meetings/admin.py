@@ -84,7 +84,7 @@ class MeetingNoteAdmin(OperatorsOnly):
     raw_id_fields = ("meeting", "author")
 
 
-# Issue 4. The mentor's private notes are deliberately not in the admin (PRIVACY.md: only the
+# The mentor's private notes are deliberately not in the admin (PRIVACY.md: only the
 # mentor who wrote one ever sees it); read receipts are figures and stay out too.
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(OperatorsOnly):

@@ -44,7 +44,7 @@ def test_it_passes_the_deploy_check_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_it_warns_when_the_development_secret_is_used_in_production():
+def test_it_refuses_to_start_without_a_secret_key_in_production():
     skip = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_VERSION"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(DEBUG="0", ALLOWED_HOSTS="mentorprep.example")
@@ -57,7 +57,23 @@ def test_it_warns_when_the_development_secret_is_used_in_production():
         timeout=120,
     )
     assert result.returncode != 0
-    assert "security.W009" in result.stdout + result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "W009" not in result.stdout  # it never got as far as running with the public key
+
+
+def test_it_uses_the_development_key_only_in_debug():
+    skip = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_VERSION"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(DEBUG="1")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.django_db

@@ -1,6 +1,5 @@
 """The one place where user text becomes HTML: Markdown, then nh3's allow-list sanitiser."""
 
-import functools
 import threading
 
 import markdown as markdown_lib
@@ -41,8 +40,8 @@ _local = threading.local()
 
 
 def _converter() -> markdown_lib.Markdown:
-    """One Markdown parser per thread, reset between texts: building it costs more than
-    converting a typical section (issue 5 benchmark)."""
+    """One Markdown parser per thread, reset between texts: building one costs more than
+    converting a typical section."""
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown_lib.Markdown(extensions=["sane_lists"], output_format="html")
@@ -56,11 +55,8 @@ def render_markdown(text: str | None) -> SafeString:
     return _render(str(text))
 
 
-@functools.lru_cache(maxsize=2048)
 def _render(text: str) -> SafeString:
-    """Markdown, then nh3. A pure function of the text, so its result is kept for the most
-    recently rendered texts (bounded: at most 2,048 texts of ≤ 4,000 characters each): a brief
-    or history page opened again does not convert the same sections again (issue 5 benchmark)."""
+    """Markdown, then nh3: the one place user text becomes HTML."""
     html = _converter().convert(text)
     clean = nh3.clean(
         html,
