@@ -141,3 +141,12 @@ def test_it_uses_secure_cookies_and_hsts_in_production():
         "debug": False,
         "httponly": True,
     }
+
+
+@pytest.mark.parametrize("name,args", [("home", []), ("account", []), ("settings", [])])
+def test_it_tells_browsers_not_to_keep_signed_in_pages(world, name, args):
+    response = world.client_for(world.scholar).get(reverse(name, args=args))
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
