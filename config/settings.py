@@ -204,10 +204,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+# Login throttling keys on (username, client address); django-axes reads the address through
+# django-ipware. Directly on the internet that is the connection's own address: a client's
+# X-Forwarded-For is never believed. Behind one TLS-terminating proxy that sets
+# X-Forwarded-For to the address it saw, it is that header's single entry (a header the client
+# forged arrives with two entries and falls back to the proxy's address, locking out no one else).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The client's address for login throttling is the one the proxy saw.
-    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_PROXY_COUNT = 0
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # No inline scripts or styles anywhere: htmx is configured through a <meta> tag.
