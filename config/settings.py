@@ -112,6 +112,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several requests write at once (autosaves, read receipts): WAL lets readers go on while one
+    # writes, IMMEDIATE takes the write lock when a transaction starts (no deadlock upgrading a
+    # read lock), and a writer waits up to 20 s for the lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
 # PostgreSQL's JIT compiles any query whose estimated cost is high, such as the cadence figures
 # (index probes per meeting), and spends longer compiling than running them. Off by default for
 # this app's connections; PG_JIT=1 turns it back on.
