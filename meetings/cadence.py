@@ -2,12 +2,13 @@
 
 Every figure is defined once, in `annotate_cadence`, as a correlated subquery per mentorship, and
 the overdue rule once, in `overdue_q`. The dashboard, its CSV, the staff summaries, the research
-manager's page and the program-figures download all read the same annotations, so a figure can
+manager's page and the program-figures download (`program_figures`) all read the same annotations, so a figure can
 never disagree between two pages, and sorting or filtering by a figure is plain ORDER BY / WHERE.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,7 +36,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
 from django.utils.formats import localize
 
-from accounts.models import Mentorship
+from accounts.models import Mentorship, Program
 
 from .models import ON_TIME_HOURS, ActionItem, Agenda, BriefRead, Meeting
 
@@ -402,3 +403,83 @@ def cadence_page(
         weeks=grid_weeks(now),
         overdue=qs.filter(is_overdue=True).count(),
     )
+
+
+# --- The program's figures as a download, for its staff -------------------------------------
+
+
+def _when(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def program_figures(program: Program) -> dict:
+    """Structure and figures of a program: who meets whom, when, how often. No text at all."""
+    now = timezone.now()
+    meetings: dict[int, list[dict]] = defaultdict(list)
+    for m in (
+        Meeting.objects.filter(mentorship__program=program)
+        .select_related("agenda")
+        .annotate(
+            n_questions=Count("agenda__questions", distinct=True),
+            n_comments=Count("agenda__annotations", distinct=True),
+        )
+        .order_by("scheduled_at", "pk")
+    ):
+        agenda = getattr(m, "agenda", None)
+        meetings[m.mentorship_id].append(
+            {
+                "scheduled_at": _when(m.scheduled_at),
+                "duration_minutes": m.duration_minutes,
+                "status": m.status,
+                "held_at": _when(m.held_at),
+                "agenda": None
+                if agenda is None
+                else {
+                    "status": agenda.status,
+                    "submitted_at": _when(agenda.submitted_at),
+                    "submitted_on_time": agenda.submitted_on_time,
+                    "questions": m.n_questions,
+                    "comments": m.n_comments,
+                },
+            }
+        )
+    done_items = dict(
+        ActionItem.objects.filter(mentorship__program=program, done=True)
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship", "n")
+    )
+    rows = cadence_rows(program.mentorships.all(), sort="scholar", now=now)
+    return {
+        "format": "mentorprep-program-figures",
+        "exported_at": now.isoformat(),
+        "program": {
+            "name": program.name,
+            "slug": program.slug,
+            "starts_on": _when(program.starts_on),
+            "ends_on": _when(program.ends_on),
+        },
+        "mentorships": [
+            {
+                "scholar": r.mentorship.scholar.name,
+                "mentor": r.mentorship.mentor.name,
+                "cadence_days": r.mentorship.cadence_days,
+                "started_on": _when(r.mentorship.started_on),
+                "active": r.mentorship.active,
+                "held_last_4_weeks": r.held_4w,
+                "expected_last_4_weeks": r.expected_4w,
+                "held_last_8_weeks": r.held_8w,
+                "expected_last_8_weeks": r.expected_8w,
+                "held_total": r.held_total,
+                "days_since_last_held": r.days_since_last,
+                "agendas_on_time_share": r.on_time_share,
+                "overdue": r.overdue,
+                "action_items": {
+                    "open": r.open_items,
+                    "done": done_items.get(r.mentorship.pk, 0),
+                },
+                "meetings": meetings.get(r.mentorship.pk, []),
+            }
+            for r in rows
+        ],
+    }
