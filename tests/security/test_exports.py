@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Program, User
+from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
     BriefRead,
@@ -93,6 +94,20 @@ def test_it_gives_staff_the_programs_figures_without_any_text(sec):
     submitted = [m for m in pair["meetings"] if m["agenda"] and m["agenda"]["questions"]]
     assert submitted[0]["agenda"]["questions"] == 1
     assert submitted[0]["agenda"]["comments"] == 1
+
+
+def test_it_gives_staff_the_same_figures_as_the_dashboard(sec):
+    data = _download(sec.client_for(sec.staff), reverse("program_export", args=["winter"]))
+    rows = {r.mentorship.scholar.name: r for r in cadence_rows(sec.program.mentorships.all())}
+    assert sorted(p["scholar"] for p in data["mentorships"]) == sorted(rows)
+    assert any(r.held_total for r in rows.values()) and any(r.overdue for r in rows.values())
+    for pair in data["mentorships"]:
+        row = rows[pair["scholar"]]
+        assert (pair["held_total"], pair["overdue"], pair["action_items"]["open"]) == (
+            row.held_total,
+            row.overdue,
+            row.open_items,
+        )
 
 
 def test_it_refuses_another_programs_figures(sec):
