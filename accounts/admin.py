@@ -7,7 +7,7 @@ from .models import Invite, Mentorship, Program, ResearchManagerAssignment, User
 
 
 def people_of_staff(user: User) -> QuerySet[User]:
-    """Issue 6: the accounts a non-superuser staff account may see in the admin: itself and the
+    """The accounts a non-superuser staff account may see in the admin: itself and the
     people of the programs it staffs (scholars, mentors, research managers, staff, invitees);
     never a superuser (operators are not program people)."""
     mine = Program.objects.filter(staff=user)
@@ -24,7 +24,7 @@ def people_of_staff(user: User) -> QuerySet[User]:
 
 
 class ScopedToStaffedPrograms(admin.ModelAdmin):
-    """Issue 6: a staff account sees only the rows of programs it staffs (PRIVACY.md: another
+    """A staff account sees only the rows of programs it staffs (PRIVACY.md: another
     program's staff see nothing); superusers (operators) see everything."""
 
     program_path = "program"  # the lookup from the model to its Program ("" for Program)
@@ -71,7 +71,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "email", "time_zone", "is_staff")
     search_fields = ("username", "display_name", "email")
 
-    # Issue 6: a staff account that is not a superuser sees and edits only the people of the
+    # A staff account that is not a superuser sees and edits only the people of the
     # programs it staffs, never a superuser, and cannot grant rights. It cannot change anyone's
     # username, e-mail or password either (that would let it take over an account and read what
     # PRIVACY.md keeps from staff); people are added by invitation and deleted through the
@@ -152,11 +152,11 @@ class ResearchManagerAssignmentAdmin(ScopedToStaffedPrograms):
     autocomplete_fields = ("scholar", "manager")
 
 
-# --- issue 5 ---------------------------------------------------------------------------------
+# --- Invitations -----------------------------------------------------------------------------
 
 
 @admin.register(Invite)
-class InviteAdmin(ScopedToStaffedPrograms):  # issue 6: scoped like the other program rows
+class InviteAdmin(ScopedToStaffedPrograms):  # scoped like the other program rows
     list_display = ("email", "program", "role", "sent_at", "send_count", "accepted_at")
     list_filter = ("program", "role")
     search_fields = ("email", "user__username")

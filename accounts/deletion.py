@@ -1,8 +1,9 @@
-"""Deleting a person (issue 6): who may, and exactly what goes with them.
+"""Deleting a person: who may, and exactly what goes with them.
 
 A superuser (operator) may delete anyone but themselves. Program staff may delete a person only
 when everything that person does in mentorprep lies inside programs they staff: deleting them
 must never take away another program's records. Nobody deletes a superuser but a superuser.
+Deletion happens from a program's people page, so it is also limited to that program's people.
 """
 
 from __future__ import annotations
@@ -16,11 +17,23 @@ from django.db.models.deletion import Collector
 from .models import Mentorship, Program, ResearchManagerAssignment, User
 
 
-def deletable_by(actor: User):
-    """The people `actor` may delete."""
+def programs_deleting_for(actor: User):
+    """The programs from whose people page `actor` may delete someone."""
+    if not actor.is_authenticated or not actor.is_active:
+        return Program.objects.none()
+    return Program.objects.all() if actor.is_superuser else Program.objects.staffed_by(actor)
+
+
+def deletable_by(actor: User, program: Program | None = None):
+    """The people `actor` may delete (among the scholars and mentors of `program`, if given)."""
     if not actor.is_authenticated or not actor.is_active:
         return User.objects.none()
     others = User.objects.exclude(pk=actor.pk)
+    if program is not None:
+        in_program = Mentorship.objects.filter(
+            Q(scholar=OuterRef("pk")) | Q(mentor=OuterRef("pk")), program=program
+        )
+        others = others.filter(Exists(in_program))
     if actor.is_superuser:
         return others
     mine = Program.objects.filter(staff=actor)

@@ -14,7 +14,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class MailPreferencesForm(forms.ModelForm):
-    """Issue 4: each kind of mail can be turned off."""
+    """Each kind of mail can be turned off."""
 
     class Meta:
         model = User
@@ -28,7 +28,7 @@ class MailPreferencesForm(forms.ModelForm):
         }
 
 
-# --- issue 5: programs, invitations, CSV import ------------------------------------------------
+# --- Programs, invitations, CSV import, deleting a person ---------------------------------------
 
 MAX_IMPORT_BYTES = 1_000_000
 
@@ -91,3 +91,21 @@ class ImportForm(forms.Form):
         if not data["content"].strip():
             raise forms.ValidationError("Choose a CSV file or paste the rows.")
         return data
+
+
+class ConfirmDeletionForm(forms.Form):
+    confirm = forms.CharField(
+        label="Type the username to confirm",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, username: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip()
+        if value != self.username:
+            raise forms.ValidationError(f"That is not “{self.username}”. Nothing was deleted.")
+        return value

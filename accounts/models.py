@@ -30,7 +30,7 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
     # No `choices` here: the zone list changes with tzdata, and must not churn migrations.
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    # Issue 4: which mails the user wants, and the secret of their calendar feed.
+    # Which mails the user wants, and the secret of their calendar feed.
     mail_brief_submitted = models.BooleanField(
         "When a scholar submits or updates a brief", default=True
     )
@@ -183,7 +183,7 @@ class ResearchManagerAssignment(models.Model):
         return f"{self.manager} manages {self.scholar} ({self.program})"
 
 
-# --- issue 5: invitations ------------------------------------------------------------------------
+# --- Invitations -------------------------------------------------------------------------------
 
 
 class Invite(models.Model):

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import invite_views, views
+from .views import deletion, imports, invitations, people, programs, settings
 
+# Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -16,8 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("settings/", views.settings_view, name="settings"),
-    # --- issue 5: password reset (no user enumeration), programs, invitations, CSV import ---
+    # Password reset answers the same for any address: no user enumeration.
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -41,30 +41,25 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("me/", views.account, name="account"),
-    path("invite/<str:token>/", invite_views.invite_accept, name="invite_accept"),
-    path("programs/new/", invite_views.program_new, name="program_new"),
-    path("programs/<slug:slug>/people/", invite_views.program_people, name="program_people"),
+    path("settings/", settings.settings_view, name="settings"),
+    path("settings/calendar-token/", settings.ics_token_rotate, name="ics_token_rotate"),
+    path("me/", settings.account, name="account"),
+    path("invite/<str:token>/", invitations.invite_accept, name="invite_accept"),
+]
+
+# Under /programs/, beside the program's cadence pages (meetings.urls): what staff use to run it.
+program_urlpatterns = [
+    path("new/", programs.program_new, name="program_new"),
+    path("<slug:slug>/people/", people.program_people, name="program_people"),
     path(
-        "programs/<slug:slug>/invites/<int:pk>/resend/",
-        invite_views.invite_resend,
+        "<slug:slug>/people/<int:user_id>/delete/",
+        deletion.user_delete,
+        name="user_delete",
+    ),
+    path(
+        "<slug:slug>/invites/<int:pk>/resend/",
+        invitations.invite_resend,
         name="invite_resend",
     ),
-    path(
-        "programs/<slug:slug>/import/",
-        invite_views.mentorship_import,
-        name="mentorship_import",
-    ),
-]
-
-# Issue 4: the calendar feed's secret link.
-urlpatterns += [
-    path("settings/calendar-token/", views.ics_token_rotate, name="ics_token_rotate"),
-]
-
-# issue 6: deleting a person (program staff and operators)
-from . import deletion_views  # noqa: E402
-
-urlpatterns += [
-    path("people/<int:user_id>/delete/", deletion_views.user_delete, name="user_delete"),
+    path("<slug:slug>/import/", imports.mentorship_import, name="mentorship_import"),
 ]

@@ -9,7 +9,6 @@ annotation text.
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -18,7 +17,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -29,15 +27,11 @@ from ..cadence import (
     HELP_TEXT,
     SORTS,
     CadenceRow,
-    all_rows,
     cadence_page,
     cadence_rows,
-    cadences_of,
-    number_text,
     weekly_held,
 )
 from ..models import Agenda, Meeting
-from .home import url_maker
 
 CHECKINS_SHOWN = 30
 
@@ -73,7 +67,7 @@ def _sort_links(filters: dict) -> dict[str, dict]:
     """Each column's header link: sorts by it, or reverses the order when it is the current sort."""
     links = {}
     current = filters["sort"]
-    for key, (label, _) in SORTS.items():
+    for key, label in SORTS.items():
         new = f"-{key}" if current == key else key
         direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
         links[key] = {
@@ -151,46 +145,15 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         slug=slug,
     )
     filters = _filters(request)
-    mentorships = program.mentorships.active()
-    cadences = cadences_of(mentorships)
     page = cadence_page(
-        mentorships,
+        program.mentorships.active(),
         sort=filters["sort"],
         flag=filters["flag"],
         mentor_id=filters["mentor_id"],
         page=_int(request.GET.get("page")) or 1,
-        cadences=cadences,
     )
-    scholar_url = url_maker("scholar_summary", program.slug)
-    mentor_url = url_maker("mentor_summary", program.slug)
-    page.rows = [
-        replace(
-            r,
-            scholar_url=scholar_url(r.mentorship.scholar_id),
-            mentor_url=mentor_url(r.mentorship.mentor_id),
-        )
-        for r in page.rows
-    ]
-    # The mentor filter's options: a semi-join on the program's active mentorships (no DISTINCT
-    # over the whole user row), only the columns a name is made of.
     mentors = User.objects.filter(
         pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")
-    ).only("pk", "username", "first_name", "last_name", "display_name")
-    num = number_text()
-    options = [(num(m.pk), m.pk == filters["mentor_id"], m.name) for m in mentors]
-    # One format_html call for all options (the format string is constant markup).
-    mentor_options = (
-        format_html(
-            "".join(
-                '<option value="{}" selected>{}</option>'
-                if chosen
-                else '<option value="{}">{}</option>'
-                for _, chosen, _ in options
-            ),
-            *(x for pk, _, name in options for x in (pk, name)),
-        )
-        if options
-        else ""
     )
     base = {"sort": filters["sort"], "flag": filters["flag"], "mentor": filters["mentor_id"]}
     return render(
@@ -201,7 +164,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": page.rows,
             "help_text": HELP_TEXT,
-            "mentor_options": mentor_options,
+            "mentors": mentors,
             "filters": filters,
             "columns": _columns(filters),
             "flag_links": [
@@ -277,7 +240,7 @@ def _csv_row(r: CadenceRow) -> list:
 def cadence_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = _staffed_program(request, slug)
     filters = _filters(request)
-    rows = all_rows(
+    rows = cadence_rows(
         program.mentorships.active(),
         sort=filters["sort"],
         flag=filters["flag"],
@@ -410,7 +373,6 @@ def managed_scholars(request: HttpRequest, slug: str) -> HttpResponse:
     rows = cadence_rows(
         Mentorship.objects.filter(program=program, scholar_id__in=scholar_ids, active=True)
     )
-    rows.sort(key=lambda r: not r.overdue)  # pairs that need attention first (stable)
     checkins = list(
         Agenda.objects.wellbeing_shared_with_manager(user)
         .filter(meeting__mentorship__program=program)

@@ -1,4 +1,4 @@
-"""Downloads (issue 6): a person's own data, and a program's figures for its staff."""
+"""Downloads as JSON files: a person's own data, and a program's figures for its staff."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Program
 
-from ..exports import program_figures, scholar_export
+from ..cadence import program_figures
+from ..my_data import personal_data
 
 
 def _json_download(data: dict, filename: str) -> HttpResponse:
@@ -29,7 +30,7 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
 def my_data_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     stamp = timezone.localdate().isoformat()
-    return _json_download(scholar_export(user), f"mentorprep-{user.username}-{stamp}.json")
+    return _json_download(personal_data(user), f"mentorprep-{user.username}-{stamp}.json")
 
 
 @login_required

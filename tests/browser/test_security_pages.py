@@ -1,4 +1,4 @@
-"""Issue 6's pages in a real browser: CSP-clean, accessible, and the flows work."""
+"""Revision history and deleting a person in a real browser: CSP-clean, accessible, and the flows work."""
 
 import pytest
 from django.urls import reverse

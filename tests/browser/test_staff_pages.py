@@ -45,7 +45,7 @@ def test_it_shows_the_dashboard_and_onboards_from_csv(cohort, page_for, console_
     page.locator("svg.sparkline polyline").wait_for()
     assert axe_violations(page) == []
 
-    page.goto(f"/accounts/programs/{program.slug}/import/")
+    page.goto(f"/programs/{program.slug}/import/")
     page.get_by_label("…or paste the rows").fill(
         "ada@example.org,mentor1@example.org,7\nbad-row,mentor1@example.org,7"
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship
 from meetings.cadence import cadence_rows
-from meetings.models import Meeting
+from meetings.models import BriefRead, Meeting
 from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
@@ -85,19 +85,62 @@ def test_it_counts_a_rescheduled_meeting_at_its_new_time():
     assert (row.held_4w, row.days_since_last) == (1, 27)
 
 
-def test_it_renders_figures_but_no_text_for_staff(world, django_assert_max_num_queries):
-    program = world.program
-    for _ in range(10):
+def _pairs(program, n: int) -> None:
+    """n pairs with a held meeting whose brief was opened only afterwards (flagged unread)."""
+    for _ in range(n):
         ms = MentorshipFactory(program=program)
-        _meeting(ms, 3, agenda_hours_ahead=30)
+        meeting = MeetingFactory(
+            mentorship=ms, scheduled_at=timezone.now() - timedelta(days=3), status="held"
+        )
+        SubmittedAgendaFactory(meeting=meeting)
+        BriefRead.objects.create(
+            agenda=meeting.agenda,
+            reader=ms.mentor,
+            first_read_at=meeting.scheduled_at + timedelta(hours=1),
+            last_read_at=meeting.scheduled_at + timedelta(hours=1),
+        )
+
+
+# Session, user, the program, its cadences, the number of matches, the page's rows, their week
+# grid, the overdue count, the mentor filter's options, and the navigation's two (base.html).
+DASHBOARD_QUERIES = 11
+
+
+@pytest.mark.parametrize("query", ["", "?sort=-held_total", "?sort=opened&flag=unread&page=2"])
+@pytest.mark.parametrize("pairs", [2, 12])
+def test_it_renders_the_dashboard_in_the_same_queries_at_any_size(
+    world, django_assert_num_queries, pairs, query
+):
+    _pairs(world.program, pairs)
     client = world.client_for(world.staff)
-    with django_assert_max_num_queries(11):
-        response = client.get(reverse("cadence", args=[program.slug]))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("cadence", args=[world.program.slug]) + query)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) >= pairs
+
+
+def test_it_renders_figures_but_no_text_for_staff(world):
+    program = world.program
+    _pairs(program, 10)
+    response = world.client_for(world.staff).get(reverse("cadence", args=[program.slug]))
     body = response.content.decode()
     assert response.status_code == 200
     for ms in program.mentorships.select_related("scholar"):
         assert ms.scholar.name in body
     assert "SECRET" not in body and "My training runs diverge" not in body
+
+
+def test_it_paginates_the_dashboard_thirty_pairs_a_page(world):
+    _pairs(world.program, 30)
+    client = world.client_for(world.staff)
+    url = reverse("cadence", args=[world.program.slug])
+    first = client.get(url + "?sort=scholar")
+    second = client.get(url + "?sort=scholar&page=2")
+    assert (first.context["page"].pages, first.context["page"].total) == (2, 33)
+    assert (len(first.context["rows"]), len(second.context["rows"])) == (30, 3)
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    shown = [r.mentorship.pk for r in first.context["rows"] + second.context["rows"]]
+    assert len(set(shown)) == 33
 
 
 def test_it_filters_overdue_pairs(world):

@@ -1,4 +1,4 @@
-"""The User admin for a staff account that is not a superuser (issue 6): it sees and edits only
+"""The User admin for a staff account that is not a superuser: it sees and edits only
 the people of the programs it staffs, never a superuser, and it cannot grant rights, change a
 login (username, e-mail, password), add or delete people there."""
 

@@ -1,4 +1,4 @@
-"""No user enumeration (issue 6): the password-reset form and the invitation links answer the
+"""No user enumeration: the password-reset form and the invitation links answer the
 same whether or not an account or an e-mail address exists."""
 
 from __future__ import annotations

@@ -17,15 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Program, User
-from meetings.exports import (
-    NOT_IN_PROGRAM_COPY,
-    ProgramImportError,
-    comparable,
-    export_program,
-    import_program,
-    models_in_a_program_copy,
-    project_models,
-)
+from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
     BriefRead,
@@ -33,6 +25,15 @@ from meetings.models import (
     MentorPrivateNote,
     Question,
     SentReminder,
+)
+from meetings.program_copy import (
+    NOT_IN_PROGRAM_COPY,
+    ProgramImportError,
+    comparable,
+    export_program,
+    import_program,
+    models_in_a_program_copy,
+    project_models,
 )
 from tests.factories import QuestionFactory
 
@@ -95,6 +96,20 @@ def test_it_gives_staff_the_programs_figures_without_any_text(sec):
     assert submitted[0]["agenda"]["comments"] == 1
 
 
+def test_it_gives_staff_the_same_figures_as_the_dashboard(sec):
+    data = _download(sec.client_for(sec.staff), reverse("program_export", args=["winter"]))
+    rows = {r.mentorship.scholar.name: r for r in cadence_rows(sec.program.mentorships.all())}
+    assert sorted(p["scholar"] for p in data["mentorships"]) == sorted(rows)
+    assert any(r.held_total for r in rows.values()) and any(r.overdue for r in rows.values())
+    for pair in data["mentorships"]:
+        row = rows[pair["scholar"]]
+        assert (pair["held_total"], pair["overdue"], pair["action_items"]["open"]) == (
+            row.held_total,
+            row.overdue,
+            row.open_items,
+        )
+
+
 def test_it_refuses_another_programs_figures(sec):
     response = sec.client_for(sec.other_staff).get(reverse("program_export", args=["winter"]))
     assert response.status_code == 404
@@ -105,7 +120,7 @@ def test_it_copies_every_model_of_the_project():
     missing = set(project_models()) - models_in_a_program_copy() - NOT_IN_PROGRAM_COPY
     assert not missing, (
         f"Models not in the program copy: {sorted(missing)}. Add them to PROGRAM_TABLES in "
-        "meetings/exports.py (and _program_querysets), or to NOT_IN_PROGRAM_COPY with a reason."
+        "meetings/program_copy.py (and _program_querysets), or to NOT_IN_PROGRAM_COPY with a reason."
     )
 
 
@@ -120,7 +135,7 @@ def rich(sec):
     sec.agenda.save_fields({"progress": "Line one\nLine two 🚀"}, sec.agenda.version)
     sec.scholar.set_password("s3cret-pass")
     sec.scholar.save()
-    # Issue 4's rows: a series, a read receipt, a private note, a reminder that went out.
+    # Rows of every kind: a series, a read receipt, a private note, a reminder that went out.
     series = MeetingSeries.objects.create(
         mentorship=sec.mentorship,
         starts_at=sec.meeting.scheduled_at,

@@ -132,7 +132,7 @@ MATRIX: dict[str, Row] = {
     "my_data_export": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "program_export": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
     "program_people": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
-    "user_delete": Row(SCHOLAR, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+    "user_delete": Row(SCHOLAR_IN_PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
     # issue 3: drafting
     # An empty autosave (no version) is refused with a message: 422.
     "agenda_autosave": Row(MEETING, get=POST_ONLY, post=only(422, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar"))),

@@ -9,8 +9,8 @@ from meetings.models import Agenda, AgendaRevision, Meeting, MeetingNote, Questi
 from tests.factories import MentorshipFactory, UserFactory
 
 
-def _page(client, user):
-    return client.get(reverse("user_delete", args=[user.pk]))
+def _page(client, user, program="winter"):
+    return client.get(reverse("user_delete", args=[program, user.pk]))
 
 
 def test_it_lists_what_deleting_a_scholar_removes_without_any_text(sec):
@@ -53,7 +53,7 @@ def test_it_lists_what_stays_when_a_mentor_goes(sec):
 
 def test_it_deletes_only_after_the_username_is_typed(sec):
     client = sec.client_for(sec.staff)
-    url = reverse("user_delete", args=[sec.scholar.pk])
+    url = reverse("user_delete", args=["winter", sec.scholar.pk])
     response = client.post(url, {"confirm": "scholarx"})
     assert response.status_code == 200
     assert "That is not “scholar”. Nothing was deleted." in response.content.decode()
@@ -84,19 +84,34 @@ def test_it_refuses_staff_other_staff_and_superusers(sec):
         assert _page(sec.client_for(sec.staff), target).status_code == 404, target
 
 
-def test_it_lets_an_operator_delete_anyone_but_themselves(sec):
+def test_it_lets_an_operator_delete_anyone_of_a_program_but_themselves(sec):
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    MentorshipFactory(program=sec.program, scholar=root, mentor=sec.other_mentor)
+    MentorshipFactory(program=sec.other_program, scholar=UserFactory(), mentor=sec.mentor)
     client = sec.client_for(root)
-    assert _page(client, sec.outsider).status_code == 200
+    assert _page(client, sec.mentor).status_code == 200  # also in Summer: beyond staff's reach
     assert _page(client, root).status_code == 404
-    client.post(reverse("user_delete", args=[sec.outsider.pk]), {"confirm": "outsider"})
-    assert not User.objects.filter(username="outsider").exists()
+    assert _page(client, sec.outsider).status_code == 404  # in no program: the admin's job
+    client.post(reverse("user_delete", args=["winter", sec.mentor.pk]), {"confirm": "mentor"})
+    assert not User.objects.filter(username="mentor").exists()
+
+
+def test_it_deletes_only_from_a_program_the_person_is_in(sec):
+    MentorshipFactory(program=sec.other_program, scholar=UserFactory(username="summer"))
+    summer_only = User.objects.get(username="summer")
+    sec.other_program.staff.add(sec.staff)
+    assert _page(sec.client_for(sec.staff), summer_only, program="summer").status_code == 200
+    assert _page(sec.client_for(sec.staff), summer_only, program="winter").status_code == 404
+    assert _page(sec.client_for(sec.staff), sec.scholar, program="summer").status_code == 404
+    assert _page(sec.client_for(sec.other_staff), sec.scholar).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["scholar", "mentor", "other_staff", "outsider"])
 def test_it_lets_nobody_else_delete_people(sec, role):
     client = sec.client_for(getattr(sec, role))
-    client.post(reverse("user_delete", args=[sec.other_scholar.pk]), {"confirm": "otherscholar"})
+    client.post(
+        reverse("user_delete", args=["winter", sec.other_scholar.pk]), {"confirm": "otherscholar"}
+    )
     assert User.objects.filter(pk=sec.other_scholar.pk).exists()
 
 
@@ -104,6 +119,8 @@ def test_it_lists_the_programs_people_with_who_may_be_deleted(sec):
     MentorshipFactory(program=sec.other_program, scholar=UserFactory(), mentor=sec.other_mentor)
     html = sec.client_for(sec.staff).get(reverse("program_people", args=["winter"])).content
     html = html.decode()
-    assert reverse("user_delete", args=[sec.scholar.pk]) in html
-    assert reverse("user_delete", args=[sec.other_mentor.pk]) not in html  # also in Summer
+    assert reverse("user_delete", args=["winter", sec.scholar.pk]) in html
+    assert (
+        reverse("user_delete", args=["winter", sec.other_mentor.pk]) not in html
+    )  # also in Summer
     assert "Othermentor" in html

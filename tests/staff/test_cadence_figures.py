@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.cadence import all_rows, cadence_page, weekly_grid
+from meetings.cadence import cadence_page, cadence_rows, weekly_grid
 from meetings.models import BriefRead, Meeting
 from tests.factories import (
     ActionItemFactory,
@@ -84,7 +84,7 @@ def pair_c(program):
 
 
 def _rows(program, **kw):
-    return {r.mentorship.pk: r for r in all_rows(program.mentorships.all(), now=NOW, **kw)}
+    return {r.mentorship.pk: r for r in cadence_rows(program.mentorships.all(), now=NOW, **kw)}
 
 
 def test_it_computes_the_figures_of_a_pair_by_hand(program, pair_a, pair_b, pair_c):
@@ -125,15 +125,18 @@ def test_it_counts_overdue_from_the_start_when_nothing_was_held(program):
 
 def test_it_sorts_by_figures_and_reverses(program, pair_a, pair_b, pair_c):
     order = [
-        r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="held_total", now=NOW)
+        r.mentorship.pk for r in cadence_rows(program.mentorships.all(), sort="held_total", now=NOW)
     ]
     assert order == [pair_b.pk, pair_c.pk, pair_a.pk]
     order = [
-        r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="-held_total", now=NOW)
+        r.mentorship.pk
+        for r in cadence_rows(program.mentorships.all(), sort="-held_total", now=NOW)
     ]
     assert order == [pair_a.pk, pair_c.pk, pair_b.pk]
     # Days since last held: never-held pairs count as the longest gap.
-    order = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="-days", now=NOW)]
+    order = [
+        r.mentorship.pk for r in cadence_rows(program.mentorships.all(), sort="-days", now=NOW)
+    ]
     assert order == [pair_b.pk, pair_c.pk, pair_a.pk]
 
 
@@ -201,7 +204,7 @@ def test_it_pages_through_every_sort_without_losing_rows(program, pair_a, pair_b
             )
             seen += [r.mentorship.pk for r in result.rows]
         assert sorted(seen) == sorted([pair_a.pk, pair_b.pk, pair_c.pk]), key
-        full = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort=key, now=NOW)]
+        full = [r.mentorship.pk for r in cadence_rows(program.mentorships.all(), sort=key, now=NOW)]
         assert full == seen, key
 
 
@@ -289,9 +292,13 @@ def test_it_gives_the_same_opened_share_on_a_paginated_page(
 
 
 def test_it_sorts_by_the_opened_share(program, pair_a, pair_b, pair_c, pair_d, pair_e):
-    order = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="opened", now=NOW)]
+    order = [
+        r.mentorship.pk for r in cadence_rows(program.mentorships.all(), sort="opened", now=NOW)
+    ]
     # 0% (A), 25% (D), 100% (E), then pairs without briefs (B, C by scholar name).
     assert order == [pair_a.pk, pair_d.pk, pair_e.pk, pair_b.pk, pair_c.pk]
-    order = [r.mentorship.pk for r in all_rows(program.mentorships.all(), sort="-opened", now=NOW)]
+    order = [
+        r.mentorship.pk for r in cadence_rows(program.mentorships.all(), sort="-opened", now=NOW)
+    ]
     # Reversed like every column (pairs without briefs come first, as for agendas on time).
     assert order == [pair_b.pk, pair_c.pk, pair_e.pk, pair_d.pk, pair_a.pk]

@@ -1,3 +1,5 @@
+"""A person's own account: who they are, their settings, mail preferences and calendar link."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import MailPreferencesForm, ProfileForm
+from ..forms import MailPreferencesForm, ProfileForm
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
-    # Issue 4: the page also holds mail preferences (their own form) and the calendar feed.
+    # One page, two forms: the profile, and the mail preferences (told apart by "form").
     is_mail = request.method == "POST" and request.POST.get("form") == "mail"
     is_profile = request.method == "POST" and not is_mail
     form = ProfileForm(request.POST if is_profile else None, instance=request.user)
@@ -37,7 +39,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ics_token_rotate(request: HttpRequest) -> HttpResponse:
-    """Issue 4: a new secret calendar link; the old one stops working at once."""
+    """A new secret calendar link; the old one stops working at once."""
     had_token = bool(request.user.ics_token)
     request.user.rotate_ics_token()
     messages.success(
@@ -49,11 +51,8 @@ def ics_token_rotate(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("settings") + "#calendar")
 
 
-# --- issue 5: the smallest real page (the benchmark's baseline) ----------------------------------
-
-
 @login_required
 @require_http_methods(["GET"])
 def account(request: HttpRequest) -> HttpResponse:
-    """Who you are, with links to settings: session + user lookup + base template only."""
+    """Who you are, with links to your settings."""
     return render(request, "accounts/account.html")

@@ -1,0 +1,72 @@
+"""A program's people page: who is in it, whom this staff member may delete, its invitations,
+and the form that invites someone new."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .. import invites
+from ..deletion import deletable_by
+from ..forms import InviteForm
+from ..models import Mentorship, Program, User
+
+INVITATIONS_SHOWN = 200
+
+
+def _people(program: Program, viewer: User) -> list[dict]:
+    """The program's scholars and mentors with their roles, and whom `viewer` may delete."""
+    mentorships = Mentorship.objects.filter(program=program).select_related("scholar", "mentor")
+    roles: dict[int, dict] = {}
+    for m in mentorships:
+        for person, role in ((m.scholar, "scholar"), (m.mentor, "mentor")):
+            entry = roles.setdefault(person.pk, {"user": person, "roles": set()})
+            entry["roles"].add(role)
+    deletable = set(
+        deletable_by(viewer, program).filter(pk__in=list(roles)).values_list("pk", flat=True)
+    )
+    people = sorted(roles.values(), key=lambda e: (e["user"].name.lower(), e["user"].pk))
+    for entry in people:
+        entry["roles"] = sorted(entry["roles"])
+        entry["deletable"] = entry["user"].pk in deletable
+    return people
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_people(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invite = invites.invite_person(
+            program, form.cleaned_data["email"], form.cleaned_data["role"], request.user
+        )
+        if invite.is_accepted:
+            messages.info(request, f"{invite.email} already joined as {invite.get_role_display()}.")
+        else:
+            messages.success(request, f"Invitation sent to {invite.email}.")
+        return redirect("program_people", slug=program.slug)
+    invitations = program.invites.select_related("user").order_by("accepted_at", "-created_at")
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        invitations = invitations.filter(
+            Q(email__icontains=query) | Q(user__username__icontains=query)
+        )
+    return render(
+        request,
+        "accounts/program_people.html",
+        {
+            "program": program,
+            "form": form,
+            "invitations": invitations[:INVITATIONS_SHOWN],
+            "invite_count": invitations.count(),
+            "query": query,
+            "expiry_days": settings.INVITE_EXPIRY_DAYS,
+            "people": _people(program, request.user),
+        },
+    )
