@@ -34,14 +34,20 @@ def meeting_content(user, prefix: str = "") -> Q:
 def meeting_schedule(user, prefix: str = "") -> Q:
     """The meeting's time and status: the pair and the program's staff (who may also move or
     cancel it)."""
+    return mentorship_schedule(user, f"{prefix}mentorship__")
+
+
+def mentorship_schedule(user, prefix: str = "") -> Q:
+    """The mentorships whose meetings the user may schedule, move or cancel: the pair and the
+    program's staff."""
     if _anonymous(user):
         return NOTHING
     from accounts.models import Program
 
     staffed = Program.staff.through.objects.filter(
-        program_id=OuterRef(f"{prefix}mentorship__program_id"), user_id=user.pk
+        program_id=OuterRef(f"{prefix}program_id"), user_id=user.pk
     )
-    return meeting_content(user, prefix) | Exists(staffed)
+    return Q(**{f"{prefix}scholar": user}) | Q(**{f"{prefix}mentor": user}) | Exists(staffed)
 
 
 # --- Agendas ----------------------------------------------------------------------------------

@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
-from accounts.models import Mentorship, User
-
-from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from .models import ActionItem, Agenda, Annotation, MeetingNote, Question
 
 TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
 
@@ -145,27 +140,6 @@ class MeetingNoteForm(forms.ModelForm):
         fields = ["kind", "body"]
         labels = {"body": "Note or decision"}
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
-
-
-class ScheduleMeetingForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = ["mentorship", "scheduled_at", "duration_minutes"]
-        labels = {"scheduled_at": "When (your time zone)", "duration_minutes": "Minutes"}
-        widgets = {"scheduled_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
-
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["mentorship"].queryset = (
-            Mentorship.objects.of_user(user).active().select_related("scholar", "mentor", "program")
-        )
-        self.fields["mentorship"].label = "With"
-
-    def clean_scheduled_at(self):
-        when = self.cleaned_data["scheduled_at"]
-        if when < timezone.now() - timedelta(days=1):
-            raise forms.ValidationError("Pick a time from today on.")
-        return when
 
 
 def form_problem(form: forms.BaseForm, fallback: str) -> str:

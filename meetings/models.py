@@ -63,8 +63,8 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Issue 4: a meeting may belong to a recurring series; moving or cancelling one meeting
-    # changes only that meeting (the series keeps its rule).
+    # A meeting may belong to a recurring series; moving or cancelling one meeting changes only
+    # that meeting (the series keeps its rule).
     series = models.ForeignKey(
         "MeetingSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )

@@ -8,7 +8,7 @@ home_urls = [
 
 scheduling_urls = [
     path("meetings/new/", scheduling.meeting_new, name="meeting_new"),
-    path("meetings/series/new/", scheduling.series_new, name="series_new"),
+    path("meetings/series/new/", scheduling.meeting_new, {"repeat": "7"}, name="series_new"),
     path("meetings/<int:pk>/", scheduling.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/held/", scheduling.meeting_held, name="meeting_held"),
     path("meetings/<int:pk>/cancel/", scheduling.meeting_cancel, name="meeting_cancel"),

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import Agenda, Meeting, Question
+from meetings.models import Agenda, Question
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,36 +196,6 @@ def test_it_lets_the_mentor_see_that_no_agenda_was_submitted(world):
     body = response.content.decode()
     assert "has not submitted an agenda" in body
     assert "DRAFT-ONLY" not in body
-
-
-def test_it_lets_the_pair_schedule_a_meeting(world):
-    client = world.client_for(world.mentor)
-    response = client.post(
-        reverse("meeting_new"),
-        {
-            "mentorship": world.mentorship.pk,
-            "scheduled_at": "2031-05-04T10:30",
-            "duration_minutes": 45,
-        },
-    )
-    meeting = Meeting.objects.latest("created_at")
-    assert response.status_code == 302
-    assert meeting.mentorship == world.mentorship and meeting.duration_minutes == 45
-
-
-def test_it_refuses_scheduling_for_someone_elses_mentorship(world):
-    client = world.client_for(world.other_mentor)
-    response = client.post(
-        reverse("meeting_new"),
-        {
-            "mentorship": world.mentorship.pk,
-            "scheduled_at": "2031-05-04T10:30",
-            "duration_minutes": 30,
-        },
-    )
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert not Meeting.objects.filter(scheduled_at__year=2031).exists()
 
 
 def test_it_shows_the_scholar_when_the_mentor_read_the_brief(world):
