@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import secrets
@@ -213,7 +214,9 @@ def outage_window(requests: list[dict], timing: dict) -> tuple[float, float] | N
     return timing["start"], recovered
 
 
-def summarise(requests: list[dict], writes: list[dict], timing: dict, lost: list[str]) -> dict:
+def summarise(
+    requests: list[dict], writes: list[dict], timing: dict, lost: list[str], users: int = 0
+) -> dict:
     window = outage_window(requests, timing)
 
     def in_outage(r: dict) -> bool:
@@ -223,11 +226,18 @@ def summarise(requests: list[dict], writes: list[dict], timing: dict, lost: list
             and (r["start"] <= window[1])
         )
 
-    # Logging in hashes passwords (PBKDF2, deliberately slow): while every user logs in the
-    # machine does little else, so the figures after the last login are given apart.
-    logins = [r["start"] + r["ms"] / 1000 for r in requests if r["name"] == "login"]
-    steady_from = max(logins, default=0.0)
-    steady = [r for r in requests if r["start"] >= steady_from and r["name"] != "login page"]
+    # Logging in hashes passwords (PBKDF2, deliberately slow): while the users log in the
+    # machine does little else. "Steady" figures start once `users` logins have succeeded and
+    # leave out logins and the outage.
+    logins = sorted(
+        r["start"] + r["ms"] / 1000 for r in requests if r["name"] == "login" and r["ok"]
+    )
+    steady_from = logins[users - 1] if 0 < users <= len(logins) else math.inf
+    steady = [
+        r
+        for r in requests
+        if r["start"] >= steady_from and not r["name"].startswith("login") and not in_outage(r)
+    ]
     failed = [r for r in requests if not r["ok"]]
     outside = [r for r in failed if not in_outage(r)]
     by_name: dict[str, list[dict]] = {}
@@ -236,7 +246,10 @@ def summarise(requests: list[dict], writes: list[dict], timing: dict, lost: list
     steady_by_name: dict[str, list[dict]] = {}
     for r in steady:
         steady_by_name.setdefault(r["name"], []).append(r)
-    end = max((r["start"] + r["ms"] / 1000 for r in requests), default=steady_from)
+    end = max((r["start"] + r["ms"] / 1000 for r in requests), default=0.0)
+    outage_seconds = 0.0
+    if window is not None and steady:
+        outage_seconds = max(0.0, min(window[1], end) - max(window[0], steady_from))
     return {
         "requests": len(requests),
         "failures": len(failed),
@@ -250,7 +263,7 @@ def summarise(requests: list[dict], writes: list[dict], timing: dict, lost: list
         "window": window,
         "endpoints": _endpoints(by_name),
         "steady": {
-            "seconds": max(0.0, end - steady_from) if requests else 0.0,
+            "seconds": max(0.0, end - steady_from - outage_seconds) if steady else 0.0,
             "requests": len(steady),
             "endpoints": _endpoints(steady_by_name),
         },
@@ -281,7 +294,8 @@ def report(s: dict, timing: dict, duration: float) -> None:
     steady = s["steady"]
     if steady["seconds"]:
         print(
-            f"after the last login ({steady['seconds']:.0f} s): {steady['requests']} requests "
+            f"steady, all users logged in, outage left out ({steady['seconds']:.0f} s): "
+            f"{steady['requests']} requests "
             f"({steady['requests'] / steady['seconds']:.1f}/s)"
         )
         for name, e in steady["endpoints"].items():
@@ -408,12 +422,13 @@ def main(argv: list[str] | None = None) -> int:
     requests = read_lines(out / "logs", "requests")
     writes = read_lines(out / "logs", "writes")
     checked = check_writes(writes)
-    summary = summarise(requests, writes, timing, checked.lost)
+    summary = summarise(requests, writes, timing, checked.lost, o.users)
     print(
         f"\n{o.users} users, {o.duration:.0f} s, gunicorn {o.workers}×{o.threads} threads, "
         f"PostgreSQL, bulk data ({plan.program}); Locust's CSV files: {out}/locust_*.csv"
     )
     report(summary, timing, o.duration)
+    (out / "summary.json").write_text(json.dumps({"timing": timing, **summary}, indent=1))
     problems = []
     if summary["lost"]:
         problems.append(f"{len(summary['lost'])} lost writes")

@@ -142,8 +142,11 @@ def test_it_tells_failures_in_the_outage_from_the_others():
         {"name": "autosave", "start": 101.0, "ms": 10, "status": 0, "ok": False},  # before
     ]
     writes = [{"kind": "conflict"}, {"kind": "autosave"}, {"kind": "question"}]
-    summary = run.summarise(requests, writes, {"start": 110.0, "end": 111.5}, lost=[])
+    summary = run.summarise(requests, writes, {"start": 110.0, "end": 111.5}, lost=[], users=1)
     assert summary["failures"] == 3 and summary["failures_in_outage"] == 1
+    # Steady: after the one user's login, without the login and the outage (110 to 112.01).
+    assert summary["steady"]["requests"] == 2
+    assert summary["steady"]["endpoints"]["autosave"]["count"] == 2
     assert summary["server_errors_outside"] == 2 and summary["outside_statuses"] == [0, 500]
     assert summary["conflicts"] == 1 and summary["acknowledged"] == 2
     assert summary["endpoints"]["autosave"]["count"] == 3
