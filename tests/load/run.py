@@ -441,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         problems.append("the PostgreSQL restart failed")
     if not requests:
         problems.append("no requests were made (see locust.log)")
+    elif not summary["acknowledged"] or summary["steady"]["requests"] == 0:
+        # Nothing to judge: e.g. the machine was too busy for the users to log in in time.
+        problems.append("the run exercised too little (no acknowledged write or no steady state)")
     if problems:
         print("FAILED: " + "; ".join(problems) + ".")
         return 1
