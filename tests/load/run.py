@@ -339,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--out", help="directory for the plan, logs and Locust's CSV files")
     o = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up when piped to a file too
     if urlparse(o.database_url).scheme not in {"postgres", "postgresql"}:
         parser.error("the load test needs PostgreSQL: --database-url postgres://…")
     cluster = (
