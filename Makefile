@@ -33,10 +33,11 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# issue 5: queries and server time per page at small and bulk data (builds the data when missing).
+# Queries and server time per page at small (demo) and bulk data; builds the data when missing.
 bench: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py bench
+	DEBUG=1 $(PY) manage.py seed_demo
+	$(PY) -m tests.perf.bench
 
 lint: install
 	$(VENV)/bin/ruff check .

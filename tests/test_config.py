@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -114,7 +114,8 @@ def test_it_sends_anonymous_visitors_to_log_in():
 
 
 @pytest.mark.django_db
-def test_it_loads_demo_data_idempotently():
+def test_it_loads_demo_data_idempotently(settings):
+    settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     counts = (User.objects.count(), Meeting.objects.count(), Agenda.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
@@ -129,3 +130,26 @@ def test_it_loads_demo_data_idempotently():
         assert upcoming.count() == 1 and upcoming.get().agenda.status == Agenda.Status.DRAFT
         assert ms.meetings.filter(status="held", agenda__status="submitted").count() >= 3
     assert any(row.overdue for row in cadence_rows(program.mentorships.all()))
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_load_demo_data_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_never_resets_an_existing_password_when_loading_demo_data(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    for name in ("admin", "scholar1"):
+        user = User.objects.get(username=name)
+        user.set_password("changed-since")
+        user.save()
+    call_command("seed_demo", stdout=io.StringIO())
+    for name in ("admin", "scholar1"):
+        user = User.objects.get(username=name)
+        assert user.check_password("changed-since") and not user.check_password("demo")
+    assert User.objects.get(username="scholar2").check_password("demo")

@@ -64,7 +64,8 @@ def test_it_keeps_private_content_out_of_the_pdf_html(world):
 
 
 @needs_chromium
-def test_it_renders_every_demo_brief_on_exactly_one_page(db):
+def test_it_renders_every_demo_brief_on_exactly_one_page(db, settings):
+    settings.DEBUG = True  # seed_demo only runs in development
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     # The latest submitted brief of each demo mentorship (the fullest ones).
     latest = (

@@ -1,6 +1,8 @@
 """Demo data: one program, staff1, mentor1/mentor2, scholar1…scholar6 (password: demo).
 
-Idempotent: a second run leaves existing demo data alone and only resets the demo passwords.
+Development only: it refuses to run unless DEBUG is on, so a production database never gets
+accounts with a published password. Idempotent: a second run leaves existing data alone, and
+a password is only set when the user is created here (never reset on an existing account).
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -93,6 +96,11 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts whose password is published (demo); it only runs "
+                "with DEBUG on, e.g. DEBUG=1 python manage.py seed_demo."
+            )
         with transaction.atomic():
             users = self._users()
             if not Program.objects.filter(slug="winter-2027").exists():
@@ -101,7 +109,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write("Demo data already present; left as it is.")
         self.stdout.write(
-            "\nDemo logins (password for all: demo):\n"
+            "\nDemo logins (password demo, unless changed since it was created):\n"
             "  scholar1 … scholar6  scholars (scholar4 has two mentors)\n"
             "  mentor1, mentor2      mentors\n"
             "  staff1                program staff (cadence page)\n"
@@ -111,24 +119,23 @@ class Command(BaseCommand):
     def _users(self) -> dict[str, User]:
         users = {}
         for username, name, tz in PEOPLE:
-            user, _ = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "display_name": name,
-                    "time_zone": tz,
-                    "email": f"{username}@example.org",
-                },
+            users[username] = self._user(
+                username,
+                display_name=name,
+                time_zone=tz,
+                email=f"{username}@example.org",
             )
+        self._user("admin", is_staff=True, is_superuser=True, display_name="Operator")
+        return users
+
+    def _user(self, username: str, **fields) -> User:
+        """The existing account as it is, or a new one with the demo password."""
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, **fields)
             user.set_password(PASSWORD)
             user.save()
-            users[username] = user
-        admin, created = User.objects.get_or_create(
-            username="admin",
-            defaults={"is_staff": True, "is_superuser": True, "display_name": "Operator"},
-        )
-        admin.set_password(PASSWORD)
-        admin.save()
-        return users
+        return user
 
     def _program(self, users: dict[str, User]) -> None:
         rng = random.Random(2027)
