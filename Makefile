@@ -27,7 +27,11 @@ browser:
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Mail worker and server on http://127.0.0.1:$(PORT) (Ctrl-C stops both)"
+	@export DEBUG=1 SITE_URL=http://127.0.0.1:$(PORT); \
+	  $(PY) manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install browser
 	$(VENV)/bin/ruff check .
@@ -35,9 +39,9 @@ test: install browser
 
 # Queries and server time per page at small (demo) and bulk data; builds the data when missing.
 bench: install
-	$(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	$(PY) -m tests.perf.bench
+	SECRET_KEY=bench-only-$$(head -c 24 /dev/urandom | base64) $(PY) -m tests.perf.bench
 
 lint: install
 	$(VENV)/bin/ruff check .
