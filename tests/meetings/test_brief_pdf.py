@@ -8,8 +8,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from meetings import pdf
+from meetings.briefs import brief_context
 from meetings.models import Agenda, Meeting
-from meetings.views.briefs import brief_context
 from tests.factories import AnnotationFactory, QuestionFactory
 
 # In CI (.ci/run sets CI) a missing Chromium fails these tests instead of skipping them.

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.revisions import ORDER_KEY
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
@@ -55,7 +56,7 @@ def test_it_coalesces_moves_with_the_other_edits_of_a_burst(world, ranked, clock
     client.post(reverse("question_move", args=[z.pk]), {"direction": "up"})
     clock.advance(minutes=1)
     agenda.refresh_from_db()
-    assert agenda.save_fields({"bottleneck": "New B"}, agenda.version)
+    assert agendas.save_fields(agenda, {"bottleneck": "New B"}, agenda.version)
     clock.advance(minutes=1)
     client.post(
         reverse("question_reorder", args=[agenda.meeting_id]), {"order": [z.pk, x.pk, y.pk]}
@@ -89,7 +90,7 @@ def test_it_does_not_record_setting_a_question_aside_as_a_move(world, ranked):
 
 def test_it_shows_the_mentor_a_move_made_after_submission(world, ranked, clock):
     agenda, (x, y, z) = ranked
-    agenda.submit()
+    agendas.submit(agenda)
     clock.advance(minutes=10)
     world.client_for(world.scholar).post(reverse("question_move", args=[z.pk]), {"direction": "up"})
     html = (

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.models import Agenda, AgendaRevision, Meeting
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
@@ -33,7 +34,7 @@ def draft(world):
 
 def _save(agenda: Agenda, **data) -> bool:
     agenda.refresh_from_db()
-    return agenda.save_fields(data, agenda.version)
+    return agendas.save_fields(agenda, data, agenda.version)
 
 
 def test_it_records_who_changed_what(world, draft):
@@ -82,8 +83,8 @@ def test_it_starts_a_new_revision_after_half_an_hour_of_typing(draft, clock):
 
 
 def test_it_does_not_merge_saves_by_different_authors(world, draft):
-    draft.save_fields({"asks": "one"}, draft.version)
-    draft.save_fields({"asks": "two"}, draft.version, author=world.mentor)
+    agendas.save_fields(draft, {"asks": "one"}, draft.version)
+    agendas.save_fields(draft, {"asks": "two"}, draft.version, author=world.mentor)
     assert [r.author for r in draft.revisions.order_by("created_at")] == [
         world.scholar,
         world.mentor,
@@ -100,7 +101,7 @@ def test_it_records_the_submission_and_later_edits_separately(world, draft):
     QuestionFactory(agenda=draft)
     _save(draft, bottleneck="Before submitting")
     draft.refresh_from_db()
-    draft.submit()
+    agendas.submit(draft)
     _save(draft, bottleneck="After submitting")
     kinds = [(r.kind, r.after_submit) for r in draft.revisions.order_by("created_at", "pk")]
     assert kinds == [("edit", False), ("submit", True), ("edit", True)]
@@ -109,7 +110,7 @@ def test_it_records_the_submission_and_later_edits_separately(world, draft):
 def test_it_keeps_save_fields_semantics_on_a_version_conflict(draft):
     stale = draft.version
     assert _save(draft, bottleneck="Mine")
-    assert draft.save_fields({"bottleneck": "Theirs"}, stale) is False
+    assert agendas.save_fields(draft, {"bottleneck": "Theirs"}, stale) is False
     draft.refresh_from_db()
     assert draft.bottleneck == "Mine"
     assert draft.revisions.count() == 1
@@ -120,7 +121,7 @@ def test_it_refuses_to_change_a_held_meetings_agenda(world):
     Meeting.objects.filter(pk=world.meeting.pk).update(status=Meeting.Status.HELD)
     agenda.refresh_from_db()
     revisions = agenda.revisions.count()
-    assert agenda.save_fields({"bottleneck": "Rewriting history"}, agenda.version) is False
+    assert agendas.save_fields(agenda, {"bottleneck": "Rewriting history"}, agenda.version) is False
     agenda.refresh_from_db()
     assert agenda.bottleneck == "SECRET-BOTTLENECK text"
     assert agenda.revisions.count() == revisions
@@ -166,7 +167,7 @@ def test_it_shows_the_mentor_only_changes_since_submission_without_the_check_in(
     QuestionFactory(agenda=draft)
     _save(draft, asks="Draft-time wish")
     draft.refresh_from_db()
-    draft.submit()
+    agendas.submit(draft)
     _save(draft, bottleneck="Changed after submit", wellbeing_note="Very tired")
     html = _page(world, world.mentor, draft.meeting).content.decode()
     assert "Changed after submit" in html
