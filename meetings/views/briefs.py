@@ -319,7 +319,7 @@ def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
     if request.htmx:
         back = request.POST.get("next", "")  # only handed on to the form, never followed here
         ctx = {"private_note": note, "scholar_id": user_id, "next": back, "saved": True}
-        return render(request, "meetings/_private_note.html", ctx)
+        return render(request, "meetings/_private_note.html#note", ctx)
     messages.success(request, "Private note saved.")
     return redirect_to_next(request, "history", user_id=user_id)
 

@@ -1,4 +1,4 @@
-"""The scholar's drafting experience (issue 3): autosave, ranking, brevity, carry-forward, rules."""
+"""The scholar's drafting experience: autosave, ranking, brevity, carry-forward, rules."""
 
 import re
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Issue 4: the brief as a one-page PDF, scoped exactly like the brief."""
+"""The brief as a one-page PDF, scoped exactly like the brief."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""Issue 4: the brief, read receipts, changed-since markers, annotation, triage, read-only."""
+"""The brief, read receipts, changed-since markers, annotation, triage, read-only."""
 
 import re
 from datetime import timedelta
@@ -112,7 +112,7 @@ def test_it_shows_the_mentor_list_brief_status_through_read_and_updated(world):
     home = reverse("home")
     client = world.client_for(world.mentor)
 
-    def status_of_scholar():  # from the page as shown (issue 5: it may come from the cache)
+    def status_of_scholar():  # from the page as shown
         html = client.get(home).content.decode()
         row = re.search(
             rf"<strong>{re.escape(world.scholar.name)}</strong>.*?"

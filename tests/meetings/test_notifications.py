@@ -1,4 +1,4 @@
-"""Issue 4: mail to the mentor on submit/update, reminders exactly once, preferences."""
+"""Mail to the mentor on submit/update, reminders exactly once, preferences."""
 
 from datetime import timedelta
 

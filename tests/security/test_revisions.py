@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,18 +13,10 @@ from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A clock the test moves by hand."""
-
-    class Clock:
-        now = timezone.now()
-
-        def advance(self, **kwargs):
-            self.now += timedelta(**kwargs)
-
-    c = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: c.now)
-    return c
+def clock():
+    """A clock that stands still until the test moves it (clock.shift(timedelta(...)))."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def test_it_records_nothing_for_a_save_that_changes_nothing(draft):
 def test_it_coalesces_a_burst_of_autosaves_into_one_revision(draft, clock):
     for i in range(1, 30):  # a save every 20 seconds for ten minutes
         assert _save(draft, bottleneck=f"Typing {i}")
-        clock.advance(seconds=20)
+        clock.shift(timedelta(seconds=20))
     revision = draft.revisions.get()
     assert revision.changes == {"bottleneck": {"old": "Old bottleneck", "new": "Typing 29"}}
     assert revision.version == draft.version
@@ -68,7 +61,7 @@ def test_it_coalesces_a_burst_of_autosaves_into_one_revision(draft, clock):
 
 def test_it_starts_a_new_revision_after_a_pause(draft, clock):
     _save(draft, bottleneck="First")
-    clock.advance(minutes=6)
+    clock.shift(timedelta(minutes=6))
     _save(draft, bottleneck="Second")
     first, second = draft.revisions.order_by("created_at")
     assert first.changes["bottleneck"] == {"old": "Old bottleneck", "new": "First"}
@@ -78,7 +71,7 @@ def test_it_starts_a_new_revision_after_a_pause(draft, clock):
 def test_it_starts_a_new_revision_after_half_an_hour_of_typing(draft, clock):
     for i in range(40):  # a save a minute for 40 minutes
         _save(draft, bottleneck=f"Typing {i}")
-        clock.advance(minutes=1)
+        clock.shift(timedelta(minutes=1))
     assert draft.revisions.count() == 2
 
 
@@ -186,7 +179,7 @@ def test_it_shows_revisions_in_a_bounded_number_of_queries(
 ):
     for i in range(20):
         _save(draft, bottleneck=f"Version {i}", asks=f"Ask {i}")
-        clock.advance(minutes=10)
+        clock.shift(timedelta(minutes=10))
     client = world.client_for(world.scholar)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("agenda_revisions", args=[draft.meeting.pk]))
@@ -206,9 +199,9 @@ def test_it_records_questions_added_reworded_and_removed(world, draft, clock):
     client = world.client_for(world.scholar)
     client.post(reverse("question_add", args=[draft.meeting.pk]), {"text": "Is 3 seeds enough?"})
     question = draft.questions.get()
-    clock.advance(minutes=10)
+    clock.shift(timedelta(minutes=10))
     client.post(reverse("question_edit", args=[question.pk]), {"text": "Are 5 seeds enough?"})
-    clock.advance(minutes=10)
+    clock.shift(timedelta(minutes=10))
     client.post(reverse("question_delete", args=[question.pk]))
     assert _question_changes(draft) == [
         {"old": "", "new": "Is 3 seeds enough?"},
