@@ -34,30 +34,18 @@ HEADINGS = {name: heading for name, heading, _ in Agenda.SECTIONS}
 TRIAGE_STATES = [Question.Status.DISCUSSED, Question.Status.RESOLVED, Question.Status.OPEN]
 
 
-def annotations_with_authors() -> Prefetch:
-    return Prefetch("annotations", queryset=Annotation.objects.select_related("author"))
-
-
-def questions_with_annotations() -> Prefetch:
-    """The questions on the brief (not the dropped ones), with their comments and authors."""
-    return Prefetch(
-        "questions",
-        queryset=Question.objects.exclude(status=Question.Status.DROPPED).prefetch_related(
-            annotations_with_authors()
-        ),
-    )
-
-
 def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
     agenda = (
         Agenda.objects.visible_to(user)
         .filter(meeting=meeting)
         .prefetch_related(
-            questions_with_annotations(),
+            Prefetch(
+                "questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED)
+            ),
             Prefetch(
                 "annotations",
-                queryset=Annotation.objects.filter(question__isnull=True).select_related("author"),
-                to_attr="section_annotations",
+                queryset=Annotation.objects.select_related("author"),
+                to_attr="all_annotations",
             ),
             Prefetch(
                 "reads",
@@ -101,11 +89,16 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         if record_read_receipt and is_mentor:
             read, changed = record_read(agenda, user, read)
     questions = list(agenda.questions.all()) if agenda else []
+    by_section: dict[str, list[Annotation]] = defaultdict(list)
+    by_question: dict[int, list[Annotation]] = defaultdict(list)
+    for note in agenda.all_annotations if agenda else []:
+        if note.question_id is None:
+            by_section[note.section].append(note)
+        else:
+            by_question[note.question_id].append(note)
     for q in questions:
         q.changed = f"q{q.pk}" in changed
-    by_section: dict[str, list[Annotation]] = defaultdict(list)
-    for note in agenda.section_annotations if agenda else []:
-        by_section[note.section].append(note)
+        q.notes = by_question[q.pk]
     sections = [
         {
             "name": name,

@@ -195,9 +195,7 @@ def _question_response(request: HttpRequest, question: Question, **extra) -> Htt
         if extra.get("error"):
             messages.error(request, extra["error"])
         return _back(meeting.pk, f"q{question.pk}")
-    question = Question.objects.prefetch_related(briefs.annotations_with_authors()).get(
-        pk=question.pk
-    )
+    question.notes = list(question.annotations.select_related("author"))
     ctx = {
         "meeting": meeting,
         "q": question,

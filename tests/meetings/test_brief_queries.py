@@ -22,11 +22,11 @@ def _grow(world, size: int) -> None:
         MeetingNoteFactory(meeting=world.meeting)
 
 
-# session, user, meeting with its pair, agenda, questions, their comments, section comments, the
-# mentor's read receipt, action items, the page's navigation (mentorships, staffed programs),
-# notes; the mentor also writes the receipt and reads their private note.
-MENTOR_QUERIES = 14
-SCHOLAR_QUERIES = 12
+# session, user, meeting with its pair, agenda, questions, all comments, the mentor's read
+# receipt, action items, the page's navigation (mentorships, staffed programs), notes; the mentor
+# also writes the receipt and reads their private note.
+MENTOR_QUERIES = 13
+SCHOLAR_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [1, 8])
