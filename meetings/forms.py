@@ -12,24 +12,26 @@ class AgendaForm(forms.ModelForm):
 
     class Meta:
         model = Agenda
-        fields = [
-            *Agenda.SECTION_NAMES,
-            "wellbeing_energy",
-            "wellbeing_note",
-            "wellbeing_visibility",
-        ]
+        fields = [*Agenda.SECTION_NAMES, *Agenda.CHECKIN_FIELDS]
         widgets = {
             name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()
         } | {"wellbeing_energy": forms.RadioSelect, "wellbeing_visibility": forms.Select}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, partial: bool = False, **kwargs) -> None:
+        """partial: only the fields present in the data count; one left out keeps its value."""
         super().__init__(*args, **kwargs)
-        self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
-            (i, str(i)) for i in range(1, 6)
-        ]
-        hints = {name: hint for name, _, hint in Agenda.SECTIONS}
-        for name, hint in hints.items():
-            self.fields[name].help_text = hint
+        if partial and self.is_bound:
+            for name in self.Meta.fields:
+                widget = self.fields[name].widget
+                if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
+                    del self.fields[name]
+        if "wellbeing_energy" in self.fields:
+            self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
+                (i, str(i)) for i in range(1, 6)
+            ]
+        for name, _, hint in Agenda.SECTIONS:
+            if name in self.fields:
+                self.fields[name].help_text = hint
         for field in self.fields.values():
             # The fields are laid out around the separate question forms; the form attribute
             # ties each one back to the agenda form wherever it stands in the page.
@@ -38,7 +40,15 @@ class AgendaForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
     def field_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The agenda's fields in this form, with their cleaned values."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+    def problems(self) -> str:
+        """Every error, each after its field's label, on one line."""
+        return "; ".join(
+            f"{self.fields[name].label if name in self.fields else name}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+        )
 
     def describe_errors(self) -> None:
         """Tie each field's error message to the field, for screen readers (see _field.html)."""
@@ -50,37 +60,6 @@ class AgendaForm(forms.ModelForm):
             if self.fields[name].help_text:
                 described.insert(0, f"{auto_id}_helptext")
             self.fields[name].widget.attrs["aria-describedby"] = " ".join(described)
-
-
-def submission_errors(agenda: Agenda, data: dict | None = None) -> dict[str, str]:
-    """What stops an agenda from being submitted, by field name (data: values about to be saved)."""
-    data = data or {}
-    bottleneck = data.get("bottleneck", agenda.bottleneck).strip()
-    tried = data.get("tried", agenda.tried).strip()
-    errors: dict[str, str] = {}
-    if not bottleneck:
-        errors["bottleneck"] = (
-            "Name your one main bottleneck before submitting: what is blocking you, "
-            "and what would unblock it?"
-        )
-    # A question the scholar marked done or dropped is not a question for the mentor. Once the
-    # brief is submitted the mentor may resolve them all, which must not block later edits.
-    set_aside = [Question.Status.DROPPED] if agenda.is_submitted else Question.SET_ASIDE_STATES
-    if not agenda.questions.exclude(status__in=set_aside).exists():
-        errors["questions"] = "Add at least one question for your mentor before submitting."
-    previous = agenda.meeting.previous()
-    previous_agenda = getattr(previous, "agenda", None) if previous else None
-    if (
-        previous_agenda is not None
-        and bottleneck
-        and bottleneck.lower() == previous_agenda.bottleneck.strip().lower()
-        and not tried
-    ):
-        errors["tried"] = (
-            "Your bottleneck is the same as last time: say what you tried since, "
-            "and whom you asked."
-        )
-    return errors
 
 
 class QuestionForm(forms.ModelForm):
@@ -98,12 +77,12 @@ class QuestionForm(forms.ModelForm):
         return text
 
 
-class AnswerForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = ["answer", "status"]
-        widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
-        labels = {"answer": "Answer", "status": "State"}
+class AnswerForm(forms.Form):
+    answer = forms.CharField(required=False, max_length=4000, widget=forms.Textarea)
+    # The mentor cannot drop a question: only the scholar takes it off the brief.
+    status = forms.ChoiceField(
+        choices=[c for c in Question.Status.choices if c[0] != Question.Status.DROPPED]
+    )
 
 
 class AnnotationForm(forms.ModelForm):

@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Max, Q
-from django.dispatch import Signal
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
@@ -21,15 +20,6 @@ from . import access
 
 ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
-
-# Sent after a commit that submitted (agenda_submitted) or changed a submitted agenda
-# (agenda_updated); meetings/notifications.py mails the mentor. Keyword argument: agenda.
-agenda_submitted = Signal()
-agenda_updated = Signal()
-
-
-def _after_commit(signal: Signal, agenda) -> None:
-    transaction.on_commit(lambda: signal.send(sender=Agenda, agenda=agenda))
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -177,6 +167,8 @@ class Agenda(models.Model):
         ),
     ]
     SECTION_NAMES = [name for name, _, _ in SECTIONS]
+    # The wellbeing check-in: private unless the scholar shares it, and not part of the brief.
+    CHECKIN_FIELDS = ["wellbeing_energy", "wellbeing_note", "wellbeing_visibility"]
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -234,50 +226,43 @@ class Agenda(models.Model):
     def over_one_page(self) -> bool:
         return self.word_count() > ONE_PAGE_WORDS
 
-    def save_fields(self, data: dict, expected_version: int, author: User | None = None) -> bool:
-        """Write the given fields only if nobody saved a newer version meanwhile.
+    def submission_errors(self) -> dict[str, str]:
+        """What stops this agenda from being submitted, by field name ("questions" for the
+        questions). A submitted agenda must stay submittable."""
+        errors = self.field_errors()
+        if not self.questions_for_mentor().exists():
+            errors["questions"] = "Add at least one question for your mentor before submitting."
+        return errors
 
-        Returns False (and writes nothing) when the stored version is not expected_version, or
-        when the meeting is no longer planned (a held meeting's record is read-only). Each save
-        is kept in the revision history (meetings/revisions.py), by default as the scholar's.
-        """
-        now = timezone.now()
-        changes = dict(data, version=F("version") + 1, updated_at=now)
-        if self.is_submitted:
-            changes["updated_after_submit_at"] = now
-        current = Agenda.objects.filter(
-            pk=self.pk, version=expected_version, meeting__status=Meeting.Status.PLANNED
-        )
-        with transaction.atomic():
-            old = current.values(*data).first()
-            written = old is not None and current.update(**changes)
-            if written:
-                record_edit(
-                    self,
-                    author or self.meeting.mentorship.scholar,
-                    old,
-                    data,
-                    expected_version + 1,
-                    now,
-                )
-        if written:
-            self.refresh_from_db()
-            if self.is_submitted:
-                _after_commit(agenda_updated, self)
-        return bool(written)
+    def field_errors(self, changes: dict | None = None) -> dict[str, str]:
+        """The rules of the agenda's fields (with `changes` applied), by field name: a main
+        bottleneck, and if it is last time's again, what was tried since."""
+        values = {"bottleneck": self.bottleneck, "tried": self.tried, **(changes or {})}
+        bottleneck, tried = values["bottleneck"].strip(), values["tried"].strip()
+        errors: dict[str, str] = {}
+        if not bottleneck:
+            errors["bottleneck"] = (
+                "Name your one main bottleneck before submitting: what is blocking you, "
+                "and what would unblock it?"
+            )
+        elif not tried and bottleneck.lower() == self.last_bottleneck().lower():
+            errors["tried"] = (
+                "Your bottleneck is the same as last time: say what you tried since, "
+                "and whom you asked."
+            )
+        return errors
 
-    def submit(self, author: User | None = None) -> None:
-        now = timezone.now()
-        was_status = self.status
-        self.status = self.Status.SUBMITTED
-        self.submitted_at = self.submitted_at or now
-        self.updated_after_submit_at = None
-        self.version += 1
-        self.updated_at = now
-        with transaction.atomic():
-            self.save()
-            record_submit(self, author or self.meeting.mentorship.scholar, was_status, now)
-        _after_commit(agenda_submitted, self)
+    def questions_for_mentor(self) -> models.QuerySet[Question]:
+        """A question the scholar marked done or dropped is not a question for the mentor. Once
+        the brief is submitted the mentor may resolve them all, which must not block later edits."""
+        set_aside = [Question.Status.DROPPED] if self.is_submitted else Question.SET_ASIDE_STATES
+        return self.questions.exclude(status__in=set_aside)
+
+    def last_bottleneck(self) -> str:
+        """The bottleneck of the pair's previous meeting ("" without one)."""
+        previous = self.meeting.previous()
+        agenda = Agenda.objects.filter(meeting=previous).first() if previous else None
+        return agenda.bottleneck.strip() if agenda else ""
 
     def section_digests(self) -> dict[str, str]:
         """A short fingerprint of every section and question, to tell the mentor what changed."""
@@ -293,52 +278,6 @@ class Agenda(models.Model):
             "\n".join(f"{q.pk}:{q.text}" for q in self.questions.all() if q.status != "dropped")
         )
         return digests
-
-    @classmethod
-    def start_for(cls, meeting: Meeting) -> Agenda:
-        """The meeting's agenda, created on first use, with last time's open questions.
-
-        While the meeting is planned, questions left open at the previous meeting since the
-        agenda was started (e.g. the mentor marked it held later) are carried in too.
-        """
-        with transaction.atomic():
-            agenda, created = cls.objects.get_or_create(meeting=meeting)
-        if created or meeting.is_open:
-            agenda.carry_forward()
-        return agenda
-
-    def carry_forward(self) -> int:
-        """Copy the questions left open at the previous meeting into this agenda.
-
-        Idempotent: a question already carried here (kept, done or dropped) is not copied again,
-        so it can run on every visit and pick up questions left open since. Nothing comes from
-        a previous meeting that has not taken place yet. Returns how many were copied.
-        """
-        previous = self.meeting.previous()
-        if previous is None or (previous.is_open and previous.scheduled_at > timezone.now()):
-            return 0
-        with transaction.atomic():
-            Agenda.objects.select_for_update().filter(pk=self.pk).first()
-            already = set(
-                self.questions.filter(carried_from__isnull=False).values_list(
-                    "carried_from_id", flat=True
-                )
-            )
-            open_questions = [
-                q
-                for q in Question.objects.filter(
-                    agenda__meeting=previous, status__in=Question.CARRY_STATES
-                ).order_by("rank", "pk")
-                if q.pk not in already
-            ]
-            if not open_questions:
-                return 0
-            start = Question.next_rank(self)
-            Question.objects.bulk_create(
-                Question(agenda=self, text=q.text, rank=i, carried_from=q)
-                for i, q in enumerate(open_questions, start=start)
-            )
-        return len(open_questions)
 
 
 class Question(models.Model):
@@ -382,59 +321,9 @@ class Question(models.Model):
     def is_set_aside(self) -> bool:
         return self.status in self.SET_ASIDE_STATES
 
-    def set_state(self, status: str) -> None:
-        """The scholar marks the question done (resolved), drops it, or puts it back (open).
-
-        Done and dropped questions move to the end of the ranking; a question put back is
-        ranked last among the open ones.
-        """
-        if status not in (self.Status.OPEN, self.Status.RESOLVED, self.Status.DROPPED):
-            raise ValueError(f"A scholar cannot set a question to {status!r}.")
-        self.status = status
-        self.rank = Question.next_rank(self.agenda)
-        self.save(update_fields=["status", "rank"])
-        if status == self.Status.OPEN:
-            Question.set_aside_last(self.agenda)
-
-    @classmethod
-    def set_aside_last(cls, agenda: Agenda) -> None:
-        """Renumber so that questions marked done or dropped come after all the others."""
-        ordered = sorted(agenda.questions.all(), key=lambda q: (q.is_set_aside, q.rank, q.pk))
-        cls.reorder(agenda, [q.pk for q in ordered])
-
     @classmethod
     def next_rank(cls, agenda: Agenda) -> int:
         return (agenda.questions.aggregate(m=Max("rank"))["m"] or 0) + 1
-
-    def move(self, offset: int) -> None:
-        """Swap with the neighbour above (-1) or below (+1) and renumber the list.
-
-        Questions marked done or dropped are not neighbours: they stay at the end.
-        """
-        siblings = [
-            q
-            for q in self.agenda.questions.order_by("rank", "pk")
-            if q.is_set_aside == self.is_set_aside
-        ]
-        index = next(i for i, q in enumerate(siblings) if q.pk == self.pk)
-        target = max(0, min(len(siblings) - 1, index + offset))
-        siblings.insert(target, siblings.pop(index))
-        Question.reorder(self.agenda, [q.pk for q in siblings], record=True)
-
-    @classmethod
-    def reorder(cls, agenda: Agenda, ordered_ids: list[int], record: bool = False) -> None:
-        """Rank the questions in this order. `record`: the scholar moved them (issue 6: kept in
-        the revision history, coalesced with the other edits of a burst)."""
-        questions = {q.pk: q for q in agenda.questions.all()}
-        before = sorted(questions.values(), key=lambda q: (q.rank, q.pk))
-        ordered = [questions[i] for i in ordered_ids if i in questions]
-        ordered += [q for pk, q in questions.items() if pk not in ordered_ids]
-        for rank, question in enumerate(ordered, start=1):
-            question.rank = rank
-        with transaction.atomic():
-            cls.objects.bulk_update(ordered, ["rank"])
-        if record:
-            record_question_order(agenda, before, ordered)
 
 
 class Annotation(models.Model):
@@ -546,7 +435,7 @@ class MeetingNote(models.Model):
         return f"{self.get_kind_display()} by {self.author}"
 
 
-# --- Issue 4: read receipts, the mentor's private note, reminders, recurring meetings ---------
+# --- Read receipts, the mentor's private note, reminders, recurring meetings --------------------
 
 
 class BriefRead(models.Model):
@@ -707,10 +596,37 @@ class MeetingSeries(models.Model):
         return meetings
 
 
-# issue 6: the agenda revision history lives in its own module (registered with the app here).
-from .revisions import (  # noqa: E402, F401
-    AgendaRevision,
-    record_edit,
-    record_question_order,
-    record_submit,
-)
+class AgendaRevisionQuerySet(models.QuerySet["AgendaRevision"]):
+    def visible_to(self, user: User) -> AgendaRevisionQuerySet:
+        return self.filter(access.revision(user))
+
+
+class AgendaRevision(models.Model):
+    """Who changed what in an agenda, and when (recorded by meetings/revisions.py)."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted"
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    # The agenda's version once this revision's last save was written.
+    version = models.PositiveIntegerField()
+    # {field name: {"old": value, "new": value}}
+    changes = models.JSONField(default=dict)
+    # Made once the agenda had been submitted: the mentor may see it.
+    after_submit = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AgendaRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["agenda", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version} of {self.agenda_id}"

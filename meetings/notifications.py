@@ -1,5 +1,6 @@
-"""Mail (issue 4): to the mentor when a brief is submitted or updated, and the reminders that
-`manage.py send_reminders` sends before meetings.
+"""Mail: to the mentor when a brief is submitted or updated (called after the commit by the
+functions that write it, meetings/agendas.py), and the reminders that `manage.py send_reminders`
+sends before meetings.
 
 Every mail goes through one django-tasks task, `send_notice`, which first claims a SentReminder row
 (unique per kind, meeting, recipient and key) and only then sends, so each notice goes once even
@@ -15,7 +16,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +23,7 @@ from django_tasks import TaskResultStatus, task
 
 from accounts.models import User
 
-from .models import (
-    Agenda,
-    BriefRead,
-    Meeting,
-    SentReminder,
-    agenda_submitted,
-    agenda_updated,
-)
+from .models import Agenda, BriefRead, Meeting, SentReminder
 
 log = logging.getLogger(__name__)
 
@@ -115,15 +108,13 @@ def enqueue(kind: str, meeting: Meeting, recipient: User, key: str = "") -> None
 # --- When the scholar submits or updates -----------------------------------------------------
 
 
-@receiver(agenda_submitted, dispatch_uid="issue4_notify_submitted")
-def on_submitted(sender, agenda: Agenda, **kwargs) -> None:
+def brief_submitted(agenda: Agenda) -> None:
     meeting = Meeting.objects.select_related("mentorship__mentor").get(pk=agenda.meeting_id)
     if meeting.is_open:
         enqueue(Kind.BRIEF_SUBMITTED, meeting, meeting.mentorship.mentor)
 
 
-@receiver(agenda_updated, dispatch_uid="issue4_notify_updated")
-def on_updated(sender, agenda: Agenda, **kwargs) -> None:
+def brief_updated(agenda: Agenda) -> None:
     """One "updated" mail per read: more edits before the mentor opens the brief again send none."""
     meeting = Meeting.objects.select_related("mentorship__mentor").get(pk=agenda.meeting_id)
     if not meeting.is_open:

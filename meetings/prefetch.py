@@ -1,51 +1,10 @@
-"""Loading the annotations of agendas in one query (issue 5 benchmark).
-
-The brief and the history show each question's annotations and each section's annotations.
-Prefetching both kinds separately costs two queries; this loads them together and fills each
-question's prefetch cache, so `q.annotations.all` in templates reads them without a query.
-"""
+"""Columns joined into a page's main query instead of queries of their own."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-
 from django.db.models import F, FilteredRelation, Q
 
-from .models import Agenda, Annotation, MentorPrivateNote
-
-
-def attach_annotations(agendas: Iterable[Agenda]) -> None:
-    """Set `section_annotations` on each agenda (those not on a question) and fill the prefetch
-    cache of `annotations` on each of its prefetched questions; one query for all of them."""
-    agendas = list(agendas)
-    questions = [q for a in agendas for q in a.questions.all()]
-    if not agendas:
-        return
-    notes = Annotation.objects.filter(
-        Q(agenda_id__in=[a.pk for a in agendas], question__isnull=True)
-        | Q(question__in=[q.pk for q in questions])
-    ).select_related("author")
-    by_agenda: dict[int, list[Annotation]] = defaultdict(list)
-    by_question: dict[int, list[Annotation]] = defaultdict(list)
-    for note in notes:
-        if note.question_id is None:
-            by_agenda[note.agenda_id].append(note)
-        else:
-            by_question[note.question_id].append(note)
-    for a in agendas:
-        a.section_annotations = by_agenda.get(a.pk, [])
-    for q in questions:
-        cached = q.annotations.all()
-        cached._result_cache = by_question.get(q.pk, [])
-        cached._prefetch_done = True
-        q._prefetched_objects_cache = {
-            **getattr(q, "_prefetched_objects_cache", {}),
-            "annotations": cached,
-        }
-
-
-# --- Columns joined into a page's main query instead of queries of their own (issue 5) -------
+from .models import MentorPrivateNote
 
 PRIVATE_NOTE_FIELDS = ("id", "text", "updated_at")
 

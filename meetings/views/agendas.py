@@ -1,4 +1,4 @@
-"""The scholar's agenda: drafting, autosave, ranked questions and carry-forward (issue 3).
+"""The scholar's agenda: drafting, autosave, ranked questions and carry-forward.
 
 Only the scholar of a meeting reaches these views; everyone else gets 404 (PRIVACY.md). The htmx
 endpoints answer 401 instead of a redirect to the login page when the session has expired, so
@@ -8,27 +8,21 @@ the page can keep the scholar's text and say plainly that it was not saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services
-from ..forms import AgendaForm, QuestionForm, submission_errors
-from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, BriefRead, Meeting, Question
+from .. import agendas
+from ..forms import AgendaForm, QuestionForm
+from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -41,7 +35,7 @@ def login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated and _htmx(request):
+        if not request.user.is_authenticated and request.htmx:
             return HttpResponse(
                 "You are logged out: nothing was saved.", status=401, content_type="text/plain"
             )
@@ -54,12 +48,26 @@ def login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 
 def _scholar_meeting(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.filter(mentorship__scholar=request.user).select_related(
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related(
             "mentorship__mentor", "mentorship__scholar"
         ),
         pk=pk,
     )
+    if not meeting.is_scholar(request.user):
+        raise Http404("Only the scholar writes the agenda.")
+    return meeting
+
+
+def _scholar_agenda(request: HttpRequest, pk: int) -> Agenda:
+    """The meeting's agenda with its meeting and pair, in one query."""
+    agenda = get_object_or_404(
+        Agenda.objects.visible_to(request.user).select_related("meeting__mentorship"),
+        meeting_id=pk,
+    )
+    if not agenda.meeting.is_scholar(request.user):
+        raise Http404("Only the scholar writes the agenda.")
+    return agenda
 
 
 def _editable_agenda(request: HttpRequest, pk: int) -> Agenda:
@@ -76,20 +84,6 @@ def _editable_question(request: HttpRequest, pk: int) -> Question:
         ),
         pk=pk,
     )
-
-
-def _carried_items(meeting: Meeting) -> list[ActionItem]:
-    """The mentorship's open action items, and those done in the last two weeks."""
-    items = list(
-        ActionItem.objects.filter(mentorship_id=meeting.mentorship_id)
-        .filter(Q(done=False) | Q(done_at__gte=timezone.now() - timedelta(days=14)))
-        .exclude(meeting=meeting)
-        .select_related("mentorship__scholar", "mentorship__mentor")
-        .order_by("done", "due_on", "pk")
-    )
-    for item in items:
-        item.can_toggle = item.owner == ActionItem.Owner.SCHOLAR
-    return items
 
 
 # --- Context ---------------------------------------------------------------------------------
@@ -114,23 +108,19 @@ def _questions_context(agenda: Agenda, form: QuestionForm | None = None, **extra
 
 def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
     meeting = agenda.meeting
-    items = _carried_items(meeting)
     ctx = _questions_context(agenda, **{k: v for k, v in extra.items() if k == "question_error"})
-    carried_questions = [q for q in ctx["questions"] if q.carried_from_id]
-    previous = meeting.previous()
-    previous_agenda = Agenda.objects.filter(meeting=previous).first() if previous else None
     return {
-        # The mentor's read receipt (issue 4), shown to the scholar beside the status.
-        "read": BriefRead.objects.filter(agenda=agenda, reader_id=meeting.mentorship.mentor_id)
+        # The mentor's read receipt, shown to the scholar beside the status.
+        "read": agenda.reads.filter(reader_id=meeting.mentorship.mentor_id)
         .only("last_read_at")
         .first()
         if agenda.is_submitted
         else None,
-        "last_bottleneck": previous_agenda.bottleneck.strip() if previous_agenda else "",
+        "last_bottleneck": agenda.last_bottleneck(),
         **ctx,
         "form": form,
-        "carried_items": items,
-        "carried_questions": carried_questions,
+        "carried_items": agendas.carried_items(meeting),
+        "carried_questions": [q for q in ctx["questions"] if q.carried_from_id],
         "one_page_words": ONE_PAGE_WORDS,
         "meter_low": ONE_PAGE_WORDS * 8 // 10,
         "meter_high": ONE_PAGE_WORDS * 95 // 100,
@@ -151,48 +141,30 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not meeting.is_open:
         messages.info(request, "This meeting is no longer planned: its agenda is read-only.")
         return redirect("brief", pk=meeting.pk)
-    agenda = Agenda.start_for(meeting)
+    agenda = agendas.start(meeting)
     if request.method == "GET":
         return render(
             request, AGENDA_TEMPLATE, _agenda_context(agenda, AgendaForm(instance=agenda))
         )
-
-    form = AgendaForm(request.POST, instance=Agenda.objects.get(pk=agenda.pk))
-    submitting = request.POST.get("action") == "submit"
+    form = AgendaForm(request.POST)
     if not form.is_valid():
         form.describe_errors()
         return render(request, AGENDA_TEMPLATE, _agenda_context(agenda, form, unsaved=True))
     data = form.field_data()
-    if agenda.is_submitted:
-        # A submitted agenda stays submittable: check the rules before changing what the mentor sees.
-        errors = submission_errors(agenda, data)
-        if errors:
-            return _render_with_errors(request, agenda, errors, unsaved=True)
-    changed = _changed_fields(agenda, data)
-    expected = form.cleaned_data["version"]
-    if changed and not agenda.save_fields(changed, expected):
-        agenda.refresh_from_db()
-        messages.error(
-            request,
-            "This agenda was changed elsewhere (another tab or device) after you opened it. "
-            "Nothing was overwritten: your text is below, next to the saved version.",
+    try:
+        saved = agendas.save_fields(
+            agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
         )
-        # The scholar's text stays in the form; saving it again (after seeing both versions)
-        # replaces the newer version on purpose, so the form now carries that version number.
-        posted = request.POST.copy()
-        posted["version"] = str(agenda.version)
-        form = AgendaForm(posted, instance=Agenda.objects.get(pk=agenda.pk))
-        form.is_valid()
-        ctx = _agenda_context(
-            agenda, form, newer=agenda, differences=_differences(agenda, data), unsaved=True
-        )
-        return render(request, AGENDA_TEMPLATE, ctx, status=409)
-    if submitting and not agenda.is_submitted:
-        errors = submission_errors(agenda)
-        if errors:
+    except ValidationError as refused:
+        return _render_with_errors(request, agenda, refused, unsaved=True)
+    if not saved:
+        return _conflict_page(request, agenda, data)
+    if request.POST.get("action") == "submit" and not agenda.is_submitted:
+        try:
+            agendas.submit(agenda, request.user)
+        except ValidationError as refused:
             messages.warning(request, "Your draft is saved, but it cannot be submitted yet.")
-            return _render_with_errors(request, agenda, errors)
-        agenda.submit()
+            return _render_with_errors(request, agenda, refused)
         messages.success(request, "Agenda submitted: your mentor can now read the brief.")
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
@@ -204,6 +176,25 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _changed_fields(agenda: Agenda, data: dict) -> dict:
     return {name: value for name, value in data.items() if getattr(agenda, name) != value}
+
+
+def _conflict_page(request: HttpRequest, agenda: Agenda, data: dict) -> HttpResponse:
+    agenda.refresh_from_db()
+    messages.error(
+        request,
+        "This agenda was changed elsewhere (another tab or device) after you opened it. "
+        "Nothing was overwritten: your text is below, next to the saved version.",
+    )
+    # The scholar's text stays in the form; saving it again (after seeing both versions)
+    # replaces the newer version on purpose, so the form now carries that version number.
+    posted = request.POST.copy()
+    posted["version"] = str(agenda.version)
+    form = AgendaForm(posted)
+    form.is_valid()
+    ctx = _agenda_context(
+        agenda, form, newer=agenda, differences=_differences(agenda, data), unsaved=True
+    )
+    return render(request, AGENDA_TEMPLATE, ctx, status=409)
 
 
 def _differences(agenda: Agenda, data: dict) -> list[dict]:
@@ -225,12 +216,13 @@ def _differences(agenda: Agenda, data: dict) -> list[dict]:
 
 
 def _render_with_errors(
-    request: HttpRequest, agenda: Agenda, errors: dict[str, str], unsaved: bool = False
+    request: HttpRequest, agenda: Agenda, refused: ValidationError, unsaved: bool = False
 ) -> HttpResponse:
     data = request.POST.copy()
     data["version"] = str(agenda.version)
     form = AgendaForm(data, instance=agenda)
     form.is_valid()
+    errors = {name: " ".join(texts) for name, texts in refused.message_dict.items()}
     question_error = errors.pop("questions", None)
     for field, message in errors.items():
         form.add_error(field, message)
@@ -256,53 +248,34 @@ def _autosave_answer(
 def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the agenda's fields as the scholar types; never over a version saved meanwhile.
 
+    Only the fields posted are written: one left out keeps its text.
     200: saved (or nothing changed), with the new version number for the page.
     409: another tab or device saved first; nothing written; both versions in the answer.
     422: the text breaks a rule (too long, or a submitted brief would lose its bottleneck).
     423: the meeting is no longer planned, so the agenda is read-only.
     """
-    meeting = _scholar_meeting(request, pk)
-    agenda = get_object_or_404(Agenda, meeting=meeting)
-    if not meeting.is_open:
-        return _autosave_answer(
-            request,
-            agenda,
-            "Not saved: this meeting is no longer planned, so its agenda is read-only.",
-            status=423,
-        )
-    form = AgendaForm(request.POST, instance=Agenda.objects.get(pk=agenda.pk))
+    agenda = _scholar_agenda(request, pk)
+    if not agenda.meeting.is_open:
+        message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
+        return _autosave_answer(request, agenda, message, status=423)
+    form = AgendaForm(request.POST, partial=True)
     if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errs)}"
-            for name, errs in form.errors.items()
-        )
-        return _autosave_answer(request, agenda, f"Not saved. {problems}", status=422)
+        return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
     data = form.field_data()
-    changed = _changed_fields(agenda, data)
-    if not changed:
-        # Already stored (perhaps from another tab): the page is up to date with this version.
-        return _autosave_answer(request, agenda)
-    if agenda.is_submitted:
-        errors = submission_errors(agenda, data)
-        errors.pop("questions", None)
-        if errors:
-            return _autosave_answer(
-                request,
-                agenda,
-                "Not saved: your mentor already has this brief. " + " ".join(errors.values()),
-                status=422,
-            )
-    if not agenda.save_fields(changed, form.cleaned_data["version"]):
-        agenda.refresh_from_db()
-        response = _autosave_answer(
-            request,
-            agenda,
-            "Not saved: this agenda was changed in another tab or on another device.",
-            status=409,
-            conflict=True,
-            differences=_differences(agenda, data),
+    try:
+        saved = agendas.save_fields(
+            agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
         )
-        return response
+    except ValidationError as refused:
+        message = "Not saved: your mentor already has this brief. " + " ".join(refused.messages)
+        return _autosave_answer(request, agenda, message, status=422)
+    if not saved:
+        agenda.refresh_from_db()
+        message = "Not saved: this agenda was changed in another tab or on another device."
+        differences = _differences(agenda, data)
+        return _autosave_answer(
+            request, agenda, message, status=409, conflict=True, differences=differences
+        )
     return _autosave_answer(request, agenda)
 
 
@@ -312,7 +285,7 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 def _questions_response(
     request: HttpRequest, agenda: Agenda, form: QuestionForm | None = None, announce: str = ""
 ) -> HttpResponse:
-    if _htmx(request):
+    if request.htmx:
         ctx = _questions_context(agenda, form, announce=announce)
         return render(request, f"{AGENDA_TEMPLATE}#questions", ctx)
     if form is not None and form.errors:
@@ -328,47 +301,32 @@ def _questions_response(
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = _editable_agenda(request, pk)
     form = QuestionForm(request.POST)
-    announce = ""
-    if form.is_valid():
-        question = form.save(commit=False)
-        question.agenda = agenda
-        question.rank = Question.next_rank(agenda)
-        question.save()
-        Question.set_aside_last(agenda)
-        services.touch_agenda(agenda)
-        form = None
-        announce = "Question added at the end of your list."
-    return _questions_response(request, agenda, form, announce)
+    if not form.is_valid():
+        return _questions_response(request, agenda, form)
+    agendas.add_question(agenda, form.cleaned_data["text"], request.user)
+    return _questions_response(request, agenda, announce="Question added at the end of your list.")
 
 
 @login_required_or_401
 @require_POST
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
-    form = QuestionForm(request.POST, instance=question)
-    announce = ""
-    if form.is_valid():
-        form.save()
-        services.touch_agenda(question.agenda)
-        form = None
-        announce = "Question saved."
-    return _questions_response(request, question.agenda, form, announce)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return _questions_response(request, question.agenda, form)
+    agendas.edit_question(question, form.cleaned_data["text"], request.user)
+    return _questions_response(request, question.agenda, announce="Question saved.")
 
 
 @login_required_or_401
 @require_POST
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
-    agenda = question.agenda
-    if question.carried_from_id:
-        # A question from last time is never deleted silently: it is dropped, and stays on record.
-        question.set_state(Question.Status.DROPPED)
-        announce = "Question dropped. It stays in your history."
-    else:
-        question.delete()
+    if agendas.delete_question(question, request.user):
         announce = "Question deleted."
-    services.touch_agenda(agenda)
-    return _questions_response(request, agenda, announce=announce)
+    else:
+        announce = "Question dropped. It stays in your history."
+    return _questions_response(request, question.agenda, announce=announce)
 
 
 def _position_message(question: Question) -> str:
@@ -382,8 +340,8 @@ def _position_message(question: Question) -> str:
 @require_POST
 def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
-    question.move(-1 if request.POST.get("direction") == "up" else 1)
-    services.touch_agenda(question.agenda)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    agendas.move_question(question, offset, request.user)
     return _questions_response(request, question.agenda, announce=_position_message(question))
 
 
@@ -393,8 +351,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the order the scholar dragged the questions into (ids in `order`, top first)."""
     agenda = _editable_agenda(request, pk)
     ids = [int(value) for value in request.POST.getlist("order") if value.isdigit()]
-    Question.reorder(agenda, ids, record=True)
-    services.touch_agenda(agenda)
+    agendas.reorder_questions(agenda, ids, request.user)
     return _questions_response(request, agenda, announce="New order saved.")
 
 
@@ -413,8 +370,7 @@ def question_state(request: HttpRequest, pk: int) -> HttpResponse:
     state = request.POST.get("state", "")
     if state not in STATE_MESSAGES:
         return HttpResponse("Unknown state.", status=400, content_type="text/plain")
-    question.set_state(state)
-    services.touch_agenda(question.agenda)
+    agendas.set_question_state(question, state)
     return _questions_response(request, question.agenda, announce=STATE_MESSAGES[state])
 
 
@@ -427,7 +383,7 @@ def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
     """The scholar marks one of their own action items done (or not done) from the agenda."""
     meeting = _scholar_meeting(request, pk)
     item = get_object_or_404(
-        ActionItem.objects.filter(
+        ActionItem.objects.visible_to(request.user).filter(
             mentorship_id=meeting.mentorship_id, owner=ActionItem.Owner.SCHOLAR
         ),
         pk=item_pk,
@@ -437,11 +393,11 @@ def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         return redirect("brief", pk=meeting.pk)
     done = request.POST.get("done") == "1"
     item.set_done(done)
-    if _htmx(request):
-        ctx = {
-            "meeting": meeting,
-            "carried_items": _carried_items(meeting),
-            "announce": f"“{item.text}” marked {'done' if done else 'not done'}.",
-        }
-        return render(request, f"{AGENDA_TEMPLATE}#carried", ctx)
-    return redirect(reverse("agenda", args=[meeting.pk]) + "#carried")
+    if not request.htmx:
+        return redirect(reverse("agenda", args=[meeting.pk]) + "#carried")
+    ctx = {
+        "meeting": meeting,
+        "carried_items": agendas.carried_items(meeting),
+        "announce": f"“{item.text}” marked {'done' if done else 'not done'}.",
+    }
+    return render(request, f"{AGENDA_TEMPLATE}#carried", ctx)

@@ -1,4 +1,4 @@
-"""The agenda's revision history page (issue 6)."""
+"""The agenda's revision history page."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from ..models import Agenda
-from ..revisions import AgendaRevision
+from ..models import Agenda, AgendaRevision
+from ..revisions import rows_for
 
 
 @login_required
@@ -27,8 +27,8 @@ def agenda_revisions(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("author")
     )
     for revision in revisions:
-        revision.agenda = agenda  # changes_for() reads the mentorship: no query per row
-        revision.rows = revision.changes_for(request.user)
+        revision.agenda = agenda  # rows_for() reads the mentorship: no query per row
+        revision.rows = rows_for(revision, request.user)
     return render(
         request,
         "meetings/revisions.html",

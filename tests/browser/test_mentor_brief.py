@@ -1,4 +1,4 @@
-"""Issue 4 in a real browser: inline annotation, async answers and triage, the read receipt."""
+"""In a real browser: inline annotation, async answers and triage, the read receipt."""
 
 import pytest
 from django.urls import reverse
@@ -157,12 +157,12 @@ def test_it_prints_a_normal_brief_on_one_a4_page(brief_pair, page_for, console_e
 def test_it_shows_the_scholars_latest_edits_on_a_reloaded_brief(
     brief_pair, page_for, console_errors
 ):
-    """Issue 5: the brief is kept in the cache; a reload after the scholar's autosave, or after
-    the mentor's own comment, shows the page as it is now, never the kept one."""
+    """A reload after the scholar's autosave, or after the mentor's own comment, shows the
+    page as it is now."""
     scholar, mentor, meeting = brief_pair
     brief = page_for(mentor)
     brief.goto(reverse("brief", args=[meeting.pk]))
-    brief.reload()  # now from the cache
+    brief.reload()
     assert "Loss diverges after 2k steps." in brief.locator("#bottleneck").inner_text()
 
     agenda = page_for(scholar)

@@ -1,4 +1,4 @@
-"""The scholar's drafting experience (issue 3): autosave, ranking, brevity, carry-forward, rules."""
+"""The scholar's drafting experience: autosave, ranking, brevity, carry-forward, rules."""
 
 import re
 from datetime import timedelta
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.forms import submission_errors
+from meetings import agendas
 from meetings.models import ONE_PAGE_WORDS, ActionItem, Agenda, Question
 from tests.factories import (
     ActionItemFactory,
@@ -217,7 +217,7 @@ def carried(world):
     QuestionFactory(agenda=world.agenda, text="Discussed, not settled?", rank=2, status="discussed")
     QuestionFactory(agenda=world.agenda, text="Answered?", rank=3, status="answered")
     nxt = MeetingFactory(mentorship=world.mentorship)
-    return Agenda.start_for(nxt)
+    return agendas.start(nxt)
 
 
 def test_it_carries_the_open_questions_of_the_last_meeting(carried):
@@ -228,10 +228,10 @@ def test_it_carries_the_open_questions_of_the_last_meeting(carried):
 
 def test_it_carries_each_question_once_even_after_it_was_dropped(world, carried):
     first = carried.questions.first()
-    first.set_state(Question.Status.DROPPED)
-    assert carried.carry_forward() == 0
+    agendas.set_question_state(first, Question.Status.DROPPED)
+    assert agendas.carry_forward(carried) == 0
     QuestionFactory(agenda=world.agenda, text="Reopened later?", rank=9)
-    assert carried.carry_forward() == 1
+    assert agendas.carry_forward(carried) == 1
     assert carried.questions.count() == 3
     assert carried.questions.last().text == "Reopened later?"
 
@@ -240,7 +240,7 @@ def test_it_carries_nothing_from_a_meeting_that_has_not_happened_yet(world):
     later = MeetingFactory(
         mentorship=world.mentorship, scheduled_at=world.meeting.scheduled_at + timedelta(days=7)
     )
-    assert Agenda.start_for(later).questions.count() == 0
+    assert agendas.start(later).questions.count() == 0
 
 
 def test_it_lets_the_scholar_mark_a_carried_question_done_drop_it_or_keep_it(world, carried):
@@ -277,9 +277,11 @@ def test_it_drops_a_carried_question_instead_of_deleting_it(world, carried):
 
 def test_it_shows_dropped_questions_in_history_but_not_on_the_brief(world, carried):
     question = carried.questions.first()
-    question.set_state(Question.Status.DROPPED)
+    agendas.set_question_state(question, Question.Status.DROPPED)
     client = world.client_for(world.scholar)
-    carried.submit()
+    carried.bottleneck = "A new bottleneck"
+    carried.save(update_fields=["bottleneck"])
+    agendas.submit(carried)
     brief = client.get(reverse("brief", args=[carried.meeting_id])).content.decode()
     history = client.get(reverse("history", args=[world.scholar.pk])).content.decode()
     assert brief.count("SECRET-QUESTION one?") == 0
@@ -391,10 +393,10 @@ def test_it_asks_what_was_tried_when_the_bottleneck_is_the_same_as_last_time(wor
 
 def test_it_does_not_count_questions_marked_done_or_dropped_before_submitting(world, carried):
     for question in carried.questions.all():
-        question.set_state(Question.Status.RESOLVED)
-    assert "questions" in submission_errors(carried)
-    carried.questions.first().set_state(Question.Status.OPEN)
-    assert "questions" not in submission_errors(carried)
+        agendas.set_question_state(question, Question.Status.RESOLVED)
+    assert "questions" in carried.submission_errors()
+    agendas.set_question_state(carried.questions.first(), Question.Status.OPEN)
+    assert "questions" not in carried.submission_errors()
 
 
 def test_it_shows_a_hint_under_every_section(world, draft):
@@ -429,7 +431,7 @@ def test_it_previews_the_brief_as_the_mentor_will_see_it(world, draft):
     preview = world.client_for(world.scholar).get(url).content.decode()
     before = world.client_for(world.mentor).get(url).content.decode()
     assert "First **question**?" not in before and "has not submitted" in before  # private
-    draft.submit()
+    agendas.submit(draft)
     mentor_view = world.client_for(world.mentor).get(url).content.decode()
     assert _sections(preview) == _sections(mentor_view)
     assert "First **question**?" in _sections(preview)[1]

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from meetings import agendas
 from meetings.models import Agenda, Question
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
@@ -26,7 +27,7 @@ def _post(client, meeting, **fields):
 @pytest.fixture
 def draft(world):
     meeting = MeetingFactory(mentorship=world.mentorship)
-    Agenda.start_for(meeting)
+    agendas.start(meeting)
     return meeting
 
 
@@ -74,7 +75,7 @@ def test_it_asks_what_was_tried_when_the_bottleneck_repeats(world):
     world.meeting.scheduled_at = world.meeting.scheduled_at.replace(year=2020)
     world.meeting.save()
     meeting = MeetingFactory(mentorship=world.mentorship)
-    Agenda.start_for(meeting)
+    agendas.start(meeting)
     QuestionFactory(agenda=meeting.agenda)
     response = _post(
         world.client_for(world.scholar),
@@ -109,7 +110,7 @@ def test_it_refuses_over_long_text_with_a_message_and_keeps_it(world, draft):
 def test_it_refuses_a_stale_save_and_shows_both_versions(world, draft):
     client = world.client_for(world.scholar)
     agenda = Agenda.objects.get(meeting=draft)
-    agenda.save_fields({"bottleneck": "Saved in the other tab"}, agenda.version)
+    agendas.save_fields(agenda, {"bottleneck": "Saved in the other tab"}, agenda.version)
     response = _post(client, draft, version=1, bottleneck="Typed in this tab")
     assert response.status_code == 409
     body = response.content.decode()

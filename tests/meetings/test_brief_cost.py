@@ -1,4 +1,4 @@
-"""Issue 5 (benchmark): the brief's cheaper read receipt and action items behave as before."""
+"""The brief's read receipt, action items and scoped joins."""
 
 from datetime import timedelta
 
@@ -51,9 +51,8 @@ def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
         assert items["OWN-ITEM scholar"].can_toggle is True
 
 
-def test_it_shows_the_scholar_the_mentors_read_receipt_from_the_one_brief_query(world):
-    """Issue 5: the brief loads the visible agenda, receipt and private note in one query;
-    the scholar still sees when their mentor read it, and never the mentor's private note."""
+def test_it_shows_the_scholar_the_mentors_read_receipt_but_never_their_private_note(world):
+    """The scholar sees when their mentor read the brief, and never the mentor's private note."""
     from meetings.models import MentorPrivateNote
 
     MentorPrivateNote.objects.create(
@@ -70,8 +69,7 @@ def test_it_shows_the_scholar_the_mentors_read_receipt_from_the_one_brief_query(
 
 
 def test_it_joins_into_the_history_only_the_agendas_each_user_may_see(world):
-    """Issue 5: the history's meetings carry their agenda in the same query, under the rule of
-    Agenda.objects.visible_to: the scholar's drafts only to the scholar, and a second mentor's
+    """The history's meetings carry their agenda under the rule of Agenda.objects.visible_to: the scholar's drafts only to the scholar, and a second mentor's
     meetings to neither other mentor."""
     from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory
 

@@ -1,4 +1,4 @@
-"""Issue 4: the brief as a one-page PDF, scoped exactly like the brief."""
+"""The brief as a one-page PDF, scoped exactly like the brief."""
 
 import os
 
@@ -8,8 +8,8 @@ from django.db.models import Max
 from django.urls import reverse
 
 from meetings import pdf
+from meetings.briefs import brief_context
 from meetings.models import Agenda, Meeting
-from meetings.views.briefs import brief_context
 from tests.factories import AnnotationFactory, QuestionFactory
 
 # In CI (.ci/run sets CI) a missing Chromium fails these tests instead of skipping them.

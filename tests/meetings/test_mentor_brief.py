@@ -1,4 +1,4 @@
-"""Issue 4: the brief, read receipts, changed-since markers, annotation, triage, read-only."""
+"""The brief, read receipts, changed-since markers, annotation, triage, read-only."""
 
 import re
 from datetime import timedelta
@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -16,7 +17,6 @@ from meetings.models import (
     MeetingNote,
     Question,
 )
-from meetings.services import touch_agenda
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -112,7 +112,7 @@ def test_it_shows_the_mentor_list_brief_status_through_read_and_updated(world):
     home = reverse("home")
     client = world.client_for(world.mentor)
 
-    def status_of_scholar():  # from the page as shown (issue 5: it may come from the cache)
+    def status_of_scholar():  # from the page as shown
         html = client.get(home).content.decode()
         row = re.search(
             rf"<strong>{re.escape(world.scholar.name)}</strong>.*?"
@@ -126,7 +126,7 @@ def test_it_shows_the_mentor_list_brief_status_through_read_and_updated(world):
     _brief(world, world.mentor)
     assert status_of_scholar() == "read"
     world.agenda.refresh_from_db()
-    assert world.agenda.save_fields({"progress": "New results"}, world.agenda.version)
+    assert agendas.save_fields(world.agenda, {"progress": "New results"}, world.agenda.version)
     assert status_of_scholar() == "updated"
     _brief(world, world.mentor)
     assert status_of_scholar() == "read"
@@ -157,9 +157,9 @@ def test_it_lists_the_mentors_scholars_in_a_fixed_number_of_queries(
 def test_it_marks_sections_changed_since_the_mentors_last_read(world):
     _brief(world, world.mentor)
     world.agenda.refresh_from_db()
-    assert world.agenda.save_fields({"reading": "A new paper"}, world.agenda.version)
+    assert agendas.save_fields(world.agenda, {"reading": "A new paper"}, world.agenda.version)
     new_q = QuestionFactory(agenda=world.agenda, text="A brand new question?", rank=2)
-    touch_agenda(world.agenda)
+    agendas.touch(world.agenda)
     response = _brief(world, world.mentor)
     assert response.context["changed"] >= {"reading", f"q{new_q.pk}"}
     assert "bottleneck" not in response.context["changed"]
@@ -320,7 +320,7 @@ def test_it_carries_unresolved_questions_into_the_next_agenda(world):
     nxt = MeetingFactory(
         mentorship=world.mentorship, scheduled_at=world.meeting.scheduled_at + timedelta(days=7)
     )
-    carried = [q.text for q in Agenda.start_for(nxt).questions.all()]
+    carried = [q.text for q in agendas.start(nxt).questions.all()]
     assert carried == ["SECRET-QUESTION one?", "Discussed one"]
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.models import ActionItem, Agenda, Meeting, Question
 from tests.factories import (
     ActionItemFactory,
@@ -46,20 +47,21 @@ def test_it_stops_editing_once_the_meeting_is_held(world):
 
 def test_it_refuses_a_stale_write_and_keeps_the_newer_text():
     agenda = AgendaFactory(bottleneck="first")
-    assert agenda.save_fields({"bottleneck": "second"}, expected_version=1)
+    assert agendas.save_fields(agenda, {"bottleneck": "second"}, expected_version=1)
     assert agenda.version == 2
     stale = Agenda.objects.get(pk=agenda.pk)
-    assert not stale.save_fields({"bottleneck": "stale"}, expected_version=1)
+    assert not agendas.save_fields(stale, {"bottleneck": "stale"}, expected_version=1)
     agenda.refresh_from_db()
     assert agenda.bottleneck == "second"
 
 
 def test_it_marks_a_submitted_agenda_as_updated_when_edited():
     agenda = AgendaFactory()
-    agenda.submit()
+    QuestionFactory(agenda=agenda)
+    agendas.submit(agenda)
     assert agenda.is_submitted and not agenda.is_updated
     first_submitted = agenda.submitted_at
-    agenda.save_fields({"progress": "More progress"}, agenda.version)
+    agendas.save_fields(agenda, {"progress": "More progress"}, agenda.version)
     assert agenda.is_updated
     assert agenda.submitted_at == first_submitted
 
@@ -86,12 +88,12 @@ def test_it_carries_unresolved_questions_into_the_next_agenda():
     QuestionFactory(agenda=old, text="Answered", status=Question.Status.ANSWERED, answer="Yes")
     earlier.mark_held()
     nxt = MeetingFactory(mentorship=mentorship)
-    agenda = Agenda.start_for(nxt)
+    agenda = agendas.start(nxt)
     carried = list(agenda.questions.all())
     assert [q.text for q in carried] == ["Discussed, not settled", "Still open?"]
     assert [q.carried_from_id for q in carried] == [discussed.pk, open_q.pk]
     # Starting it again does not copy twice.
-    assert Agenda.start_for(nxt).questions.count() == 2
+    assert agendas.start(nxt).questions.count() == 2
 
 
 def test_it_does_not_carry_questions_from_another_mentorship():
@@ -100,20 +102,21 @@ def test_it_does_not_carry_questions_from_another_mentorship():
     two = MentorshipFactory(scholar=scholar, program=one.program)
     past = MeetingFactory(mentorship=one, scheduled_at=timezone.now() - timedelta(days=3))
     QuestionFactory(agenda=AgendaFactory(meeting=past))
-    agenda = Agenda.start_for(MeetingFactory(mentorship=two))
+    agenda = agendas.start(MeetingFactory(mentorship=two))
     assert agenda.questions.count() == 0
 
 
 def test_it_reorders_questions_and_moves_with_buttons():
     agenda = AgendaFactory()
     a, b, c = (QuestionFactory(agenda=agenda, text=t, rank=i) for i, t in enumerate("abc", 1))
-    Question.reorder(agenda, [c.pk, a.pk, b.pk])
+    scholar = agenda.meeting.mentorship.scholar
+    agendas.reorder_questions(agenda, [c.pk, a.pk, b.pk], scholar)
     assert [q.text for q in agenda.questions.all()] == ["c", "a", "b"]
     b.refresh_from_db()
-    b.move(-1)
+    agendas.move_question(b, -1, scholar)
     assert [q.text for q in agenda.questions.all()] == ["c", "b", "a"]
     c.refresh_from_db()
-    c.move(-1)  # already first: stays first
+    agendas.move_question(c, -1, scholar)  # already first: stays first
     assert [q.text for q in agenda.questions.all()] == ["c", "b", "a"]
 
 

@@ -1,4 +1,4 @@
-"""Issue 4: mail to the mentor on submit/update, reminders exactly once, preferences."""
+"""Mail to the mentor on submit/update, reminders exactly once, preferences."""
 
 from datetime import timedelta
 
@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.models import Agenda, BriefRead, Meeting, SentReminder
 from meetings.notifications import due_reminders, send_due_reminders
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
@@ -25,7 +26,7 @@ def test_it_mails_the_mentor_when_a_brief_is_submitted(world, django_capture_on_
     )
     agenda.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        agenda.submit()
+        agendas.submit(agenda)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [world.mentor.email]
@@ -39,14 +40,14 @@ def test_it_mails_the_mentor_when_a_brief_is_submitted(world, django_capture_on_
 def test_it_mails_one_update_per_read(world, django_capture_on_commit_callbacks):
     agenda = world.agenda
     with django_capture_on_commit_callbacks(execute=True):
-        agenda.save_fields({"progress": "one"}, agenda.version)
-        agenda.save_fields({"progress": "two"}, agenda.version)
+        agendas.save_fields(agenda, {"progress": "one"}, agenda.version)
+        agendas.save_fields(agenda, {"progress": "two"}, agenda.version)
     assert len(mail.outbox) == 1
     assert "changed their brief" in mail.outbox[0].body
     world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
     BriefRead.objects.update(last_read_at=timezone.now() - timedelta(seconds=5))
     with django_capture_on_commit_callbacks(execute=True):
-        agenda.save_fields({"progress": "three"}, agenda.version)
+        agendas.save_fields(agenda, {"progress": "three"}, agenda.version)
     assert len(mail.outbox) == 2
 
 
@@ -55,8 +56,8 @@ def test_it_respects_the_mentors_choice_of_no_brief_mail(world, django_capture_o
     world.mentor.save()
     agenda = _draft_agenda(world)
     with django_capture_on_commit_callbacks(execute=True):
-        agenda.submit()
-        agenda.save_fields({"progress": "x"}, agenda.version)
+        agendas.submit(agenda)
+        agendas.save_fields(agenda, {"progress": "x"}, agenda.version)
     assert mail.outbox == []
 
 

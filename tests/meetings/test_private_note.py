@@ -1,4 +1,4 @@
-"""Issue 4: a mentor's private note on a scholar is seen only by that mentor."""
+"""A mentor's private note on a scholar is seen only by that mentor."""
 
 import pytest
 from django.urls import reverse
@@ -62,8 +62,7 @@ def test_it_shows_the_mentor_their_note_on_brief_and_history(world):
 
 
 def test_it_shows_the_mentor_their_note_on_a_brief_not_yet_submitted(world):
-    """Issue 5: the note rides in the agenda query; without an agenda the mentor may see (a
-    draft), it is still shown, from a query of its own."""
+    """Without an agenda the mentor may see (a draft), the note is still shown."""
     MentorPrivateNote.objects.create(
         mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE on a draft"
     )
@@ -76,7 +75,7 @@ def test_it_shows_the_mentor_their_note_on_a_brief_not_yet_submitted(world):
 
 
 def test_it_shows_the_history_of_a_scholar_without_meetings(world):
-    """Issue 5: the history counts the scholar's meetings inside its mentorship query."""
+    """A scholar without meetings still has a history page, with the mentor's note."""
     pair = MentorshipFactory(program=world.program)
     MentorPrivateNote.objects.create(
         mentor=pair.mentor, scholar=pair.scholar, text="PRIVATE-NOTE x"

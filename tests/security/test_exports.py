@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Program, User
+from meetings import agendas
 from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
@@ -132,7 +133,7 @@ def rich(sec):
     )
     sec.question.carried_from = carried
     sec.question.save()
-    sec.agenda.save_fields({"progress": "Line one\nLine two 🚀"}, sec.agenda.version)
+    agendas.save_fields(sec.agenda, {"progress": "Line one\nLine two 🚀"}, sec.agenda.version)
     sec.scholar.set_password("s3cret-pass")
     sec.scholar.save()
     # Rows of every kind: a series, a read receipt, a private note, a reminder that went out.

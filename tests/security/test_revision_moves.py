@@ -1,26 +1,22 @@
-"""Question moves (rank changes) are agenda edits in the revision history (issue 6)."""
+"""Question moves (rank changes) are agenda edits in the revision history."""
 
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import agendas
 from meetings.revisions import ORDER_KEY
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = timezone.now()
-
-        def advance(self, **kwargs):
-            self.now += timedelta(**kwargs)
-
-    c = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: c.now)
-    return c
+def clock():
+    """A clock that stands still until the test moves it (clock.shift(timedelta(...)))."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -53,17 +49,17 @@ def test_it_coalesces_moves_with_the_other_edits_of_a_burst(world, ranked, clock
     agenda, (x, y, z) = ranked
     client = world.client_for(world.scholar)
     client.post(reverse("question_move", args=[z.pk]), {"direction": "up"})
-    clock.advance(minutes=1)
+    clock.shift(timedelta(minutes=1))
     agenda.refresh_from_db()
-    assert agenda.save_fields({"bottleneck": "New B"}, agenda.version)
-    clock.advance(minutes=1)
+    assert agendas.save_fields(agenda, {"bottleneck": "New B"}, agenda.version)
+    clock.shift(timedelta(minutes=1))
     client.post(
         reverse("question_reorder", args=[agenda.meeting_id]), {"order": [z.pk, x.pk, y.pk]}
     )
     revision = agenda.revisions.get()  # one revision for the whole burst
     assert revision.changes[ORDER_KEY] == {"old": "1. X\n2. Y\n3. Z", "new": "1. Z\n2. X\n3. Y"}
     assert revision.changes["bottleneck"] == {"old": "B", "new": "New B"}
-    clock.advance(minutes=10)  # a pause: the next move is a new revision
+    clock.shift(timedelta(minutes=10))  # a pause: the next move is a new revision
     client.post(reverse("question_move", args=[z.pk]), {"direction": "down"})
     assert _orders(agenda)[-1] == {"old": "1. Z\n2. X\n3. Y", "new": "1. X\n2. Z\n3. Y"}
     assert agenda.revisions.count() == 2
@@ -89,8 +85,8 @@ def test_it_does_not_record_setting_a_question_aside_as_a_move(world, ranked):
 
 def test_it_shows_the_mentor_a_move_made_after_submission(world, ranked, clock):
     agenda, (x, y, z) = ranked
-    agenda.submit()
-    clock.advance(minutes=10)
+    agendas.submit(agenda)
+    clock.shift(timedelta(minutes=10))
     world.client_for(world.scholar).post(reverse("question_move", args=[z.pk]), {"direction": "up"})
     html = (
         world.client_for(world.mentor)

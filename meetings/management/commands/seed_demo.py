@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, User
+from meetings import agendas
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -168,7 +169,7 @@ class Command(BaseCommand):
                 (now + timedelta(days=1 + index % 5)).date(), time(hour, 0), tzinfo=now.tzinfo
             )
             meeting = Meeting.objects.create(mentorship=mentorship, scheduled_at=upcoming)
-            agenda = Agenda.start_for(meeting)
+            agenda = agendas.start(meeting)
             agenda.progress = rng.choice(PROGRESS).format(t=topic)
             agenda.save()
 
@@ -182,7 +183,7 @@ class Command(BaseCommand):
         )
         if cancelled:
             return
-        agenda = Agenda.start_for(meeting)
+        agenda = agendas.start(meeting)
         hours_ahead = rng.choice([72, 48, 30, 26, 12, 3])
         agenda.bottleneck = rng.choice(BOTTLENECKS).format(t=topic)
         agenda.tried = rng.choice(TRIED)

@@ -1,0 +1,61 @@
+"""The autosave: few queries, partial posts, and the check-in kept from the mentor."""
+
+from django.core import mail
+from django.urls import reverse
+
+from meetings.models import Agenda
+from tests.factories import AgendaFactory, MeetingFactory
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _post(client, agenda, **fields):
+    data = {"version": agenda.version, **fields}
+    return client.post(reverse("agenda_autosave", args=[agenda.meeting_id]), data, **HTMX)
+
+
+def test_it_saves_a_draft_in_six_queries(world, django_assert_num_queries):
+    draft = AgendaFactory(meeting=MeetingFactory(mentorship=world.mentorship))
+    client = world.client_for(world.scholar)
+    # session, user, the agenda with its meeting and pair, the versioned update, and the
+    # revision (the burst's last one, then the new or merged row)
+    with django_assert_num_queries(6):
+        response = _post(client, draft, bottleneck="Typed")
+    assert response.status_code == 200
+    assert Agenda.objects.get(pk=draft.pk).bottleneck == "Typed"
+
+
+def test_it_saves_a_submitted_agenda_in_six_queries(world, django_assert_num_queries):
+    client = world.client_for(world.scholar)
+    with django_assert_num_queries(6):
+        response = _post(client, world.agenda, progress="A new result")
+    assert response.status_code == 200
+    stored = Agenda.objects.get(pk=world.agenda.pk)
+    assert stored.progress == "A new result" and stored.is_updated
+
+
+def test_it_keeps_the_fields_a_partial_post_leaves_out(world):
+    before = Agenda.objects.get(pk=world.agenda.pk)
+    response = _post(world.client_for(world.scholar), before, asks="Only this")
+    assert response.status_code == 200
+    after = Agenda.objects.get(pk=world.agenda.pk)
+    assert after.asks == "Only this"
+    for name in ["bottleneck", "tried", "progress", "reading", "wellbeing_visibility"]:
+        assert getattr(after, name) == getattr(before, name)
+
+
+def test_it_keeps_a_check_in_change_from_the_mentor(world, django_capture_on_commit_callbacks):
+    agenda = world.agenda
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(
+            world.client_for(world.scholar),
+            agenda,
+            wellbeing_energy="2",
+            wellbeing_note="A rough week",
+        )
+    assert response.status_code == 200
+    stored = Agenda.objects.get(pk=agenda.pk)
+    assert stored.wellbeing_note == "A rough week"
+    assert not stored.is_updated
+    assert stored.updated_at == agenda.updated_at
+    assert mail.outbox == []
