@@ -37,17 +37,14 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         agenda = meeting.visible_agenda
         meeting.checkin_shown = agenda is not None and agenda.wellbeing_visible_to(user)
     is_their_mentor = any(pair.mentor_id == user.pk for pair in pairs)
+    private_note = MentorPrivateNote.objects.filter(access.private_note(user), scholar_id=user_id)
     return render(
         request,
         "meetings/history.html",
         {
             "scholar": pairs[0].scholar,
             "is_their_mentor": is_their_mentor,
-            "private_note": MentorPrivateNote.objects.filter(
-                access.private_note(user), scholar_id=user_id
-            ).first()
-            if is_their_mentor
-            else None,
+            "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,
             "reading": [
@@ -63,7 +60,7 @@ def _meetings(user: User, scholar_id: int):
     content as the user may see it: `visible_agenda` (None otherwise) with its questions and
     comments, `items` and `visible_notes`."""
     annotations = Annotation.objects.select_related("author")
-    agendas = Agenda.objects.filter(access.agenda(user)).prefetch_related(
+    agendas = Agenda.objects.visible_to(user).prefetch_related(
         Prefetch("questions__annotations", queryset=annotations),
         Prefetch(
             "annotations",
