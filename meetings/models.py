@@ -1,6 +1,6 @@
 """Meetings, the scholar's agenda and questions, the mentor's annotations and action items.
 
-Who may see what is decided here, in QuerySet methods, following ../shared/PRIVACY.md. Views look
+Who may see what is written once, in access.py; the QuerySet methods here apply it. Views look
 every object up through one of these scoped querysets and answer 404 otherwise.
 """
 

@@ -15,8 +15,10 @@ from tests.factories import (
     AnnotationFactory,
     MeetingFactory,
     MeetingNoteFactory,
+    MentorshipFactory,
     QuestionFactory,
     SubmittedAgendaFactory,
+    UserFactory,
 )
 
 ROLES = [
@@ -24,6 +26,7 @@ ROLES = [
     "scholar",
     "other_scholar",
     "mentor",
+    "second_mentor",
     "other_mentor",
     "staff",
     "other_staff",
@@ -49,6 +52,8 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-DRAFT-HISTORY": {"scholar"},  # a revision made before submitting
     "SECRET-WB-REVISION": {"scholar"},  # a check-in change in the revision history
     "SECRET-REVISED-BOTTLENECK": PAIR,  # a revision after submitting
+    # the scholar's meeting with their second mentor: each mentor sees only their own pair's
+    "SECRET-SECOND-PAIR": {"scholar", "second_mentor"},
 }
 
 
@@ -68,12 +73,13 @@ class SecurityWorld:
     draft_meeting: Meeting
     held_meeting: Meeting
     other_meeting: Meeting
+    second_mentor: object = None  # mentors the same scholar in a pair of their own
 
     def __getattr__(self, name):
         return getattr(self.base, name)
 
     def user(self, role: str):
-        return None if role == "anon" else getattr(self.base, role)
+        return None if role == "anon" else getattr(self, role)
 
 
 @pytest.fixture
@@ -155,3 +161,21 @@ def sec(world) -> SecurityWorld:
         held_meeting=held_meeting,
         other_meeting=other_meeting,
     )
+
+
+def with_second_mentor(sec: SecurityWorld) -> SecurityWorld:
+    """The world's scholar also mentored by `second_mentor`, in a pair of their own with a
+    submitted agenda whose check-in is shared with mentors: only that mentor and the scholar
+    may see it (the permission matrix's world; other tests count the scholar's meetings)."""
+    second = MentorshipFactory(
+        program=sec.program, scholar=sec.scholar, mentor=UserFactory(username="secondmentor")
+    )
+    SubmittedAgendaFactory(
+        meeting=MeetingFactory(mentorship=second, scheduled_at=timezone.now() - timedelta(days=3)),
+        bottleneck="SECRET-SECOND-PAIR bottleneck",
+        wellbeing_energy=3,
+        wellbeing_note="SECRET-SECOND-PAIR check-in",
+        wellbeing_visibility=Agenda.Visibility.MENTORS,
+    )
+    sec.second_mentor = second.mentor
+    return sec

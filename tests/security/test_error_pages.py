@@ -19,7 +19,7 @@ def test_it_answers_503_with_retry_after_while_the_database_is_away(world, clien
     def down(*args, **kwargs):
         raise OperationalError("the database system is starting up")
 
-    monkeypatch.setattr(views, "_next_meetings", down)
+    monkeypatch.setattr(views, "_pairs", down)
     response = client.get(reverse("home"))
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -32,7 +32,7 @@ def test_it_answers_a_plain_500_page_for_other_errors(world, client, monkeypatch
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(views, "_next_meetings", broken)
+    monkeypatch.setattr(views, "_pairs", broken)
     response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()

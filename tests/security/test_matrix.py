@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import ROLES, SecurityWorld, forbidden_for
+from .conftest import ROLES, SecurityWorld, forbidden_for, with_second_mentor
 
 LOGIN = "login"
 Expected = int | str
@@ -125,30 +125,30 @@ MATRIX: dict[str, Row] = {
     "question_answer": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "annotation_delete": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "action_toggle": Row(ACTION, get=POST_ONLY, post=only(302, "scholar", "mentor")),
-    "history": Row(SCHOLAR, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "history": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY),
     "cadence": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
-    # issue 6
+    # revisions and exports
     "agenda_revisions": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "my_data_export": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "program_export": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
     "program_people": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
     "user_delete": Row(SCHOLAR_IN_PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
-    # issue 3: drafting
+    # drafting
     # An empty autosave (no version) is refused with a message: 422.
     "agenda_autosave": Row(MEETING, get=POST_ONLY, post=only(422, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar"))),
     "question_reorder": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_state": Row(QUESTION, get=POST_ONLY, post=only(400, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(400, "scholar"))),
     "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
-    # issue 4: the mentor's side and the calendar
+    # the mentor's side and the calendar
     "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "annotation_edit": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "question_status": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
-    "private_note_save": Row(SCHOLAR, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    "private_note_save": Row(SCHOLAR, get=POST_ONLY, post=only(302, "mentor", "second_mentor"), hx_post=only(200, "mentor", "second_mentor")),
     "series_new": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
     "meeting_reschedule": Row(MEETING, get=only(200, "scholar", "mentor", "staff", "manager"), post=only(200, "scholar", "mentor", "staff", "manager")),
     "ics_feed": Row(_ics_token, get=public(200), post=public(405)),
     "ics_token_rotate": Row(NO_ARGS, get=POST_ONLY, post=everyone(302)),
-    # issue 5: program staff, research managers, onboarding
+    # program staff, research managers, onboarding
     "cadence_csv": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
     "mentor_summary": Row(MENTOR_IN_PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
     "scholar_summary": Row(SCHOLAR_IN_PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
@@ -164,6 +164,12 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": Row(NO_ARGS, get=public(200), post=public(405)),
 }
 # fmt: on
+
+
+@pytest.fixture
+def sec(sec: SecurityWorld) -> SecurityWorld:
+    """Every role of the security world, and a second mentor of the same scholar."""
+    return with_second_mentor(sec)
 
 
 def _project_urls() -> list[tuple[str, str]]:
@@ -283,10 +289,21 @@ def test_it_has_no_stale_rows_in_the_matrix():
     "role,name,kwargs,sentinels",
     [
         ("scholar", "brief", MEETING, ["SECRET-BOTTLENECK", "SECRET-WB-ONLYME", "SECRET-ACTION"]),
-        ("mentor", "brief", MEETING, ["SECRET-ANNOTATION", "SECRET-ANSWER", "SECRET-MEETING-NOTE"]),
+        (
+            "mentor",
+            "brief",
+            MEETING,
+            ["SECRET-BOTTLENECK", "SECRET-ANNOTATION", "SECRET-ANSWER", "SECRET-MEETING-NOTE"],
+        ),
         ("scholar", "agenda", lambda w: {"pk": w.draft_meeting.pk}, ["SECRET-DRAFT-ONLY"]),
-        ("mentor", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-QUESTION"]),
-        ("scholar", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-WB-MANAGER"]),
+        ("mentor", "history", SCHOLAR, ["SECRET-WB-MENTORS", "SECRET-QUESTION", "SECRET-ACTION"]),
+        ("second_mentor", "history", SCHOLAR, ["SECRET-SECOND-PAIR check-in"]),
+        (
+            "scholar",
+            "history",
+            SCHOLAR,
+            ["SECRET-WB-MANAGER", "SECRET-DRAFT-ONLY", "SECRET-SECOND-PAIR"],
+        ),
         ("scholar", "agenda_revisions", MEETING, ["SECRET-DRAFT-HISTORY", "SECRET-WB-REVISION"]),
         ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
         ("scholar", "my_data_export", NO_ARGS, ["SECRET-WB-ONLYME", "SECRET-DRAFT-ONLY"]),
@@ -298,3 +315,63 @@ def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sent
     content = request_as(sec, role, "get", reverse(name, kwargs=kwargs(sec))).content.decode()
     for sentinel in sentinels:
         assert sentinel in content
+
+
+# The mentor's writes with valid data (the matrix posts none): what each must leave unchanged
+# when the matrix says the role is refused.
+MENTOR_WRITES: dict[str, dict] = {
+    "annotation_add": {"body": "REFUSED", "section": "asks"},
+    "annotation_edit": {"body": "REFUSED"},
+    "question_answer": {"answer": "REFUSED"},
+    "question_status": {"status": "resolved"},
+    "private_note_save": {"text": "REFUSED"},
+    "action_add": {"text": "REFUSED", "owner": "scholar"},
+    "note_add": {"kind": "note", "body": "REFUSED"},
+    "meeting_held": {},
+    "annotation_delete": {},
+}
+
+
+def _written(sec: SecurityWorld) -> list:
+    """What the mentor's writes change, as plain values."""
+    from meetings.models import ActionItem, Annotation, Meeting, MeetingNote, MentorPrivateNote
+
+    return [
+        list(Annotation.objects.values_list("pk", "body").order_by("pk")),
+        list(sec.agenda.questions.values_list("status", "answer")),
+        list(ActionItem.objects.values_list("text", flat=True).order_by("pk")),
+        list(MeetingNote.objects.values_list("body", flat=True).order_by("pk")),
+        list(MentorPrivateNote.objects.values_list("text", flat=True)),
+        Meeting.objects.get(pk=sec.meeting.pk).status,
+    ]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "mentor"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_it_changes_nothing_when_it_refuses_a_write(sec, role, htmx):
+    before = _written(sec)
+    refused = 0
+    for name, data in MENTOR_WRITES.items():
+        row = MATRIX[name]
+        expected = (row.hx_post or row.post) if htmx else row.post
+        if expected[role] not in (404, LOGIN):
+            continue
+        client = Client()
+        if (user := sec.user(role)) is not None:
+            client.force_login(user)
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = client.post(reverse(name, kwargs=row.kwargs(sec)), data, headers=headers)
+        assert not _status_problem(response, expected[role]), name
+        refused += 1
+    assert refused >= len(MENTOR_WRITES) - 1  # a second mentor may keep their own note
+    assert _written(sec) == before
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor"])
+def test_it_answers_an_htmx_request_for_part_of_the_brief_with_that_part(sec, role):
+    row = MATRIX["brief"]
+    url = reverse("brief", kwargs=row.kwargs(sec)) + "?" + urlencode(row.hx_query)
+    response = request_as(sec, role, "get", url, htmx=True)
+    assert response.status_code == 200
+    assert b'id="actions"' in response.content and b"<html" not in response.content
+    assert "HX-Request" in response.get("Vary", "")
