@@ -9,7 +9,6 @@ never disagree between two pages, and sorting or filtering by a figure is plain 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -34,7 +33,6 @@ from django.db.models import (
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
 from django.utils import timezone
-from django.utils.formats import localize
 
 from accounts.models import Mentorship, Program
 
@@ -180,12 +178,6 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
 # --- Rows -------------------------------------------------------------------------------------
 
 SYMBOLS = {"held": "●", "missed": "✕", "cancelled": "–", "planned": "○", "none": ""}
-
-
-def number_text() -> Callable[[float], str]:
-    """How templates print a number in the active language. Only meetings/views/home.py still
-    formats numbers in Python; remove this once its rows are rendered by templates."""
-    return localize
 
 
 def percent_text(value: float | None) -> str:

@@ -3,7 +3,6 @@ programs they run or whose scholars they look after."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -132,9 +130,3 @@ def _programs(user: User) -> list[Program]:
         )
     )
 
-
-def url_maker(name: str, *args: object) -> Callable[[int], str]:
-    """The URL of `name` (after any fixed leading args) for any id, from one reverse()."""
-    sentinel = "987654321"
-    prefix, suffix = reverse(name, args=[*args, int(sentinel)]).split(sentinel)
-    return lambda pk: f"{prefix}{pk}{suffix}"
