@@ -20,12 +20,6 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone.")
 
 
-def shown_name(display_name: str, first_name: str, last_name: str, username: str) -> str:
-    """How a person is named everywhere: their display name, else their full name, else their
-    username (User.name; pages that read users as plain values call it directly, issue 5)."""
-    return display_name or f"{first_name} {last_name}".strip() or username
-
-
 class User(AbstractUser):
     display_name = models.CharField(max_length=120, blank=True)
     # No `choices` here: the zone list changes with tzdata, and must not churn migrations.
@@ -50,7 +44,9 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return shown_name(self.display_name, self.first_name, self.last_name, self.username)
+        """How a person is named everywhere: their display name, else their full name, else
+        their username."""
+        return self.display_name or f"{self.first_name} {self.last_name}".strip() or self.username
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
