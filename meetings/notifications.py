@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from accounts.models import User
+from config.mail import retry_later
 
 from .models import Agenda, BriefRead, Meeting, SentReminder
 
@@ -33,11 +34,6 @@ log = logging.getLogger(__name__)
 
 AGENDA_REMINDER_HOURS = 48
 BRIEF_REMINDER_HOURS = 24
-
-# A failed send is tried again after 1, 2, 4 … 64 minutes: about two hours in all, long enough
-# for a mail server to come back, short enough that a brief's mail still arrives before the
-# meeting. Then it is given up (and logged as an error).
-MAX_ATTEMPTS = 8
 
 Kind = SentReminder.Kind
 
@@ -107,23 +103,10 @@ def send_notice(
     except Exception:
         claim.delete()  # not sent: the retry (or the next reminders run) may claim it again
         log.exception("Could not send %s to %s (attempt %d)", kind, recipient.email, attempt)
-        _retry_later(kind, meeting_id, recipient_id, key, attempt)
+        # Without a retry (a backend that cannot defer), the next reminders run tries again.
+        retry_later(send_notice, attempt, kind, meeting_id, recipient_id, key)
         raise  # the worker records this attempt as failed, with its traceback
     return True
-
-
-def _retry_later(kind: str, meeting_id: int, recipient_id: int, key: str, attempt: int) -> None:
-    if attempt >= MAX_ATTEMPTS:
-        log.error("Gave up sending %s to user %s after %d attempts", kind, recipient_id, attempt)
-        return
-    if not send_notice.get_backend().supports_defer:
-        # A backend that cannot run a task later (the immediate one in tests) gets no retry:
-        # the claim is released, so the next reminders run sends a reminder again.
-        return
-    run_after = timezone.now() + timedelta(minutes=2 ** (attempt - 1))
-    send_notice.using(run_after=run_after).enqueue(
-        kind, meeting_id, recipient_id, key, attempt=attempt + 1
-    )
 
 
 def enqueue(kind: str, meeting: Meeting, recipient_id: int, key: str = "") -> None:

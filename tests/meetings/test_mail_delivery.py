@@ -20,9 +20,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from config.mail import MAX_ATTEMPTS
 from meetings import agendas
 from meetings.models import Agenda, SentReminder
-from meetings.notifications import MAX_ATTEMPTS, send_notice
+from meetings.notifications import send_notice
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,3 +175,22 @@ def test_it_backs_off_doubling_the_wait_and_gives_up_after_the_last_attempt(
     assert delays == [1, 2, 4, 8, 16, 32, 64]
     assert len(connections) == MAX_ATTEMPTS
     assert not SentReminder.objects.exists()
+
+
+def test_it_sends_an_invitation_through_the_worker_once_smtp_is_back(world, smtp, connections):
+    controller, collector = smtp
+    response = world.client_for(world.staff).post(
+        reverse("program_people", args=[world.program.slug]),
+        {"email": "newcomer@example.org", "role": "scholar"},
+    )
+    assert response.status_code == 302
+    assert connections == []
+    run_worker()  # down: fails, queued again
+    assert len(connections) == 1
+    retry = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    controller.start()
+    with time_machine.travel(retry.run_after + timedelta(seconds=1), tick=False):
+        run_worker()
+        run_worker()
+    assert [m.rcpt_tos for m in collector.messages] == [["newcomer@example.org"]]
+    assert b"/accounts/invite/" in collector.messages[0].content
