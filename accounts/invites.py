@@ -8,6 +8,7 @@ settings.INVITE_EXPIRY_DAYS days.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -17,8 +18,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
+
+from config.mail import retry_later
 
 from .models import Invite, Program, User
+
+log = logging.getLogger(__name__)
 
 SALT = "mentorprep.invite"
 
@@ -86,10 +92,29 @@ def invite_link(invite: Invite) -> str:
 
 
 def send_invite(invite: Invite) -> None:
-    """(Re-)send the invitation: a new link replaces the previous one."""
-    invite.send_count += 1
-    invite.sent_at = timezone.now()
-    invite.save(update_fields=["send_count", "sent_at"])
+    """(Re-)send the invitation: a new link replaces the previous one.
+
+    The mail is queued in the same transaction and sent by the worker, so a slow or failing mail
+    server neither slows the page nor loses the invitation.
+    """
+    with transaction.atomic():
+        invite.send_count += 1
+        invite.sent_at = timezone.now()
+        invite.save(update_fields=["send_count", "sent_at"])
+        mail_invite.enqueue(invite.pk, invite.send_count)
+
+
+@task()
+def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
+    """Mail the link of this sending; nothing when a newer sending replaced it or it was
+    accepted meanwhile. True when a mail went out."""
+    invite = (
+        Invite.objects.select_related("program", "user", "invited_by")
+        .filter(pk=invite_id, send_count=send_count, accepted_at__isnull=True)
+        .first()
+    )
+    if invite is None:
+        return False
     link = invite_link(invite)
     inviter = invite.invited_by.name if invite.invited_by else "The program staff"
     body = (
@@ -99,12 +124,18 @@ def send_invite(invite: Invite) -> None:
         f"{settings.INVITE_EXPIRY_DAYS} days):\n{link}\n\n"
         f"Your username is {invite.user.username}.\n"
     )
-    send_mail(
-        f"You are invited to {invite.program.name} on mentorprep",
-        body,
-        None,
-        [invite.email],
-    )
+    try:
+        send_mail(
+            f"You are invited to {invite.program.name} on mentorprep",
+            body,
+            None,
+            [invite.email],
+        )
+    except Exception:
+        log.exception("Could not send the invitation %s (attempt %d)", invite.pk, attempt)
+        retry_later(mail_invite, attempt, invite_id, send_count)
+        raise  # the worker records this attempt as failed, with its traceback
+    return True
 
 
 def invite_person(program: Program, email: str, role: str, invited_by: User | None) -> Invite:
@@ -123,7 +154,7 @@ def invite_person(program: Program, email: str, role: str, invited_by: User | No
         if role == Invite.Role.STAFF:
             program.staff.add(user)
         if not invite.is_accepted:
-            transaction.on_commit(lambda: send_invite(invite))
+            send_invite(invite)
     return invite
 
 

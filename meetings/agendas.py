@@ -2,8 +2,9 @@
 it causes.
 
 Each function records its own revision (meetings/revisions.py) and, when a submitted brief
-changes, tells the mentor after the commit (meetings/notifications.py). Callers have already
-looked the agenda or question up through a queryset scoped to the scholar.
+changes, queues the mentor's mail in the same transaction (meetings/notifications.py), so the
+mail is stored exactly when the change is. Callers have already looked the agenda or question up
+through a queryset scoped to the scholar.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ from accounts.models import User
 from . import notifications
 from .models import ActionItem, Agenda, Meeting, Question
 from .revisions import record_edit, record_question, record_question_order, record_submit
-
-
-def _notify_after_commit(notice, agenda: Agenda) -> None:
-    transaction.on_commit(lambda: notice(agenda))
-
 
 # --- The agenda ------------------------------------------------------------------------------
 
@@ -116,11 +112,11 @@ def save_fields(
         record_edit(
             agenda, author or agenda.meeting.mentorship.scholar, old, data, agenda.version + 1, now
         )
+        if for_mentor:
+            notifications.brief_updated(agenda)
     for name, value in changes.items():
         setattr(agenda, name, value)
     agenda.version += 1
-    if for_mentor:
-        _notify_after_commit(notifications.brief_updated, agenda)
     return True
 
 
@@ -147,8 +143,7 @@ def submit(agenda: Agenda, author: User | None = None) -> bool:
             record_submit(
                 agenda, author or agenda.meeting.mentorship.scholar, Agenda.Status.DRAFT, now
             )
-    if won:
-        _notify_after_commit(notifications.brief_submitted, agenda)
+            notifications.brief_submitted(agenda)
     return bool(won)
 
 
@@ -163,7 +158,7 @@ def touch(agenda: Agenda) -> None:
     for name, value in fields.items():
         setattr(agenda, name, value)
     if agenda.is_submitted:
-        _notify_after_commit(notifications.brief_updated, agenda)
+        notifications.brief_updated(agenda)
 
 
 # --- Questions -------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
-"""Mail: to the mentor when a brief is submitted or updated (called after the commit by the
-functions that write it, meetings/agendas.py), and the reminders that `manage.py send_reminders`
-sends before meetings.
+"""Mail: to the mentor when a brief is submitted or updated (queued by the functions that write
+it, meetings/agendas.py, inside their transaction), and the reminders that
+`manage.py send_reminders` sends before meetings.
 
-Every mail goes through one django-tasks task, `send_notice`, which first claims a SentReminder row
-(unique per kind, meeting, recipient and key) and only then sends, so each notice goes once even
-when cron runs overlap. Mails carry links (settings.SITE_URL) and only what the recipient may see
-(PRIVACY.md): never the wellbeing check-in, never a private note.
+Every mail goes through one django-tasks task, `send_notice`. With the database backend the task
+is a row written in the same transaction as the change that causes it: it exists exactly when the
+change does, and the worker (`manage.py db_worker`) sends it, so a slow or failing mail server
+never slows a page or loses a mail. The task first claims a SentReminder row (unique per kind,
+meeting, recipient and key) and only then sends, so each notice goes once even when cron runs or
+retries overlap. A failed send releases the claim and queues the task again with back-off.
+Mails carry links (settings.SITE_URL) and only what the recipient may see (PRIVACY.md): never the
+wellbeing check-in, never a private note.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
 from accounts.models import User
+from config.mail import retry_later
 
 from .models import Agenda, BriefRead, Meeting, SentReminder
 
@@ -73,7 +78,9 @@ def _message(kind: str, meeting: Meeting, recipient: User) -> tuple[str, str]:
 
 
 @task()
-def send_notice(kind: str, meeting_id: int, recipient_id: int, key: str = "") -> bool:
+def send_notice(
+    kind: str, meeting_id: int, recipient_id: int, key: str = "", attempt: int = 1
+) -> bool:
     """Send one notice unless it was sent before; True when a mail went out."""
     meeting = Meeting.objects.select_related("mentorship__scholar", "mentorship__mentor").get(
         pk=meeting_id
@@ -94,35 +101,41 @@ def send_notice(kind: str, meeting_id: int, recipient_id: int, key: str = "") ->
     try:
         send_mail(subject, body, None, [recipient.email], fail_silently=False)
     except Exception:
-        claim.delete()  # let the next run try again
-        log.exception("Could not send %s to %s", kind, recipient.email)
-        raise
+        claim.delete()  # not sent: the retry (or the next reminders run) may claim it again
+        log.exception("Could not send %s to %s (attempt %d)", kind, recipient.email, attempt)
+        # Without a retry (a backend that cannot defer), the next reminders run tries again.
+        retry_later(send_notice, attempt, kind, meeting_id, recipient_id, key)
+        raise  # the worker records this attempt as failed, with its traceback
     return True
 
 
-def enqueue(kind: str, meeting: Meeting, recipient: User, key: str = "") -> None:
-    if wants(recipient, kind):
-        send_notice.enqueue(kind, meeting.pk, recipient.pk, key)
+def enqueue(kind: str, meeting: Meeting, recipient_id: int, key: str = "") -> None:
+    """Queue a notice; the task checks the recipient's preferences, so nothing is loaded here."""
+    send_notice.enqueue(kind, meeting.pk, recipient_id, key)
 
 
 # --- When the scholar submits or updates -----------------------------------------------------
 
 
 def brief_submitted(agenda: Agenda) -> None:
-    meeting = Meeting.objects.select_related("mentorship__mentor").get(pk=agenda.meeting_id)
+    """Queue the mentor's mail; called inside the submit's transaction."""
+    meeting = agenda.meeting
     if meeting.is_open:
-        enqueue(Kind.BRIEF_SUBMITTED, meeting, meeting.mentorship.mentor)
+        enqueue(Kind.BRIEF_SUBMITTED, meeting, meeting.mentorship.mentor_id)
 
 
 def brief_updated(agenda: Agenda) -> None:
-    """One "updated" mail per read: more edits before the mentor opens the brief again send none."""
-    meeting = Meeting.objects.select_related("mentorship__mentor").get(pk=agenda.meeting_id)
+    """One "updated" mail per read: more edits before the mentor opens the brief again send none.
+
+    Called inside the writing transaction, with the agenda's meeting and pair already loaded.
+    """
+    meeting = agenda.meeting
     if not meeting.is_open:
         return
-    mentor = meeting.mentorship.mentor
-    read = BriefRead.objects.filter(agenda_id=agenda.pk, reader=mentor).first()
+    mentor_id = meeting.mentorship.mentor_id
+    read = BriefRead.objects.filter(agenda_id=agenda.pk, reader_id=mentor_id).first()
     key = read.last_read_at.isoformat() if read else "before-first-read"
-    enqueue(Kind.BRIEF_UPDATED, meeting, mentor, key)
+    enqueue(Kind.BRIEF_UPDATED, meeting, mentor_id, key)
 
 
 # --- Reminders (manage.py send_reminders) ----------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from meetings import agendas
 from meetings.models import Agenda, AgendaRevision
@@ -58,15 +59,13 @@ def test_it_records_one_submission_of_three_at_once(
     assert [m.to for m in mail.outbox] == [[world.mentor.email]]
 
 
-def test_it_mails_the_mentor_only_once_the_submit_commits(
-    draft, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        agendas.submit(draft)
-    assert mail.outbox == []
-    assert len(callbacks) == 1
-    callbacks[0]()
-    assert len(mail.outbox) == 1
+def test_it_stores_the_mentors_mail_with_the_submit(world, draft, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    agendas.submit(draft)
+    assert mail.outbox == []  # the worker sends it (tests/meetings/test_mail_delivery.py)
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "meetings.notifications.send_notice"
+    assert task.args_kwargs["args"][:3] == ["brief_submitted", draft.meeting_id, world.mentor.pk]
 
 
 def test_it_records_question_edits_from_the_functions_that_write_them(world, draft):
