@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from config.mail import retry_later
+from accounts.mail import retry_later
 
 from .models import Invite, Program, User
 

@@ -25,8 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 
+from accounts.mail import retry_later
 from accounts.models import User
-from config.mail import retry_later
 
 from .models import Agenda, BriefRead, Meeting, SentReminder
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from config.mail import MAX_ATTEMPTS
+from accounts.mail import MAX_ATTEMPTS
 from meetings import agendas
 from meetings.models import Agenda, SentReminder
 from meetings.notifications import send_notice
