@@ -3,8 +3,6 @@ from django.urls import include, path
 
 from accounts.urls import program_urlpatterns
 
-admin.site.site_header = "mentorprep administration"
-
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("programs/", include(program_urlpatterns)),
