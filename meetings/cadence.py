@@ -126,8 +126,11 @@ def _flag(condition: Q) -> Case:
     )
 
 
-def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QuerySet[Mentorship]:
-    """Every figure and flag of each mentorship, as of `now`."""
+def annotate_cadence(
+    mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
+) -> QuerySet[Mentorship]:
+    """Every figure and flag of each mentorship, as of `now` (`cadences`: the pairs' distinct
+    cadences, when the caller knows them already)."""
     held = _meetings_of_row().filter(_held(now))
     on_time = held.filter(
         agenda__status=Agenda.Status.SUBMITTED,
@@ -150,7 +153,8 @@ def annotate_cadence(mentorships: QuerySet[Mentorship], now: datetime) -> QueryS
     )
     upcoming = _meetings_of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     open_items = ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False).order_by()
-    cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+    if cadences is None:
+        cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
     return (
         mentorships.annotate(
             held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
@@ -284,9 +288,10 @@ def cadence_queryset(
     flag: str | None = None,
     mentor_id: int | None = None,
     now: datetime | None = None,
+    cadences: set[int] | None = None,
 ) -> QuerySet[Mentorship]:
     """The mentorships with their figures, filtered and in the chosen order."""
-    qs = annotate_cadence(mentorships, now or timezone.now())
+    qs = annotate_cadence(mentorships, now or timezone.now(), cadences)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag in FLAGS:
@@ -382,11 +387,22 @@ def cadence_page(
 ) -> CadencePage:
     """One page of rows with their week grid, the number of matches and how many are overdue."""
     now = now or timezone.now()
-    qs = cadence_queryset(mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now)
-    paginator = Paginator(qs, per_page)
+    cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+    qs = cadence_queryset(
+        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+    )
+    # The page's ids first: the database then works out only the figures the order and the
+    # filter need, for every pair; all the figures are then worked out for this page's pairs
+    # alone (done for all pairs before the LIMIT, they cost a program of 1,000 pairs seconds).
+    paginator = Paginator(qs.values_list("pk", flat=True), per_page)
     found = paginator.get_page(page)
-    mentorships_on_page = list(found)
-    grid = weekly_grid([m.pk for m in mentorships_on_page], now)
+    ids = list(found)
+    on_page = cadence_queryset(
+        Mentorship.objects.filter(pk__in=ids), sort=sort, now=now, cadences=cadences
+    )
+    by_id = {m.pk: m for m in on_page}
+    mentorships_on_page = [by_id[pk] for pk in ids]
+    grid = weekly_grid(ids, now)
     return CadencePage(
         rows=[CadenceRow(m, now, grid[m.pk]) for m in mentorships_on_page],
         total=paginator.count,
