@@ -14,9 +14,7 @@ scheduling_urls = [
     path("meetings/<id:pk>/", scheduling.meeting_detail, name="meeting"),
     path("meetings/<id:pk>/held/", scheduling.meeting_held, name="meeting_held"),
     path("meetings/<id:pk>/cancel/", scheduling.meeting_cancel, name="meeting_cancel"),
-    path(
-        "meetings/<id:pk>/reschedule/", scheduling.meeting_reschedule, name="meeting_reschedule"
-    ),
+    path("meetings/<id:pk>/reschedule/", scheduling.meeting_reschedule, name="meeting_reschedule"),
 ]
 
 calendar_urls = [
@@ -51,9 +49,7 @@ brief_urls = [
     path("meetings/<id:pk>/actions/", briefs.action_add, name="action_add"),
     path("actions/<id:pk>/toggle/", briefs.action_toggle, name="action_toggle"),
     path("meetings/<id:pk>/notes/", briefs.note_add, name="note_add"),
-    path(
-        "scholars/<id:user_id>/private-note/", briefs.private_note_save, name="private_note_save"
-    ),
+    path("scholars/<id:user_id>/private-note/", briefs.private_note_save, name="private_note_save"),
 ]
 
 history_urls = [
