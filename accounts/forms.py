@@ -80,8 +80,11 @@ class ImportForm(forms.Form):
         if upload:
             if upload.size > MAX_IMPORT_BYTES:
                 raise forms.ValidationError("The file is larger than 1 MB.")
+            raw = upload.read()
+            # Excel's "Unicode text" is UTF-16 with a byte-order mark; everything else UTF-8.
+            encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
             try:
-                data["content"] = upload.read().decode("utf-8-sig")
+                data["content"] = raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(
                     "The file is not UTF-8 text: save it as CSV UTF-8."

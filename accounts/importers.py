@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,9 @@ from .models import Invite, Mentorship, Program, User
 
 MAX_ROWS = 5000
 MAX_CADENCE = 365
-HEADER_WORDS = {"scholar", "scholar_email", "scholar email", "email"}
+# What the first cell of a header row may say, in lower case and letters only: the page shows
+# "scholar e-mail"; spreadsheets also write "Scholar_Email", "scholar email" or "email".
+HEADER_WORDS = {"scholar", "scholaremail", "email"}
 
 
 @dataclass
@@ -62,7 +65,21 @@ def _email_problem(value: str) -> str:
 
 def parse(program: Program, text: str) -> ImportPlan:
     plan = ImportPlan()
-    records = list(csv.reader(io.StringIO(text)))
+    # Spreadsheets often start a file with a byte-order mark (pasted text can carry it too) and
+    # some end lines with a bare carriage return, which the csv module refuses unless it reads
+    # universal newlines.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=None))
+    try:
+        records = list(reader)
+    except csv.Error:
+        plan.errors.append(
+            (
+                reader.line_num,
+                f"a cell is too long to read (over {csv.field_size_limit():,} characters): "
+                "is a quote left open?",
+            )
+        )
+        return plan
     if len(records) > MAX_ROWS + 1:
         plan.errors.append((0, f"Too many rows: at most {MAX_ROWS} per import."))
         return plan
@@ -72,7 +89,7 @@ def parse(program: Program, text: str) -> ImportPlan:
         cells = [c.strip() for c in record]
         if not any(cells):
             continue
-        if line == 1 and cells[0].lower() in HEADER_WORDS:
+        if line == 1 and re.sub("[^a-z]", "", cells[0].lower()) in HEADER_WORDS:
             continue
         if len(cells) != 3:
             plan.errors.append(

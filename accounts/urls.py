@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import config.ids  # noqa: F401  (registers the <id:…> converter)
+
 from .views import deletion, imports, invitations, people, programs, settings
 
 # Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
@@ -52,12 +54,12 @@ program_urlpatterns = [
     path("new/", programs.program_new, name="program_new"),
     path("<slug:slug>/people/", people.program_people, name="program_people"),
     path(
-        "<slug:slug>/people/<int:user_id>/delete/",
+        "<slug:slug>/people/<id:user_id>/delete/",
         deletion.user_delete,
         name="user_delete",
     ),
     path(
-        "<slug:slug>/invites/<int:pk>/resend/",
+        "<slug:slug>/invites/<id:pk>/resend/",
         invitations.invite_resend,
         name="invite_resend",
     ),

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -122,6 +123,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         transaction_mode="IMMEDIATE",
         timeout=20,
     )
+    if TESTING:
+        # A file, not the in-memory default: live-server tests then send parallel requests
+        # through connections of their own, locking the database as in production. In shared
+        # memory where there is some, so that the suite runs as fast as in memory.
+        _shm = Path("/dev/shm")  # noqa: S108 (test data only, one file per test run)
+        _test_dir = _shm if _shm.is_dir() else Path(tempfile.gettempdir())
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(_test_dir / f"mentorprep-test-{os.getpid()}.sqlite3")
+        }
 # PostgreSQL's JIT compiles any query whose estimated cost is high, such as the cadence figures
 # (index probes per meeting), and spends longer compiling than running them. Off by default for
 # this app's connections; PG_JIT=1 turns it back on.

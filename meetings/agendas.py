@@ -30,10 +30,11 @@ def start(meeting: Meeting) -> Agenda:
     """The meeting's agenda, created on first use, with last time's open questions.
 
     While the meeting is planned, questions left open at the previous meeting since the agenda
-    was started (e.g. the mentor marked it held later) are carried in too.
+    was started (e.g. the mentor marked it held later) are carried in too. A visit that finds
+    both done writes nothing and takes no lock; of several first visits at once, one creates the
+    agenda and the others read it (get_or_create retries its read after a refused insert).
     """
-    with transaction.atomic():
-        agenda, created = Agenda.objects.get_or_create(meeting=meeting)
+    agenda, created = Agenda.objects.get_or_create(meeting=meeting)
     agenda.meeting = meeting
     if created or meeting.is_open:
         carry_forward(agenda)
@@ -50,20 +51,12 @@ def carry_forward(agenda: Agenda) -> int:
     previous = agenda.meeting.previous()
     if previous is None or (previous.is_open and previous.scheduled_at > timezone.now()):
         return 0
+    if not _not_carried_yet(agenda, previous):
+        return 0  # the usual visit: read only, so it never waits for the write lock
     with transaction.atomic():
+        # Under the agenda's lock, asked again: a parallel visit may have copied them meanwhile.
         Agenda.objects.select_for_update().filter(pk=agenda.pk).first()
-        already = set(
-            agenda.questions.filter(carried_from__isnull=False).values_list(
-                "carried_from_id", flat=True
-            )
-        )
-        open_questions = [
-            q
-            for q in Question.objects.filter(
-                agenda__meeting=previous, status__in=Question.CARRY_STATES
-            ).order_by("rank", "pk")
-            if q.pk not in already
-        ]
+        open_questions = _not_carried_yet(agenda, previous)
         if not open_questions:
             return 0
         first = Question.next_rank(agenda)
@@ -72,6 +65,15 @@ def carry_forward(agenda: Agenda) -> int:
             for i, q in enumerate(open_questions, start=first)
         )
     return len(open_questions)
+
+
+def _not_carried_yet(agenda: Agenda, previous: Meeting) -> list[Question]:
+    already = agenda.questions.filter(carried_from__isnull=False).values("carried_from_id")
+    return list(
+        Question.objects.filter(agenda__meeting=previous, status__in=Question.CARRY_STATES)
+        .exclude(pk__in=already)
+        .order_by("rank", "pk")
+    )
 
 
 def save_fields(
@@ -102,8 +104,12 @@ def save_fields(
         changes["updated_at"] = now
     if for_mentor:
         changes["updated_after_submit_at"] = now
+    # The version is a condition on the agenda row itself, not inside a join: PostgreSQL then
+    # checks it again on the row a parallel save just committed, and only one save wins.
     current = Agenda.objects.filter(
-        pk=agenda.pk, version=expected_version, meeting__status=Meeting.Status.PLANNED
+        pk=agenda.pk,
+        version=expected_version,
+        meeting_id__in=Meeting.objects.filter(status=Meeting.Status.PLANNED).values("pk"),
     )
     # No savepoint: nothing here is retried after an error; it all goes, or none of it.
     with transaction.atomic(savepoint=False):

@@ -381,7 +381,7 @@ def cadence_page(
     sort: str = "attention",
     flag: str | None = None,
     mentor_id: int | None = None,
-    page: int = 1,
+    page: int | str = 1,
     per_page: int = PER_PAGE,
     now: datetime | None = None,
 ) -> CadencePage:

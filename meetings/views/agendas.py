@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.ids import parse_id
+
 from .. import agendas
 from ..forms import AgendaForm, QuestionForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
@@ -350,7 +352,13 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
 def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the order the scholar dragged the questions into (ids in `order`, top first)."""
     agenda = _editable_agenda(request, pk)
-    ids = [int(value) for value in request.POST.getlist("order") if value.isdigit()]
+    ids = [parse_id(value) for value in request.POST.getlist("order")]
+    if None in ids:
+        return HttpResponse(
+            "The order lists something that is not a question.",
+            status=400,
+            content_type="text/plain",
+        )
     agendas.reorder_questions(agenda, ids, request.user)
     return _questions_response(request, agenda, announce="New order saved.")
 

@@ -21,6 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.models import Mentorship, User
+from config.ids import parse_id
 
 from .. import briefs
 from ..forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
@@ -135,9 +136,10 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _read_only(request, meeting.pk)
     question = None
     if request.POST.get("question"):
-        if not request.POST["question"].isdigit():
-            raise Http404("No such question.")
-        question = get_object_or_404(agenda.questions, pk=request.POST["question"])
+        question_id = parse_id(request.POST["question"])
+        if question_id is None:
+            return HttpResponse("That is not a question.", status=400, content_type="text/plain")
+        question = get_object_or_404(agenda.questions, pk=question_id)
     section = "question" if question else request.POST.get("section", "general")
     form = AnnotationForm(request.POST)
     if not form.is_valid():

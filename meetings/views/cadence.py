@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from config.ids import parse_id
 
 from ..cadence import (
     FLAGS,
@@ -40,13 +41,6 @@ def _staffed_program(request: HttpRequest, slug: str) -> Program:
     return get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> dict:
     flag = request.GET.get("flag")
     sort = request.GET.get("sort") or "attention"
@@ -54,7 +48,7 @@ def _filters(request: HttpRequest) -> dict:
         sort = "attention"
     return {
         "flag": flag if flag in FLAGS else None,
-        "mentor_id": _int(request.GET.get("mentor")),
+        "mentor_id": parse_id(request.GET.get("mentor")),
         "sort": sort,
     }
 
@@ -150,7 +144,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
         sort=filters["sort"],
         flag=filters["flag"],
         mentor_id=filters["mentor_id"],
-        page=_int(request.GET.get("page")) or 1,
+        page=request.GET.get("page") or 1,
     )
     mentors = User.objects.filter(
         pk__in=Mentorship.objects.filter(program=program, active=True).values("mentor_id")

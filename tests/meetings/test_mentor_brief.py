@@ -402,10 +402,10 @@ def test_it_keeps_the_text_when_an_action_item_is_invalid(world):
     assert not ActionItem.objects.exists()
 
 
-def test_it_answers_404_for_a_question_of_another_agenda_or_garbage(world):
+def test_it_answers_404_for_a_question_of_another_agenda_and_400_for_garbage(world):
     other_q = QuestionFactory()
     url = reverse("annotation_add", args=[world.meeting.pk])
     client = world.client_for(world.mentor)
     assert client.post(url, {"question": other_q.pk, "body": "x"}).status_code == 404
-    assert client.post(url, {"question": "abc", "body": "x"}).status_code == 404
+    assert client.post(url, {"question": "abc", "body": "x"}).status_code == 400
     assert not Annotation.objects.exists()
