@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,9 +36,17 @@ class User(AbstractUser):
         "Reminder 24 hours before a meeting when I have not opened the brief", default=True
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
+    # invitations and imports find people by address, so an address must be proven owned.
+    pending_email = models.EmailField(blank=True, default="")
 
     class Meta:
         ordering = ["display_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="unique_user_email_ci"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

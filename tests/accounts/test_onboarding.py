@@ -14,7 +14,6 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts import importers, invites
 from accounts.models import Invite, Mentorship, Program, User
-from tests.factories import UserFactory
 
 LINK = re.compile(r"https?://[^\s]+/accounts/invite/[^\s]+/")
 
@@ -276,13 +275,6 @@ def test_it_rolls_back_the_whole_import_when_a_write_fails(world, settings):
     assert (Mentorship.objects.count(), User.objects.count(), Invite.objects.count()) == before
     assert not DBTaskResult.objects.exists()  # no invitation mail is left to send
     assert mail.outbox == []
-
-
-def test_it_refuses_an_email_shared_by_two_accounts(world):
-    UserFactory(username="dup1", email="dup@example.org")
-    UserFactory(username="dup2", email="DUP@example.org")
-    plan = importers.parse(world.program, "dup@example.org,mentor@example.org,7\n")
-    assert plan.errors and "several accounts" in plan.errors[0][1]
 
 
 def test_it_asks_for_a_file_or_rows(world):
