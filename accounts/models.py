@@ -229,3 +229,27 @@ class Invite(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class PendingMentorship(models.Model):
+    """A pair from a CSV import that waits until every invited person in it accepts: an existing
+    account joins a program only with its owner's consent."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="pending_mentorships"
+    )
+    scholar = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    cadence_days = models.PositiveSmallIntegerField(default=7)
+    invites = models.ManyToManyField(Invite, related_name="pending_mentorships")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "scholar", "mentor"], name="one_pending_pair_in_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scholar} ↔ {self.mentor} ({self.program}), waiting for acceptance"
