@@ -256,7 +256,7 @@ def test_it_leaves_existing_mentorships_unchanged(world):
     plan = importers.parse(world.program, content)
     assert plan.ok
     assert [r.exists for r in plan.rows] == [True, False]
-    assert plan.new_people == ["ada@example.org"]
+    assert [p.email for p in plan.new_people] == ["ada@example.org"]
 
 
 def test_it_rolls_back_the_whole_import_when_a_write_fails(world, settings):
