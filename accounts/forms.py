@@ -1,16 +1,49 @@
 from django import forms
 
+from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
 
 
 class ProfileForm(forms.ModelForm):
+    """The profile; a new e-mail address is not saved here but confirmed by mail first
+    (`new_email`), so the view sends the link."""
+
+    email = forms.EmailField(
+        label="E-mail address",
+        required=False,
+        help_text="A new address is used once you open the link we mail to it.",
+    )
     time_zone = forms.ChoiceField(
         choices=TIME_ZONE_CHOICES, help_text="Every meeting time is shown to you in this zone."
     )
 
     class Meta:
         model = User
-        fields = ["display_name", "email", "time_zone"]
+        fields = ["display_name", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email
+        # Order as before: name, address, zone.
+        self.order_fields(["display_name", "email", "time_zone"])
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email and email != self.instance.email and address_taken(email, self.instance):
+            raise forms.ValidationError(TAKEN)
+        return email
+
+    @property
+    def new_email(self) -> str:
+        """The address to confirm by mail, or "" when it did not change or was cleared."""
+        email = self.cleaned_data.get("email", "")
+        return email if email and email != self.instance.email else ""
+
+    def save(self, commit: bool = True) -> User:
+        if not self.cleaned_data.get("email"):
+            # Removing the address needs no proof: it can only stop mail.
+            self.instance.email = ""
+        return super().save(commit)
 
 
 class MailPreferencesForm(forms.ModelForm):

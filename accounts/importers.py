@@ -1,7 +1,9 @@
 """Bulk import of mentorships from CSV: scholar e-mail, mentor e-mail, cadence in days.
 
 `parse` validates every row and writes nothing (the dry run); `apply` writes all of it in one
-transaction or nothing, creating and inviting the people it does not know yet.
+transaction or nothing. People without an account get one and an invitation, and their pairs
+start at once; existing accounts outside the program are only invited: their pairs wait
+(PendingMentorship) until they accept, so an import never attaches someone without consent.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .invites import invite_person
-from .models import Invite, Mentorship, Program, User
+from .models import Invite, Mentorship, PendingMentorship, Program, User
 
 MAX_ROWS = 5000
 MAX_CADENCE = 365
@@ -34,17 +37,55 @@ class PlannedRow:
     mentor_email: str
     cadence_days: int
     exists: bool = False  # the mentorship is already there: left unchanged
+    waits: bool = False  # someone in it must accept an invitation first
+
+
+NEW, INVITED, MEMBER = "new", "invited", "member"
+
+
+@dataclass
+class Person:
+    email: str
+    status: str  # NEW (no account yet), INVITED (an account outside the program), MEMBER
+    user: User | None = None
+
+    @property
+    def name(self) -> str:
+        return self.user.name if self.user else ""
 
 
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
-    new_people: list[str] = field(default_factory=list)  # e-mails that will be invited
+    people: dict[str, Person] = field(default_factory=dict)  # by lower-case e-mail
+
+    def _with(self, status: str) -> list[Person]:
+        return [p for p in self.people.values() if p.status == status]
+
+    @property
+    def new_people(self) -> list[Person]:
+        return self._with(NEW)
+
+    @property
+    def invited_people(self) -> list[Person]:
+        return self._with(INVITED)
+
+    @property
+    def members(self) -> list[Person]:
+        return self._with(MEMBER)
 
     @property
     def to_create(self) -> list[PlannedRow]:
         return [r for r in self.rows if not r.exists]
+
+    @property
+    def to_start(self) -> list[PlannedRow]:
+        return [r for r in self.to_create if not r.waits]
+
+    @property
+    def to_wait(self) -> list[PlannedRow]:
+        return [r for r in self.to_create if r.waits]
 
     @property
     def unchanged(self) -> list[PlannedRow]:
@@ -121,61 +162,90 @@ def parse(program: Program, text: str) -> ImportPlan:
         parsed.append((line, scholar, mentor, days))
 
     emails = {e for _, s, m, _ in parsed for e in (s, m)}
-    counts: dict[str, int] = {}
-    for email in (
-        User.objects.annotate(e=Lower("email")).filter(e__in=emails).values_list("e", flat=True)
-    ):
-        counts[email] = counts.get(email, 0) + 1
+    users = {
+        u.email.lower(): u for u in User.objects.annotate(e=Lower("email")).filter(e__in=emails)
+    }
+    # In the program: a party to one of its mentorships, or someone who accepted an invitation
+    # to it as scholar or mentor. Staff of the program are not thereby scholars or mentors.
+    members = set(
+        User.objects.filter(pk__in=[u.pk for u in users.values()])
+        .filter(
+            Q(mentorships_as_scholar__program=program)
+            | Q(mentorships_as_mentor__program=program)
+            | Q(
+                invites__program=program,
+                invites__accepted_at__isnull=False,
+                invites__role__in=[Invite.Role.SCHOLAR, Invite.Role.MENTOR],
+            )
+        )
+        .values_list("pk", flat=True)
+    )
     existing_pairs = set(
         Mentorship.objects.filter(program=program)
         .annotate(s=Lower("scholar__email"), m=Lower("mentor__email"))
         .filter(s__in=emails, m__in=emails)
         .values_list("s", "m")
     )
-    new_people: list[str] = []
     for line, scholar, mentor, days in parsed:
-        ambiguous = [e for e in (scholar, mentor) if counts.get(e, 0) > 1]
-        if ambiguous:
-            plan.errors.append(
-                (line, f"several accounts use {', '.join(ambiguous)}: fix them in the admin first")
-            )
-            continue
         for e in (scholar, mentor):
-            if e not in counts and e not in new_people:
-                new_people.append(e)
-        plan.rows.append(
-            PlannedRow(line, scholar, mentor, days, (scholar, mentor) in existing_pairs)
-        )
-    plan.new_people = new_people
+            if e not in plan.people:
+                user = users.get(e)
+                status = NEW if user is None else MEMBER if user.pk in members else INVITED
+                plan.people[e] = Person(e, status, user)
+        exists = (scholar, mentor) in existing_pairs
+        waits = not exists and INVITED in (plan.people[scholar].status, plan.people[mentor].status)
+        plan.rows.append(PlannedRow(line, scholar, mentor, days, exists, waits))
     if not plan.rows and not plan.errors:
         plan.errors.append((0, "The file has no rows to import."))
     return plan
 
 
-def apply(program: Program, plan: ImportPlan, invited_by: User | None) -> int:
-    """Create every planned mentorship in one transaction; returns how many were created."""
+def apply(program: Program, plan: ImportPlan, invited_by: User | None) -> tuple[int, int]:
+    """Write the plan in one transaction: (mentorships created, pairs waiting for acceptance)."""
     if not plan.ok:
         raise ValueError("Refusing to import a plan with errors.")
-    created = 0
+    created = waiting = 0
     with transaction.atomic():
-        people: dict[str, User] = {}
+        users = {e: p.user for e, p in plan.people.items() if p.status == MEMBER}
+        invitations: dict[tuple[str, str], Invite] = {}
+
+        def person(email: str, role: str) -> User:
+            status = plan.people[email].status
+            if status == NEW and email in users:
+                return users[email]  # one invitation for a new person, whatever their roles
+            if status != MEMBER and (email, role) not in invitations:
+                invitations[email, role] = invite_person(program, email, role, invited_by)
+                users[email] = invitations[email, role].user
+            return users[email]
+
         for row in plan.to_create:
-            for email, role in (
-                (row.scholar_email, Invite.Role.SCHOLAR),
-                (row.mentor_email, Invite.Role.MENTOR),
-            ):
-                if email in people:
-                    continue
-                if email in plan.new_people:
-                    people[email] = invite_person(program, email, role, invited_by).user
-                else:
-                    people[email] = User.objects.get(email__iexact=email)
+            scholar = person(row.scholar_email, Invite.Role.SCHOLAR)
+            mentor = person(row.mentor_email, Invite.Role.MENTOR)
+            if row.waits:
+                pending, _ = PendingMentorship.objects.update_or_create(
+                    program=program,
+                    scholar=scholar,
+                    mentor=mentor,
+                    defaults={"cadence_days": row.cadence_days},
+                )
+                pending.invites.add(
+                    *(
+                        invitations[email, role]
+                        for email, role in (
+                            (row.scholar_email, Invite.Role.SCHOLAR),
+                            (row.mentor_email, Invite.Role.MENTOR),
+                        )
+                        if plan.people[email].status == INVITED
+                    )
+                )
+                waiting += 1
+                continue
             Mentorship.objects.create(
                 program=program,
-                scholar=people[row.scholar_email],
-                mentor=people[row.mentor_email],
+                scholar=scholar,
+                mentor=mentor,
                 cadence_days=row.cadence_days,
                 started_on=max(program.starts_on, timezone.localdate()),
             )
             created += 1
-    return created
+    return created, waiting

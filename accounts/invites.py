@@ -22,7 +22,7 @@ from django_tasks import task
 
 from accounts.mail import retry_later
 
-from .models import Invite, Program, User
+from .models import Invite, Mentorship, Program, User
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,8 @@ def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
 
 
 def invite_person(program: Program, email: str, role: str, invited_by: User | None) -> Invite:
-    """Create (or reuse) the person and the invitation, add staff to the program, and send it.
+    """Create (or reuse) the person and the invitation, and send it. Nothing is granted before
+    the person accepts (see `accept`).
 
     An invitation that was already accepted is returned as it is, without sending mail.
     """
@@ -151,13 +152,29 @@ def invite_person(program: Program, email: str, role: str, invited_by: User | No
             role=role,
             defaults={"email": email, "invited_by": invited_by},
         )
-        if role == Invite.Role.STAFF:
-            program.staff.add(user)
         if not invite.is_accepted:
             send_invite(invite)
     return invite
 
 
 def accept(invite: Invite) -> None:
-    Invite.objects.filter(pk=invite.pk).update(accepted_at=timezone.now())
-    invite.accepted_at = timezone.now()
+    """The invited person said yes: grant the role, and start the imported pairs that waited
+    only for this acceptance."""
+    with transaction.atomic():
+        invite.accepted_at = timezone.now()
+        invite.save(update_fields=["accepted_at"])
+        if invite.role == Invite.Role.STAFF:
+            invite.program.staff.add(invite.user)
+        for pending in invite.pending_mentorships.select_related("program"):
+            if pending.invites.filter(accepted_at__isnull=True).exists():
+                continue
+            Mentorship.objects.get_or_create(
+                program=pending.program,
+                scholar_id=pending.scholar_id,
+                mentor_id=pending.mentor_id,
+                defaults={
+                    "cadence_days": pending.cadence_days,
+                    "started_on": max(pending.program.starts_on, timezone.localdate()),
+                },
+            )
+            pending.delete()

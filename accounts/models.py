@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,9 +36,17 @@ class User(AbstractUser):
         "Reminder 24 hours before a meeting when I have not opened the brief", default=True
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
+    # invitations and imports find people by address, so an address must be proven owned.
+    pending_email = models.EmailField(blank=True, default="")
 
     class Meta:
         ordering = ["display_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="unique_user_email_ci"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -220,3 +229,27 @@ class Invite(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class PendingMentorship(models.Model):
+    """A pair from a CSV import that waits until every invited person in it accepts: an existing
+    account joins a program only with its owner's consent."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="pending_mentorships"
+    )
+    scholar = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    cadence_days = models.PositiveSmallIntegerField(default=7)
+    invites = models.ManyToManyField(Invite, related_name="pending_mentorships")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "scholar", "mentor"], name="one_pending_pair_in_program"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scholar} ↔ {self.mentor} ({self.program}), waiting for acceptance"

@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("settings/", settings.settings_view, name="settings"),
     path("settings/calendar-token/", settings.ics_token_rotate, name="ics_token_rotate"),
+    path("settings/email/<str:token>/", settings.email_confirm, name="email_confirm"),
     path("me/", settings.account, name="account"),
     path("invite/<str:token>/", invitations.invite_accept, name="invite_accept"),
 ]

@@ -60,6 +60,8 @@ NOT_IN_PROGRAM_COPY = {
     # Invitations are single-use links signed with this server's key: after an import, staff
     # re-send the pending ones (the people page lists them).
     "accounts.invite",
+    # Pairs waiting for an invitation to be accepted: they go with the invitations above.
+    "accounts.pendingmentorship",
 }
 
 

@@ -16,7 +16,8 @@ from ..models import Program
 @login_required
 @require_http_methods(["GET", "POST"])
 def mentorship_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Preview (dry run) first; the import button re-sends the same rows and writes them."""
+    """Preview (dry run) first; the import button re-sends the same rows and writes them.
+    Existing accounts outside the program are invited, never attached (importers.apply)."""
     program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
     form = ImportForm(request.POST or None, request.FILES or None)
     plan = None
@@ -25,11 +26,19 @@ def mentorship_import(request: HttpRequest, slug: str) -> HttpResponse:
         content = form.cleaned_data["content"]
         plan = importers.parse(program, content)
         if request.POST.get("action") == "import" and plan.ok:
-            created = importers.apply(program, plan, request.user)
+            created, waiting = importers.apply(program, plan, request.user)
+            new, invited = len(plan.new_people), len(plan.invited_people)
             messages.success(
                 request,
                 f"Imported {created} mentorship{'s' if created != 1 else ''}; "
-                f"invited {len(plan.new_people)} new {'people' if len(plan.new_people) != 1 else 'person'}.",
+                f"invited {new} new {'people' if new != 1 else 'person'}"
+                + (
+                    f"; {waiting} pair{'s' if waiting != 1 else ''} start when "
+                    f"{invited} {'people' if invited != 1 else 'person'} already on mentorprep "
+                    "accept their invitation."
+                    if waiting
+                    else "."
+                ),
             )
             return redirect("cadence", slug=program.slug)
     return render(

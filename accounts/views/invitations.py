@@ -1,5 +1,5 @@
 """Invitations: staff re-send one; the invited person accepts it (sets a password, lands logged
-in, or, with an account already, joins with a click)."""
+in, or, with an account already, joins with a click while signed in to that account)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -50,12 +51,23 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     invite = check.invite
     user = invite.user
     if user.has_usable_password():
-        # Someone who already has an account: the invitation only added a role. Accepting takes
-        # a click (POST), so a mail client that prefetches the link does not accept it.
+        # Someone who already has an account: only its owner, signed in, may accept; holding the
+        # link is not enough. Accepting takes a click (POST), so a mail client that prefetches
+        # the link does not accept it.
+        if not request.user.is_authenticated:
+            messages.info(request, "Log in to accept the invitation.")
+            return redirect_to_login(request.get_full_path())
+        if request.user != user:
+            return render(
+                request,
+                "accounts/invite_accept.html",
+                {"invite": invite, "other": True},
+                status=403,
+            )
         if request.method == "POST":
             invites.accept(invite)
-            messages.info(request, f"You joined {invite.program.name}. Log in with your password.")
-            return redirect("login")
+            messages.success(request, f"You joined {invite.program.name}.")
+            return redirect("home")
         return render(request, "accounts/invite_accept.html", {"invite": invite, "existing": True})
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -3,12 +3,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
+
+EMAIL_PROBLEMS = {
+    "expired": "This confirmation link has expired: enter the address in your settings again.",
+    "outdated": "This link was replaced by a newer change, or your account changed since: use "
+    "the latest link, or enter the address in your settings again.",
+    "taken": emails.TAKEN,
+}
 
 
 @login_required
@@ -21,7 +29,14 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     mail_form = MailPreferencesForm(request.POST if is_mail else None, instance=request.user)
     if is_profile and form.is_valid():
         form.save()
-        messages.success(request, "Settings saved.")
+        if new_email := form.new_email:
+            emails.request_change(request.user, new_email)
+            messages.success(
+                request,
+                f"Settings saved. Open the link we mailed to {new_email} to start using it.",
+            )
+        else:
+            messages.success(request, "Settings saved.")
         return redirect("settings")
     if is_mail and mail_form.is_valid():
         mail_form.save()
@@ -56,3 +71,24 @@ def ics_token_rotate(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     """Who you are, with links to your settings."""
     return render(request, "accounts/account.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a new address: the signed-in owner confirms it with a click (POST), so
+    a mail client that prefetches the link changes nothing. Any other account gets a 404."""
+    check = emails.check_token(token, request.user)
+    if check.problem == "invalid":
+        raise Http404("No such confirmation link for this account.")
+    if request.method == "POST" and not check.problem:
+        if emails.confirm_change(request.user, check.email):
+            messages.success(request, f"Your e-mail address is now {check.email}.")
+            return redirect("settings")
+        check = emails.Check(problem="taken")
+    return render(
+        request,
+        "accounts/email_confirm.html",
+        {"check": check, "problem": EMAIL_PROBLEMS.get(check.problem, "")},
+        status=410 if check.problem else 200,
+    )

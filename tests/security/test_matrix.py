@@ -77,6 +77,14 @@ def _invite_token(w) -> dict:
     return {"token": make_token(invite_person(w.program, "new@example.org", "mentor", w.staff))}
 
 
+def _email_token(w) -> dict:
+    from accounts.emails import make_token
+
+    w.scholar.pending_email = "scholar-new@example.org"
+    w.scholar.save(update_fields=["pending_email"])
+    return {"token": make_token(w.scholar)}
+
+
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
 
 
@@ -157,6 +165,7 @@ MATRIX: dict[str, Row] = {
     "mentorship_import": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
     "invite_resend": Row(_invite, get=POST_ONLY, post=only(302, "staff", "manager")),
     "invite_accept": Row(_invite_token, get=public(200), post=public(200)),
+    "email_confirm": Row(_email_token, get=only(200, "scholar"), post=only(302, "scholar")),
     "account": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "password_reset": Row(NO_ARGS, get=public(200), post=public(200)),
     "password_reset_done": Row(NO_ARGS, get=public(200), post=public(405)),
