@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.db.models import DateTimeField as DateTimeFieldType
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program
@@ -44,6 +45,7 @@ UNREAD_BELOW = 0.5
 GRID_WEEKS_PAST = 10
 GRID_WEEKS_AHEAD = 2
 PER_PAGE = 30
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 HELP_TEXT = (
     "Held: a meeting whose scheduled time has passed and that the mentor marked as held; "
@@ -96,9 +98,31 @@ def _count(rows: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _share(part: str, whole: str) -> Cast:
-    """part / whole as a float, NULL when there is nothing to share."""
+# The shares and the flags that follow from them, defined once, over the counts: a share is
+# part / whole (none when the whole is 0), a flag says a share is below its threshold. The
+# database evaluates them to sort and filter (`_share_sql`, `_low_sql`); a page that already has
+# the counts evaluates the same definitions in Python (`share_of`, `CadenceRow`), so the counts'
+# subqueries are not run again for each share and flag that uses them.
+SHARES = {
+    "on_time_share": ("held_on_time", "held_total"),
+    "opened_share": ("briefs_read_before", "briefs"),
+}
+LOW_SHARE_FLAGS = {
+    "is_unprepared": ("on_time_share", UNPREPARED_BELOW),
+    "is_unread": ("opened_share", UNREAD_BELOW),
+}
+
+
+def share_of(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _share_sql(part: str, whole: str) -> Cast:
     return Cast(part, FloatField()) / NullIf(Cast(whole, FloatField()), Value(0.0))
+
+
+def _low_sql(share: str, below: float) -> Case:
+    return _flag(Q(**{f"{share}__lt": below}))
 
 
 def overdue_q(cadences: set[int], now: datetime) -> Q:
@@ -111,8 +135,12 @@ def overdue_q(cadences: set[int], now: datetime) -> Q:
     q = Q(pk__in=[])
     for cadence_days in sorted(cadences):
         cutoff = now - timedelta(days=cadence_days * OVERDUE_FACTOR)
+        # "never held" as the earliest time: the last-held subquery is written (and run) once
+        never_held_or_before = LessThan(
+            Coalesce("last_held_at", Value(NEVER, output_field=DateTimeFieldType())), cutoff
+        )
         q |= Q(
-            Q(last_held_at__isnull=True) | Q(last_held_at__lt=cutoff),
+            never_held_or_before,
             cadence_days=cadence_days,
             started_on__lt=timezone.localdate(cutoff),
         )
@@ -127,10 +155,14 @@ def _flag(condition: Q) -> Case:
 
 
 def annotate_cadence(
-    mentorships: QuerySet[Mentorship], now: datetime, cadences: set[int] | None = None
+    mentorships: QuerySet[Mentorship],
+    now: datetime,
+    cadences: set[int] | None = None,
+    shares: bool = True,
 ) -> QuerySet[Mentorship]:
     """Every figure and flag of each mentorship, as of `now` (`cadences`: the pairs' distinct
-    cadences, when the caller knows them already)."""
+    cadences, when the caller knows them already). Without `shares`, the counts and the overdue
+    flag only: CadenceRow works the shares and their flags out from the counts."""
     held = _meetings_of_row().filter(_held(now))
     on_time = held.filter(
         agenda__status=Agenda.Status.SUBMITTED,
@@ -155,7 +187,7 @@ def annotate_cadence(
     open_items = ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False).order_by()
     if cadences is None:
         cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
-    return (
+    counted = (
         mentorships.annotate(
             held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
             held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
@@ -167,16 +199,12 @@ def annotate_cadence(
             next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
             open_items=_count(open_items),
         )
-        .annotate(
-            on_time_share=_share("held_on_time", "held_total"),
-            opened_share=_share("briefs_read_before", "briefs"),
-        )
-        .annotate(
-            is_overdue=_flag(overdue_q(cadences, now)),
-            is_unprepared=_flag(Q(on_time_share__lt=UNPREPARED_BELOW)),
-            is_unread=_flag(Q(opened_share__lt=UNREAD_BELOW)),
-        )
-    )
+    ).annotate(is_overdue=_flag(overdue_q(cadences, now)))
+    if not shares:
+        return counted
+    return counted.annotate(
+        **{name: _share_sql(*counts) for name, counts in SHARES.items()}
+    ).annotate(**{name: _low_sql(*rule) for name, rule in LOW_SHARE_FLAGS.items()})
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -235,12 +263,22 @@ class CadenceRow:
     held_total = property(lambda self: self.mentorship.held_total)
     briefs = property(lambda self: self.mentorship.briefs)
     briefs_read_before = property(lambda self: self.mentorship.briefs_read_before)
-    on_time_share = property(lambda self: self.mentorship.on_time_share)
-    opened_share = property(lambda self: self.mentorship.opened_share)
     open_items = property(lambda self: self.mentorship.open_items)
     overdue = property(lambda self: self.mentorship.is_overdue)
-    unprepared = property(lambda self: self.mentorship.is_unprepared)
-    unread = property(lambda self: self.mentorship.is_unread)
+    on_time_share = property(lambda self: self._share("on_time_share"))
+    opened_share = property(lambda self: self._share("opened_share"))
+    unprepared = property(lambda self: self._low("is_unprepared"))
+    unread = property(lambda self: self._low("is_unread"))
+
+    def _share(self, name: str) -> float | None:
+        part, whole = SHARES[name]
+        return share_of(getattr(self.mentorship, part), getattr(self.mentorship, whole))
+
+    def _low(self, name: str) -> bool:
+        share, below = LOW_SHARE_FLAGS[name]
+        value = self._share(share)
+        return value is not None and value < below
+
     expected_4w = property(lambda self: self._expected(28))
     expected_8w = property(lambda self: self._expected(56))
     expected_total = property(lambda self: self._expected())
@@ -289,9 +327,10 @@ def cadence_queryset(
     mentor_id: int | None = None,
     now: datetime | None = None,
     cadences: set[int] | None = None,
+    shares: bool = True,
 ) -> QuerySet[Mentorship]:
     """The mentorships with their figures, filtered and in the chosen order."""
-    qs = annotate_cadence(mentorships, now or timezone.now(), cadences)
+    qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag in FLAGS:
@@ -397,9 +436,9 @@ def cadence_page(
     paginator = Paginator(qs.values_list("pk", flat=True), per_page)
     found = paginator.get_page(page)
     ids = list(found)
-    on_page = cadence_queryset(
-        Mentorship.objects.filter(pk__in=ids), sort=sort, now=now, cadences=cadences
-    )
+    on_page = annotate_cadence(
+        Mentorship.objects.filter(pk__in=ids), now, cadences, shares=False
+    ).select_related("scholar", "mentor", "program")
     by_id = {m.pk: m for m in on_page}
     mentorships_on_page = [by_id[pk] for pk in ids]
     grid = weekly_grid(ids, now)
