@@ -82,8 +82,7 @@ def test_it_shows_the_same_reset_form_errors_for_any_bad_address(world):
 
 
 def _invite_for(world, email: str) -> tuple[Invite, str]:
-    with mock.patch("django.db.transaction.on_commit", side_effect=lambda f, *a, **k: f()):
-        invite = invites.invite_person(world.program, email, "mentor", world.staff)
+    invite = invites.invite_person(world.program, email, "mentor", world.staff)
     invite.refresh_from_db()
     return invite, reverse("invite_accept", args=[invites.make_token(invite)])
 
