@@ -63,7 +63,7 @@ def test_it_refuses_a_malformed_plan(tmp_path, changes):
         common.load_plan(tmp_path / "missing.json")
 
 
-def _htmx(target: str) -> dict:
+def _browser_headers(target: str) -> dict:
     headers = common.htmx_headers("http://testserver/", "", target)
     return {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if v}
 
@@ -73,13 +73,13 @@ def test_it_posts_what_the_browser_posts_to_the_autosave_endpoint(world):
     draft = AgendaFactory(meeting=MeetingFactory(mentorship=world.mentorship))
     url = reverse("agenda_autosave", args=[draft.meeting_id])
     first = common.marker("scholar")
-    ok = client.post(url, common.autosave_data(draft.version, first), **_htmx("autosave-status"))
+    ok = client.post(url, common.autosave_data(draft.version, first), **_browser_headers("autosave-status"))
     assert ok.status_code == 200
     new_version = common.read_version(ok.content.decode())
     draft.refresh_from_db()
     assert new_version == draft.version and first in getattr(draft, common.MARKED_FIELD)
     stale = client.post(
-        url, common.autosave_data(new_version - 1, "second"), **_htmx("autosave-status")
+        url, common.autosave_data(new_version - 1, "second"), **_browser_headers("autosave-status")
     )
     assert stale.status_code == 409
     assert common.read_version(stale.content.decode(), common.CONFLICT_VERSION) == draft.version
@@ -92,14 +92,14 @@ def test_the_answers_to_a_new_question_and_comment_show_them(world):
     draft = AgendaFactory(meeting=MeetingFactory(mentorship=world.mentorship))
     text = f"Question {common.marker('scholar')}?"
     answer = world.client_for(world.scholar).post(
-        reverse("question_add", args=[draft.meeting_id]), {"text": text}, **_htmx("questions")
+        reverse("question_add", args=[draft.meeting_id]), {"text": text}, **_browser_headers("questions")
     )
     assert answer.status_code == 200 and text in answer.content.decode()
     body = f"Comment {common.marker('mentor')}"
     answer = world.client_for(world.mentor).post(
         reverse("annotation_add", args=[world.meeting.pk]),
         {"body": body, "section": "general"},
-        **_htmx("annotations"),
+        **_browser_headers("annotations"),
     )
     assert answer.status_code == 200 and body in answer.content.decode()
 
