@@ -73,7 +73,9 @@ def test_it_posts_what_the_browser_posts_to_the_autosave_endpoint(world):
     draft = AgendaFactory(meeting=MeetingFactory(mentorship=world.mentorship))
     url = reverse("agenda_autosave", args=[draft.meeting_id])
     first = common.marker("scholar")
-    ok = client.post(url, common.autosave_data(draft.version, first), **_browser_headers("autosave-status"))
+    ok = client.post(
+        url, common.autosave_data(draft.version, first), **_browser_headers("autosave-status")
+    )
     assert ok.status_code == 200
     new_version = common.read_version(ok.content.decode())
     draft.refresh_from_db()
@@ -92,7 +94,9 @@ def test_the_answers_to_a_new_question_and_comment_show_them(world):
     draft = AgendaFactory(meeting=MeetingFactory(mentorship=world.mentorship))
     text = f"Question {common.marker('scholar')}?"
     answer = world.client_for(world.scholar).post(
-        reverse("question_add", args=[draft.meeting_id]), {"text": text}, **_browser_headers("questions")
+        reverse("question_add", args=[draft.meeting_id]),
+        {"text": text},
+        **_browser_headers("questions"),
     )
     assert answer.status_code == 200 and text in answer.content.decode()
     body = f"Comment {common.marker('mentor')}"
