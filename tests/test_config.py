@@ -153,3 +153,13 @@ def test_it_never_resets_an_existing_password_when_loading_demo_data(settings):
         user = User.objects.get(username=name)
         assert user.check_password("changed-since") and not user.check_password("demo")
     assert User.objects.get(username="scholar2").check_password("demo")
+
+
+def test_it_points_links_in_mail_and_feeds_at_the_port_make_run_serves():
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SITE_URL=http://127.0.0.1:8123" in result.stdout
+    assert "runserver 127.0.0.1:8123" in result.stdout
+    assert "db_worker" in result.stdout  # the mail worker runs beside the server
