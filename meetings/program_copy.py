@@ -23,6 +23,7 @@ from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from .models import (
     ActionItem,
     Agenda,
+    AgendaRevision,
     Annotation,
     BriefRead,
     Meeting,
@@ -32,7 +33,6 @@ from .models import (
     Question,
     SentReminder,
 )
-from .revisions import AgendaRevision
 
 FORMAT = "mentorprep-program"
 FORMAT_VERSION = 1

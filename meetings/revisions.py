@@ -21,7 +21,6 @@ from django.utils import timezone
 from .models import Agenda, AgendaRevision
 
 __all__ = [
-    "AgendaRevision",
     "record_edit",
     "record_question",
     "record_question_order",

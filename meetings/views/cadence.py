@@ -141,9 +141,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
     filters = _filters(request)
     page = cadence_page(
         program.mentorships.active(),
-        sort=filters["sort"],
-        flag=filters["flag"],
-        mentor_id=filters["mentor_id"],
+        **filters,
         page=request.GET.get("page") or 1,
     )
     mentors = User.objects.filter(
@@ -236,9 +234,7 @@ def cadence_csv(request: HttpRequest, slug: str) -> HttpResponse:
     filters = _filters(request)
     rows = cadence_rows(
         program.mentorships.active(),
-        sort=filters["sort"],
-        flag=filters["flag"],
-        mentor_id=filters["mentor_id"],
+        **filters,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
