@@ -254,3 +254,68 @@ def test_page_is_accessible_and_fits(
         f"{page.url} at {width}px is {layout['scrollWidth']}px wide; sticking out: {layout['wide']}"
     )
     assert console_errors == []
+
+
+FOCUS_JS = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {
+    name: el.tagName.toLowerCase() + (el.className ? "." + el.className : "")
+      + (el.type ? "[" + el.type + "]" : "") + " "
+      + (el.textContent || el.getAttribute("aria-label") || "").trim().slice(0, 30),
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    offset: parseFloat(style.outlineOffset),
+    color: style.outlineColor,
+  };
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_keyboard_focus_ring_is_solid_and_contrasting(transactional_db, page_for):
+    """Tabbing through the mentor's brief (links, summaries, chips, text fields, the dark green
+    buttons): every control shows a solid ring of at least 2 px, set off from the control, in
+    a colour that stands out 3:1 against the light page."""
+    demo = _demo()
+    page = page_for(demo.mentor, viewport={"width": 1280, "height": 900})
+    page.goto(reverse("brief", args=[demo.meeting.pk]))
+    page_background = _luminance("rgb(251, 252, 252)")
+    seen = set()
+    for _ in range(45):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_JS)
+        seen.add(ring["name"].split(" ")[0])
+        assert ring["style"] == "solid" and ring["width"] >= 2 and ring["offset"] >= 2, str(ring)
+        contrast = (page_background + 0.05) / (_luminance(ring["color"]) + 0.05)
+        assert contrast >= 3, ring
+    # The walk really went past the kinds of control the ring has to work on.
+    kinds = {name.split("[")[0] for name in seen}
+    assert {"a", "summary", "button.chip", "button.small", "textarea", "input"} <= kinds, seen
+
+
+def test_mentor_home_on_a_phone_lists_every_scholar_with_its_links(transactional_db, page_for):
+    demo = _demo()
+    page = page_for(demo.mentor, viewport={"width": 390, "height": 900})
+    page.goto(reverse("home"))
+    rows = page.locator(".scholar-table tbody tr")
+    assert rows.count() == 4
+    for i in range(4):
+        row = rows.nth(i)
+        row_box = row.bounding_box()
+        assert row_box["x"] >= 0 and row_box["x"] + row_box["width"] <= 390
+        links = row.get_by_role("link")
+        names = [links.nth(j).inner_text() for j in range(links.count())]
+        assert names in (["Brief", "Move", "History"], ["Schedule", "History"]), names
+        for j in range(links.count()):
+            box = links.nth(j).bounding_box()
+            assert box["x"] + box["width"] <= 390 and box["height"] >= 24, (names[j], box)
+    # Labelled cells: a card reads "Next meeting: …", not a bare date.
+    label = rows.first.locator("td[data-label]").first.evaluate(
+        "td => getComputedStyle(td, '::before').content"
+    )
+    assert label == '"Next meeting: "'
