@@ -2,7 +2,18 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
-from .views import agendas, briefs, cadence, calendar, exports, history, home, revisions, scheduling
+from .views import (
+    agendas,
+    briefs,
+    cadence,
+    calendar,
+    exports,
+    history,
+    home,
+    recaps,
+    revisions,
+    scheduling,
+)
 
 home_urls = [
     path("", home.home, name="home"),
@@ -52,6 +63,15 @@ brief_urls = [
     path("scholars/<id:user_id>/private-note/", briefs.private_note_save, name="private_note_save"),
 ]
 
+# After the meeting: the recap, "did you get what you came for?", feedback on leading.
+recap_urls = [
+    path("meetings/<id:pk>/recap/", recaps.recap, name="recap"),
+    path("meetings/<id:pk>/recap/save/", recaps.recap_save, name="recap_save"),
+    path("meetings/<id:pk>/recap/confirm/", recaps.recap_confirm, name="recap_confirm"),
+    path("meetings/<id:pk>/outcome/", recaps.outcome_save, name="outcome_save"),
+    path("meetings/<id:pk>/lead-feedback/", recaps.feedback_save, name="lead_feedback_save"),
+]
+
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path("me/export/", exports.my_data_export, name="my_data_export"),
@@ -81,6 +101,7 @@ urlpatterns = (
     + calendar_urls
     + agenda_urls
     + brief_urls
+    + recap_urls
     + history_urls
     + program_urls
 )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
 
+from .. import recaps
 from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -326,6 +327,7 @@ def mentor_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
     )
     ctx["checkins"] = []
     ctx["upcoming"] = _upcoming(request.user, program, mentor=mentor)
+    ctx["came_for"] = recaps.came_for_rate(mentor.pk, program.pk)
     return render(request, "meetings/staff_summary.html", ctx)
 
 

@@ -156,6 +156,12 @@ MATRIX: dict[str, Row] = {
     "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     # the mentor's side and the calendar
     "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    # After the meeting (the matrix meeting is planned: the writes are refused with a message)
+    "recap": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "recap_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
+    "recap_confirm": Row(MEETING, get=POST_ONLY, post=only(404, "scholar")),
+    "outcome_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
+    "lead_feedback_save": Row(MEETING, get=POST_ONLY, post=only(200, "mentor"), hx_post=only(200, "mentor")),
     "annotation_edit": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "question_status": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "private_note_save": Row(SCHOLAR, get=POST_ONLY, post=only(302, "mentor", "second_mentor"), hx_post=only(200, "mentor", "second_mentor")),
