@@ -51,7 +51,11 @@ class OutcomeForm(forms.ModelForm):
         model = MeetingOutcome
         fields = ["answer", "comment"]
         labels = {"answer": "Did you get what you came for?"}
-        widgets = {"answer": forms.RadioSelect}
+        widgets = {"answer": forms.RadioSelect(attrs={"class": "choice-row"})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].choices = MeetingOutcome.Answer.choices  # no blank "---" choice
 
 
 class LeadFeedbackForm(forms.ModelForm):
@@ -59,8 +63,13 @@ class LeadFeedbackForm(forms.ModelForm):
         model = LeadFeedback
         fields = ["clarity", "important_first", "note"]
         widgets = {
-            "clarity": forms.RadioSelect,
-            "important_first": forms.RadioSelect,
+            "clarity": forms.RadioSelect(attrs={"class": "choice-row"}),
+            "important_first": forms.RadioSelect(attrs={"class": "choice-row"}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"note": "Only the scholar sees this."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clarity"].choices = LeadFeedback.Clarity.choices
+        self.fields["important_first"].choices = LeadFeedback.First.choices
