@@ -194,3 +194,26 @@ def lead_feedback(user, prefix: str = "") -> Q:
     if _anonymous(user):
         return NOTHING
     return Q(**{f"{prefix}meeting__mentorship__scholar": user}) | Q(**{f"{prefix}mentor": user})
+
+
+# --- The research plan ------------------------------------------------------------------------
+
+
+def research_plan_scholars(user, prefix: str = "") -> Q:
+    """The scholars (User rows) whose research plan and milestones the user may read: themself,
+    the scholars they mentor and those they are research manager of (staff see milestone counts
+    only, computed elsewhere)."""
+    if _anonymous(user):
+        return NOTHING
+    from accounts.models import Mentorship, ResearchManagerAssignment
+
+    mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
+    managed = ResearchManagerAssignment.objects.filter(
+        manager_id=user.pk, scholar_id=OuterRef(f"{prefix}pk")
+    )
+    return Q(**{f"{prefix}pk": user.pk}) | Exists(mentored) | Exists(managed)
+
+
+def research_plan(user, prefix: str = "") -> Q:
+    """A research plan: see `research_plan_scholars`."""
+    return research_plan_scholars(user, f"{prefix}scholar__")

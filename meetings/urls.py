@@ -10,6 +10,7 @@ from .views import (
     exports,
     history,
     home,
+    plans,
     recaps,
     revisions,
     scheduling,
@@ -72,6 +73,16 @@ recap_urls = [
     path("meetings/<id:pk>/lead-feedback/", recaps.feedback_save, name="lead_feedback_save"),
 ]
 
+# The scholar's research plan, and the milestones an agenda's progress advances.
+plan_urls = [
+    path("scholars/<id:user_id>/plan/", plans.plan, name="plan"),
+    path("me/plan/", plans.plan_save, name="plan_save"),
+    path("me/plan/milestones/", plans.milestone_add, name="milestone_add"),
+    path("milestones/<id:pk>/edit/", plans.milestone_edit, name="milestone_edit"),
+    path("milestones/<id:pk>/delete/", plans.milestone_delete, name="milestone_delete"),
+    path("meetings/<id:pk>/agenda/milestones/", plans.agenda_milestones, name="agenda_milestones"),
+]
+
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path("me/export/", exports.my_data_export, name="my_data_export"),
@@ -102,6 +113,7 @@ urlpatterns = (
     + agenda_urls
     + brief_urls
     + recap_urls
+    + plan_urls
     + history_urls
     + program_urls
 )
