@@ -169,3 +169,51 @@ def private_note(user, prefix: str = "") -> Q:
     if _anonymous(user):
         return NOTHING
     return Q(**{f"{prefix}mentor": user})
+
+
+# --- After the meeting: recap, "did you get what you came for?", feedback on leading ----------
+
+
+def recap(user, prefix: str = "") -> Q:
+    """The recap: the pair (the scholar writes it, the mentor confirms or corrects it)."""
+    return meeting_content(user, f"{prefix}meeting__")
+
+
+def meeting_outcome(user, prefix: str = "") -> Q:
+    """ "Did you get what you came for?": the scholar; the meeting's mentor sees the answer (their
+    own trend, per meeting) but never the comment (see `may_see_outcome_comment`)."""
+    return meeting_content(user, f"{prefix}meeting__")
+
+
+def may_see_outcome_comment(user, outcome) -> bool:
+    return not _anonymous(user) and outcome.meeting.mentorship.scholar_id == user.pk
+
+
+def lead_feedback(user, prefix: str = "") -> Q:
+    """A mentor's feedback on how the scholar led: the scholar, and the mentor who wrote it."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}meeting__mentorship__scholar": user}) | Q(**{f"{prefix}mentor": user})
+
+
+# --- The research plan ------------------------------------------------------------------------
+
+
+def research_plan_scholars(user, prefix: str = "") -> Q:
+    """The scholars (User rows) whose research plan and milestones the user may read: themself,
+    the scholars they mentor and those they are research manager of (staff see milestone counts
+    only, computed elsewhere)."""
+    if _anonymous(user):
+        return NOTHING
+    from accounts.models import Mentorship, ResearchManagerAssignment
+
+    mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
+    managed = ResearchManagerAssignment.objects.filter(
+        manager_id=user.pk, scholar_id=OuterRef(f"{prefix}pk")
+    )
+    return Q(**{f"{prefix}pk": user.pk}) | Exists(mentored) | Exists(managed)
+
+
+def research_plan(user, prefix: str = "") -> Q:
+    """A research plan: see `research_plan_scholars`."""
+    return research_plan_scholars(user, f"{prefix}scholar__")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import access
+from . import access, plans, recaps
 from .forms import ActionItemForm, MeetingNoteForm
 from .models import (
     ActionItem,
@@ -130,6 +130,9 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "action_form": ActionItemForm(),
         "note_form": MeetingNoteForm(),
         "triage_states": TRIAGE_STATES,
+        "last_recap": recaps.last_recap(meeting) if meeting.is_open else None,
+        "plan_milestones": plans.milestones_for_agenda(agenda) if agenda else [],
+        "today": timezone.localdate(),
     }
 
 

@@ -630,3 +630,143 @@ class AgendaRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} of {self.agenda_id}"
+
+
+class RecapQuerySet(models.QuerySet["Recap"]):
+    def visible_to(self, user: User) -> RecapQuerySet:
+        return self.filter(access.recap(user))
+
+
+class Recap(models.Model):
+    """The scholar's three lines after a held meeting; the mentor confirms them or adds a
+    correction. The recap opens the pair's next agenda."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="recap")
+    takeaway = models.TextField("What I take away", max_length=600)
+    next_steps = models.TextField("What I'll do next", max_length=600)
+    still_need = models.TextField("What I still need", max_length=600, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    correction = models.TextField("Correction or addition", max_length=1000, blank=True)
+
+    objects = RecapQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Recap of {self.meeting_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class MeetingOutcomeQuerySet(models.QuerySet["MeetingOutcome"]):
+    def visible_to(self, user: User) -> MeetingOutcomeQuerySet:
+        return self.filter(access.meeting_outcome(user))
+
+
+class MeetingOutcome(models.Model):
+    """The scholar's private answer to "Did you get what you came for?"."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="outcome")
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    comment = models.CharField("Anything to add (only you see this)", max_length=300, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeetingOutcomeQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.get_answer_display()} for {self.meeting_id}"
+
+
+class LeadFeedbackQuerySet(models.QuerySet["LeadFeedback"]):
+    def visible_to(self, user: User) -> LeadFeedbackQuerySet:
+        return self.filter(access.lead_feedback(user))
+
+
+class LeadFeedback(models.Model):
+    """A mentor's short feedback to the scholar on how they led the meeting."""
+
+    class Clarity(models.TextChoices):
+        CLEAR = "clear", "Clear"
+        MOSTLY = "mostly", "Mostly clear"
+        UNCLEAR = "unclear", "Hard to follow"
+
+    class First(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Not quite"
+        NO = "no", "No"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="lead_feedback")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    clarity = models.CharField("How clear was the meeting?", max_length=8, choices=Clarity.choices)
+    important_first = models.CharField(
+        "Did the most important point come first?", max_length=8, choices=First.choices
+    )
+    note = models.TextField("A note for the scholar", max_length=600, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = LeadFeedbackQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "mentor"], name="one_feedback_per_mentor")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback by {self.mentor_id} on {self.meeting_id}"
+
+
+class ResearchPlanQuerySet(models.QuerySet["ResearchPlan"]):
+    def visible_to(self, user: User) -> ResearchPlanQuerySet:
+        return self.filter(access.research_plan(user))
+
+
+class ResearchPlan(models.Model):
+    """A scholar's short plan: the goal, the theory of change and milestones with target dates."""
+
+    scholar = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="research_plan"
+    )
+    goal = models.TextField("Goal", max_length=600, blank=True)
+    theory_of_change = models.TextField("Theory of change", max_length=2000, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ResearchPlanQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"Research plan of {self.scholar_id}"
+
+
+class Milestone(models.Model):
+    plan = models.ForeignKey(ResearchPlan, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("Milestone", max_length=200)
+    target_on = models.DateField("Target date", null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The agendas whose progress the scholar tagged as advancing this milestone.
+    agendas = models.ManyToManyField(Agenda, related_name="milestones", blank=True)
+
+    class Meta:
+        ordering = ["position", "target_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_done and self.target_on is not None and self.target_on < today

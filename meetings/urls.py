@@ -2,7 +2,19 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
-from .views import agendas, briefs, cadence, calendar, exports, history, home, revisions, scheduling
+from .views import (
+    agendas,
+    briefs,
+    cadence,
+    calendar,
+    exports,
+    history,
+    home,
+    plans,
+    recaps,
+    revisions,
+    scheduling,
+)
 
 home_urls = [
     path("", home.home, name="home"),
@@ -52,6 +64,25 @@ brief_urls = [
     path("scholars/<id:user_id>/private-note/", briefs.private_note_save, name="private_note_save"),
 ]
 
+# After the meeting: the recap, "did you get what you came for?", feedback on leading.
+recap_urls = [
+    path("meetings/<id:pk>/recap/", recaps.recap, name="recap"),
+    path("meetings/<id:pk>/recap/save/", recaps.recap_save, name="recap_save"),
+    path("meetings/<id:pk>/recap/confirm/", recaps.recap_confirm, name="recap_confirm"),
+    path("meetings/<id:pk>/outcome/", recaps.outcome_save, name="outcome_save"),
+    path("meetings/<id:pk>/lead-feedback/", recaps.feedback_save, name="lead_feedback_save"),
+]
+
+# The scholar's research plan, and the milestones an agenda's progress advances.
+plan_urls = [
+    path("scholars/<id:user_id>/plan/", plans.plan, name="plan"),
+    path("me/plan/", plans.plan_save, name="plan_save"),
+    path("me/plan/milestones/", plans.milestone_add, name="milestone_add"),
+    path("milestones/<id:pk>/edit/", plans.milestone_edit, name="milestone_edit"),
+    path("milestones/<id:pk>/delete/", plans.milestone_delete, name="milestone_delete"),
+    path("meetings/<id:pk>/agenda/milestones/", plans.agenda_milestones, name="agenda_milestones"),
+]
+
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path("me/export/", exports.my_data_export, name="my_data_export"),
@@ -81,6 +112,8 @@ urlpatterns = (
     + calendar_urls
     + agenda_urls
     + brief_urls
+    + recap_urls
+    + plan_urls
     + history_urls
     + program_urls
 )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ids import parse_id
 
-from .. import agendas
+from .. import agendas, plans, recaps
 from ..forms import AgendaForm, QuestionForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
 
@@ -122,6 +122,8 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
         **ctx,
         "form": form,
         "carried_items": agendas.carried_items(meeting),
+        "last_recap": recaps.last_recap(meeting),
+        "plan_milestones": plans.milestones_for_agenda(agenda),
         "carried_questions": [q for q in ctx["questions"] if q.carried_from_id],
         "one_page_words": ONE_PAGE_WORDS,
         "meter_low": ONE_PAGE_WORDS * 8 // 10,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
 
+from .. import plans, recaps
 from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -309,6 +310,7 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     )
     ctx["is_manager"] = scholar.pk in _managed_scholar_ids(user, program)
     ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
+    ctx["milestone_counts"] = plans.milestone_counts(scholar.pk)
     return render(request, "meetings/staff_summary.html", ctx)
 
 
@@ -326,6 +328,7 @@ def mentor_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespons
     )
     ctx["checkins"] = []
     ctx["upcoming"] = _upcoming(request.user, program, mentor=mentor)
+    ctx["came_for"] = recaps.came_for_rate(mentor.pk, program.pk)
     return render(request, "meetings/staff_summary.html", ctx)
 
 

@@ -11,11 +11,12 @@ from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, User
 
-from .. import access
+from .. import access, plans
 from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
 
 HISTORY_PER_PAGE = 10
@@ -51,6 +52,8 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 m for m in entries if m.visible_agenda and m.visible_agenda.reading.strip()
             ],
             "open_items": _open_items(user, user_id),
+            "milestones": plans.milestones_with_agendas(user_id, user),
+            "today": timezone.localdate(),
         },
     )
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
+from .. import recaps
 from ..models import ActionItem, Agenda, BriefRead, Meeting
 
 NEXT_MEETING_SHOWN = timedelta(hours=12)  # a meeting is "next" until 12 hours after it started
@@ -50,6 +51,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "as_scholar": as_scholar,
             "as_mentor": as_mentor,
             "my_items": my_items,
+            # After the meeting: recaps the scholar owes, and recaps waiting for the mentor.
+            "recaps_to_write": recaps.recaps_to_write(user) if as_scholar else [],
+            "recaps_to_confirm": recaps.recaps_to_confirm(user) if as_mentor else [],
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
         },
@@ -129,4 +133,3 @@ def _programs(user: User) -> list[Program]:
             Q(staffed=True) | Q(managed=True)
         )
     )
-

@@ -92,6 +92,12 @@ def _email_token(w) -> dict:
     return {"token": make_token(w.scholar)}
 
 
+def _milestone(w) -> dict:
+    from meetings.plans import add_milestone
+
+    return {"pk": add_milestone(w.scholar, "SECRET-MILESTONE", None).pk}
+
+
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
 
 
@@ -156,6 +162,18 @@ MATRIX: dict[str, Row] = {
     "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     # the mentor's side and the calendar
     "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    # After the meeting (the matrix meeting is planned: the writes are refused with a message)
+    "recap": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "recap_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
+    "recap_confirm": Row(MEETING, get=POST_ONLY, post=only(404, "scholar")),
+    "outcome_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
+    "plan": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor", "manager"), post=GET_ONLY),
+    "plan_save": Row(NO_ARGS, get=POST_ONLY, post=everyone(302), hx_post=everyone(200)),
+    "milestone_add": Row(NO_ARGS, get=POST_ONLY, post=everyone(200), hx_post=everyone(200)),
+    "milestone_edit": Row(_milestone, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    "milestone_delete": Row(_milestone, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    "agenda_milestones": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    "lead_feedback_save": Row(MEETING, get=POST_ONLY, post=only(200, "mentor"), hx_post=only(200, "mentor")),
     "annotation_edit": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "question_status": Row(QUESTION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "private_note_save": Row(SCHOLAR, get=POST_ONLY, post=only(302, "mentor", "second_mentor"), hx_post=only(200, "mentor", "second_mentor")),

@@ -1,0 +1,133 @@
+"""After a held meeting: the scholar's recap, which the mentor confirms or corrects and which
+opens the next agenda."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting, Recap
+from tests.factories import MeetingFactory, MentorshipFactory
+
+HX = {"HTTP_HX_REQUEST": "true"}
+RECAP = {
+    "takeaway": "RECAP-TAKEAWAY use a smaller probe",
+    "next_steps": "RECAP-NEXT rerun on layer 12",
+    "still_need": "RECAP-NEED compute budget",
+}
+
+
+def _held(meeting: Meeting) -> Meeting:
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.HELD,
+        scheduled_at=timezone.now() - timedelta(days=1),
+        held_at=timezone.now() - timedelta(days=1),
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_it_lets_the_scholar_write_the_recap_of_a_held_meeting(world):
+    meeting = _held(world.meeting)
+    client = world.client_for(world.scholar)
+    response = client.post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    assert response.status_code == 302
+    recap = Recap.objects.get(meeting=meeting)
+    assert recap.takeaway == RECAP["takeaway"] and recap.version == 1
+    page = client.get(reverse("recap", args=[meeting.pk])).content.decode()
+    assert "RECAP-TAKEAWAY" in page and "Waiting for the mentor to confirm" in page
+
+
+def test_it_refuses_a_recap_before_the_meeting_is_held(world):
+    client = world.client_for(world.scholar)
+    response = client.post(reverse("recap_save", args=[world.meeting.pk]), RECAP, follow=True)
+    assert "open once the meeting is marked held" in response.content.decode()
+    assert not Recap.objects.exists()
+
+
+def test_it_asks_for_the_two_required_lines(world):
+    meeting = _held(world.meeting)
+    client = world.client_for(world.scholar)
+    response = client.post(reverse("recap_save", args=[meeting.pk]), {"takeaway": " "}, **HX)
+    html = response.content.decode()
+    assert "Say what you take away from the meeting." in html
+    assert "Say what you will do next." in html
+    assert not Recap.objects.exists()
+
+
+def test_it_refuses_a_stale_recap_edit_and_shows_the_newer_version(world):
+    meeting = _held(world.meeting)
+    client = world.client_for(world.scholar)
+    client.post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    client.post(
+        reverse("recap_save", args=[meeting.pk]),
+        {**RECAP, "takeaway": "NEWER takeaway", "version": 1},
+    )
+    response = client.post(
+        reverse("recap_save", args=[meeting.pk]),
+        {**RECAP, "takeaway": "STALE takeaway", "version": 1},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "NEWER takeaway" in html and "STALE takeaway" in html
+    assert Recap.objects.get().takeaway == "NEWER takeaway"
+
+
+def test_the_mentor_confirms_with_a_correction_and_the_recap_is_then_fixed(world):
+    meeting = _held(world.meeting)
+    world.client_for(world.scholar).post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    mentor = world.client_for(world.mentor)
+    response = mentor.post(
+        reverse("recap_confirm", args=[meeting.pk]),
+        {"correction": "RECAP-CORRECTION also try layer 8"},
+        **HX,
+    )
+    assert response.status_code == 200
+    assert "RECAP-CORRECTION" in response.content.decode()
+    recap = Recap.objects.get()
+    assert recap.confirmed_by == world.mentor and recap.is_confirmed
+    response = world.client_for(world.scholar).post(
+        reverse("recap_save", args=[meeting.pk]),
+        {**RECAP, "takeaway": "changed", "version": recap.version},
+        follow=True,
+    )
+    assert "can no longer change" in response.content.decode()
+    assert Recap.objects.get().takeaway == RECAP["takeaway"]
+
+
+def test_the_recap_opens_the_next_agenda_and_brief(world):
+    held = _held(MeetingFactory(mentorship=world.mentorship))
+    world.client_for(world.scholar).post(reverse("recap_save", args=[held.pk]), RECAP)
+    agenda_page = world.client_for(world.scholar).get(reverse("agenda", args=[world.meeting.pk]))
+    assert "RECAP-NEXT rerun on layer 12" in agenda_page.content.decode()
+    brief_page = world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+    assert "RECAP-NEXT rerun on layer 12" in brief_page.content.decode()
+
+
+def test_a_second_mentors_pair_never_shows_the_recap(world):
+    second = MentorshipFactory(program=world.program, scholar=world.scholar)
+    held = _held(MeetingFactory(mentorship=world.mentorship))
+    world.client_for(world.scholar).post(reverse("recap_save", args=[held.pk]), RECAP)
+    assert world.client_for(second.mentor).get(reverse("recap", args=[held.pk])).status_code == 404
+    later = MeetingFactory(mentorship=second)
+    page = world.client_for(world.scholar).get(reverse("agenda", args=[later.pk])).content
+    assert b"RECAP-NEXT" not in page
+
+
+@pytest.mark.parametrize("role", ["other_mentor", "other_scholar", "staff", "manager", "outsider"])
+def test_nobody_outside_the_pair_sees_or_writes_the_recap(world, role):
+    meeting = _held(world.meeting)
+    world.client_for(world.scholar).post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    client = world.client_for(getattr(world, role))
+    assert client.get(reverse("recap", args=[meeting.pk])).status_code == 404
+    assert client.post(reverse("recap_confirm", args=[meeting.pk]), {}).status_code == 404
+    for url in [reverse("home"), reverse("history", args=[world.scholar.pk])]:
+        assert b"RECAP-TAKEAWAY" not in client.get(url).content
+
+
+def test_the_mentor_cannot_write_the_scholars_recap(world):
+    meeting = _held(world.meeting)
+    response = world.client_for(world.mentor).post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    assert response.status_code == 404
+    assert not Recap.objects.exists()
