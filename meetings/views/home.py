@@ -129,3 +129,4 @@ def _programs(user: User) -> list[Program]:
             Q(staffed=True) | Q(managed=True)
         )
     )
+
