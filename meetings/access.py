@@ -115,6 +115,19 @@ def may_see_checkin(user, agenda) -> bool:
     return False
 
 
+def scholar_has_manager(prefix: str = "") -> Exists:
+    """For annotating meetings (prefix "" from a Meeting, "meeting__" from an Agenda): the pair's
+    scholar has a research manager in the pair's program, who may be offered their check-in."""
+    from accounts.models import ResearchManagerAssignment
+
+    return Exists(
+        ResearchManagerAssignment.objects.filter(
+            scholar_id=OuterRef(f"{prefix}mentorship__scholar_id"),
+            program_id=OuterRef(f"{prefix}mentorship__program_id"),
+        )
+    )
+
+
 def checkin_shared_with_manager(user, prefix: str = "") -> Q:
     """Submitted agendas whose check-in the scholar shared with this research manager."""
     if _anonymous(user):

@@ -30,8 +30,6 @@ from .models import (
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
 HEADINGS = {name: heading for name, heading, _ in Agenda.SECTIONS}
-# The mentor's triage buttons during the meeting.
-TRIAGE_STATES = [Question.Status.DISCUSSED, Question.Status.RESOLVED, Question.Status.OPEN]
 
 
 def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
@@ -129,7 +127,6 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "notes": MeetingNote.objects.filter(meeting=meeting).select_related("author"),
         "action_form": ActionItemForm(),
         "note_form": MeetingNoteForm(),
-        "triage_states": TRIAGE_STATES,
         "last_recap": recaps.last_recap(meeting) if meeting.is_open else None,
         "plan_milestones": plans.milestones_for_agenda(agenda) if agenda else [],
         "today": timezone.localdate(),
@@ -190,6 +187,24 @@ def edit_annotation(note: Annotation, body: str) -> None:
 
 
 # --- Answers and triage ----------------------------------------------------------------------
+
+
+def triage(question: Question, by: User, status: str) -> None:
+    """The mentor moves the question in the meeting: only to a state that follows from its
+    current one (Question.triage_moves), else ValidationError with what is possible."""
+    if status not in question.triage_moves:
+        names = dict(Question.Status.choices)
+        moves = " or ".join(
+            "reopened" if move == Question.Status.OPEN else f"marked {names[move].lower()}"
+            for move in question.triage_moves
+        )
+        raise ValidationError(
+            {
+                "status": f"This question is {names[question.status].lower()}: it can only be "
+                f"{moves}. The page may be out of date: it now shows the question as it is."
+            }
+        )
+    answer(question, by, status)
 
 
 def answer(question: Question, by: User, status: str, text: str | None = None) -> None:

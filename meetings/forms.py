@@ -5,6 +5,13 @@ from django import forms
 from .models import ActionItem, Agenda, Annotation, MeetingNote, Question
 
 TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
+# Check-in audiences that name the research manager: offered only to a scholar who has one.
+MANAGER_AUDIENCES = {Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH}
+# Where a check-in shared with a research manager goes when the scholar has none (any more).
+WITHOUT_MANAGER = {
+    Agenda.Visibility.MANAGER: Agenda.Visibility.ONLY_ME,
+    Agenda.Visibility.BOTH: Agenda.Visibility.MENTORS,
+}
 
 
 class AgendaForm(forms.ModelForm):
@@ -17,8 +24,10 @@ class AgendaForm(forms.ModelForm):
             name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()
         } | {"wellbeing_energy": forms.RadioSelect, "wellbeing_visibility": forms.Select}
 
-    def __init__(self, *args, partial: bool = False, **kwargs) -> None:
-        """partial: only the fields present in the data count; one left out keeps its value."""
+    def __init__(self, *args, partial: bool = False, has_manager: bool = False, **kwargs) -> None:
+        """partial: only the fields present in the data count; one left out keeps its value.
+        has_manager: the scholar has a research manager in the pair's program, so the check-in
+        may be shared with them (otherwise those audiences are neither offered nor accepted)."""
         super().__init__(*args, **kwargs)
         if partial and self.is_bound:
             for name in self.Meta.fields:
@@ -29,6 +38,8 @@ class AgendaForm(forms.ModelForm):
             self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
                 (i, str(i)) for i in range(1, 6)
             ]
+        if "wellbeing_visibility" in self.fields and not has_manager:
+            self._without_manager()
         for name, _, hint in Agenda.SECTIONS:
             if name in self.fields:
                 self.fields[name].help_text = hint
@@ -38,6 +49,17 @@ class AgendaForm(forms.ModelForm):
             field.widget.attrs["form"] = "agenda-form"
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.version
+
+    def _without_manager(self) -> None:
+        field = self.fields["wellbeing_visibility"]
+        field.choices = [c for c in field.choices if c[0] not in MANAGER_AUDIENCES]
+        field.error_messages["invalid_choice"] = (
+            "You have no research manager in this program: share your check-in with your "
+            "mentors or keep it to yourself."
+        )
+        current = self.initial.get("wellbeing_visibility")
+        if current in WITHOUT_MANAGER:
+            self.initial["wellbeing_visibility"] = WITHOUT_MANAGER[current]
 
     def field_data(self) -> dict:
         """The agenda's fields in this form, with their cleaned values."""

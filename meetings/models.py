@@ -321,9 +321,25 @@ class Question(models.Model):
     def is_set_aside(self) -> bool:
         return self.status in self.SET_ASIDE_STATES
 
+    @property
+    def triage_moves(self) -> list[str]:
+        """The states the mentor may move this question to in the meeting (briefs.triage)."""
+        return TRIAGE_MOVES.get(self.status, [])
+
     @classmethod
     def next_rank(cls, agenda: Agenda) -> int:
         return (agenda.questions.aggregate(m=Max("rank"))["m"] or 0) + 1
+
+
+# The mentor's moves in the meeting from each state of a question. Reopening a question answered
+# in writing would leave it answered (Question.is_answered), so an answered one is only taken
+# further; the scholar alone drops a question.
+TRIAGE_MOVES = {
+    Question.Status.OPEN: [Question.Status.DISCUSSED, Question.Status.RESOLVED],
+    Question.Status.ANSWERED: [Question.Status.DISCUSSED, Question.Status.RESOLVED],
+    Question.Status.DISCUSSED: [Question.Status.RESOLVED, Question.Status.OPEN],
+    Question.Status.RESOLVED: [Question.Status.OPEN],
+}
 
 
 class Annotation(models.Model):

@@ -17,6 +17,7 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from .models import Agenda, AgendaRevision
 
@@ -36,10 +37,14 @@ ORDER_KEY = "question_order"  # the scholar's ranking of the open questions, one
 
 
 def rows_for(revision: AgendaRevision, user) -> list[dict]:
-    """The revision's changes, labelled and diffed, without the check-in for anyone but the
-    scholar (reads revision.agenda.meeting.mentorship: load it once for all revisions)."""
+    """The revision's changes, labelled as on the agenda form and diffed, without the check-in
+    for anyone but the scholar (reads revision.agenda.meeting.mentorship: load it once for all
+    revisions).
+
+    Each row has a `kind`: "text" (a word diff), "choice" (the choices' names, before and
+    after) or "order" (the ranking of the questions as two lists, before and after)."""
     is_scholar = revision.agenda.meeting.mentorship.scholar_id == user.pk
-    labels = {f.name: str(f.verbose_name) for f in Agenda._meta.fields}
+    labels = {f.name: capfirst(f.verbose_name) for f in Agenda._meta.fields}
     labels |= {name: "Question" for name in revision.changes if name.startswith(QUESTION_KEY)}
     labels[ORDER_KEY] = "Order of questions"
     rows = []
@@ -47,15 +52,18 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
         if name in PRIVATE_FIELDS and not is_scholar:
             continue
         old, new = change.get("old"), change.get("new")
-        rows.append(
-            {
-                "field": name,
-                "label": labels.get(name, name).capitalize(),
-                "old": old,
-                "new": new,
+        row = {"field": name, "label": labels.get(name, name), "old": old, "new": new}
+        if name == ORDER_KEY:
+            row |= {"kind": "order", "before": ranking_list(old), "after": ranking_list(new)}
+        elif name in CHOICE_NAMES:
+            names = CHOICE_NAMES[name]
+            row |= {"kind": "choice", "before": names(old), "after": names(new)}
+        else:
+            row |= {
+                "kind": "text",
                 "diff": word_diff("" if old is None else str(old), "" if new is None else str(new)),
             }
-        )
+        rows.append(row)
     order = ["bottleneck", QUESTION_KEY, ORDER_KEY, "tried", "progress", "reading", "asks"]
 
     def position(row: dict) -> int:
@@ -63,6 +71,32 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
         return order.index(key) if key in order else len(order)
 
     return sorted(rows, key=position)
+
+
+def _choice_name(field_name: str, empty: str):
+    """old/new value -> the name the form shows for it (an unknown value as it is stored)."""
+    choices = {
+        str(value): str(label) for value, label in Agenda._meta.get_field(field_name).choices
+    }
+
+    def name(value) -> str:
+        if value in (None, ""):
+            return empty
+        return choices.get(str(value), str(value))
+
+    return name
+
+
+CHOICE_NAMES = {
+    "status": _choice_name("status", "—"),
+    "wellbeing_visibility": _choice_name("wellbeing_visibility", "—"),
+    "wellbeing_energy": _choice_name("wellbeing_energy", "skipped"),
+}
+
+
+def ranking_list(text) -> list[str]:
+    """A ranking as recorded by ranking_text, back into the questions in order."""
+    return [re.sub(r"^\d+\.\s", "", line) for line in (text or "").splitlines() if line.strip()]
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

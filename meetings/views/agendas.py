@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ids import parse_id
 
-from .. import agendas, plans, recaps
+from .. import access, agendas, plans, recaps
 from ..forms import AgendaForm, QuestionForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
 
@@ -51,9 +51,9 @@ def login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
 def _scholar_meeting(request: HttpRequest, pk: int) -> Meeting:
     meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related(
-            "mentorship__mentor", "mentorship__scholar"
-        ),
+        Meeting.objects.visible_to(request.user)
+        .select_related("mentorship__mentor", "mentorship__scholar")
+        .annotate(has_manager=access.scholar_has_manager()),
         pk=pk,
     )
     if not meeting.is_scholar(request.user):
@@ -64,7 +64,9 @@ def _scholar_meeting(request: HttpRequest, pk: int) -> Meeting:
 def _scholar_agenda(request: HttpRequest, pk: int) -> Agenda:
     """The meeting's agenda with its meeting and pair, in one query."""
     agenda = get_object_or_404(
-        Agenda.objects.visible_to(request.user).select_related("meeting__mentorship"),
+        Agenda.objects.visible_to(request.user)
+        .select_related("meeting__mentorship")
+        .annotate(has_manager=access.scholar_has_manager("meeting__")),
         meeting_id=pk,
     )
     if not agenda.meeting.is_scholar(request.user):
@@ -147,28 +149,33 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("brief", pk=meeting.pk)
     agenda = agendas.start(meeting)
     if request.method == "GET":
-        return render(
-            request, AGENDA_TEMPLATE, _agenda_context(agenda, AgendaForm(instance=agenda))
-        )
-    form = AgendaForm(request.POST)
+        form = AgendaForm(instance=agenda, has_manager=meeting.has_manager)
+        return render(request, AGENDA_TEMPLATE, _agenda_context(agenda, form))
+    form = AgendaForm(request.POST, has_manager=meeting.has_manager)
     if not form.is_valid():
         form.describe_errors()
-        return render(request, AGENDA_TEMPLATE, _agenda_context(agenda, form, unsaved=True))
+        ctx = _agenda_context(
+            agenda, form, unsaved=True, problems=_problems(form), problems_title=NOT_SAVED
+        )
+        return render(request, AGENDA_TEMPLATE, ctx)
     data = form.field_data()
     try:
         saved = agendas.save_fields(
             agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
         )
     except ValidationError as refused:
-        return _render_with_errors(request, agenda, refused, unsaved=True)
+        return _render_with_errors(
+            request, agenda, refused, meeting.has_manager, title=NOT_SAVED, unsaved=True
+        )
     if not saved:
-        return _conflict_page(request, agenda, data)
+        return _conflict_page(request, agenda, data, meeting.has_manager)
     if request.POST.get("action") == "submit" and not agenda.is_submitted:
         try:
             agendas.submit(agenda, request.user)
         except ValidationError as refused:
-            messages.warning(request, "Your draft is saved, but it cannot be submitted yet.")
-            return _render_with_errors(request, agenda, refused)
+            return _render_with_errors(
+                request, agenda, refused, meeting.has_manager, title=NOT_SUBMITTED
+            )
         messages.success(request, "Agenda submitted: your mentor can now read the brief.")
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
@@ -182,7 +189,9 @@ def _changed_fields(agenda: Agenda, data: dict) -> dict:
     return {name: value for name, value in data.items() if getattr(agenda, name) != value}
 
 
-def _conflict_page(request: HttpRequest, agenda: Agenda, data: dict) -> HttpResponse:
+def _conflict_page(
+    request: HttpRequest, agenda: Agenda, data: dict, has_manager: bool
+) -> HttpResponse:
     agenda.refresh_from_db()
     messages.error(
         request,
@@ -193,7 +202,7 @@ def _conflict_page(request: HttpRequest, agenda: Agenda, data: dict) -> HttpResp
     # replaces the newer version on purpose, so the form now carries that version number.
     posted = request.POST.copy()
     posted["version"] = str(agenda.version)
-    form = AgendaForm(posted)
+    form = AgendaForm(posted, has_manager=has_manager)
     form.is_valid()
     ctx = _agenda_context(
         agenda, form, newer=agenda, differences=_differences(agenda, data), unsaved=True
@@ -220,19 +229,58 @@ def _differences(agenda: Agenda, data: dict) -> list[dict]:
 
 
 def _render_with_errors(
-    request: HttpRequest, agenda: Agenda, refused: ValidationError, unsaved: bool = False
+    request: HttpRequest,
+    agenda: Agenda,
+    refused: ValidationError,
+    has_manager: bool,
+    title: str,
+    unsaved: bool = False,
 ) -> HttpResponse:
     data = request.POST.copy()
     data["version"] = str(agenda.version)
-    form = AgendaForm(data, instance=agenda)
+    form = AgendaForm(data, instance=agenda, has_manager=has_manager)
     form.is_valid()
     errors = {name: " ".join(texts) for name, texts in refused.message_dict.items()}
     question_error = errors.pop("questions", None)
     for field, message in errors.items():
         form.add_error(field, message)
     form.describe_errors()
-    ctx = _agenda_context(agenda, form, question_error=question_error, unsaved=unsaved)
+    ctx = _agenda_context(
+        agenda,
+        form,
+        question_error=question_error,
+        unsaved=unsaved,
+        problems=_problems(form, question_error),
+        problems_title=title,
+    )
     return render(request, AGENDA_TEMPLATE, ctx)
+
+
+NOT_SUBMITTED = "Your draft is saved, but it cannot be submitted yet:"
+NOT_SAVED = "Not saved yet: your text is still below. Fix this and save again:"
+
+
+def _problems(form: AgendaForm, question_error: str | None = None) -> list[dict]:
+    """What stops the save or the submit, in the page's order, each with the id of the field
+    to fix (the new-question box for the questions) for the summary's links."""
+    problems = []
+    for name, field in form.fields.items():
+        if name in form.errors:
+            problems.append(
+                {
+                    "target": form[name].id_for_label,
+                    "label": field.label,
+                    "message": " ".join(form.errors[name]),
+                }
+            )
+        if name == "bottleneck" and question_error:
+            problems.append(
+                {"target": "id_new_question", "label": "Questions", "message": question_error}
+            )
+    version_errors = form.errors.get("version")
+    if version_errors:
+        problems.append({"target": "", "label": "", "message": " ".join(version_errors)})
+    return problems
 
 
 # --- Autosave --------------------------------------------------------------------------------
@@ -262,7 +310,7 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not agenda.meeting.is_open:
         message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
         return _autosave_answer(request, agenda, message, status=423)
-    form = AgendaForm(request.POST, partial=True)
+    form = AgendaForm(request.POST, partial=True, has_manager=agenda.has_manager)
     if not form.is_valid():
         return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
     data = form.field_data()

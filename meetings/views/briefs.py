@@ -202,7 +202,6 @@ def _question_response(request: HttpRequest, question: Question, **extra) -> Htt
         "meeting": meeting,
         "q": question,
         "can_annotate": meeting.is_open and meeting.is_mentor(request.user),
-        "triage_states": briefs.TRIAGE_STATES,
         **extra,
     }
     return render(request, f"{BRIEF_TEMPLATE}#question", ctx)
@@ -236,7 +235,7 @@ def question_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not question.agenda.meeting.is_open:
         return _read_only(request, question.agenda.meeting_id)
     try:
-        briefs.answer(question, request.user, request.POST.get("status", ""))
+        briefs.triage(question, request.user, request.POST.get("status", ""))
     except ValidationError as refused:
         return _question_response(request, question, error=" ".join(refused.messages))
     return _question_response(request, question)

@@ -498,6 +498,43 @@
     updateCounts();
   });
 
+  // --- What stops a save or a submit: the summary's links lead to the fields -------------------
+
+  // Focus the field without the browser's own scroll, then bring its whole block (label, text,
+  // error message) into view below the top of the screen, clear of the sticky save bar.
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (!field) return false;
+    field.focus({ preventScroll: true });
+    var block = field.closest(".field, .questions-box") || field;
+    block.scrollIntoView({ block: "start" });
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#error-summary a[data-focus]");
+    if (link && focusField(link.dataset.focus)) event.preventDefault();
+  });
+
+  var firstProblem = document.querySelector("#error-summary a[data-focus]");
+  if (firstProblem) focusField(firstProblem.dataset.focus);
+
+  // --- Text areas grow with their text ----------------------------------------------------------
+
+  // CSS `field-sizing: content` does this where supported; elsewhere the height follows the text.
+  if (!(window.CSS && CSS.supports && CSS.supports("field-sizing", "content"))) {
+    var grow = function (el) {
+      el.style.height = "auto";
+      el.style.height = el.scrollHeight + el.offsetHeight - el.clientHeight + "px";
+    };
+    fields().forEach(function (el) {
+      if (el.tagName === "TEXTAREA") grow(el);
+    });
+    document.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA" && event.target.form === form) grow(event.target);
+    });
+  }
+
   updateCounts();
   offerRestore();
   if (form.dataset.unsaved) backup();

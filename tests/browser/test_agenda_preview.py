@@ -85,7 +85,7 @@ def test_it_has_no_serious_axe_violations_and_fits_the_screen(
     page.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
     page.get_by_role("button", name="Submit to Maya Chen").click()  # no question left: stopped
     page.get_by_text("cannot be submitted yet").wait_for()
-    page.get_by_text("Add at least one question").wait_for()
+    page.locator("#questions-error").get_by_text("Add at least one question").wait_for()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 

@@ -306,7 +306,7 @@ def test_it_marks_questions_discussed_and_resolved(world):
     q.refresh_from_db()
     assert q.status == Question.Status.RESOLVED
     response = client.post(url, {"status": "nonsense"}, **HX)
-    assert "Pick discussed" in response.content.decode()
+    assert "This question is resolved: it can only be reopened." in response.content.decode()
     q.refresh_from_db()
     assert q.status == Question.Status.RESOLVED
 
