@@ -169,3 +169,15 @@ def private_note(user, prefix: str = "") -> Q:
     if _anonymous(user):
         return NOTHING
     return Q(**{f"{prefix}mentor": user})
+
+
+# --- Proposed next meetings -------------------------------------------------------------------
+
+
+def mentorship_propose(user, prefix: str = "") -> Q:
+    """The pairs whose proposed next meeting the user confirms: the mentor's. The mentor keeps
+    the pair's rhythm (the proposal follows the meeting they marked held); the scholar and staff
+    schedule any meeting they need through the scheduling page instead."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentor": user})
