@@ -222,7 +222,7 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
 
     A held meeting stays held when a later meeting of the pair was held since, or when its open
     questions were carried into a later agenda: reopening it would duplicate them."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    given, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
     change = undoable(meeting)
     if change is None:
         raise CannotUndo(
@@ -240,6 +240,8 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
         meeting.refresh_from_db(fields=["reschedule_count"])
         invitations.restored(meeting)
     _record(meeting, StatusChange.Action.UNDONE, by)
+    given.status, given.held_at = meeting.status, meeting.held_at
+    given.reschedule_count = meeting.reschedule_count
     return change
 
 

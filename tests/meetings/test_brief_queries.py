@@ -23,10 +23,10 @@ def _grow(world, size: int) -> None:
 
 
 # session, user, meeting with its pair, agenda, questions, all comments, the mentor's read
-# receipt, action items, the page's navigation (mentorships, staffed programs), notes; the mentor
-# also writes the receipt and reads their private note.
-MENTOR_QUERIES = 13
-SCHOLAR_QUERIES = 11
+# receipt, action items, the page's navigation (mentorships, staffed programs), notes, the
+# meeting's status changes; the mentor also writes the receipt and reads their private note.
+MENTOR_QUERIES = 14
+SCHOLAR_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [1, 8])
