@@ -190,6 +190,7 @@ def _confirm_page(request: HttpRequest, meeting: Meeting, action: str) -> HttpRe
         "undo": scheduling.undoable(meeting, changes),
         "is_pair": meeting.is_scholar(request.user) or meeting.is_mentor(request.user),
         "is_mentor": meeting.is_mentor(request.user),
+        "inline": bool(request.htmx),
     }
     template = CONFIRM_TEMPLATE + ("#confirm" if request.htmx else "")
     return render(request, template, ctx)
