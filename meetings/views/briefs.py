@@ -104,7 +104,7 @@ def _lifecycle(user: User, meeting: Meeting) -> dict:
     is the pair's latest, the proposed next meeting."""
     changes = list(meeting.status_changes.select_related("by"))
     proposal = None
-    if meeting.is_held and meeting.is_mentor(user):
+    if meeting.is_held and meeting.is_mentor(user) and meeting.mentorship.active:
         proposal = proposals.current(meeting.mentorship, user)
         if proposal and proposal.after != meeting.scheduled_at:
             proposal = None

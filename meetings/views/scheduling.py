@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, User
 
@@ -84,6 +85,7 @@ CONFIRM_TEMPLATE = "meetings/meeting_confirm.html"
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one planned meeting; the other meetings of its series stay. GET asks first."""
     meeting = _schedule_meeting(request.user, pk)
@@ -100,6 +102,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor records that the meeting took place, from its start on. GET asks first."""
     meeting = get_object_or_404(_with_pair(Meeting.objects.visible_to(request.user)), pk=pk)

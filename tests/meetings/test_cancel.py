@@ -65,6 +65,7 @@ def test_it_opens_the_confirmation_inline_for_htmx(world):
     )
     body = response.content.decode()
     assert 'id="lifecycle-confirm"' in body and "<html" not in body
+    assert "HX-Request" in response["Vary"]  # a cache must not give the partial to a page load
 
 
 def test_the_brief_and_move_page_link_to_the_confirmation_not_a_direct_post(world):
