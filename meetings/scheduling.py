@@ -176,8 +176,7 @@ def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
 @transaction.atomic
 def cancel(meeting: Meeting, by: User) -> None:
     """Cancel one planned meeting; the feed keeps it, marked cancelled, so calendars drop it."""
-    if not meeting.is_open:
-        raise NotPlanned("Only a planned meeting can be cancelled.")
+    _lock_planned(meeting, "Only a planned meeting can be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
     meeting.reschedule_count = F("reschedule_count") + 1
     meeting.save(update_fields=["status", "reschedule_count"])
@@ -190,8 +189,7 @@ def cancel(meeting: Meeting, by: User) -> None:
 def mark_held(meeting: Meeting, by: User) -> None:
     """Record that a planned meeting took place (from its start time on): its brief becomes
     read-only."""
-    if not meeting.is_open:
-        raise NotPlanned("Only a planned meeting can be marked held.")
+    _lock_planned(meeting, "Only a planned meeting can be marked held.")
     if not meeting.has_started:
         raise NotStarted(
             f"This meeting starts on {_moment(meeting.scheduled_at, by)} (your time): "
@@ -261,6 +259,14 @@ def _check_reopen(meeting: Meeting) -> None:
             "Questions of this meeting were already carried into the next agenda: it stays "
             "held. Add a note instead."
         )
+
+
+def _lock_planned(meeting: Meeting, refusal: str) -> None:
+    """Refuse unless the meeting is still planned in the database, holding its row until the
+    transaction ends: two clicks (or two people) at once change it, and record it, once."""
+    status = Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+    if not meeting.is_open or status != Meeting.Status.PLANNED:
+        raise NotPlanned(refusal)
 
 
 def _record(meeting: Meeting, action: str, by: User) -> StatusChange:

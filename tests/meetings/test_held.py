@@ -117,3 +117,16 @@ def test_it_keeps_a_cancelled_meeting_cancelled(world, started):
     assert "Only a planned meeting can be marked held." in response.content.decode()
     started.refresh_from_db()
     assert started.status == Meeting.Status.CANCELLED and started.held_at is None
+
+
+def test_it_refuses_when_the_meeting_changed_meanwhile(world, started):
+    """Two tabs: one cancels, the other (loaded before) marks held: the second is refused."""
+    from meetings import scheduling
+
+    loaded_before = Meeting.objects.get(pk=started.pk)
+    scheduling.cancel(started, by=world.scholar)
+    with pytest.raises(scheduling.NotPlanned):
+        scheduling.mark_held(loaded_before, by=world.mentor)
+    started.refresh_from_db()
+    assert started.status == Meeting.Status.CANCELLED
+    assert list(StatusChange.objects.values_list("action", flat=True)) == ["cancelled"]
