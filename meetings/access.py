@@ -230,3 +230,13 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
 def research_plan(user, prefix: str = "") -> Q:
     """A research plan: see `research_plan_scholars`."""
     return research_plan_scholars(user, f"{prefix}scholar__")
+# --- Proposed next meetings -------------------------------------------------------------------
+
+
+def mentorship_propose(user, prefix: str = "") -> Q:
+    """The pairs whose proposed next meeting the user confirms: the mentor's. The mentor keeps
+    the pair's rhythm (the proposal follows the meeting they marked held); the scholar and staff
+    schedule any meeting they need through the scheduling page instead."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentor": user})

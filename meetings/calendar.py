@@ -1,14 +1,19 @@
 """A user's calendar feed (iCalendar, RFC 5545): which meetings it holds and how each reads.
 
 The feed holds the meetings whose time the user may see (the pair's and, for program staff, their
-programs') from FEED_PAST_DAYS ago on, so a meeting just held or cancelled still updates in the
-user's calendar. A meeting keeps its UID for ever; its SEQUENCE grows each time it moves or is
-cancelled, which is what tells calendar apps to replace their copy.
+programs') from FEED_PAST_DAYS ago on and everything ahead, so a meeting just held or cancelled
+still updates in the user's calendar. A meeting keeps its UID for ever; its SEQUENCE
+(Meeting.reschedule_count) grows each time it moves, is cancelled or is brought back, which is
+what tells calendar apps to replace their copy.
+
+The invitations mailed to the pair (meetings/invitations.py) carry the same event (`event`),
+with an organizer and the two attendees, as an iTIP REQUEST or CANCEL.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
@@ -20,7 +25,7 @@ from accounts.models import User
 
 from .models import Meeting, MeetingQuerySet
 
-FEED_PAST_DAYS = 14
+FEED_PAST_DAYS = 30
 # How often calendar apps should fetch the feed again.
 REFRESH = timedelta(hours=1)
 
@@ -77,8 +82,36 @@ def event(meeting: Meeting, user: User, stamp) -> icalendar.Event:
         description=f"{what}: {url}",
         url=url,
         status="CANCELLED" if cancelled else "CONFIRMED",
-        sequence=meeting.reschedule_count + (1 if cancelled else 0),
+        sequence=meeting.reschedule_count,
     )
+
+
+def invitation(meeting: Meeting, recipient: User) -> icalendar.Calendar:
+    """One meeting as an invitation for `recipient` (RFC 5546): METHOD:REQUEST while it is on,
+    METHOD:CANCEL once cancelled. The app organizes (replies are not expected); the scholar and
+    the mentor attend."""
+    cancelled = meeting.status == Meeting.Status.CANCELLED
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//mentorprep//meetings//EN")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    vevent = event(meeting, recipient, timezone.now())
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = icalendar.vCalAddress(f"mailto:{address}")
+    organizer.params["cn"] = icalendar.vText(name or "mentorprep")
+    vevent.add("organizer", organizer)
+    for person in (meeting.mentorship.scholar, meeting.mentorship.mentor):
+        if not person.email:
+            continue
+        attendee = icalendar.vCalAddress(f"mailto:{person.email}")
+        attendee.params["cn"] = icalendar.vText(person.name)
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = icalendar.vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = icalendar.vText("FALSE")
+        vevent.add("attendee", attendee)
+    calendar.add_component(vevent)
+    return calendar
 
 
 def _link(name: str, arg) -> str:

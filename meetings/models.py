@@ -7,7 +7,7 @@ every object up through one of these scoped querysets and answer 404 otherwise.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models, transaction
@@ -59,7 +59,9 @@ class Meeting(models.Model):
         "MeetingSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
     rescheduled_from = models.DateTimeField(null=True, blank=True)
-    reschedule_count = models.PositiveSmallIntegerField(default=0)  # the ICS SEQUENCE
+    # The ICS SEQUENCE: grows at each move, cancellation and undone cancellation, so calendar
+    # apps replace their copy of the event.
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -97,6 +99,11 @@ class Meeting(models.Model):
 
     def is_mentor(self, user: User) -> bool:
         return self.mentorship.mentor_id == user.pk
+
+    @property
+    def has_started(self) -> bool:
+        """Its start time has come: only then may it be marked held."""
+        return self.scheduled_at <= timezone.now()
 
     def previous(self) -> Meeting | None:
         """The pair's last earlier meeting that took place (held, or whose time has passed)."""
@@ -538,6 +545,10 @@ class SentReminder(models.Model):
         BRIEF_UNREAD = "brief_unread", "Brief not opened (to the mentor, 24 h before)"
         BRIEF_SUBMITTED = "brief_submitted", "Brief submitted (to the mentor)"
         BRIEF_UPDATED = "brief_updated", "Brief updated (to the mentor)"
+        MEETING_SCHEDULED = "meeting_scheduled", "Meeting scheduled (to the pair)"
+        MEETING_MOVED = "meeting_moved", "Meeting moved (to the pair)"
+        MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled (to the pair)"
+        MEETING_RESTORED = "meeting_restored", "Cancellation undone (to the pair)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
@@ -786,3 +797,47 @@ class Milestone(models.Model):
 
     def is_overdue(self, today) -> bool:
         return not self.is_done and self.target_on is not None and self.target_on < today
+class StatusChange(models.Model):
+    """A meeting marked held or cancelled, or such a change undone: who did it and when.
+
+    The record an undo leaves (a held meeting's record is otherwise fixed), and what tells
+    whether the latest change may still be undone: until the end of the day it was made, in the
+    time zone of the person who made it (kept here, so changing one's zone later moves nothing).
+    """
+
+    class Action(models.TextChoices):
+        HELD = "held", "Marked held"
+        CANCELLED = "cancelled", "Cancelled"
+        UNDONE = "undone", "Undone"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="status_changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["meeting", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} meeting {self.meeting_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    def undo_day(self) -> date:
+        """The day the change was made, in its author's time zone: it may be undone until that
+        day ends."""
+        return self.at.astimezone(self._zone()).date()
+
+    def undo_deadline(self) -> datetime:
+        """The end of undo_day, in its author's time zone."""
+        return datetime.combine(self.undo_day() + timedelta(days=1), time.min, tzinfo=self._zone())
+
+    def _zone(self):
+        import zoneinfo
+
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")

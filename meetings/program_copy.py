@@ -32,6 +32,7 @@ from .models import (
     MentorPrivateNote,
     Question,
     SentReminder,
+    StatusChange,
 )
 
 FORMAT = "mentorprep-program"
@@ -52,6 +53,7 @@ PROGRAM_TABLES: list[tuple[str, type[models.Model]]] = [
     ("agenda_revisions", AgendaRevision),
     ("private_notes", MentorPrivateNote),
     ("sent_reminders", SentReminder),
+    ("status_changes", StatusChange),
 ]
 # Models deliberately not in a program copy (the test that every model is covered reads this).
 NOT_IN_PROGRAM_COPY = {
@@ -90,6 +92,7 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
             Exists(mentorships.filter(mentor=OuterRef("mentor"), scholar=OuterRef("scholar")))
         ),
         "sent_reminders": SentReminder.objects.filter(meeting__in=meetings),
+        "status_changes": StatusChange.objects.filter(meeting__in=meetings),
     }
 
 

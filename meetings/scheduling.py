@@ -4,6 +4,11 @@ schedule, move, cancel and close meetings.
 The forms (meetings/scheduling_forms.py) check input with `validate_slot` / `validate_series`;
 the writing functions check again, so no caller can store a meeting outside the rules.
 Moving or cancelling one meeting of a series changes only that meeting: the series keeps its rule.
+Each of them queues the pair's mail with a calendar invitation (meetings/invitations.py).
+
+A meeting is marked held only from its start time on. Marking held and cancelling are recorded
+(StatusChange) and may be undone until the end of that day in the time zone of the person who
+did it; the undo is recorded too.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from django.utils.formats import date_format
 
 from accounts.models import Mentorship, User
 
-from . import access
-from .models import Meeting, MeetingSeries
+from . import access, invitations
+from .models import Meeting, MeetingSeries, Question, StatusChange
 
 # A meeting may be entered just after it started (people record it as they sit down); two years
 # ahead covers any mentoring programme and keeps absurd dates (9999) out of the calendar.
@@ -32,6 +37,15 @@ MIN_INTERVAL, MAX_INTERVAL = 1, 90
 
 class NotPlanned(Exception):
     """The meeting was held or cancelled already: its time and status are fixed."""
+
+
+class NotStarted(Exception):
+    """The meeting has not started yet: it cannot have been held."""
+
+
+class CannotUndo(Exception):
+    """There is no change to undo, it was made before today, or undoing it would break the
+    record."""
 
 
 def window(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -120,20 +134,25 @@ def schedule(
     occurrences keep their wall-clock time in the scheduling user's time zone."""
     validate_series(start, duration_minutes, interval_days, count, by.time_zone)
     if count == 1:
-        meeting = Meeting.objects.create(
-            mentorship=mentorship,
-            scheduled_at=start,
-            duration_minutes=duration_minutes,
-            created_by=by,
-        )
-        return [meeting]
-    series = _series(start, duration_minutes, interval_days, count, by.time_zone)
-    series.mentorship = mentorship
-    series.created_by = by
-    series.save()
-    return series.create_meetings()
+        meetings = [
+            Meeting.objects.create(
+                mentorship=mentorship,
+                scheduled_at=start,
+                duration_minutes=duration_minutes,
+                created_by=by,
+            )
+        ]
+    else:
+        series = _series(start, duration_minutes, interval_days, count, by.time_zone)
+        series.mentorship = mentorship
+        series.created_by = by
+        series.save()
+        meetings = series.create_meetings()
+    invitations.scheduled(meetings)
+    return meetings
 
 
+@transaction.atomic
 def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
     """Give one planned meeting a new time or length. The first planned time is kept (the pair
     sees what it was), and the counter calendar apps use to replace the event grows."""
@@ -151,18 +170,108 @@ def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
         update_fields=["scheduled_at", "duration_minutes", "rescheduled_from", "reschedule_count"]
     )
     meeting.refresh_from_db(fields=["reschedule_count"])
+    invitations.moved(meeting)
 
 
-def cancel(meeting: Meeting) -> None:
+@transaction.atomic
+def cancel(meeting: Meeting, by: User) -> None:
     """Cancel one planned meeting; the feed keeps it, marked cancelled, so calendars drop it."""
-    if not meeting.is_open:
-        raise NotPlanned("Only a planned meeting can be cancelled.")
+    _lock_planned(meeting, "Only a planned meeting can be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
-    meeting.save(update_fields=["status"])
+    meeting.reschedule_count = F("reschedule_count") + 1
+    meeting.save(update_fields=["status", "reschedule_count"])
+    meeting.refresh_from_db(fields=["reschedule_count"])
+    _record(meeting, StatusChange.Action.CANCELLED, by)
+    invitations.cancelled(meeting)
 
 
-def mark_held(meeting: Meeting) -> None:
-    """Record that a planned meeting took place: its brief becomes read-only."""
-    if not meeting.is_open:
-        raise NotPlanned("Only a planned meeting can be marked held.")
+@transaction.atomic
+def mark_held(meeting: Meeting, by: User) -> None:
+    """Record that a planned meeting took place (from its start time on): its brief becomes
+    read-only."""
+    _lock_planned(meeting, "Only a planned meeting can be marked held.")
+    if not meeting.has_started:
+        raise NotStarted(
+            f"This meeting starts on {_moment(meeting.scheduled_at, by)} (your time): "
+            "mark it held once it has started."
+        )
     meeting.mark_held()
+    _record(meeting, StatusChange.Action.HELD, by)
+
+
+def undoable(meeting: Meeting, changes: list[StatusChange] | None = None) -> StatusChange | None:
+    """The change an undo would revert: the meeting's latest, if it made the meeting held or
+    cancelled and its day is not over yet (`changes`: the meeting's changes, oldest first, when
+    the caller has them)."""
+    if meeting.is_open:
+        return None
+    if changes is None:
+        latest = meeting.status_changes.order_by("-at", "-pk").first()
+    else:
+        latest = changes[-1] if changes else None
+    if latest is None or latest.action != meeting.status:
+        return None
+    return latest if timezone.now() < latest.undo_deadline() else None
+
+
+@transaction.atomic
+def undo(meeting: Meeting, by: User) -> StatusChange:
+    """Put a meeting marked held or cancelled today back to planned; returns the change undone.
+
+    A held meeting stays held when a later meeting of the pair was held since, or when its open
+    questions were carried into a later agenda: reopening it would duplicate them."""
+    given, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
+    change = undoable(meeting)
+    if change is None:
+        raise CannotUndo(
+            "Only a meeting marked held or cancelled today can be put back to planned."
+        )
+    if change.action == StatusChange.Action.HELD:
+        _check_reopen(meeting)
+        meeting.status = Meeting.Status.PLANNED
+        meeting.held_at = None
+        meeting.save(update_fields=["status", "held_at"])
+    else:
+        meeting.status = Meeting.Status.PLANNED
+        meeting.reschedule_count = F("reschedule_count") + 1
+        meeting.save(update_fields=["status", "reschedule_count"])
+        meeting.refresh_from_db(fields=["reschedule_count"])
+        invitations.restored(meeting)
+    _record(meeting, StatusChange.Action.UNDONE, by)
+    given.status, given.held_at = meeting.status, meeting.held_at
+    given.reschedule_count = meeting.reschedule_count
+    return change
+
+
+def _check_reopen(meeting: Meeting) -> None:
+    later_held = Meeting.objects.filter(
+        mentorship_id=meeting.mentorship_id,
+        status=Meeting.Status.HELD,
+        scheduled_at__gt=meeting.scheduled_at,
+    )
+    if later_held.exists():
+        raise CannotUndo(
+            "A later meeting of this pair is already marked held: this one stays held. "
+            "Add a note instead."
+        )
+    if Question.objects.filter(carried_from__agenda__meeting=meeting).exists():
+        raise CannotUndo(
+            "Questions of this meeting were already carried into the next agenda: it stays "
+            "held. Add a note instead."
+        )
+
+
+def _lock_planned(meeting: Meeting, refusal: str) -> None:
+    """Refuse unless the meeting is still planned in the database, holding its row until the
+    transaction ends: two clicks (or two people) at once change it, and record it, once."""
+    status = Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+    if not meeting.is_open or status != Meeting.Status.PLANNED:
+        raise NotPlanned(refusal)
+
+
+def _record(meeting: Meeting, action: str, by: User) -> StatusChange:
+    return StatusChange.objects.create(meeting=meeting, action=action, by=by, time_zone=by.zone.key)
+
+
+def _moment(when: datetime, user: User) -> str:
+    return date_format(when.astimezone(user.zone), "l j F Y, H:i")

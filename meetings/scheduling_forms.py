@@ -95,6 +95,11 @@ class ScheduleForm(SlotForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["mentorship"].queryset = rules.schedulable_mentorships(user)
+        if not self.is_bound and not self.initial.get("mentorship"):
+            # Someone with one pair has nothing to choose: start from it.
+            pairs = list(self.fields["mentorship"].queryset[:2])
+            if len(pairs) == 1:
+                self.initial["mentorship"] = pairs[0].pk
         self.fields["scheduled_at"].help_text = f"For a series, the first meeting. {WINDOW}"
 
     def clean(self) -> dict:

@@ -26,6 +26,12 @@ scheduling_urls = [
     path("meetings/<id:pk>/", scheduling.meeting_detail, name="meeting"),
     path("meetings/<id:pk>/held/", scheduling.meeting_held, name="meeting_held"),
     path("meetings/<id:pk>/cancel/", scheduling.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<id:pk>/undo/", scheduling.meeting_undo, name="meeting_undo"),
+    path(
+        "mentorships/<id:pk>/next-meeting/",
+        scheduling.proposal_confirm,
+        name="proposal_confirm",
+    ),
     path("meetings/<id:pk>/reschedule/", scheduling.meeting_reschedule, name="meeting_reschedule"),
 ]
 

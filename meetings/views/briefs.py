@@ -23,7 +23,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts.models import Mentorship, User
 from config.ids import parse_id
 
-from .. import briefs
+from .. import briefs, proposals, scheduling
 from ..forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm, form_problem
 from ..models import ActionItem, Agenda, Annotation, Meeting, MentorPrivateNote, Question
 from .redirects import redirect_to_next
@@ -95,7 +95,25 @@ def brief(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = briefs.brief_context(
         request.user, meeting, record_read_receipt=meeting.is_mentor(request.user)
     )
+    ctx.update(_lifecycle(request.user, meeting))
     return render(request, BRIEF_TEMPLATE, ctx)
+
+
+def _lifecycle(user: User, meeting: Meeting) -> dict:
+    """The meeting's status changes and their undo, and, for the mentor of a held meeting that
+    is the pair's latest, the proposed next meeting."""
+    changes = list(meeting.status_changes.select_related("by"))
+    proposal = None
+    if meeting.is_held and meeting.is_mentor(user) and meeting.mentorship.active:
+        proposal = proposals.current(meeting.mentorship, user)
+        if proposal and proposal.after != meeting.scheduled_at:
+            proposal = None
+    return {
+        "status_changes": changes,
+        "changes": changes,
+        "undo": scheduling.undoable(meeting, changes),
+        "proposal": proposal,
+    }
 
 
 # --- Annotations -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
-from .. import recaps
+from .. import proposals, recaps
 from ..models import ActionItem, Agenda, BriefRead, Meeting
 
 NEXT_MEETING_SHOWN = timedelta(hours=12)  # a meeting is "next" until 12 hours after it started
@@ -62,7 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _pairs(user: User) -> list[Mentorship]:
     """The user's active pairs, each with its next planned meeting (`next_meeting`, or None), that
-    meeting's brief status, and the days since the pair last met (`days_since`, or None)."""
+    meeting's brief status, the days since the pair last met (`days_since`, or None) and, for
+    the mentor, the proposed next meeting (`proposal`, or None)."""
     now = timezone.now()
     next_meeting = (
         Meeting.objects.filter(
@@ -90,21 +91,22 @@ def _pairs(user: User) -> list[Mentorship]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    last_held = Meeting.objects.held().filter(mentorship=OuterRef("pk")).order_by("-scheduled_at")
     pairs = list(
-        Mentorship.objects.of_user(user)
-        .active()
-        .select_related("program", "scholar", "mentor")
-        .annotate(
-            open_items=Coalesce(Subquery(open_items), 0),
-            last_held_at=Subquery(last_held.values("scheduled_at")[:1]),
-        )
-        .prefetch_related(Prefetch("meetings", queryset=next_meeting[:1], to_attr="next"))
+        proposals.with_facts(
+            Mentorship.objects.of_user(user)
+            .active()
+            .select_related("program", "scholar", "mentor")
+            .annotate(open_items=Coalesce(Subquery(open_items), 0))
+        ).prefetch_related(Prefetch("meetings", queryset=next_meeting[:1], to_attr="next"))
     )
     for pair in pairs:
         pair.next_meeting = pair.next[0] if pair.next else None
         pair.brief_status = brief_status(pair.next_meeting)
+        # last_held_at is never ahead of now (proposals.with_facts): no negative day counts
         pair.days_since = (now - pair.last_held_at).days if pair.last_held_at else None
+        pair.proposal = (
+            proposals.for_pair(pair, pair.mentor, now) if pair.mentor_id == user.pk else None
+        )
     return pairs
 
 

@@ -8,22 +8,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from accounts.models import User
+from accounts.models import Mentorship, User
 
-from .. import scheduling
-from ..models import Meeting
+from .. import access, proposals, scheduling
+from ..models import Meeting, StatusChange
 from ..scheduling_forms import MoveForm, ScheduleForm
+from .redirects import redirect_to_next
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, repeat: str = "once") -> HttpResponse:
-    """One form for one meeting or a series; `repeat` is what it offers first."""
+    """One form for one meeting or a series; `repeat` is what it offers first. A link may name
+    the pair, time and length to start from (a proposed next meeting's "Move…")."""
     initial = {"repeat": repeat, "mentorship": request.GET.get("mentorship")}
+    for name in ("scheduled_at", "duration_minutes"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
     form = ScheduleForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         meetings = scheduling.schedule(by=request.user, **form.plan())
@@ -70,33 +80,131 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_reschedule.html", {"form": form, "meeting": meeting})
 
 
+CONFIRM_TEMPLATE = "meetings/meeting_confirm.html"
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """Cancel one planned meeting; the other meetings of its series stay."""
-    meeting = get_object_or_404(Meeting.objects.schedule_visible_to(request.user), pk=pk)
+    """Cancel one planned meeting; the other meetings of its series stay. GET asks first."""
+    meeting = _schedule_meeting(request.user, pk)
+    if request.method == "GET":
+        return _confirm_page(request, meeting, "cancel")
     try:
-        scheduling.cancel(meeting)
+        scheduling.cancel(meeting, by=request.user)
     except scheduling.NotPlanned as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, "Meeting cancelled.")
-    return redirect("home")
+        messages.success(request, "Meeting cancelled. You can undo this until the end of today.")
+    return _after_change(request.user, meeting)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    """The mentor records that the meeting took place, from its start on. GET asks first."""
+    meeting = get_object_or_404(_with_pair(Meeting.objects.visible_to(request.user)), pk=pk)
     if not meeting.is_mentor(request.user):
         raise Http404("Only the mentor marks a meeting held.")
+    if request.method == "GET":
+        return _confirm_page(request, meeting, "held")
     try:
-        scheduling.mark_held(meeting)
-    except scheduling.NotPlanned as problem:
+        scheduling.mark_held(meeting, by=request.user)
+    except (scheduling.NotPlanned, scheduling.NotStarted) as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, "Meeting marked held. Its brief is now read-only.")
+        messages.success(
+            request,
+            "Meeting marked held. Its brief is now read-only. "
+            "You can undo this until the end of today.",
+        )
     return redirect("brief", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a meeting marked held or cancelled today back to planned. Whoever may cancel may
+    undo a cancellation; only the mentor undoes "held", as only they mark it."""
+    meeting = _schedule_meeting(request.user, pk)
+    if meeting.is_held and not meeting.is_mentor(request.user):
+        raise Http404("Only the mentor changes whether a meeting was held.")
+    try:
+        change = scheduling.undo(meeting, by=request.user)
+    except scheduling.CannotUndo as problem:
+        messages.error(request, str(problem))
+    else:
+        what = "held" if change.action == StatusChange.Action.HELD else "cancelled"
+        messages.success(request, f"Undone: the meeting is planned again (it was {what}).")
+    return _after_change(request.user, meeting)
+
+
+@login_required
+@require_POST
+def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor confirms the proposed next meeting of a pair in one click."""
+    mentorship = get_object_or_404(
+        Mentorship.objects.active()
+        .filter(access.mentorship_propose(request.user))
+        .select_related("scholar", "mentor"),
+        pk=pk,
+    )
+    start = parse_datetime(request.POST.get("start", "") or "")
+    if start is None or timezone.is_naive(start):
+        messages.error(request, "That proposal could not be read: confirm it again.")
+        return redirect_to_next(request, "home")
+    try:
+        meeting = proposals.confirm(mentorship, start, by=request.user)
+    except proposals.NothingToConfirm as problem:
+        messages.error(request, str(problem))
+    except proposals.Stale as stale:
+        messages.error(
+            request,
+            "The proposed time changed: it is now "
+            f"{date_format(timezone.localtime(stale.proposal.start), 'D j M, H:i')}. "
+            "Confirm that one, or move it.",
+        )
+    except ValidationError as problem:
+        messages.error(request, " ".join(problem.messages))
+    else:
+        when = date_format(timezone.localtime(meeting.scheduled_at), "D j M, H:i")
+        messages.success(request, f"Next meeting with {mentorship.scholar.name}: {when}.")
+    return redirect_to_next(request, "home")
+
+
+def _with_pair(meetings):
+    return meetings.select_related("mentorship__scholar", "mentorship__mentor")
+
+
+def _schedule_meeting(user: User, pk: int) -> Meeting:
+    return get_object_or_404(_with_pair(Meeting.objects.schedule_visible_to(user)), pk=pk)
+
+
+def _confirm_page(request: HttpRequest, meeting: Meeting, action: str) -> HttpResponse:
+    """The confirmation step (a page; the dialog inline with htmx): what the change does, and
+    the form that makes it. Once made, the same page shows the status and its undo."""
+    changes = list(meeting.status_changes.select_related("by"))
+    ctx = {
+        "meeting": meeting,
+        "action": action,
+        "changes": changes,
+        "undo": scheduling.undoable(meeting, changes),
+        "is_pair": meeting.is_scholar(request.user) or meeting.is_mentor(request.user),
+        "is_mentor": meeting.is_mentor(request.user),
+        "inline": bool(request.htmx),
+    }
+    template = CONFIRM_TEMPLATE + ("#confirm" if request.htmx else "")
+    return render(request, template, ctx)
+
+
+def _after_change(user: User, meeting: Meeting) -> HttpResponse:
+    """The pair goes back to the meeting's brief, which shows its status and the undo; staff,
+    who may not open the brief, to the meeting's status page."""
+    if meeting.is_scholar(user) or meeting.is_mentor(user):
+        return redirect("brief", pk=meeting.pk)
+    return redirect("meeting_cancel", pk=meeting.pk)
 
 
 def _to_meeting(user: User, meeting: Meeting) -> HttpResponse:

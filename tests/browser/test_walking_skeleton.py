@@ -1,7 +1,10 @@
 """The whole loop in a real browser: scholar → brief → mentor → history → staff."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Agenda, Meeting
 from tests.factories import MeetingFactory, MentorshipFactory, ProgramFactory, UserFactory
@@ -46,7 +49,11 @@ def test_it_runs_the_whole_loop_in_a_browser(pair, page_for, console_errors):
     page.get_by_label("New action item").fill("Rerun with cosine schedule")
     page.get_by_role("button", name="Add action item").click()
     page.locator("#actions").get_by_text("Rerun with cosine schedule").wait_for()
+    # the meeting starts: only now may it be marked held (after a confirmation)
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=timezone.now() - timedelta(minutes=5))
+    page.reload()
     page.get_by_role("button", name="Mark meeting held").click()
+    page.get_by_role("button", name="Yes, mark it held").click()
     page.get_by_text("Meeting marked held").wait_for()
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.HELD
 

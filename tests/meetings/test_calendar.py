@@ -94,12 +94,12 @@ def test_it_never_carries_meeting_content(world, role):
     assert "SECRET" not in body.replace("\r\n ", "")
 
 
-def test_it_holds_the_last_two_weeks_and_everything_ahead(world):
+def test_it_holds_the_last_30_days_and_everything_ahead(world):
     def at(**delta):
         return MeetingFactory(mentorship=world.mentorship, scheduled_at=NOW + timedelta(**delta))
 
-    too_old = at(days=-14, minutes=-1)
-    recent = at(days=-14, minutes=1)
+    too_old = at(days=-30, minutes=-1)
+    recent = at(days=-30, minutes=1)
     far = at(days=700)
     cancelled = at(days=5)
     cancelled.status = Meeting.Status.CANCELLED

@@ -1,4 +1,4 @@
-"""Cancelling one planned meeting (meeting_cancel)."""
+"""Cancelling one planned meeting (meeting_cancel): a confirmation step (GET), then the POST."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from meetings import scheduling
-from meetings.models import Meeting
+from meetings.models import Meeting, StatusChange
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -19,34 +19,68 @@ def now():
 
 
 @pytest.mark.parametrize(
-    "role,allowed",
+    "role,allowed,then",
     [
-        ("scholar", True),
-        ("mentor", True),
-        ("staff", True),
-        ("manager", True),
-        ("other_mentor", False),
-        ("other_scholar", False),
-        ("other_staff", False),
-        ("outsider", False),
+        ("scholar", True, "brief"),
+        ("mentor", True, "brief"),
+        ("staff", True, "meeting_cancel"),
+        ("manager", True, "meeting_cancel"),
+        ("other_mentor", False, None),
+        ("other_scholar", False, None),
+        ("other_staff", False, None),
+        ("outsider", False, None),
     ],
 )
-def test_it_lets_the_pair_and_program_staff_cancel(world, role, allowed):
+def test_it_lets_the_pair_and_program_staff_cancel(world, role, allowed, then):
     response = world.client_for(getattr(world, role)).post(
         reverse("meeting_cancel", args=[world.meeting.pk])
     )
     world.meeting.refresh_from_db()
     if allowed:
-        assert response.status_code == 302 and response.url == reverse("home")
+        # the pair sees the status and its undo on the brief; staff on the meeting's status page
+        assert response.status_code == 302
+        assert response.url == reverse(then, args=[world.meeting.pk])
         assert world.meeting.status == Meeting.Status.CANCELLED
+        change = StatusChange.objects.get(meeting=world.meeting)
+        assert change.action == "cancelled" and change.by == getattr(world, role)
     else:
         assert response.status_code == 404
         assert world.meeting.status == Meeting.Status.PLANNED
 
 
-def test_it_answers_get_with_405(world):
+def test_it_asks_before_cancelling(world):
+    client = world.client_for(world.scholar)
+    url = reverse("meeting_cancel", args=[world.meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Cancel this meeting?" in page and f'action="{url}"' in page
+    assert "Yes, cancel this meeting" in page
+    world.meeting.refresh_from_db()
+    assert world.meeting.status == Meeting.Status.PLANNED  # asking changes nothing
+
+
+def test_it_opens_the_confirmation_inline_for_htmx(world):
     client = world.client_for(world.mentor)
-    assert client.get(reverse("meeting_cancel", args=[world.meeting.pk])).status_code == 405
+    response = client.get(
+        reverse("meeting_cancel", args=[world.meeting.pk]), headers={"HX-Request": "true"}
+    )
+    body = response.content.decode()
+    assert 'id="lifecycle-confirm"' in body and "<html" not in body
+    assert "HX-Request" in response["Vary"]  # a cache must not give the partial to a page load
+
+
+def test_the_brief_and_move_page_link_to_the_confirmation_not_a_direct_post(world):
+    url = reverse("meeting_cancel", args=[world.meeting.pk])
+    brief = world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+    move = world.client_for(world.staff).get(reverse("meeting_reschedule", args=[world.meeting.pk]))
+    for page in (brief.content.decode(), move.content.decode()):
+        assert f'href="{url}"' in page
+        assert f'action="{url}"' not in page
+
+
+@pytest.mark.parametrize("role", ["other_mentor", "other_scholar", "other_staff", "outsider"])
+def test_it_shows_the_confirmation_to_no_one_else(world, role):
+    client = world.client_for(getattr(world, role))
+    assert client.get(reverse("meeting_cancel", args=[world.meeting.pk])).status_code == 404
 
 
 def test_it_keeps_a_held_meeting_held(world):

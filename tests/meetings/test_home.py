@@ -146,3 +146,26 @@ def test_it_shows_no_one_elses_pairs(world):
     html = _home(world.client_for(world.other_mentor))
     assert "Thirdscholar" in html
     assert "Scholar</strong>" not in html and stranger.name not in html
+
+
+def test_it_never_counts_negative_days_since_the_last_meeting(world):
+    """A meeting on 2 Dec cannot be marked held on 1 Dec; one recorded held ahead of time
+    (before that rule) does not count as the last meeting either."""
+    client = world.client_for(world.mentor)
+    with time_machine.travel(datetime(2026, 12, 1, 12, 0, tzinfo=UTC), tick=False):
+        tomorrow = MeetingFactory(
+            mentorship=world.mentorship, scheduled_at=datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+        )
+        client.post(reverse("meeting_held", args=[tomorrow.pk]))
+        tomorrow.refresh_from_db()
+        assert tomorrow.status == Meeting.Status.PLANNED
+        row = _row(_home(client), world.scholar.name)
+        assert "never met" in row and "-1" not in row
+        Meeting.objects.filter(pk=tomorrow.pk).update(status="held")  # recorded ahead of time
+        MeetingFactory(
+            mentorship=world.mentorship,
+            scheduled_at=datetime(2026, 11, 28, 10, 0, tzinfo=UTC),
+            status="held",
+        )
+        row = _row(_home(client), world.scholar.name)
+        assert "<td>3 days</td>" in row and "-1" not in row

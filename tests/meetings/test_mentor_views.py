@@ -135,6 +135,7 @@ def test_it_refuses_an_open_redirect_after_toggling(world):
 def test_it_marks_a_meeting_held_and_keeps_notes_append_only(world):
     client = world.client_for(world.mentor)
     client.post(reverse("note_add", args=[world.meeting.pk]), {"kind": "decision", "body": "Go"})
+    Meeting.objects.filter(pk=world.meeting.pk).update(scheduled_at=timezone.now())  # started
     client.post(reverse("meeting_held", args=[world.meeting.pk]))
     meeting = Meeting.objects.get(pk=world.meeting.pk)
     assert meeting.status == Meeting.Status.HELD and meeting.held_at

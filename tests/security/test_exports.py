@@ -26,6 +26,7 @@ from meetings.models import (
     MentorPrivateNote,
     Question,
     SentReminder,
+    StatusChange,
 )
 from meetings.program_copy import (
     NOT_IN_PROGRAM_COPY,
@@ -149,6 +150,9 @@ def rich(sec):
     MentorPrivateNote.objects.create(mentor=sec.mentor, scholar=sec.scholar, text="Private ✓")
     SentReminder.objects.create(
         kind=SentReminder.Kind.AGENDA_DUE, meeting=sec.meeting, recipient=sec.scholar
+    )
+    StatusChange.objects.create(
+        meeting=sec.held_meeting, action="held", by=sec.mentor, time_zone="Asia/Tokyo"
     )
     return sec
 

@@ -64,6 +64,7 @@ PROGRAM = lambda w: {"slug": w.program.slug}  # noqa: E731
 MENTOR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.mentor.pk}  # noqa: E731
 SCHOLAR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.scholar.pk}  # noqa: E731
 ITEM = lambda w: {"pk": w.meeting.pk, "item_pk": w.action.pk}  # noqa: E731
+MENTORSHIP = lambda w: {"pk": w.mentorship.pk}  # noqa: E731
 
 
 def _ics_token(w) -> dict:
@@ -138,8 +139,13 @@ MATRIX: dict[str, Row] = {
     "annotation_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "action_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "note_add": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
-    "meeting_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor")),
-    "meeting_cancel": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor", "staff", "manager")),
+    # GET is the confirmation step (inline with htmx); POST makes the change
+    "meeting_held": Row(MEETING, get=only(200, "mentor"), post=only(302, "mentor")),
+    "meeting_cancel": Row(MEETING, get=only(200, "scholar", "mentor", "staff", "manager"), post=only(302, "scholar", "mentor", "staff", "manager")),
+    # whoever may cancel may undo a cancellation (only the mentor undoes "held": test_undo.py)
+    "meeting_undo": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor", "staff", "manager")),
+    # the pair's mentor confirms the proposed next meeting; others schedule through meeting_new
+    "proposal_confirm": Row(MENTORSHIP, get=POST_ONLY, post=only(302, "mentor")),
     "question_edit": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_delete": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_move": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
