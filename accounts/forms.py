@@ -51,13 +51,19 @@ class MailPreferencesForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["mail_brief_submitted", "mail_agenda_reminder", "mail_brief_reminder"]
+        fields = [
+            "mail_brief_submitted",
+            "mail_agenda_reminder",
+            "mail_brief_reminder",
+            "mail_peer_offers",
+        ]
         labels = {
             "mail_brief_submitted": "As a mentor: when a scholar submits or updates a brief",
             "mail_agenda_reminder": "As a scholar: 48 hours before a meeting, if my agenda is "
             "not submitted",
             "mail_brief_reminder": "As a mentor: 24 hours before a meeting, if I have not opened "
             "the brief",
+            "mail_peer_offers": "As a scholar: when a peer offers help with a bottleneck I shared",
         }
 
 

@@ -35,6 +35,9 @@ class User(AbstractUser):
     mail_brief_reminder = models.BooleanField(
         "Reminder 24 hours before a meeting when I have not opened the brief", default=True
     )
+    mail_peer_offers = models.BooleanField(
+        "When a scholar of my program offers help with a bottleneck I shared", default=True
+    )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
     # invitations and imports find people by address, so an address must be proven owned.

@@ -25,8 +25,8 @@ def _grow(world, size: int) -> None:
 # session, user, meeting with its pair, agenda, questions, all comments, the mentor's read
 # receipt, action items, the page's navigation (mentorships, staffed programs), notes; the mentor
 # also writes the receipt and reads their private note.
-MENTOR_QUERIES = 13
-SCHOLAR_QUERIES = 11
+MENTOR_QUERIES = 15
+SCHOLAR_QUERIES = 13
 
 
 @pytest.mark.parametrize("size", [1, 8])

@@ -124,7 +124,7 @@ def _pairs(world, n: int) -> None:
 
 @pytest.mark.parametrize(
     "role,queries",
-    [("scholar", 8), ("mentor", 7)],
+    [("scholar", 10), ("mentor", 7)],
 )
 @pytest.mark.parametrize("more", [0, 5])
 def test_it_builds_the_home_page_in_the_same_number_of_queries(
