@@ -188,23 +188,30 @@ def shared_bottlenecks_for(user, program, prefix: str = "") -> Q:
     (and still does), the agenda is submitted (a draft is the scholar's alone), it was shared in
     the last six weeks, in this program, and the viewer is a scholar of the program. Nothing
     unshared ever matches."""
-    if _anonymous(user) or not is_scholar_in(user, program):
+    if _anonymous(user):
         return NOTHING
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from accounts.models import Mentorship
+
     from .models import Agenda
 
     since = timezone.now() - timedelta(weeks=PEER_BOARD_WEEKS)
-    return Q(
-        **{
-            f"{prefix}bottleneck_shared": True,
-            f"{prefix}bottleneck_shared_at__gte": since,
-            f"{prefix}status": Agenda.Status.SUBMITTED,
-            f"{prefix}meeting__mentorship__program": program,
-        }
-    ) & ~Q(**{f"{prefix}bottleneck": ""})
+    viewer_is_scholar = Mentorship.objects.filter(scholar=user, program=program, active=True)
+    return (
+        Exists(viewer_is_scholar)
+        & Q(
+            **{
+                f"{prefix}bottleneck_shared": True,
+                f"{prefix}bottleneck_shared_at__gte": since,
+                f"{prefix}status": Agenda.Status.SUBMITTED,
+                f"{prefix}meeting__mentorship__program": program,
+            }
+        )
+        & ~Q(**{f"{prefix}bottleneck": ""})
+    )
 
 
 def peer_offer(user, prefix: str = "") -> Q:
