@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from .models import (
     ActionItem,
@@ -205,6 +206,15 @@ class ReadingEntryForm(forms.ModelForm):
             "link": {"invalid": "The link must be a full web address, starting with https://."},
             "read_on": {"invalid": "Give the date you read it as YYYY-MM-DD."},
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].required = False  # today, unless the scholar says otherwise
+        if not self.is_bound and "read_on" not in self.initial:
+            self.initial["read_on"] = timezone.localdate()
+
+    def clean_read_on(self):
+        return self.cleaned_data.get("read_on") or timezone.localdate()
 
     def clean_title(self) -> str:
         return _one_line(self, "title", "A reading needs a title.")
