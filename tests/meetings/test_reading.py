@@ -202,3 +202,24 @@ def test_it_builds_the_reading_page_in_the_same_number_of_queries(
         response = client.get(reverse("reading", args=[world.scholar.pk]))
     assert len(response.context["entries"]) == 2 * size
     assert len(response.context["recommended"]) == size
+
+
+def test_the_scholars_data_download_holds_their_reading_log_and_offers(world):
+    import json
+
+    from meetings.models import PeerOffer, ProgressLine
+
+    ReadingEntry.objects.create(scholar=world.scholar, title="R1", takeaway="TAKE-1")
+    ProgressLine.objects.create(scholar=world.scholar, text="LINE-1")
+    PeerOffer.objects.create(agenda=world.agenda, author=world.other_scholar, message="OFF-1")
+    data = json.loads(world.client_for(world.scholar).get(reverse("my_data_export")).content)
+    assert data["reading"][0]["takeaway"] == "TAKE-1"
+    assert data["progress_log"][0]["text"] == "LINE-1"
+    assert data["peer_offers"][0]["message"] == "OFF-1"
+    theirs = json.loads(
+        world.client_for(world.other_scholar).get(reverse("my_data_export")).content
+    )
+    assert theirs["reading"] == [] and theirs["progress_log"] == []
+    assert [o["message"] for o in theirs["peer_offers"]] == ["OFF-1"]  # the offer they made
+    mentor = world.client_for(world.mentor).get(reverse("my_data_export")).content
+    assert b"OFF-1" not in mentor and b"TAKE-1" not in mentor and b"LINE-1" not in mentor
