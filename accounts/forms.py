@@ -56,6 +56,7 @@ class MailPreferencesForm(forms.ModelForm):
             "mail_agenda_reminder",
             "mail_brief_reminder",
             "mail_meeting_changes",
+            "mail_peer_offers",
         ]
         labels = {
             "mail_brief_submitted": "As a mentor: when a scholar submits or updates a brief",
@@ -65,6 +66,7 @@ class MailPreferencesForm(forms.ModelForm):
             "the brief",
             "mail_meeting_changes": "When a meeting of mine is scheduled, moved or cancelled, "
             "with a calendar invitation",
+            "mail_peer_offers": "As a scholar: when a peer offers help with a bottleneck I shared",
         }
 
 

@@ -38,6 +38,9 @@ class User(AbstractUser):
     mail_meeting_changes = models.BooleanField(
         "When a meeting is scheduled, moved or cancelled", default=True
     )
+    mail_peer_offers = models.BooleanField(
+        "When a scholar of my program offers help with a bottleneck I shared", default=True
+    )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
     # invitations and imports find people by address, so an address must be proven owned.

@@ -230,6 +230,8 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
 def research_plan(user, prefix: str = "") -> Q:
     """A research plan: see `research_plan_scholars`."""
     return research_plan_scholars(user, f"{prefix}scholar__")
+
+
 # --- Proposed next meetings -------------------------------------------------------------------
 
 
@@ -240,3 +242,90 @@ def mentorship_propose(user, prefix: str = "") -> Q:
     if _anonymous(user):
         return NOTHING
     return Q(**{f"{prefix}mentor": user})
+
+
+# --- Peer help: the program's peer board and offers -------------------------------------------
+
+PEER_BOARD_WEEKS = 6
+
+
+def is_scholar_in(user, program) -> bool:
+    """The peer board is for the program's scholars only (not mentors, not staff)."""
+    if _anonymous(user):
+        return False
+    return user.mentorships_as_scholar.filter(program=program, active=True).exists()
+
+
+def shared_bottlenecks_for(user, program, prefix: str = "") -> Q:
+    """Agendas whose bottleneck the viewer may see on the program's board: the scholar shared it
+    (and still does), the agenda is submitted (a draft is the scholar's alone), it was shared in
+    the last six weeks, in this program, and the viewer is a scholar of the program. Nothing
+    unshared ever matches."""
+    if _anonymous(user):
+        return NOTHING
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Mentorship
+
+    from .models import Agenda
+
+    since = timezone.now() - timedelta(weeks=PEER_BOARD_WEEKS)
+    viewer_is_scholar = Mentorship.objects.filter(scholar=user, program=program, active=True)
+    return (
+        Exists(viewer_is_scholar)
+        & Q(
+            **{
+                f"{prefix}bottleneck_shared": True,
+                f"{prefix}bottleneck_shared_at__gte": since,
+                f"{prefix}status": Agenda.Status.SUBMITTED,
+                f"{prefix}meeting__mentorship__program": program,
+            }
+        )
+        & ~Q(**{f"{prefix}bottleneck": ""})
+    )
+
+
+def peer_offer(user, prefix: str = "") -> Q:
+    """An offer of help: the scholar it was made to, and the peer who made it; nobody else (not
+    the mentor, not staff)."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}agenda__meeting__mentorship__scholar": user}) | Q(
+        **{f"{prefix}author": user}
+    )
+
+
+# --- Reading list and progress log ------------------------------------------------------------
+
+
+def reading(user, prefix: str = "") -> Q:
+    """A scholar's reading entries and progress log: the scholar and their mentors."""
+    if _anonymous(user):
+        return NOTHING
+    from accounts.models import Mentorship
+
+    mentored = Mentorship.objects.filter(scholar_id=OuterRef(f"{prefix}scholar_id"), mentor=user)
+    return Q(**{f"{prefix}scholar": user}) | Exists(mentored)
+
+
+def may_see_reading(user, scholar_id: int) -> bool:
+    """The reading page and progress log of one scholar: the scholar and their mentors."""
+    if _anonymous(user):
+        return False
+    if user.pk == scholar_id:
+        return True
+    return user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
+
+
+def recommendations_for_scholar(scholar_id: int, prefix: str = "") -> Q:
+    """The readings recommended to this scholar: to them by name, or to every scholar of one of
+    their programs. Callers have already checked that the viewer may see this scholar's reading
+    (may_see_reading)."""
+    from accounts.models import Mentorship
+
+    programs = Mentorship.objects.filter(scholar_id=scholar_id).values("program_id")
+    return Q(**{f"{prefix}scholar_id": scholar_id}) | Q(
+        **{f"{prefix}scholar__isnull": True, f"{prefix}program_id__in": programs}
+    )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import notifications
+from . import notifications, reading
 from .models import ActionItem, Agenda, Meeting, Question
 from .revisions import record_edit, record_question, record_question_order, record_submit
 
@@ -36,6 +36,8 @@ def start(meeting: Meeting) -> Agenda:
     """
     agenda, created = Agenda.objects.get_or_create(meeting=meeting)
     agenda.meeting = meeting
+    if created:
+        reading.prefill_progress(agenda)
     if created or meeting.is_open:
         carry_forward(agenda)
     return agenda
@@ -99,11 +101,14 @@ def save_fields(
     now = timezone.now()
     old = {name: getattr(agenda, name) for name in data}
     changes = dict(data)
-    for_mentor = agenda.is_submitted and bool(set(data) - set(Agenda.CHECKIN_FIELDS))
+    # Sharing the bottleneck with peers is not a change of the brief either.
+    for_mentor = agenda.is_submitted and bool(set(data) - set(Agenda.SCHOLAR_ONLY_FIELDS))
     if for_mentor or not agenda.is_submitted:
         changes["updated_at"] = now
     if for_mentor:
         changes["updated_after_submit_at"] = now
+    if "bottleneck_shared" in data:
+        changes["bottleneck_shared_at"] = now if data["bottleneck_shared"] else None
     # The version is a condition on the agenda row itself, not inside a join: PostgreSQL then
     # checks it again on the row a parallel save just committed, and only one save wins.
     current = Agenda.objects.filter(

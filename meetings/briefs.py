@@ -7,6 +7,7 @@ user (meetings/access.py); what is loaded here is scoped the same way.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import access, plans, recaps
+from . import access, plans, reading, recaps
 from .forms import ActionItemForm, MeetingNoteForm
 from .models import (
     ActionItem,
@@ -130,7 +131,14 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "last_recap": recaps.last_recap(meeting) if meeting.is_open else None,
         "plan_milestones": plans.milestones_for_agenda(agenda) if agenda else [],
         "today": timezone.localdate(),
+        # Called by the template only where it is shown (the full brief), not by its parts.
+        "reading_since": partial(_reading_since, agenda) if agenda else None,
     }
+
+
+def _reading_since(agenda: Agenda) -> list:
+    previous = agenda.meeting.previous()
+    return reading.read_since(agenda, previous.scheduled_at if previous else None)
 
 
 def _private_note(user: User, meeting: Meeting) -> MentorPrivateNote | None:

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
-from .models import ActionItem, Agenda, Annotation, MeetingNote, Question
+from .models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    MeetingNote,
+    PeerOffer,
+    ProgressLine,
+    Question,
+    ReadingEntry,
+    ReadingRecommendation,
+)
 
 TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
 # Check-in audiences that name the research manager: offered only to a scholar who has one.
@@ -19,7 +30,7 @@ class AgendaForm(forms.ModelForm):
 
     class Meta:
         model = Agenda
-        fields = [*Agenda.SECTION_NAMES, *Agenda.CHECKIN_FIELDS]
+        fields = [*Agenda.SECTION_NAMES, *Agenda.CHECKIN_FIELDS, "bottleneck_shared"]
         widgets = {
             name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()
         } | {"wellbeing_energy": forms.RadioSelect, "wellbeing_visibility": forms.Select}
@@ -34,6 +45,10 @@ class AgendaForm(forms.ModelForm):
                 widget = self.fields[name].widget
                 if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
                     del self.fields[name]
+        # An unticked checkbox sends nothing: the sharing choice counts only when the page that
+        # posts showed it (its marker is posted with it).
+        if self.is_bound and "bottleneck_shared_shown" not in self.data:
+            self.fields.pop("bottleneck_shared", None)
         if "wellbeing_energy" in self.fields:
             self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
                 (i, str(i)) for i in range(1, 6)
@@ -152,3 +167,135 @@ def form_problem(form: forms.BaseForm, fallback: str) -> str:
         if e.code != "required"
     ]
     return " ".join(problems) if problems else fallback
+
+
+# --- Peer help, reading, the progress log -------------------------------------------------------
+
+
+def _one_line(form: forms.BaseForm, name: str, message: str, required: bool = True) -> str:
+    text = " ".join(form.cleaned_data.get(name, "").split())
+    if required and not text:
+        raise forms.ValidationError(message)
+    return text
+
+
+class PeerOfferForm(forms.ModelForm):
+    class Meta:
+        model = PeerOffer
+        fields = ["kind", "message"]
+        labels = {"kind": "Your offer"}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "message": forms.TextInput(attrs={"placeholder": "e.g. I had the same with…"}),
+        }
+
+    def clean_message(self) -> str:
+        return _one_line(self, "message", "", required=False)
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label="How I got past it (optional)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "One line, for peers stuck on the same"}),
+    )
+
+    def clean_resolution(self) -> str:
+        return _one_line(self, "resolution", "", required=False)
+
+
+class ReadingEntryForm(forms.ModelForm):
+    link = forms.URLField(
+        label="Link (optional)",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+        error_messages={"invalid": "The link must be a full web address, starting with https://."},
+    )
+
+    class Meta:
+        model = ReadingEntry
+        fields = ["title", "link", "takeaway", "read_on"]
+        labels = {"link": "Link (optional)", "takeaway": "What changed in my model (one line)"}
+        widgets = {
+            "read_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "link": forms.URLInput(attrs={"placeholder": "https://…"}),
+        }
+        error_messages = {
+            "title": {"required": "A reading needs a title."},
+            "link": {"invalid": "The link must be a full web address, starting with https://."},
+            "read_on": {"invalid": "Give the date you read it as YYYY-MM-DD."},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].required = False  # today, unless the scholar says otherwise
+        if not self.is_bound and "read_on" not in self.initial:
+            self.initial["read_on"] = timezone.localdate()
+
+    def clean_read_on(self):
+        return self.cleaned_data.get("read_on") or timezone.localdate()
+
+    def clean_title(self) -> str:
+        return _one_line(self, "title", "A reading needs a title.")
+
+    def clean_takeaway(self) -> str:
+        return _one_line(self, "takeaway", "", required=False)
+
+    def clean_link(self) -> str:
+        link = self.cleaned_data.get("link", "")
+        if link and not link.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("The link must start with https:// or http://.")
+        return link
+
+
+class RecommendationForm(forms.ModelForm):
+    link = forms.URLField(
+        label="Link (optional)",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+        error_messages={"invalid": "The link must be a full web address, starting with https://."},
+    )
+    whole_program = forms.BooleanField(
+        label="Recommend it to every scholar of the program", required=False
+    )
+
+    class Meta:
+        model = ReadingRecommendation
+        fields = ["title", "link", "note"]
+        labels = {"link": "Link (optional)"}
+        widgets = {"link": forms.URLInput(attrs={"placeholder": "https://…"})}
+        error_messages = {
+            "title": {"required": "A recommendation needs a title."},
+            "link": {"invalid": "The link must be a full web address, starting with https://."},
+        }
+
+    def clean_title(self) -> str:
+        return _one_line(self, "title", "A recommendation needs a title.")
+
+    def clean_note(self) -> str:
+        return _one_line(self, "note", "", required=False)
+
+    def clean_link(self) -> str:
+        link = self.cleaned_data.get("link", "")
+        if link and not link.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("The link must start with https:// or http://.")
+        return link
+
+
+class ProgressLineForm(forms.ModelForm):
+    class Meta:
+        model = ProgressLine
+        fields = ["text"]
+        labels = {"text": "A small win or finding"}
+        widgets = {
+            "text": forms.TextInput(attrs={"placeholder": "One line: what worked, what you found"})
+        }
+        error_messages = {"text": {"required": "Write the win or finding in one line."}}
+
+    def clean_text(self) -> str:
+        return _one_line(self, "text", "Write the win or finding in one line.")

@@ -176,6 +176,8 @@ class Agenda(models.Model):
     SECTION_NAMES = [name for name, _, _ in SECTIONS]
     # The wellbeing check-in: private unless the scholar shares it, and not part of the brief.
     CHECKIN_FIELDS = ["wellbeing_energy", "wellbeing_note", "wellbeing_visibility"]
+    # Fields whose change does not make a submitted brief "updated" for the mentor.
+    SCHOLAR_ONLY_FIELDS = [*CHECKIN_FIELDS, "bottleneck_shared"]
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -199,6 +201,14 @@ class Agenda(models.Model):
     updated_after_submit_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Peer help: the scholar may share this agenda's bottleneck with the scholars of their
+    # program (opt-in, off by default); peers see it once the agenda is submitted (access.py).
+    bottleneck_shared = models.BooleanField(
+        "Share this bottleneck with the scholars of my program", default=False
+    )
+    bottleneck_shared_at = models.DateTimeField(null=True, blank=True)
+    bottleneck_resolved_at = models.DateTimeField(null=True, blank=True)
+    bottleneck_resolution = models.CharField("How I got past it", max_length=200, blank=True)
 
     objects = AgendaQuerySet.as_manager()
 
@@ -549,6 +559,7 @@ class SentReminder(models.Model):
         MEETING_MOVED = "meeting_moved", "Meeting moved (to the pair)"
         MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled (to the pair)"
         MEETING_RESTORED = "meeting_restored", "Cancellation undone (to the pair)"
+        PEER_OFFER = "peer_offer", "A peer offered help (to the scholar)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
@@ -797,6 +808,79 @@ class Milestone(models.Model):
 
     def is_overdue(self, today) -> bool:
         return not self.is_done and self.target_on is not None and self.target_on < today
+
+
+# --- Peer help, reading, the progress log ------------------------------------------------------
+
+
+class PeerOfferQuerySet(models.QuerySet["PeerOffer"]):
+    def visible_to(self, user: User) -> PeerOfferQuerySet:
+        return self.filter(access.peer_offer(user))
+
+
+class PeerOffer(models.Model):
+    """A scholar's offer to a peer whose bottleneck is on the program's board: only the two of
+    them ever see it (PRIVACY.md)."""
+
+    class Kind(models.TextChoices):
+        SOLVED = "solved", "I've solved something like this"
+        TALK = "talk", "Happy to talk"
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="peer_offers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_offers_made"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TALK)
+    message = models.CharField("Message (optional)", max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PeerOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda", "author"], name="one_offer_per_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} offers help on agenda {self.agenda_id}"
+
+
+class ReadingRecommendationQuerySet(models.QuerySet["ReadingRecommendation"]):
+    def for_scholar(self, scholar_id: int) -> ReadingRecommendationQuerySet:
+        return self.filter(access.recommendations_for_scholar(scholar_id))
+
+
+class ReadingRecommendation(models.Model):
+    """A mentor's recommended reading, for one of their scholars or (no scholar) for every
+    scholar of the program."""
+
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.CASCADE, related_name="reading_recommendations"
+    )
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scholar = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reading_recommended",
+    )
+    title = models.CharField(max_length=200)
+    link = models.URLField(max_length=500, blank=True)
+    note = models.CharField("Why (optional)", max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReadingRecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class StatusChange(models.Model):
     """A meeting marked held or cancelled, or such a change undone: who did it and when.
 
@@ -841,3 +925,64 @@ class StatusChange(models.Model):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
+
+
+class ReadingEntryQuerySet(models.QuerySet["ReadingEntry"]):
+    def visible_to(self, user: User) -> ReadingEntryQuerySet:
+        return self.filter(access.reading(user))
+
+
+class ReadingEntry(models.Model):
+    """Something the scholar read, with the one line it changed in their model."""
+
+    scholar = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_entries"
+    )
+    title = models.CharField(max_length=200)
+    link = models.URLField(max_length=500, blank=True)
+    takeaway = models.CharField("What changed in my model", max_length=300, blank=True)
+    read_on = models.DateField("Read on", default=timezone.localdate)
+    agenda = models.ForeignKey(
+        Agenda, on_delete=models.SET_NULL, null=True, blank=True, related_name="reading_entries"
+    )
+    recommendation = models.ForeignKey(
+        ReadingRecommendation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReadingEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-read_on", "-pk"]
+        indexes = [models.Index(fields=["scholar", "read_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressLineQuerySet(models.QuerySet["ProgressLine"]):
+    def visible_to(self, user: User) -> ProgressLineQuerySet:
+        return self.filter(access.reading(user))
+
+
+class ProgressLine(models.Model):
+    """A small win or finding the scholar jotted down between meetings, in one line."""
+
+    scholar = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_lines"
+    )
+    text = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ProgressLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["scholar", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.text

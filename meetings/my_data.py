@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote
+from .models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    Meeting,
+    MeetingNote,
+    PeerOffer,
+    ProgressLine,
+    ReadingEntry,
+)
 
 
 def _when(value):
@@ -142,6 +151,35 @@ def personal_data(user: User) -> dict:
             for m in meetings
         ],
         "action_items_without_meeting": [_item(i) for i in items.get(None, [])],
+        "reading": [
+            {
+                "title": r.title,
+                "link": r.link,
+                "takeaway": r.takeaway,
+                "read_on": _when(r.read_on),
+                "recommended_by": r.recommendation.mentor.name if r.recommendation else None,
+            }
+            for r in ReadingEntry.objects.filter(scholar=user).select_related(
+                "recommendation__mentor"
+            )
+        ],
+        "progress_log": [
+            {"text": line.text, "created_at": _when(line.created_at)}
+            for line in ProgressLine.objects.filter(scholar=user)
+        ],
+        # Offers of help: those made to this person and those they made (PRIVACY.md).
+        "peer_offers": [
+            {
+                "from": o.author.name,
+                "to": o.agenda.meeting.mentorship.scholar.name,
+                "kind": o.kind,
+                "message": o.message,
+                "created_at": _when(o.created_at),
+            }
+            for o in PeerOffer.objects.visible_to(user).select_related(
+                "author", "agenda__meeting__mentorship__scholar"
+            )
+        ],
         "written_as_mentor": {
             "comments": [
                 {

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
@@ -30,7 +30,11 @@ from .models import (
     MeetingNote,
     MeetingSeries,
     MentorPrivateNote,
+    PeerOffer,
+    ProgressLine,
     Question,
+    ReadingEntry,
+    ReadingRecommendation,
     SentReminder,
     StatusChange,
 )
@@ -54,6 +58,10 @@ PROGRAM_TABLES: list[tuple[str, type[models.Model]]] = [
     ("private_notes", MentorPrivateNote),
     ("sent_reminders", SentReminder),
     ("status_changes", StatusChange),
+    ("peer_offers", PeerOffer),
+    ("reading_recommendations", ReadingRecommendation),
+    ("reading_entries", ReadingEntry),
+    ("progress_lines", ProgressLine),
 ]
 # Models deliberately not in a program copy (the test that every model is covered reads this).
 NOT_IN_PROGRAM_COPY = {
@@ -75,6 +83,8 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
     mentorships = Mentorship.objects.filter(program=program)
     meetings = Meeting.objects.filter(mentorship__program=program)
     agendas = Agenda.objects.filter(meeting__mentorship__program=program)
+    scholars = mentorships.values("scholar_id")
+    recommendations = ReadingRecommendation.objects.filter(program=program)
     return {
         "mentorships": mentorships,
         "research_managers": ResearchManagerAssignment.objects.filter(program=program),
@@ -93,6 +103,15 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
         ),
         "sent_reminders": SentReminder.objects.filter(meeting__in=meetings),
         "status_changes": StatusChange.objects.filter(meeting__in=meetings),
+        "peer_offers": PeerOffer.objects.filter(agenda__in=agendas),
+        "reading_recommendations": recommendations,
+        # A scholar's reading and progress log are theirs, not the program's: a scholar of this
+        # program takes them along, except entries tied to another program's agenda or
+        # recommendation (those go with that program).
+        "reading_entries": ReadingEntry.objects.filter(scholar_id__in=scholars)
+        .filter(Q(agenda__isnull=True) | Q(agenda__in=agendas))
+        .filter(Q(recommendation__isnull=True) | Q(recommendation__in=recommendations)),
+        "progress_lines": ProgressLine.objects.filter(scholar_id__in=scholars),
     }
 
 

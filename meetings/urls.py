@@ -10,7 +10,9 @@ from .views import (
     exports,
     history,
     home,
+    peers,
     plans,
+    reading,
     recaps,
     revisions,
     scheduling,
@@ -112,6 +114,29 @@ program_urls = [
     path("programs/<slug:slug>/export/", exports.program_export, name="program_export"),
 ]
 
+# Peer help: the program's scholars only; offers between the two scholars concerned.
+peer_urls = [
+    path("programs/<slug:slug>/peers/", peers.peer_board, name="peer_board"),
+    path("programs/<slug:slug>/peers/<id:pk>/offer/", peers.peer_offer_add, name="peer_offer_add"),
+    path("bottlenecks/<id:pk>/resolved/", peers.bottleneck_resolve, name="bottleneck_resolve"),
+    path("peer-offers/<id:pk>/dismiss/", peers.peer_offer_dismiss, name="peer_offer_dismiss"),
+]
+
+# The reading list and the progress log: the scholar and their mentors.
+reading_urls = [
+    path("scholars/<id:user_id>/reading/", reading.reading_page, name="reading"),
+    path(
+        "scholars/<id:user_id>/reading/recommend/",
+        reading.reading_recommend,
+        name="reading_recommend",
+    ),
+    path("reading/add/", reading.reading_add, name="reading_add"),
+    path("reading/<id:pk>/edit/", reading.reading_edit, name="reading_edit"),
+    path("reading/<id:pk>/delete/", reading.reading_delete, name="reading_delete"),
+    path("progress/add/", reading.progress_add, name="progress_add"),
+    path("progress/<id:pk>/delete/", reading.progress_delete, name="progress_delete"),
+]
+
 urlpatterns = (
     home_urls
     + scheduling_urls
@@ -122,4 +147,6 @@ urlpatterns = (
     + plan_urls
     + history_urls
     + program_urls
+    + peer_urls
+    + reading_urls
 )

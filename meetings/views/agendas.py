@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.ids import parse_id
 
 from .. import access, agendas, plans, recaps
-from ..forms import AgendaForm, QuestionForm
+from ..forms import AgendaForm, QuestionForm, ReadingEntryForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
@@ -126,6 +126,8 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
         "carried_items": agendas.carried_items(meeting),
         "last_recap": recaps.last_recap(meeting),
         "plan_milestones": plans.milestones_for_agenda(agenda),
+        "reading_entries": list(agenda.reading_entries.select_related("recommendation__mentor")),
+        "reading_form": ReadingEntryForm(),
         "carried_questions": [q for q in ctx["questions"] if q.carried_from_id],
         "one_page_words": ONE_PAGE_WORDS,
         "meter_low": ONE_PAGE_WORDS * 8 // 10,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, User
 
-from .. import access, plans
+from .. import access, plans, reading
 from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
 
 HISTORY_PER_PAGE = 10
@@ -54,6 +54,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "open_items": _open_items(user, user_id),
             "milestones": plans.milestones_with_agendas(user_id, user),
             "today": timezone.localdate(),
+            "reading_weeks": reading.weekly_counts(user_id),
         },
     )
 

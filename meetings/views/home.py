@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 
-from .. import proposals, recaps
+from .. import peers, proposals, recaps
 from ..models import ActionItem, Agenda, BriefRead, Meeting
+from .reading import progress_context
 
 NEXT_MEETING_SHOWN = timedelta(hours=12)  # a meeting is "next" until 12 hours after it started
 OPEN_ITEMS_SHOWN = 20
@@ -44,6 +45,16 @@ def home(request: HttpRequest) -> HttpResponse:
         else []
     )
     related = _programs(user)
+    # Peer help and the progress log: the scholar's own, on their home page only.
+    scholar_extras = (
+        {
+            "peer_offers": list(peers.offers_to(user)),
+            "peer_programs": list({pair.program.pk: pair.program for pair in as_scholar}.values()),
+            **progress_context(user),
+        }
+        if as_scholar
+        else {}
+    )
     return render(
         request,
         "meetings/home.html",
@@ -56,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "recaps_to_confirm": recaps.recaps_to_confirm(user) if as_mentor else [],
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
+            **scholar_extras,
         },
     )
 

@@ -8,7 +8,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import Agenda, AgendaRevision, Meeting
+from meetings.models import (
+    Agenda,
+    AgendaRevision,
+    Meeting,
+    PeerOffer,
+    ProgressLine,
+    ReadingEntry,
+    ReadingRecommendation,
+)
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -54,6 +62,12 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-REVISED-BOTTLENECK": PAIR,  # a revision after submitting
     # the scholar's meeting with their second mentor: each mentor sees only their own pair's
     "SECRET-SECOND-PAIR": {"scholar", "second_mentor"},
+    # peer help: an offer on the scholar's shared bottleneck, from the other scholar
+    "SECRET-PEER-OFFER": {"scholar", "other_scholar"},
+    # the reading list and progress log: the scholar and their mentors (second_mentor is one)
+    "SECRET-READING-TAKEAWAY": {"scholar", "mentor", "second_mentor"},
+    "SECRET-RECOMMENDATION": {"scholar", "mentor", "second_mentor"},
+    "SECRET-PROGRESS-LINE": {"scholar", "mentor", "second_mentor"},
 }
 
 
@@ -109,9 +123,12 @@ def sec(world) -> SecurityWorld:
         status=Meeting.Status.HELD,
         held_at=now - timedelta(days=7),
     )
-    SubmittedAgendaFactory(
+    held_agenda = SubmittedAgendaFactory(
         meeting=held_meeting,
         bottleneck="Older bottleneck",
+        # shared with the program's scholars: on the peer board (not a sentinel)
+        bottleneck_shared=True,
+        bottleneck_shared_at=now - timedelta(days=7),
         wellbeing_energy=4,
         wellbeing_note="SECRET-WB-MENTORS",
         wellbeing_visibility=Agenda.Visibility.MENTORS,
@@ -144,6 +161,19 @@ def sec(world) -> SecurityWorld:
         },
         after_submit=True,
     )
+    PeerOffer.objects.create(
+        agenda=held_agenda, author=world.other_scholar, message="SECRET-PEER-OFFER here"
+    )
+    ReadingRecommendation.objects.create(
+        program=world.program,
+        mentor=world.mentor,
+        scholar=world.scholar,
+        title="SECRET-RECOMMENDATION paper",
+    )
+    ReadingEntry.objects.create(
+        scholar=world.scholar, title="A paper", takeaway="SECRET-READING-TAKEAWAY line"
+    )
+    ProgressLine.objects.create(scholar=world.scholar, text="SECRET-PROGRESS-LINE win")
     other_meeting = Meeting.objects.get(mentorship__scholar=world.other_scholar)
     other_agenda = SubmittedAgendaFactory(
         meeting=other_meeting, bottleneck="SECRET-OTHER-SCHOLAR stuck"

@@ -102,6 +102,33 @@ def _milestone(w) -> dict:
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
 
 
+# Peer help and reading (the security world's held meeting has the shared bottleneck).
+def _shared(w) -> dict:
+    return {"slug": w.program.slug, "pk": w.held_meeting.agenda.pk}
+
+
+def _shared_agenda(w) -> dict:
+    return {"pk": w.held_meeting.agenda.pk}
+
+
+def _peer_offer(w) -> dict:
+    from meetings.models import PeerOffer
+
+    return {"pk": PeerOffer.objects.get(agenda__meeting=w.held_meeting).pk}
+
+
+def _reading_entry(w) -> dict:
+    from meetings.models import ReadingEntry
+
+    return {"pk": ReadingEntry.objects.filter(scholar=w.scholar).first().pk}
+
+
+def _progress_line(w) -> dict:
+    from meetings.models import ProgressLine
+
+    return {"pk": ProgressLine.objects.filter(scholar=w.scholar).first().pk}
+
+
 @dataclass(frozen=True)
 class Row:
     kwargs: Callable[[SecurityWorld], dict]
@@ -202,6 +229,20 @@ MATRIX: dict[str, Row] = {
     "password_reset_done": Row(NO_ARGS, get=public(200), post=public(405)),
     "password_reset_confirm": Row(RESET, get=public(200), post=public(200)),
     "password_reset_complete": Row(NO_ARGS, get=public(200), post=public(405)),
+    # peer help: the program's scholars; an offer between the two scholars concerned
+    "peer_board": Row(PROGRAM, get=only(200, "scholar", "other_scholar"), post=GET_ONLY),
+    # An empty offer is refused with a message (the entry again, or back to the board).
+    "peer_offer_add": Row(_shared, get=POST_ONLY, post=only(302, "other_scholar"), hx_post=only(200, "other_scholar")),
+    "bottleneck_resolve": Row(_shared_agenda, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    "peer_offer_dismiss": Row(_peer_offer, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    # reading and the progress log: the scholar and their mentors; empty forms are shown again
+    "reading": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY),
+    "reading_recommend": Row(SCHOLAR, get=POST_ONLY, post=only(200, "mentor", "second_mentor")),
+    "reading_add": Row(NO_ARGS, get=POST_ONLY, post=only(200, "scholar", "other_scholar")),
+    "reading_edit": Row(_reading_entry, get=POST_ONLY, post=only(200, "scholar")),
+    "reading_delete": Row(_reading_entry, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    "progress_add": Row(NO_ARGS, get=POST_ONLY, post=only(302, "scholar", "other_scholar"), hx_post=only(200, "scholar", "other_scholar")),
+    "progress_delete": Row(_progress_line, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
 }
 # fmt: on
 
@@ -348,6 +389,15 @@ def test_it_has_no_stale_rows_in_the_matrix():
         ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
         ("scholar", "my_data_export", NO_ARGS, ["SECRET-WB-ONLYME", "SECRET-DRAFT-ONLY"]),
         ("mentor", "my_data_export", NO_ARGS, ["SECRET-ANNOTATION", "SECRET-MEETING-NOTE"]),
+        ("other_scholar", "peer_board", PROGRAM, ["Older bottleneck", "SECRET-PEER-OFFER"]),
+        ("scholar", "peer_board", PROGRAM, ["Older bottleneck", "SECRET-PEER-OFFER"]),
+        ("scholar", "home", NO_ARGS, ["SECRET-PEER-OFFER", "SECRET-PROGRESS-LINE"]),
+        (
+            "second_mentor",
+            "reading",
+            SCHOLAR,
+            ["SECRET-READING-TAKEAWAY", "SECRET-RECOMMENDATION", "SECRET-PROGRESS-LINE"],
+        ),
     ],
 )
 def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
