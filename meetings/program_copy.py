@@ -26,15 +26,20 @@ from .models import (
     AgendaRevision,
     Annotation,
     BriefRead,
+    LeadFeedback,
     Meeting,
     MeetingNote,
+    MeetingOutcome,
     MeetingSeries,
     MentorPrivateNote,
+    Milestone,
     PeerOffer,
     ProgressLine,
     Question,
     ReadingEntry,
     ReadingRecommendation,
+    Recap,
+    ResearchPlan,
     SentReminder,
     StatusChange,
 )
@@ -62,6 +67,12 @@ PROGRAM_TABLES: list[tuple[str, type[models.Model]]] = [
     ("reading_recommendations", ReadingRecommendation),
     ("reading_entries", ReadingEntry),
     ("progress_lines", ProgressLine),
+    ("recaps", Recap),
+    ("meeting_outcomes", MeetingOutcome),
+    ("lead_feedback", LeadFeedback),
+    ("research_plans", ResearchPlan),
+    ("milestones", Milestone),
+    ("milestone_agendas", Milestone.agendas.through),
 ]
 # Models deliberately not in a program copy (the test that every model is covered reads this).
 NOT_IN_PROGRAM_COPY = {
@@ -112,6 +123,15 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
         .filter(Q(agenda__isnull=True) | Q(agenda__in=agendas))
         .filter(Q(recommendation__isnull=True) | Q(recommendation__in=recommendations)),
         "progress_lines": ProgressLine.objects.filter(scholar_id__in=scholars),
+        "recaps": Recap.objects.filter(meeting__in=meetings),
+        "meeting_outcomes": MeetingOutcome.objects.filter(meeting__in=meetings),
+        "lead_feedback": LeadFeedback.objects.filter(meeting__in=meetings),
+        # Like the reading list, a scholar's plan is theirs: a scholar of this program takes it.
+        "research_plans": ResearchPlan.objects.filter(scholar_id__in=scholars),
+        "milestones": Milestone.objects.filter(plan__scholar_id__in=scholars),
+        "milestone_agendas": Milestone.agendas.through.objects.filter(
+            milestone__plan__scholar_id__in=scholars, agenda__in=agendas
+        ),
     }
 
 

@@ -17,14 +17,17 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Program, User
-from meetings import agendas
+from meetings import agendas, plans
 from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
     BriefRead,
+    LeadFeedback,
+    MeetingOutcome,
     MeetingSeries,
     MentorPrivateNote,
     Question,
+    Recap,
     SentReminder,
     StatusChange,
 )
@@ -154,6 +157,14 @@ def rich(sec):
     StatusChange.objects.create(
         meeting=sec.held_meeting, action="held", by=sec.mentor, time_zone="Asia/Tokyo"
     )
+    # After the meeting, and the research plan with a milestone this agenda advanced.
+    Recap.objects.create(meeting=sec.held_meeting, takeaway="Take ✓", next_steps="Next")
+    MeetingOutcome.objects.create(meeting=sec.held_meeting, answer="partly", comment="ü")
+    LeadFeedback.objects.create(
+        meeting=sec.held_meeting, mentor=sec.mentor, clarity="clear", important_first="yes"
+    )
+    plans.save_plan(sec.scholar, "Goal ✓", "Change", None)
+    plans.add_milestone(sec.scholar, "Baseline", None).agendas.add(sec.agenda)
     return sec
 
 
