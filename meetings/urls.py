@@ -2,7 +2,18 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
-from .views import agendas, briefs, cadence, calendar, exports, history, home, revisions, scheduling
+from .views import (
+    agendas,
+    briefs,
+    cadence,
+    calendar,
+    exports,
+    history,
+    history_search,
+    home,
+    revisions,
+    scheduling,
+)
 
 home_urls = [
     path("", home.home, name="home"),
@@ -54,6 +65,11 @@ brief_urls = [
 
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
+    path(
+        "scholars/<id:user_id>/history/search/",
+        history_search.history_search,
+        name="history_search",
+    ),
     path("me/export/", exports.my_data_export, name="my_data_export"),
 ]
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, User
 
-from .. import access
+from .. import access, question_chart
 from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
 
 HISTORY_PER_PAGE = 10
@@ -51,6 +51,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
                 m for m in entries if m.visible_agenda and m.visible_agenda.reading.strip()
             ],
             "open_items": _open_items(user, user_id),
+            "chart": question_chart.questions_over_time(user, user_id),
         },
     )
 
