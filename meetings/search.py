@@ -36,7 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models import F, IntegerField, QuerySet, TextField, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
 
 from accounts.models import User
@@ -185,7 +186,13 @@ def _rows(user: User, scholar_id: int) -> list[QuerySet]:
                 hit_ref=F("pk"),
                 hit_meeting=F(f"{path}__id"),
                 hit_when=F(f"{path}__scheduled_at"),
-                hit_text=F(source.field),
+                # the markers of a match cannot come from the text itself
+                hit_text=Replace(
+                    Replace(F(source.field), Value(START), Value(""), output_field=TextField()),
+                    Value(STOP),
+                    Value(""),
+                    output_field=TextField(),
+                ),
             )
         )
     return querysets
