@@ -20,6 +20,7 @@ from . import access
 from .models import Agenda, Question
 
 WIDTH, HEIGHT, PAD = 280, 96, 6
+LEFT = 20  # room for the count labels
 SETTLED = {Question.Status.ANSWERED, Question.Status.RESOLVED}
 
 
@@ -63,6 +64,14 @@ class QuestionsChart:
     @property
     def baseline(self) -> float:
         return HEIGHT - PAD
+
+    @property
+    def left(self) -> int:
+        return LEFT
+
+    @property
+    def first(self) -> ChartPoint | None:
+        return self.points[0] if self.points else None
 
     @property
     def label(self) -> str:
@@ -119,8 +128,8 @@ def _point(when: datetime, state: dict[int, str]) -> ChartPoint:
 def _place(points: list[ChartPoint]) -> None:
     """SVG coordinates: meetings evenly along x, counts up y (0 at the bottom)."""
     top = max((p.asked for p in points), default=0) or 1
-    span_x, span_y = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
+    span_x, span_y = WIDTH - LEFT - PAD, HEIGHT - 2 * PAD
     for i, p in enumerate(points):
-        p.x = PAD + (span_x * i / (len(points) - 1) if len(points) > 1 else span_x / 2)
+        p.x = LEFT + (span_x * i / (len(points) - 1) if len(points) > 1 else span_x / 2)
         p.y_asked = HEIGHT - PAD - span_y * p.asked / top
         p.y_resolved = HEIGHT - PAD - span_y * p.resolved / top

@@ -92,11 +92,12 @@ def test_the_second_mentor_counts_their_own_pair_only(world, second):
 
 def test_it_places_the_points_on_the_chart(world, second):
     chart = questions_over_time(world.mentor, world.scholar.pk)
-    # 280 × 96 with 6 of padding: x from 6 to 274, y from 90 (none) up to 6 (the most asked: 6)
-    assert [round(p.x, 1) for p in chart.points] == [6.0, 95.3, 184.7, 274.0]
+    # 280 × 96: x from 20 (after the count labels) to 274, y from 90 (none) up to 6 (the most
+    # asked: 6)
+    assert [round(p.x, 1) for p in chart.points] == [20.0, 104.7, 189.3, 274.0]
     assert [p.y_asked for p in chart.points] == [48.0, 20.0, 20.0, 6.0]
     assert [p.y_resolved for p in chart.points] == [62.0, 62.0, 48.0, 48.0]
-    assert chart.asked_line == "6.0,48.0 95.3,20.0 184.7,20.0 274.0,6.0"
+    assert chart.asked_line == "20.0,48.0 104.7,20.0 189.3,20.0 274.0,6.0"
 
 
 def test_it_centres_a_single_meeting_and_handles_none(world):
@@ -104,7 +105,7 @@ def test_it_centres_a_single_meeting_and_handles_none(world):
     assert questions_over_time(world.scholar, world.scholar.pk).points == []
     QuestionFactory(agenda=world.agenda)
     (point,) = questions_over_time(world.scholar, world.scholar.pk).points
-    assert (point.x, point.y_asked, point.y_resolved) == (140.0, 6.0, 90.0)
+    assert (point.x, point.y_asked, point.y_resolved) == (147.0, 6.0, 90.0)
 
 
 def test_it_counts_nothing_for_someone_else(world, second):
@@ -117,7 +118,7 @@ def test_it_draws_the_chart_on_the_history_page_with_a_text_alternative(world, s
     html = html.content.decode()
     label = "Questions over 4 meetings: 6 asked, 3 resolved, 2 open, 1 dropped."
     assert f'role="img" aria-label="{label}"><title>{label}</title>' in html
-    assert 'points="6.0,48.0 95.3,20.0 184.7,20.0 274.0,6.0"' in html
+    assert 'points="20.0,48.0 104.7,20.0 189.3,20.0 274.0,6.0"' in html
     assert "<td>6</td><td>3</td><td>2</td>" in html  # the table's last row
     assert html.count('<tr><th scope="row">') == 4
 
