@@ -128,6 +128,31 @@ def scholar_has_manager(prefix: str = "") -> Exists:
     )
 
 
+def checkin(user, prefix: str = "") -> Q:
+    """Agendas whose check-in the user may read (the Q form of `may_see_checkin`, for search):
+    the scholar's own; a submitted one the scholar shared with the mentor of that meeting or
+    with their research manager."""
+    if _anonymous(user):
+        return NOTHING
+    from .models import Agenda
+
+    shared_with_mentor = Q(
+        **{
+            f"{prefix}meeting__mentorship__mentor": user,
+            f"{prefix}status": Agenda.Status.SUBMITTED,
+            f"{prefix}wellbeing_visibility__in": [
+                Agenda.Visibility.MENTORS,
+                Agenda.Visibility.BOTH,
+            ],
+        }
+    )
+    return (
+        Q(**{f"{prefix}meeting__mentorship__scholar": user})
+        | shared_with_mentor
+        | checkin_shared_with_manager(user, prefix)
+    )
+
+
 def checkin_shared_with_manager(user, prefix: str = "") -> Q:
     """Submitted agendas whose check-in the scholar shared with this research manager."""
     if _anonymous(user):

@@ -9,6 +9,7 @@ from .views import (
     calendar,
     exports,
     history,
+    history_search,
     home,
     peers,
     plans,
@@ -93,6 +94,11 @@ plan_urls = [
 
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
+    path(
+        "scholars/<id:user_id>/history/search/",
+        history_search.history_search,
+        name="history_search",
+    ),
     path("me/export/", exports.my_data_export, name="my_data_export"),
 ]
 

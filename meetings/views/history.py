@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, User
 
-from .. import access, plans, reading
+from .. import access, plans, question_chart, reading
 from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
 
 HISTORY_PER_PAGE = 10
@@ -55,6 +55,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "milestones": plans.milestones_with_agendas(user_id, user),
             "today": timezone.localdate(),
             "reading_weeks": reading.weekly_counts(user_id),
+            "chart": question_chart.questions_over_time(user, user_id),
         },
     )
 
