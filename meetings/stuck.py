@@ -1,0 +1,142 @@
+"""The stuck detector: a scholar naming the same bottleneck meeting after meeting.
+
+A bottleneck is "the same again" when meetings/similarity.py says so. An agenda's streak is the
+run of the pair's earlier submitted agendas, newest first and without a gap, whose bottleneck is
+similar to this one's, looking back at most LOOK_BACK agendas (meetings cancelled do not count).
+Stuck "for N meetings" counts this agenda too: two earlier similar bottlenecks make three.
+
+Only the pair's own meetings count: a mentor sees the briefs of their own mentorship only
+(PRIVACY.md), so a streak never shows them a bottleneck written for another mentor.
+
+Every function here reads the texts once and scores them in Python: a page listing many pairs
+costs one query, whatever their number.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
+
+from .models import Agenda, Meeting
+from .similarity import similar
+
+LOOK_BACK = 3
+# A pair is flagged stuck (staff and research managers: the figure and the flag) from here on.
+STUCK_FROM = 2
+
+
+@dataclass
+class Streak:
+    """An agenda's stuck streak: the earlier agendas with a similar bottleneck, oldest first."""
+
+    earlier: list[Agenda] = field(default_factory=list)
+    # How many of the streak's meetings, counted back from this one, had nobody asked.
+    asked_nobody: int = 0
+
+    @property
+    def meetings(self) -> int:
+        """Stuck for this many meetings (this one included), 0 when not stuck."""
+        return len(self.earlier) + 1 if self.earlier else 0
+
+    @property
+    def is_stuck(self) -> bool:
+        return self.meetings >= STUCK_FROM
+
+    def __bool__(self) -> bool:
+        return bool(self.earlier)
+
+
+def _submitted_before(mentorship_ids: Iterable[int]):
+    """The pairs' submitted agendas, newest first, numbered per pair, with how many people the
+    scholar asked for each."""
+    return (
+        Agenda.objects.filter(
+            meeting__mentorship_id__in=list(mentorship_ids), status=Agenda.Status.SUBMITTED
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .annotate(
+            asked=Count("help_asked"),
+            mentorship_id=F("meeting__mentorship_id"),
+            scheduled_at=F("meeting__scheduled_at"),
+        )
+        .only("pk", "bottleneck", "meeting_id")
+        .order_by("-meeting__scheduled_at", "-pk")
+    )
+
+
+def _streak(bottleneck: str, asked: int, earlier: list[Agenda]) -> Streak:
+    """`earlier`: the pair's agendas before this one, newest first (at most LOOK_BACK used)."""
+    run: list[Agenda] = []
+    if bottleneck.strip():
+        for agenda in earlier[:LOOK_BACK]:
+            if not similar(bottleneck, agenda.bottleneck):
+                break
+            run.append(agenda)
+    nobody = 0
+    if run:
+        for n in [asked, *(a.asked for a in run)]:
+            if n:
+                break
+            nobody += 1
+    return Streak(earlier=run[::-1], asked_nobody=nobody)
+
+
+def stuck_streak(agenda: Agenda, bottleneck: str | None = None) -> Streak:
+    """The agenda's streak (`bottleneck`: text to test instead of the saved one). One query for
+    the earlier agendas, one for this agenda's own entries of whom the scholar asked."""
+    meeting = agenda.meeting
+    earlier = list(
+        _submitted_before([meeting.mentorship_id])
+        .filter(meeting__scheduled_at__lt=meeting.scheduled_at)
+        .exclude(pk=agenda.pk)[:LOOK_BACK]
+    )
+    text = agenda.bottleneck if bottleneck is None else bottleneck
+    if not earlier or not text.strip():
+        return Streak()
+    asked = agenda.help_asked.count() if agenda.pk else 0
+    return _streak(text, asked, earlier)
+
+
+def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
+    """The streak of every submitted agenda of these pairs, by agenda id, in one query (a
+    history page shows the whole timeline)."""
+    by_pair: dict[int, list[Agenda]] = defaultdict(list)
+    for agenda in _submitted_before(mentorship_ids):
+        by_pair[agenda.mentorship_id].append(agenda)
+    streaks: dict[int, Streak] = {}
+    for agendas in by_pair.values():
+        for i, agenda in enumerate(agendas):
+            streaks[agenda.pk] = _streak(agenda.bottleneck, agenda.asked, agendas[i + 1 :])
+    return streaks
+
+
+def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
+    """Each pair's streak as of its latest submitted agenda, by mentorship id, in one query that
+    reads only the last LOOK_BACK + 1 agendas of each pair (the staff pages: figures only)."""
+    latest = (
+        _submitted_before(mentorship_ids)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("meeting__mentorship_id")],
+                order_by=[F("meeting__scheduled_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(row__lte=LOOK_BACK + 1)
+    )
+    by_pair: dict[int, list[Agenda]] = defaultdict(list)
+    for agenda in latest:
+        by_pair[agenda.mentorship_id].append(agenda)
+    return {
+        pair: _streak(agendas[0].bottleneck, agendas[0].asked, agendas[1:])
+        for pair, agendas in by_pair.items()
+    }
+
+
+def stuck_mentorship_ids(mentorship_ids: Iterable[int]) -> set[int]:
+    """The pairs stuck for STUCK_FROM meetings or more."""
+    return {pair for pair, streak in current_streaks(mentorship_ids).items() if streak.is_stuck}
