@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import access
+from . import access, stuck
 from .forms import ActionItemForm, MeetingNoteForm
 from .models import (
     ActionItem,
     Agenda,
     Annotation,
     BriefRead,
+    HelpAsked,
     Meeting,
     MeetingNote,
     MentorPrivateNote,
@@ -52,6 +53,7 @@ def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
                 queryset=BriefRead.objects.filter(reader_id=meeting.mentorship.mentor_id),
                 to_attr="mentor_reads",
             ),
+            Prefetch("help_asked", queryset=HelpAsked.objects.select_related("peer")),
         )
         .first()
     )
@@ -130,6 +132,9 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "action_form": ActionItemForm(),
         "note_form": MeetingNoteForm(),
         "triage_states": TRIAGE_STATES,
+        # Stuck: earlier similar bottlenecks of the pair, and whom the scholar asked.
+        "streak": stuck.stuck_streak(agenda) if agenda is not None else None,
+        "help_entries": list(agenda.help_asked.all()) if agenda is not None else [],
     }
 
 

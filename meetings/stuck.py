@@ -50,13 +50,12 @@ class Streak:
         return bool(self.earlier)
 
 
-def _submitted_before(mentorship_ids: Iterable[int]):
-    """The pairs' submitted agendas, newest first, numbered per pair, with how many people the
-    scholar asked for each."""
+def _submitted_before(mentorship_ids: Iterable[int], agendas=None):
+    """The pairs' submitted agendas, newest first, with how many people the scholar asked for
+    each (`agendas`: a queryset already scoped to a viewer, to read from)."""
     return (
-        Agenda.objects.filter(
-            meeting__mentorship_id__in=list(mentorship_ids), status=Agenda.Status.SUBMITTED
-        )
+        (Agenda.objects.all() if agendas is None else agendas)
+        .filter(meeting__mentorship_id__in=list(mentorship_ids), status=Agenda.Status.SUBMITTED)
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .annotate(
             asked=Count("help_asked"),
@@ -87,7 +86,8 @@ def _streak(bottleneck: str, asked: int, earlier: list[Agenda]) -> Streak:
 
 def stuck_streak(agenda: Agenda, bottleneck: str | None = None) -> Streak:
     """The agenda's streak (`bottleneck`: text to test instead of the saved one). One query for
-    the earlier agendas, one for this agenda's own entries of whom the scholar asked."""
+    the earlier agendas, and one for this agenda's entries of whom the scholar asked unless they
+    were prefetched (`help_asked`)."""
     meeting = agenda.meeting
     earlier = list(
         _submitted_before([meeting.mentorship_id])
@@ -97,8 +97,8 @@ def stuck_streak(agenda: Agenda, bottleneck: str | None = None) -> Streak:
     text = agenda.bottleneck if bottleneck is None else bottleneck
     if not earlier or not text.strip():
         return Streak()
-    asked = agenda.help_asked.count() if agenda.pk else 0
-    return _streak(text, asked, earlier)
+    # all(): the entries prefetched with the agenda when the caller shows them anyway
+    return _streak(text, len(agenda.help_asked.all()), earlier)
 
 
 def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
@@ -140,3 +140,60 @@ def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
 def stuck_mentorship_ids(mentorship_ids: Iterable[int]) -> set[int]:
     """The pairs stuck for STUCK_FROM meetings or more."""
     return {pair for pair, streak in current_streaks(mentorship_ids).items() if streak.is_stuck}
+
+
+# --- The history's bottleneck timeline --------------------------------------------------------
+
+
+@dataclass
+class TimelineLine:
+    """One meeting on the bottleneck timeline: its bottleneck, whom the scholar asked, and where
+    it stands in a stuck stretch."""
+
+    agenda: Agenda
+    streak: Streak
+    asked: list = field(default_factory=list)
+    in_stretch: bool = False  # part of a run of similar bottlenecks
+    stretch_end: bool = False  # the stretch's latest meeting: where its length is told
+
+    @property
+    def help_line(self) -> str:
+        """ "asked: Dana (peer), #ml-help (forum) — 2", or "asked nobody"."""
+        if not self.asked:
+            return "asked nobody"
+        return f"asked: {', '.join(e.label for e in self.asked)} — {len(self.asked)}"
+
+
+def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
+    """The pairs' submitted agendas, newest first, each with its streak and whom the scholar
+    asked, the stuck stretches marked. `agendas`: Agenda queryset scoped to the viewer. Two
+    queries, whatever the length of the history."""
+    from .models import HelpAsked
+
+    ids = list(mentorship_ids)
+    rows = list(_submitted_before(ids, agendas))
+    asked: dict[int, list[HelpAsked]] = defaultdict(list)
+    for entry in HelpAsked.objects.filter(agenda__in=[a.pk for a in rows]).select_related("peer"):
+        asked[entry.agenda_id].append(entry)
+    by_pair: dict[int, list[Agenda]] = defaultdict(list)
+    for agenda in rows:
+        by_pair[agenda.mentorship_id].append(agenda)
+    streaks: dict[int, Streak] = {}
+    for pair_agendas in by_pair.values():
+        for i, agenda in enumerate(pair_agendas):
+            streaks[agenda.pk] = _streak(agenda.bottleneck, agenda.asked, pair_agendas[i + 1 :])
+    in_stretch: set[int] = set()
+    covered: set[int] = set()  # earlier members of a stretch already told at its latest meeting
+    lines = []
+    for agenda in rows:
+        streak = streaks[agenda.pk]
+        line = TimelineLine(agenda=agenda, streak=streak, asked=asked[agenda.pk])
+        if streak:
+            in_stretch.add(agenda.pk)
+            in_stretch.update(a.pk for a in streak.earlier)
+            line.stretch_end = agenda.pk not in covered
+            covered.update(a.pk for a in streak.earlier)
+        lines.append(line)
+    for line in lines:
+        line.in_stretch = line.agenda.pk in in_stretch
+    return lines
