@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from .models import Agenda, Meeting
@@ -53,9 +53,14 @@ class Streak:
 def _submitted_before(mentorship_ids: Iterable[int], agendas=None):
     """The pairs' submitted agendas, newest first, with how many people the scholar asked for
     each (`agendas`: a queryset already scoped to a viewer, to read from)."""
+    if isinstance(mentorship_ids, QuerySet):
+        # a queryset of mentorships: one subquery, not a list of ids fetched first
+        mentorship_ids = mentorship_ids.order_by().values("pk")
+    else:
+        mentorship_ids = list(mentorship_ids)
     return (
         (Agenda.objects.all() if agendas is None else agendas)
-        .filter(meeting__mentorship_id__in=list(mentorship_ids), status=Agenda.Status.SUBMITTED)
+        .filter(meeting__mentorship_id__in=mentorship_ids, status=Agenda.Status.SUBMITTED)
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .annotate(
             asked=Count("help_asked"),
@@ -170,8 +175,7 @@ def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
     queries, whatever the length of the history."""
     from .models import HelpAsked
 
-    ids = list(mentorship_ids)
-    rows = list(_submitted_before(ids, agendas))
+    rows = list(_submitted_before(mentorship_ids, agendas))
     asked: dict[int, list[HelpAsked]] = defaultdict(list)
     for entry in HelpAsked.objects.filter(agenda__in=[a.pk for a in rows]).select_related("peer"):
         asked[entry.agenda_id].append(entry)
@@ -197,3 +201,13 @@ def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
     for line in lines:
         line.in_stretch = line.agenda.pk in in_stretch
     return lines
+
+
+def people_asked_per_meeting(mentorships: QuerySet) -> float | None:
+    """Staff's one figure on help-seeking (PRIVACY.md): entries of whom the scholar asked per
+    submitted agenda of these pairs (None without one). One query; never who or what."""
+    totals = Agenda.objects.filter(
+        meeting__mentorship__in=mentorships.order_by().values("pk"),
+        status=Agenda.Status.SUBMITTED,
+    ).aggregate(agendas=Count("pk", distinct=True), asked=Count("help_asked"))
+    return totals["asked"] / totals["agendas"] if totals["agendas"] else None
