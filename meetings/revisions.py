@@ -42,6 +42,7 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
     labels = {f.name: str(f.verbose_name) for f in Agenda._meta.fields}
     labels |= {name: "Question" for name in revision.changes if name.startswith(QUESTION_KEY)}
     labels[ORDER_KEY] = "Order of questions"
+    labels["help_asked"] = "Whom I asked"
     rows = []
     for name, change in revision.changes.items():
         if name in PRIVATE_FIELDS and not is_scholar:
@@ -50,13 +51,22 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
         rows.append(
             {
                 "field": name,
-                "label": labels.get(name, name).capitalize(),
+                "label": _sentence(labels.get(name, name)),
                 "old": old,
                 "new": new,
                 "diff": word_diff("" if old is None else str(old), "" if new is None else str(new)),
             }
         )
-    order = ["bottleneck", QUESTION_KEY, ORDER_KEY, "tried", "progress", "reading", "asks"]
+    order = [
+        "bottleneck",
+        QUESTION_KEY,
+        ORDER_KEY,
+        "tried",
+        "help_asked",
+        "progress",
+        "reading",
+        "asks",
+    ]
 
     def position(row: dict) -> int:
         key = QUESTION_KEY if row["field"].startswith(QUESTION_KEY) else row["field"]
@@ -170,3 +180,8 @@ def record_question_order(agenda, author, before, after) -> None:
     if old == new:
         return
     record_edit(agenda, author, {ORDER_KEY: old}, {ORDER_KEY: new}, agenda.version)
+
+
+def _sentence(label: str) -> str:
+    """A label starting with a capital, the rest as written ("Whom I asked", not "Whom i …")."""
+    return label[:1].upper() + label[1:]

@@ -144,3 +144,10 @@ def test_peers_offered_are_the_programs_other_scholars(world, draft):
     assert world.other_scholar in options
     assert world.scholar not in options
     assert UserFactory(username="nobody-here") not in options
+
+
+def test_the_revision_history_names_the_change(world, draft):
+    client = world.client_for(world.scholar)
+    _add(client, draft, kind="outside", name="Prof. Okafor", outcome="Use a smaller model")
+    html = client.get(reverse("agenda_revisions", args=[draft.meeting_id])).content.decode()
+    assert "Whom I asked" in html and "Prof. Okafor (outside): Use a smaller model" in html
