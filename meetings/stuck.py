@@ -89,10 +89,12 @@ def _streak(bottleneck: str, asked: int, earlier: list[Agenda]) -> Streak:
     return Streak(earlier=run[::-1], asked_nobody=nobody)
 
 
-def stuck_streak(agenda: Agenda, bottleneck: str | None = None) -> Streak:
+def stuck_streak(
+    agenda: Agenda, bottleneck: str | None = None, *, count_asked: bool = True
+) -> Streak:
     """The agenda's streak (`bottleneck`: text to test instead of the saved one). One query for
     the earlier agendas, and one for this agenda's entries of whom the scholar asked unless they
-    were prefetched (`help_asked`)."""
+    were prefetched (`help_asked`) or `count_asked` is False."""
     meeting = agenda.meeting
     earlier = list(
         _submitted_before([meeting.mentorship_id])
@@ -102,8 +104,10 @@ def stuck_streak(agenda: Agenda, bottleneck: str | None = None) -> Streak:
     text = agenda.bottleneck if bottleneck is None else bottleneck
     if not earlier or not text.strip():
         return Streak()
-    # all(): the entries prefetched with the agenda when the caller shows them anyway
-    return _streak(text, len(agenda.help_asked.all()), earlier)
+    # all(): the entries prefetched with the agenda when the caller shows them anyway; without
+    # count_asked (the agenda page's prompt) `asked_nobody` is not worked out.
+    asked = len(agenda.help_asked.all()) if count_asked else 1
+    return _streak(text, asked, earlier)
 
 
 def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:

@@ -289,8 +289,10 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             request, agenda, message, status=409, conflict=True, differences=differences
         )
     if "bottleneck" in changed:
-        # The stuck prompt follows the bottleneck as it is saved (an out-of-band swap).
-        return _autosave_answer(request, agenda, stuck_refresh=True, **_stuck_context(agenda))
+        # The stuck prompt follows the bottleneck as it is saved (an out-of-band swap): one
+        # query for the pair's earlier bottlenecks.
+        streak = stuck.stuck_streak(agenda, count_asked=False)
+        return _autosave_answer(request, agenda, stuck_refresh=True, streak=streak)
     return _autosave_answer(request, agenda)
 
 
