@@ -165,7 +165,12 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _conflict_page(request, agenda, data)
     action = request.POST.get("action")
     if action in ("submit", "submit_anyway") and not agenda.is_submitted:
-        if action == "submit" and _unanswered_stuck_prompt(agenda):
+        # The submit's own rules speak first; the stuck prompt asks once those are met.
+        if (
+            action == "submit"
+            and not agenda.submission_errors()
+            and _unanswered_stuck_prompt(agenda)
+        ):
             messages.warning(
                 request,
                 "Your draft is saved. Before you submit: you named a similar bottleneck before. "
