@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from . import notifications, reading
-from .models import ActionItem, Agenda, Meeting, Question
+from .models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from .revisions import record_edit, record_question, record_question_order, record_submit
 
 # --- The agenda ------------------------------------------------------------------------------
@@ -290,3 +290,48 @@ def carried_items(meeting: Meeting) -> list[ActionItem]:
         item.mentorship = meeting.mentorship
         item.can_toggle = item.owner == ActionItem.Owner.SCHOLAR
     return items
+
+
+# --- Whom I asked ------------------------------------------------------------------------------
+
+HELP_KEY = "help_asked"  # the revision history keeps the list as one change, one line per entry
+
+
+def help_text(entries) -> str:
+    """The entries as the revision history shows them: "Dana (peer): pointed me to X"."""
+    return "\n".join(f"{e.label}: {e.outcome}" if e.outcome else e.label for e in entries)
+
+
+@transaction.atomic
+def add_help_asked(agenda: Agenda, data: dict, author: User) -> HelpAsked:
+    """A new "whom I asked" entry at the end of the agenda's list (data: HelpAskedForm's)."""
+    before = list(agenda.help_asked.select_related("peer"))
+    entry = HelpAsked.objects.create(
+        agenda=agenda,
+        kind=data["kind"],
+        peer=data.get("peer"),
+        name=data.get("name", ""),
+        outcome=data.get("outcome", ""),
+        position=max((e.position for e in before), default=0) + 1,
+    )
+    record_edit(
+        agenda,
+        author,
+        {HELP_KEY: help_text(before)},
+        {HELP_KEY: help_text([*before, entry])},
+        agenda.version,
+    )
+    touch(agenda)
+    return entry
+
+
+@transaction.atomic
+def delete_help_asked(entry: HelpAsked, author: User) -> None:
+    agenda = entry.agenda
+    before = list(agenda.help_asked.select_related("peer"))
+    entry.delete()
+    after = [e for e in before if e.pk != entry.pk]
+    record_edit(
+        agenda, author, {HELP_KEY: help_text(before)}, {HELP_KEY: help_text(after)}, agenda.version
+    )
+    touch(agenda)

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import access, plans, reading, recaps
+from . import access, plans, reading, recaps, stuck
 from .forms import ActionItemForm, MeetingNoteForm
 from .models import (
     ActionItem,
     Agenda,
     Annotation,
     BriefRead,
+    HelpAsked,
     Meeting,
     MeetingNote,
     MentorPrivateNote,
@@ -51,6 +52,7 @@ def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
                 queryset=BriefRead.objects.filter(reader_id=meeting.mentorship.mentor_id),
                 to_attr="mentor_reads",
             ),
+            Prefetch("help_asked", queryset=HelpAsked.objects.select_related("peer")),
         )
         .first()
     )
@@ -133,6 +135,9 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "today": timezone.localdate(),
         # Called by the template only where it is shown (the full brief), not by its parts.
         "reading_since": partial(_reading_since, agenda) if agenda else None,
+        # Stuck: earlier similar bottlenecks of the pair, and whom the scholar asked.
+        "streak": stuck.stuck_streak(agenda) if agenda is not None else None,
+        "help_entries": list(agenda.help_asked.all()) if agenda is not None else [],
     }
 
 

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, Program
 
+from . import stuck
 from .models import ON_TIME_HOURS, ActionItem, Agenda, BriefRead, Meeting
 
 OVERDUE_FACTOR = 1.5
@@ -61,7 +62,9 @@ HELP_TEXT = (
     "time, the share whose brief the mentor first opened before that time (a brief opened only "
     f"afterwards, or never, does not count); below {round(UNREAD_BELOW * 100)}% over the whole program the pair is flagged "
     "unread. "
-    "Weeks start on Monday in your time zone."
+    "Weeks start on Monday in your time zone. "
+    f"Stuck: the scholar's bottleneck on the pair's latest brief is similar to the one on the "
+    f"briefs before it, for {stuck.STUCK_FROM} meetings or more (the texts are never shown here)."
 )
 
 # Sort keys offered as column links: key -> label.
@@ -78,7 +81,7 @@ SORTS: dict[str, str] = {
     "opened": "Briefs opened before",
     "open_items": "Open items",
 }
-FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared", "unread": "Unread"}
+FLAGS = {"overdue": "Overdue", "unprepared": "Unprepared", "unread": "Unread", "stuck": "Stuck"}
 
 
 # --- The figures ------------------------------------------------------------------------------
@@ -249,6 +252,12 @@ class CadenceRow:
     mentorship: Mentorship
     now: datetime
     weeks: list[WeekCell] = field(default_factory=list)
+    # Meetings the pair's latest bottleneck has been similar to the earlier ones (0: not stuck).
+    stuck_for: int = 0
+
+    @property
+    def stuck(self) -> bool:
+        return self.stuck_for >= stuck.STUCK_FROM
 
     def _expected(self, days: int | None = None) -> float:
         """Meetings expected in the last `days` days (or since the start), by the cadence."""
@@ -328,12 +337,19 @@ def cadence_queryset(
     now: datetime | None = None,
     cadences: set[int] | None = None,
     shares: bool = True,
+    stuck_ids: set[int] | None = None,
 ) -> QuerySet[Mentorship]:
-    """The mentorships with their figures, filtered and in the chosen order."""
+    """The mentorships with their figures, filtered and in the chosen order (`stuck_ids`: the
+    stuck pairs, when the caller has worked them out already)."""
     qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
-    if flag in FLAGS:
+    if flag == "stuck":
+        # Worked out in Python from the bottlenecks (meetings/stuck.py), not in SQL.
+        qs = qs.filter(
+            pk__in=stuck.stuck_mentorship_ids(mentorships) if stuck_ids is None else stuck_ids
+        )
+    elif flag in FLAGS:
         qs = qs.filter(**{f"is_{flag}": True})
     return qs.select_related("scholar", "mentor", "program").order_by(*_order(sort))
 
@@ -348,8 +364,17 @@ def cadence_rows(
 ) -> list[CadenceRow]:
     """Every row matching the filters, in the chosen order, without the weekly grid."""
     now = now or timezone.now()
-    qs = cadence_queryset(mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now)
-    return [CadenceRow(m, now) for m in qs]
+    streaks = stuck.current_streaks(mentorships)
+    stuck_ids = {pk for pk, streak in streaks.items() if streak.is_stuck}
+    qs = cadence_queryset(
+        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, stuck_ids=stuck_ids
+    )
+    return [CadenceRow(m, now, stuck_for=_stuck_for(streaks, m.pk)) for m in qs]
+
+
+def _stuck_for(streaks: dict[int, stuck.Streak], pk: int) -> int:
+    streak = streaks.get(pk)
+    return streak.meetings if streak else 0
 
 
 # --- The dashboard: a page of rows with their week grid ---------------------------------------
@@ -404,6 +429,7 @@ class CadencePage:
     pages: int
     weeks: list[date]
     overdue: int = 0
+    stuck: int = 0
 
     @property
     def has_previous(self) -> bool:
@@ -427,8 +453,16 @@ def cadence_page(
     """One page of rows with their week grid, the number of matches and how many are overdue."""
     now = now or timezone.now()
     cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+    streaks = stuck.current_streaks(mentorships)
+    stuck_ids = {pk for pk, streak in streaks.items() if streak.is_stuck}
     qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        stuck_ids=stuck_ids,
     )
     # The page's ids first: the database then works out only the figures the order and the
     # filter need, for every pair; all the figures are then worked out for this page's pairs
@@ -443,12 +477,16 @@ def cadence_page(
     mentorships_on_page = [by_id[pk] for pk in ids]
     grid = weekly_grid(ids, now)
     return CadencePage(
-        rows=[CadenceRow(m, now, grid[m.pk]) for m in mentorships_on_page],
+        rows=[
+            CadenceRow(m, now, grid[m.pk], stuck_for=_stuck_for(streaks, m.pk))
+            for m in mentorships_on_page
+        ],
         total=paginator.count,
         page=found.number,
         pages=paginator.num_pages,
         weeks=grid_weeks(now),
         overdue=qs.filter(is_overdue=True).count(),
+        stuck=len(stuck_ids),
     )
 
 
@@ -521,6 +559,7 @@ def program_figures(program: Program) -> dict:
                 "days_since_last_held": r.days_since_last,
                 "agendas_on_time_share": r.on_time_share,
                 "overdue": r.overdue,
+                "stuck_meetings": r.stuck_for if r.stuck else 0,
                 "action_items": {
                     "open": r.open_items,
                     "done": done_items.get(r.mentorship.pk, 0),

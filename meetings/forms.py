@@ -3,10 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from accounts.models import User
+
 from .models import (
     ActionItem,
     Agenda,
     Annotation,
+    HelpAsked,
     MeetingNote,
     PeerOffer,
     ProgressLine,
@@ -299,3 +302,38 @@ class ProgressLineForm(forms.ModelForm):
 
     def clean_text(self) -> str:
         return _one_line(self, "text", "Write the win or finding in one line.")
+
+
+class HelpAskedForm(forms.Form):
+    """One "whom I asked" entry: a peer picked from the program's scholars, the mentor, someone
+    outside by name, or a forum or chat."""
+
+    kind = forms.ChoiceField(label="Whom", choices=HelpAsked.Kind.choices)
+    peer = forms.ModelChoiceField(
+        label="Peer", queryset=None, required=False, empty_label="Pick a peer…"
+    )
+    name = forms.CharField(label="Name or channel", max_length=120, required=False, strip=True)
+    outcome = forms.CharField(label="What came of it", max_length=200, required=False, strip=True)
+
+    def __init__(self, *args, peers=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["peer"].queryset = peers if peers is not None else User.objects.none()
+        self.fields["peer"].label_from_instance = lambda user: user.name
+        for name, field in self.fields.items():
+            field.widget.attrs["id"] = f"help-{name}"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == HelpAsked.Kind.PEER and not data.get("peer"):
+            self.add_error("peer", "Pick the peer you asked.")
+        if kind in (HelpAsked.Kind.OUTSIDE, HelpAsked.Kind.FORUM) and not data.get("name"):
+            self.add_error(
+                "name",
+                "Name the person you asked."
+                if kind == HelpAsked.Kind.OUTSIDE
+                else "Name the forum or chat.",
+            )
+        if kind != HelpAsked.Kind.PEER:
+            data["peer"] = None
+        return data

@@ -986,3 +986,51 @@ class ProgressLine(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- Whom I asked: the scholar's help-seeking, one entry per person or channel ------------------
+
+
+class HelpAsked(models.Model):
+    """Someone the scholar asked about their bottleneck before the meeting, and what came of it.
+
+    Part of the agenda (editable while the meeting is planned); a peer in the program is linked
+    so that the only thing that peer may ever learn is that they were asked (PRIVACY.md)."""
+
+    class Kind(models.TextChoices):
+        PEER = "peer", "A peer in the program"
+        MENTOR = "mentor", "My mentor"
+        OUTSIDE = "outside", "Someone outside the program"
+        FORUM = "forum", "A forum or chat"
+
+    agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="help_asked")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    peer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField("Person or channel", max_length=120, blank=True)
+    outcome = models.CharField("What came of it", max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "help asked"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def who(self) -> str:
+        """The person or channel as the scholar's agenda names them."""
+        if self.kind == self.Kind.PEER and self.peer_id:
+            return self.peer.name
+        if self.kind == self.Kind.MENTOR and not self.name:
+            return "my mentor"
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """ "Dana (peer)", "#interp-help (forum)": one entry on a history line."""
+        short = {"peer": "peer", "mentor": "mentor", "outside": "outside", "forum": "forum"}
+        return f"{self.who} ({short[self.kind]})"

@@ -43,6 +43,7 @@ def personal_data(user: User) -> dict:
             "annotations__author",
             "annotations__question",
             "revisions__author",
+            "help_asked__peer",
         )
     }
     items = defaultdict(list)
@@ -76,6 +77,10 @@ def personal_data(user: User) -> dict:
                     "carried_over": q.carried_from_id is not None,
                 }
                 for q in agenda.questions.all()
+            ],
+            "whom_i_asked": [
+                {"kind": e.get_kind_display(), "who": e.who, "outcome": e.outcome}
+                for e in agenda.help_asked.all()
             ],
             "comments": [
                 {

@@ -47,6 +47,7 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
     labels = {f.name: capfirst(f.verbose_name) for f in Agenda._meta.fields}
     labels |= {name: "Question" for name in revision.changes if name.startswith(QUESTION_KEY)}
     labels[ORDER_KEY] = "Order of questions"
+    labels["help_asked"] = "Whom I asked"
     rows = []
     for name, change in revision.changes.items():
         if name in PRIVATE_FIELDS and not is_scholar:
@@ -64,7 +65,16 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
                 "diff": word_diff("" if old is None else str(old), "" if new is None else str(new)),
             }
         rows.append(row)
-    order = ["bottleneck", QUESTION_KEY, ORDER_KEY, "tried", "progress", "reading", "asks"]
+    order = [
+        "bottleneck",
+        QUESTION_KEY,
+        ORDER_KEY,
+        "tried",
+        "help_asked",
+        "progress",
+        "reading",
+        "asks",
+    ]
 
     def position(row: dict) -> int:
         key = QUESTION_KEY if row["field"].startswith(QUESTION_KEY) else row["field"]
@@ -204,3 +214,8 @@ def record_question_order(agenda, author, before, after) -> None:
     if old == new:
         return
     record_edit(agenda, author, {ORDER_KEY: old}, {ORDER_KEY: new}, agenda.version)
+
+
+def _sentence(label: str) -> str:
+    """A label starting with a capital, the rest as written ("Whom I asked", not "Whom i …")."""
+    return label[:1].upper() + label[1:]

@@ -57,6 +57,8 @@ agenda_urls = [
     path("questions/<id:pk>/move/", agendas.question_move, name="question_move"),
     path("questions/<id:pk>/state/", agendas.question_state, name="question_state"),
     path("meetings/<id:pk>/revisions/", revisions.agenda_revisions, name="agenda_revisions"),
+    path("meetings/<id:pk>/help-asked/", agendas.help_add, name="help_add"),
+    path("help-asked/<id:pk>/delete/", agendas.help_delete, name="help_delete"),
 ]
 
 brief_urls = [

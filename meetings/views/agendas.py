@@ -18,11 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import User
 from config.ids import parse_id
 
-from .. import access, agendas, plans, recaps
-from ..forms import AgendaForm, QuestionForm, ReadingEntryForm
-from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
+from .. import access, agendas, plans, recaps, stuck
+from ..forms import AgendaForm, HelpAskedForm, QuestionForm, ReadingEntryForm
+from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, HelpAsked, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
 
@@ -122,6 +123,7 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
         else None,
         "last_bottleneck": agenda.last_bottleneck(),
         **ctx,
+        **_stuck_context(agenda),
         "form": form,
         "carried_items": agendas.carried_items(meeting),
         "last_recap": recaps.last_recap(meeting),
@@ -171,7 +173,21 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not saved:
         return _conflict_page(request, agenda, data, meeting.has_manager)
-    if request.POST.get("action") == "submit" and not agenda.is_submitted:
+    action = request.POST.get("action")
+    if action in ("submit", "submit_anyway") and not agenda.is_submitted:
+        # The submit's own rules speak first; the stuck prompt asks once those are met.
+        if (
+            action == "submit"
+            and not agenda.submission_errors()
+            and _unanswered_stuck_prompt(agenda)
+        ):
+            messages.warning(
+                request,
+                "Your draft is saved. Before you submit: you named a similar bottleneck before. "
+                "Say what you tried since and whom you asked, or submit anyway.",
+            )
+            ctx = _agenda_context(agenda, AgendaForm(instance=agenda), confirm_submit=True)
+            return render(request, AGENDA_TEMPLATE, ctx)
         try:
             agendas.submit(agenda, request.user)
         except ValidationError as refused:
@@ -316,10 +332,9 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
     data = form.field_data()
+    changed = _changed_fields(agenda, data)
     try:
-        saved = agendas.save_fields(
-            agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
-        )
+        saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
     except ValidationError as refused:
         message = "Not saved: your mentor already has this brief. " + " ".join(refused.messages)
         return _autosave_answer(request, agenda, message, status=422)
@@ -330,6 +345,11 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return _autosave_answer(
             request, agenda, message, status=409, conflict=True, differences=differences
         )
+    if "bottleneck" in changed:
+        # The stuck prompt follows the bottleneck as it is saved (an out-of-band swap): one
+        # query for the pair's earlier bottlenecks.
+        streak = stuck.stuck_streak(agenda, count_asked=False)
+        return _autosave_answer(request, agenda, stuck_refresh=True, streak=streak)
     return _autosave_answer(request, agenda)
 
 
@@ -461,3 +481,83 @@ def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         "announce": f"“{item.text}” marked {'done' if done else 'not done'}.",
     }
     return render(request, f"{AGENDA_TEMPLATE}#carried", ctx)
+
+
+# --- Stuck: the same bottleneck again, and whom the scholar asked ---------------------------
+
+
+def _stuck_context(agenda: Agenda) -> dict:
+    """The agenda's stuck streak (earlier similar bottlenecks), its "whom I asked" entries and
+    the form to add one (peers: the other scholars of the program)."""
+    meeting = agenda.meeting
+    entries = list(agenda.help_asked.select_related("peer"))
+    return {
+        "streak": stuck.stuck_streak(agenda),
+        "help_entries": entries,
+        "help_form": HelpAskedForm(peers=_peers(meeting)),
+        "help_editable": meeting.is_open,
+    }
+
+
+def _peers(meeting: Meeting):
+    """The other scholars with an active mentorship in the meeting's program."""
+    mentorship = meeting.mentorship
+    return (
+        User.objects.filter(
+            mentorships_as_scholar__program_id=mentorship.program_id,
+            mentorships_as_scholar__active=True,
+        )
+        .exclude(pk=mentorship.scholar_id)
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def _unanswered_stuck_prompt(agenda: Agenda) -> bool:
+    """Stuck, and the scholar has not yet said what they tried or whom they asked."""
+    return bool(stuck.stuck_streak(agenda)) and (
+        not agenda.tried.strip() or not agenda.help_asked.exists()
+    )
+
+
+def _help_response(
+    request: HttpRequest, agenda: Agenda, form: HelpAskedForm | None = None, announce: str = ""
+) -> HttpResponse:
+    if request.htmx:
+        ctx = {"agenda": agenda, "meeting": agenda.meeting, **_stuck_context(agenda)}
+        if form is not None:
+            ctx["help_form"] = form
+        ctx["announce"] = announce
+        return render(request, "meetings/_help_asked.html", ctx)
+    if form is not None and form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    elif announce:
+        messages.success(request, announce)
+    return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#help-asked")
+
+
+@login_required_or_401
+@require_POST
+def help_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a "whom I asked" entry to the agenda (htmx: the list again; otherwise a redirect)."""
+    agenda = _editable_agenda(request, pk)
+    form = HelpAskedForm(request.POST, peers=_peers(agenda.meeting))
+    if not form.is_valid():
+        return _help_response(request, agenda, form)
+    entry = agendas.add_help_asked(agenda, form.cleaned_data, request.user)
+    return _help_response(request, agenda, announce=f"Added: {entry.label}.")
+
+
+@login_required_or_401
+@require_POST
+def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        HelpAsked.objects.filter(
+            agenda__in=Agenda.objects.editable_by(request.user)
+        ).select_related("agenda__meeting__mentorship", "peer"),
+        pk=pk,
+    )
+    agendas.delete_help_asked(entry, request.user)
+    return _help_response(request, entry.agenda, announce=f"Removed: {entry.label}.")

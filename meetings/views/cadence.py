@@ -34,6 +34,7 @@ from ..cadence import (
     weekly_held,
 )
 from ..models import Agenda, Meeting
+from ..stuck import STUCK_FROM, people_asked_per_meeting
 
 CHECKINS_SHOWN = 30
 
@@ -173,6 +174,7 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
             "next_link": _query(**base, page=page.page + 1),
             "csv_link": _query(**base),
             "manages": program.manages,
+            "stuck_from": STUCK_FROM,
         },
     )
 
@@ -196,6 +198,7 @@ CSV_COLUMNS = [
     "overdue",
     "unprepared",
     "unread",
+    "stuck_meetings",
 ]
 
 
@@ -225,6 +228,7 @@ def _csv_row(r: CadenceRow) -> list:
         int(r.overdue),
         int(r.unprepared),
         int(r.unread),
+        r.stuck_for if r.stuck else 0,
     ]
 
 
@@ -271,7 +275,9 @@ def _summary(request: HttpRequest, program: Program, mentorships, person: User, 
             "expected_total": round(sum(r.expected_total for r in rows), 1),
             "open_items": sum(r.open_items for r in rows),
             "opened_share": (sum(r.briefs_read_before for r in rows) / briefs if briefs else None),
+            "stuck": sum(1 for r in rows if r.stuck),
         },
+        "stuck_from": STUCK_FROM,
     }
 
 
@@ -309,6 +315,10 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
         .order_by("-meeting__scheduled_at")[:CHECKINS_SHOWN]
     )
     ctx["is_manager"] = scholar.pk in _managed_scholar_ids(user, program)
+    # A figure only (PRIVACY.md): never whom the scholar asked or what came of it.
+    ctx["people_asked"] = people_asked_per_meeting(
+        Mentorship.objects.filter(program=program, scholar=scholar)
+    )
     ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
     ctx["milestone_counts"] = plans.milestone_counts(scholar.pk)
     return render(request, "meetings/staff_summary.html", ctx)
@@ -381,5 +391,7 @@ def managed_scholars(request: HttpRequest, slug: str) -> HttpResponse:
             "checkins": checkins,
             "help_text": HELP_TEXT,
             "scholar_count": len(scholar_ids),
+            "stuck_count": len({r.mentorship.scholar_id for r in rows if r.stuck}),
+            "stuck_from": STUCK_FROM,
         },
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, User
 
-from .. import access, plans, question_chart, reading
+from .. import access, plans, question_chart, reading, stuck
 from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
 
 HISTORY_PER_PAGE = 10
@@ -34,9 +34,14 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404("No such scholar.")
     page = Paginator(_meetings(user, user_id), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     entries = list(page.object_list)
+    # The bottleneck timeline: every submitted agenda the user may see, stuck stretches marked.
+    timeline = stuck.timeline([p.pk for p in pairs], Agenda.objects.visible_to(user))
+    lines = {line.agenda.meeting_id: line for line in timeline}
+    shown = {meeting.pk for meeting in entries}
     for meeting in entries:
         agenda = meeting.visible_agenda
         meeting.checkin_shown = agenda is not None and agenda.wellbeing_visible_to(user)
+        meeting.timeline_line = lines.get(meeting.pk)
     is_their_mentor = any(pair.mentor_id == user.pk for pair in pairs)
     private_note = MentorPrivateNote.objects.filter(access.private_note(user), scholar_id=user_id)
     return render(
@@ -56,6 +61,8 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "reading_weeks": reading.weekly_counts(user_id),
             "chart": question_chart.questions_over_time(user, user_id),
+            # the page's meetings: streaks are worked out over the whole history
+            "timeline": [line for line in timeline if line.agenda.meeting_id in shown],
         },
     )
 

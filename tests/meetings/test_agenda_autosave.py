@@ -21,7 +21,12 @@ def test_it_saves_a_draft_in_six_queries(world, django_assert_num_queries):
     # session, user, the agenda with its meeting and pair, the versioned update, and the
     # revision (the burst's last one, then the new or merged row)
     with django_assert_num_queries(6):
-        response = _post(client, draft, bottleneck="Typed")
+        response = _post(client, draft, progress="Typed")
+    assert response.status_code == 200
+    # A changed bottleneck: one more, the pair's earlier bottlenecks for the stuck prompt.
+    saved = Agenda.objects.get(pk=draft.pk)
+    with django_assert_num_queries(7):
+        response = _post(client, saved, bottleneck="Typed")
     assert response.status_code == 200
     assert Agenda.objects.get(pk=draft.pk).bottleneck == "Typed"
 

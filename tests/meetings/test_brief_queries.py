@@ -26,9 +26,10 @@ def _grow(world, size: int) -> None:
 # receipt, action items, the page's navigation (mentorships, staffed programs), notes, the
 # meeting's status changes; the mentor also writes the receipt and reads their private note; the
 # last meeting's recap opens a planned meeting's brief; the research plan's milestones (with the
-# ones this agenda advances) one more; the previous meeting and what was read since it two more.
-MENTOR_QUERIES = 18
-SCHOLAR_QUERIES = 16
+# ones this agenda advances) one more; the previous meeting and what was read since it two more; whom the scholar asked and the pair's earlier agendas (the stuck streak)
+# two more.
+MENTOR_QUERIES = 20
+SCHOLAR_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [1, 8])

@@ -103,8 +103,8 @@ def _pairs(program, n: int) -> None:
 
 # Session, user, the program, its cadences, the number of matches, the page's ids, the page's
 # rows with their figures, their week grid, the overdue count, the mentor filter's options, and
-# the navigation's two (base.html).
-DASHBOARD_QUERIES = 12
+# the navigation's two (base.html), and the pairs' latest bottlenecks (the stuck flag).
+DASHBOARD_QUERIES = 13
 
 
 @pytest.mark.parametrize("query", ["", "?sort=-held_total", "?sort=opened&flag=unread&page=2"])

@@ -11,6 +11,7 @@ from django.utils import timezone
 from meetings.models import (
     Agenda,
     AgendaRevision,
+    HelpAsked,
     Meeting,
     PeerOffer,
     ProgressLine,
@@ -52,6 +53,8 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-ANSWER": PAIR,
     "SECRET-ACTION": PAIR,
     "SECRET-MEETING-NOTE": PAIR,
+    "SECRET-HELP-OUTCOME": PAIR,  # whom I asked: what came of it
+    "SECRET-HELP-NAME": PAIR,  # whom I asked: someone outside the program
     "SECRET-DRAFT-ONLY": {"scholar"},  # a draft agenda: the scholar alone
     "SECRET-WB-ONLYME": {"scholar"},  # a check-in kept private
     "SECRET-WB-MENTORS": PAIR,  # shared with mentors
@@ -113,6 +116,12 @@ def sec(world) -> SecurityWorld:
         mentorship=world.mentorship, meeting=world.meeting, text="SECRET-ACTION item"
     )
     note = MeetingNoteFactory(meeting=world.meeting, body="SECRET-MEETING-NOTE decided")
+    # Whom the scholar asked: a peer of the program (who may learn only that they were asked)
+    # and someone outside; the pair alone sees them.
+    HelpAsked.objects.create(
+        agenda=agenda, kind="peer", peer=world.other_scholar, outcome="SECRET-HELP-OUTCOME"
+    )
+    HelpAsked.objects.create(agenda=agenda, kind="outside", name="SECRET-HELP-NAME", position=2)
 
     draft_meeting = MeetingFactory(mentorship=world.mentorship, scheduled_at=now + timedelta(9))
     AgendaFactory(meeting=draft_meeting, bottleneck="SECRET-DRAFT-ONLY")

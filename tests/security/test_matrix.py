@@ -65,6 +65,7 @@ MENTOR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.mentor.pk}  
 SCHOLAR_IN_PROGRAM = lambda w: {"slug": w.program.slug, "user_id": w.scholar.pk}  # noqa: E731
 ITEM = lambda w: {"pk": w.meeting.pk, "item_pk": w.action.pk}  # noqa: E731
 MENTORSHIP = lambda w: {"pk": w.mentorship.pk}  # noqa: E731
+HELP = lambda w: {"pk": w.agenda.help_asked.order_by("pk").first().pk}  # noqa: E731
 
 
 def _ics_token(w) -> dict:
@@ -194,6 +195,9 @@ MATRIX: dict[str, Row] = {
     "agenda_autosave": Row(MEETING, get=POST_ONLY, post=only(422, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar"))),
     "question_reorder": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_state": Row(QUESTION, get=POST_ONLY, post=only(400, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(400, "scholar"))),
+    # whom I asked: an empty entry is refused with a message (302 back, or the list again)
+    "help_add": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "help_delete": Row(HELP, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     # the mentor's side and the calendar
     "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),

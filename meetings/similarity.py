@@ -1,0 +1,181 @@
+"""When two bottlenecks are "the same problem again": the one definition of a similar bottleneck.
+
+A scholar rarely writes last week's bottleneck with the same words, so equal text is not enough:
+"Evaluating the reward model fails on the cluster" and "the reward model evaluation runs out of
+memory" are one problem. Both texts are reduced to their content words, stemmed (Snowball's
+English stemmer, as PostgreSQL's `english` text-search configuration does, so "evaluating" and
+"evaluation" meet), with a small map of research synonyms ("replicate" is "reproduce", "GPUs" are
+"compute"); the score combines the overlap of those stems (Dice) with the character-trigram
+similarity of the stemmed texts (pg_trgm's measure), which catches compound words and spelling
+variants the stems miss.
+
+The score is computed in Python from texts fetched once, the same on SQLite and PostgreSQL: a
+page comparing many pairs never runs a query per pair. `score_pairs_in_db` asks PostgreSQL's own
+full-text search and pg_trgm for the same figures in one query; the labelled set in
+tests/meetings/data/bottleneck_pairs.tsv holds both to precision and recall of at least 0.8.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+# At or above this score two bottlenecks are the same problem (tuned on the labelled set).
+SIMILAR_AT = 0.45
+# The stem overlap counts more than the spelling: words carry the meaning.
+STEM_WEIGHT = 0.75
+
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"[a-z0-9]+")
+
+_STOPWORD_TEXT = """
+    a about above after again against all already also am an and any are as at be because been
+    before being below between both but by can cannot could did do does doing don down during
+    each even ever few for from further get gets getting got had has have having he her here
+    him his how i if in into is it its itself just keep keeps kept know let like make makes me
+    more most much my myself need needs no nor not now of off on once only or other our out
+    over own really same see seem seems she should since so some still stuck such than that the
+    their them then there these they this those through to too try trying under unsure until up
+    us very want was way we were what when where which while who whom why will with without
+    would yet you your again always anymore sure thing things time week weeks last lot lots
+    which whether one two three ve ll re isn aren wasn doesn didn won t s m d
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# Words that name the same thing in a scholar's bottleneck, mapped to one stem. Keys and values
+# are stems (after `_stem`), so every inflection of a word is covered.
+SYNONYMS = {
+    "replic": "reproduc",
+    "gpus": "comput",
+    "gpu": "comput",
+    "budget": "comput",
+    "oom": "memori",
+    "sae": "autoencod",
+    "saes": "autoencod",
+    "ioi": "indirect",
+    "respond": "particip",
+    "respons": "particip",
+    "subject": "particip",
+    "interviewe": "particip",
+    "dedup": "duplic",
+    "nan": "diverg",
+    "unstabl": "diverg",
+    "explod": "diverg",
+    "harmless": "benign",
+    "innoc": "benign",
+    "irb": "ethic",
+    "locat": "find",
+    "identifi": "find",
+    "eval": "evalu",
+    "assess": "evalu",
+    "measur": "metric",
+    "lie": "decept",
+    "deceiv": "decept",
+    "variabl": "control",
+    "covari": "control",
+    "narrow": "scope",
+    "broad": "scope",
+    "bigger": "larg",
+    "larger": "larg",
+    "stall": "slow",
+    "forev": "slow",
+    "pend": "slow",
+}
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    stem = _STEMMER.stemWord(word)
+    return SYNONYMS.get(stem, SYNONYMS.get(word, stem))
+
+
+@lru_cache(maxsize=2048)
+def terms(text: str) -> tuple[str, ...]:
+    """The text's content words, stemmed and mapped to their synonym, in order."""
+    return tuple(_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+def _trigrams(words: tuple[str, ...]) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    grams: set[str] = set()
+    for word in words:
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def dice(a: set, b: set) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def trigram_similarity(a: set, b: set) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def combine(stem_overlap: float, trigram: float) -> float:
+    return STEM_WEIGHT * stem_overlap + (1 - STEM_WEIGHT) * trigram
+
+
+def bottleneck_score(a: str, b: str) -> float:
+    """How much two bottlenecks are the same problem, from 0 (unrelated) to 1 (same words)."""
+    ta, tb = terms(a or ""), terms(b or "")
+    if not ta or not tb:
+        return 0.0
+    return round(
+        combine(dice(set(ta), set(tb)), trigram_similarity(_trigrams(ta), _trigrams(tb))), 4
+    )
+
+
+def similar(a: str, b: str) -> bool:
+    return bottleneck_score(a, b) >= SIMILAR_AT
+
+
+def score_pairs_in_db(pairs: list[tuple[str, str]]) -> list[float]:
+    """The same scores from PostgreSQL's full-text search (to_tsvector('english'): its Snowball
+    stems, its stop words) and pg_trgm's similarity(), all pairs in one query. Texts are mapped
+    to their synonyms first, as in `terms`. Only on PostgreSQL with pg_trgm installed (the
+    migration adds it)."""
+    from django.db import connection
+
+    if not pairs:
+        return []
+    firsts = [" ".join(terms(a or "")) for a, _ in pairs]
+    seconds = [" ".join(terms(b or "")) for _, b in pairs]
+    sql = """
+        SELECT
+          (SELECT count(*) FROM (
+             SELECT unnest(tsvector_to_array(to_tsvector('english', t.a)))
+             INTERSECT SELECT unnest(tsvector_to_array(to_tsvector('english', t.b)))) shared),
+          cardinality(tsvector_to_array(to_tsvector('english', t.a))),
+          cardinality(tsvector_to_array(to_tsvector('english', t.b))),
+          similarity(t.a, t.b)
+        FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS t(a, b, n)
+        ORDER BY t.n
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [firsts, seconds])
+        rows = cursor.fetchall()
+    return [
+        round(combine(2 * shared / (na + nb) if na and nb else 0.0, float(trigram or 0)), 4)
+        for shared, na, nb, trigram in rows
+    ]
+
+
+def pair_scores(pairs: list[tuple[str, str]]) -> list[float]:
+    """Scores of many pairs on the current database: PostgreSQL's own text search and trigrams
+    there (one query), the same measure in Python elsewhere."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return score_pairs_in_db(pairs)
+    return [bottleneck_score(a, b) for a, b in pairs]
+
+
+def precision_recall(labels: list[bool], verdicts: list[bool]) -> tuple[float, float]:
+    true_pos = sum(1 for lab, v in zip(labels, verdicts, strict=True) if lab and v)
+    predicted = sum(verdicts)
+    actual = sum(labels)
+    return (true_pos / predicted if predicted else 1.0, true_pos / actual if actual else 1.0)

@@ -1,0 +1,107 @@
+"""The stuck prompt in a real browser: a scholar with two earlier similar bottlenecks types a
+third, is asked what they tried and whom they asked, adds whom they asked, submits; the mentor's
+brief says "stuck for 3 meetings"."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Agenda, HelpAsked, Meeting
+from tests.factories import (
+    AgendaFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    QuestionFactory,
+    SubmittedAgendaFactory,
+    UserFactory,
+)
+
+from .conftest import axe_violations
+
+SHOTS = Path("test-results")
+
+
+@pytest.fixture
+def pair(transactional_db):
+    scholar = UserFactory(username="ana", display_name="Ana Lima")
+    mentor = UserFactory(username="maya", display_name="Maya Chen")
+    mentorship = MentorshipFactory(scholar=scholar, mentor=mentor)
+    MentorshipFactory(
+        program=mentorship.program, scholar=UserFactory(username="dana", display_name="Dana Ruiz")
+    )
+    for days, text in [
+        (14, "Evaluating the reward model fails on the cluster: jobs run out of memory."),
+        (7, "The reward model evaluation keeps running out of memory on the cluster."),
+    ]:
+        meeting = MeetingFactory(
+            mentorship=mentorship,
+            scheduled_at=timezone.now() - timedelta(days=days),
+            status=Meeting.Status.HELD,
+        )
+        SubmittedAgendaFactory(meeting=meeting, bottleneck=text)
+    meeting = MeetingFactory(mentorship=mentorship, scheduled_at=timezone.now() + timedelta(days=3))
+    agenda = AgendaFactory(meeting=meeting, bottleneck="", tried="")
+    QuestionFactory(agenda=agenda, text="Should I shard the evaluation?")
+    return meeting
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name} is wider than {width}px by {overflow}px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_scholar_is_prompted_adds_whom_they_asked_and_the_mentor_sees_the_streak(
+    pair, page_for, console_errors
+):
+    scholar, mentor = pair.mentorship.scholar, pair.mentorship.mentor
+    page = page_for(scholar)
+    page.goto(reverse("agenda", args=[pair.pk]))
+    prompt = page.locator("#stuck-prompt")
+    assert "similar bottleneck" not in prompt.inner_text()
+
+    page.get_by_label("Main bottleneck").press_sequentially(
+        "Still can't evaluate the reward model: cluster jobs die out of memory.", delay=5
+    )
+    prompt.get_by_text("You named a similar bottleneck on").wait_for()
+    dates = [(timezone.now() - timedelta(days=d)).strftime("%-d %b") for d in (14, 7)]
+    assert f"on {dates[0]} and {dates[1]}: what did you try since" in prompt.inner_text()
+
+    page.locator("#help-kind").select_option("peer")
+    page.locator("#help-peer").select_option(label="Dana Ruiz")
+    page.locator("#help-outcome").fill("Suggested gradient checkpointing")
+    page.locator("#help-add-button").click()
+    page.locator("#help-asked .help-list").get_by_text("Dana Ruiz (peer)").wait_for()
+    assert HelpAsked.objects.get(agenda__meeting=pair).peer.username == "dana"
+
+    page.get_by_label("What I tried and whom I asked").fill("Halved the batch; asked Dana.")
+    page.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
+    assert axe_violations(page) == []
+    _shoot(page, "stuck-agenda")
+
+    page.get_by_role("button", name="Submit to Maya Chen").click()
+    page.wait_for_url(f"**{reverse('brief', args=[pair.pk])}")
+    assert Agenda.objects.get(meeting=pair).status == Agenda.Status.SUBMITTED
+
+    brief = page_for(mentor)
+    brief.goto(reverse("brief", args=[pair.pk]))
+    streak = brief.locator("#stuck-streak")
+    assert "Stuck for 3 meetings" in streak.inner_text()
+    assert "asked nobody" not in streak.inner_text()
+    assert "Dana Ruiz" in brief.locator("#help-asked-view").inner_text()
+    _shoot(brief, "stuck-brief")
+
+    history = page_for(mentor)
+    history.goto(reverse("history", args=[scholar.pk]))
+    assert "Stuck for 3 meetings" in history.locator("#bottleneck-timeline").inner_text()
+    _shoot(history, "stuck-history")
+    assert console_errors == []
