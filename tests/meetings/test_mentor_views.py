@@ -177,7 +177,7 @@ def test_it_shows_the_history_with_questions_comments_and_items(
         AnnotationFactory(agenda=agenda, body=f"Comment week {weeks}")
         ActionItemFactory(mentorship=world.mentorship, meeting=meeting, text=f"Item week {weeks}")
     client = world.client_for(world.mentor)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("history", args=[world.scholar.pk]))
     body = response.content.decode()
     for text in ("Bottleneck week 9", "Question week 3", "Comment week 7", "Item week 1"):
