@@ -178,7 +178,11 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
 
 CSV_COLUMNS = [
     "scholar",
+    "scholar_name",
+    "scholar_email",
     "mentor",
+    "mentor_name",
+    "mentor_email",
     "cadence_days",
     "started_on",
     "held_4w",
@@ -207,7 +211,11 @@ def _csv_row(r: CadenceRow) -> list:
     m = r.mentorship
     return [
         _safe_cell(m.scholar.username),
+        _safe_cell(m.scholar.name),
+        _safe_cell(m.scholar.email),
         _safe_cell(m.mentor.username),
+        _safe_cell(m.mentor.name),
+        _safe_cell(m.mentor.email),
         m.cadence_days,
         m.started_on.isoformat(),
         r.held_4w,
