@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -136,6 +136,32 @@ def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
         retry_later(mail_invite, attempt, invite_id, send_count)
         raise  # the worker records this attempt as failed, with its traceback
     return True
+
+
+ROLE_WORDS = {
+    Invite.Role.SCHOLAR: "scholar",
+    Invite.Role.MENTOR: "mentor",
+    Invite.Role.STAFF: "program staff",
+}
+
+
+def roles_in_program(program: Program, email: str) -> tuple[User | None, list[str]]:
+    """The account with this address and the roles it already holds in the program (as
+    Invite.Role values): a party to a mentorship, staff, or an accepted invitation."""
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        return None, []
+    roles = set(
+        program.invites.filter(user=user, accepted_at__isnull=False).values_list("role", flat=True)
+    )
+    pairs = Mentorship.objects.filter(program=program).filter(
+        models.Q(scholar=user) | models.Q(mentor=user)
+    )
+    for scholar_id in pairs.values_list("scholar_id", flat=True):
+        roles.add(Invite.Role.SCHOLAR if scholar_id == user.pk else Invite.Role.MENTOR)
+    if program.staff.filter(pk=user.pk).exists():
+        roles.add(Invite.Role.STAFF)
+    return user, [r for r in Invite.Role.values if r in roles]
 
 
 def invite_person(program: Program, email: str, role: str, invited_by: User | None) -> Invite:

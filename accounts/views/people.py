@@ -43,11 +43,27 @@ def program_people(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invite = invites.invite_person(
-            program, form.cleaned_data["email"], form.cleaned_data["role"], request.user
-        )
+        email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        member, roles = invites.roles_in_program(program, email)
+        if role in roles:
+            # Already there in that role: another invitation would only confuse them.
+            held = ", ".join(invites.ROLE_WORDS[r] for r in roles)
+            messages.info(
+                request,
+                f"{member.name} ({member.email}) is already a member of {program.name} as {held}. "
+                "No invitation was sent.",
+            )
+            return redirect("program_people", slug=program.slug)
+        invite = invites.invite_person(program, email, role, request.user)
         if invite.is_accepted:
             messages.info(request, f"{invite.email} already joined as {invite.get_role_display()}.")
+        elif roles:
+            held = ", ".join(invites.ROLE_WORDS[r] for r in roles)
+            messages.success(
+                request,
+                f"Invitation sent to {invite.email}, already {held} in {program.name}, "
+                f"to join as {invites.ROLE_WORDS[role]} too.",
+            )
         else:
             messages.success(request, f"Invitation sent to {invite.email}.")
         return redirect("program_people", slug=program.slug)
