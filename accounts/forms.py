@@ -60,6 +60,19 @@ class MailPreferencesForm(forms.ModelForm):
             "the brief",
         }
 
+    # Which options concern which role: each person sees only the mail they can get.
+    FIELDS_BY_ROLE = {
+        "scholar": ["mail_agenda_reminder"],
+        "mentor": ["mail_brief_submitted", "mail_brief_reminder"],
+    }
+
+    def __init__(self, *args, roles: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = {f for role in roles for f in self.FIELDS_BY_ROLE.get(role, [])}
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+
 
 # --- Programs, invitations, CSV import, deleting a person ---------------------------------------
 
