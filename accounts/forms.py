@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 
 from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
@@ -104,6 +105,47 @@ class ProgramForm(forms.ModelForm):
 class InviteForm(forms.Form):
     email = forms.EmailField(label="E-mail address")
     role = forms.ChoiceField(choices=Invite.Role.choices)
+
+
+class AcceptInviteForm(SetPasswordForm):
+    """Accepting an invitation with a new account: the person's name and time zone, so they are
+    greeted by name and see meeting times in their own zone from the first page, and a password."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        help_text="How scholars, mentors and program staff see you.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=TIME_ZONE_CHOICES,
+        initial="UTC",
+        help_text="Every meeting time is shown to you in this zone; you can change it later in "
+        "your settings.",
+    )
+    field_order = ["display_name", "time_zone", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["display_name"].initial = user.display_name or (
+            f"{user.first_name} {user.last_name}".strip()
+        )
+        if user.time_zone != "UTC":
+            self.fields["time_zone"].initial = user.time_zone
+        elif not self.is_bound:
+            # static/js/timezone.js picks the browser's zone when the person has not chosen one.
+            self.fields["time_zone"].widget.attrs["data-browser-zone"] = "preselect"
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter your name.")
+        return name
+
+    def save(self, commit: bool = True) -> User:
+        self.user.display_name = self.cleaned_data["display_name"]
+        self.user.time_zone = self.cleaned_data["time_zone"]
+        return super().save(commit)
 
 
 class ImportForm(forms.Form):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import invites
+from ..forms import AcceptInviteForm
 from ..models import Program
 
 PROBLEMS = {
@@ -69,7 +69,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"You joined {invite.program.name}.")
             return redirect("home")
         return render(request, "accounts/invite_accept.html", {"invite": invite, "existing": True})
-    form = SetPasswordForm(user, request.POST or None)
+    form = AcceptInviteForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         invites.accept(invite)
