@@ -100,25 +100,29 @@ def _trend(mentorship_ids: list[int]) -> dict:
     }
 
 
+# What staff act on first (who, flags, days since held, next meeting), then the figures; the
+# same order as meetings/_staff_rows.html. "next" is not a sort: it is shown, not sortable.
 COLUMN_ORDER = [
     "scholar",
     "mentor",
+    "attention",
+    "days",
+    "next",
     "cadence",
     "held_4w",
     "held_8w",
     "held_total",
-    "days",
     "on_time",
     "opened",
     "open_items",
-    "attention",
 ]
 
 
 def _columns(filters: dict) -> list[dict]:
     links = _sort_links(filters)
     links["attention"]["label"] = "Flags"
-    return [links[key] for key in COLUMN_ORDER]
+    links["next"] = {"label": "Next meeting", "href": "", "aria_sort": ""}
+    return [{**links[key], "key": key} for key in COLUMN_ORDER]
 
 
 # --- Cadence dashboard -----------------------------------------------------------------------
