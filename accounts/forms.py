@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Q
 
 from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
@@ -146,6 +147,42 @@ class AcceptInviteForm(SetPasswordForm):
         self.user.display_name = self.cleaned_data["display_name"]
         self.user.time_zone = self.cleaned_data["time_zone"]
         return super().save(commit)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.name} ({obj.email or obj.username})"
+
+
+class PairForm(forms.Form):
+    """Staff propose a pair of two people already in the program (accounts.invites.propose_pair):
+    the choices are the program's scholars and mentors, by pair or by an accepted invitation."""
+
+    scholar = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a scholar")
+    mentor = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a mentor")
+    cadence_days = forms.IntegerField(
+        label="Meet every (days)", min_value=1, max_value=365, initial=14
+    )
+
+    def __init__(self, program: Program, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scholar"].queryset = _in_program_as(program, Invite.Role.SCHOLAR)
+        self.fields["mentor"].queryset = _in_program_as(program, Invite.Role.MENTOR)
+
+    def clean(self):
+        data = super().clean()
+        scholar, mentor = data.get("scholar"), data.get("mentor")
+        if scholar and mentor and scholar.pk == mentor.pk:
+            raise forms.ValidationError("The scholar and the mentor must be two different people.")
+        return data
+
+
+def _in_program_as(program: Program, role: str):
+    paired = Q(**{f"mentorships_as_{role}__program": program})
+    joined = Q(invites__program=program, invites__accepted_at__isnull=False, invites__role=role)
+    return User.objects.filter(pk__in=User.objects.filter(paired | joined).values("pk")).order_by(
+        "display_name", "username"
+    )
 
 
 class ImportForm(forms.Form):

@@ -66,9 +66,18 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.method == "POST":
             invites.accept(invite)
-            messages.success(request, f"You joined {invite.program.name}.")
+            messages.success(
+                request,
+                f"You accepted the pairing in {invite.program.name}."
+                if invite.pairing
+                else f"You joined {invite.program.name}.",
+            )
             return redirect("home")
-        return render(request, "accounts/invite_accept.html", {"invite": invite, "existing": True})
+        return render(
+            request,
+            "accounts/invite_accept.html",
+            {"invite": invite, "existing": True, "pending": invites.pair_of(invite)},
+        )
     form = AcceptInviteForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -76,4 +85,8 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invite.program.name}, {user.name}.")
         return redirect("home")
-    return render(request, "accounts/invite_accept.html", {"form": form, "invite": invite})
+    return render(
+        request,
+        "accounts/invite_accept.html",
+        {"form": form, "invite": invite, "pending": invites.pair_of(invite)},
+    )
