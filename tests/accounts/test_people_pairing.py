@@ -137,3 +137,26 @@ def test_a_pairing_invitation_does_not_block_inviting_to_the_program(world):
     _propose(world, world.scholar, grace)
     invite = invites.invite_person(world.program, "new@example.org", "mentor", world.staff)
     assert not invite.pairing
+
+
+# Session, user, program, forms' choices, the lists and their prefetches: the same at any size.
+PEOPLE_PAGE_QUERIES = 19
+
+
+def _grow(world, n):
+    for i in range(n):
+        scholar = _joined(world, f"s{n}x{i}", "scholar")
+        mentor = _joined(world, f"m{n}x{i}", "mentor")
+        if i % 2:
+            _propose(world, scholar, mentor)
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_the_people_page_costs_the_same_queries_at_two_sizes(
+    world, django_assert_num_queries, size
+):
+    _grow(world, size)
+    client = world.client_for(world.staff)
+    url = reverse("program_people", args=[world.program.slug])
+    with django_assert_num_queries(PEOPLE_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
