@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -222,21 +222,26 @@ def propose_pair(
     for person in (scholar, mentor):
         if not person.email:
             raise PairProblem(f"{person.name} has no e-mail address to send the invitation to.")
-    with transaction.atomic():
-        pending = PendingMentorship.objects.create(
-            program=program, scholar=scholar, mentor=mentor, cadence_days=cadence_days
-        )
-        for person, role in ((scholar, Invite.Role.SCHOLAR), (mentor, Invite.Role.MENTOR)):
-            invite = Invite.objects.create(
-                program=program,
-                user=person,
-                email=person.email,
-                role=role,
-                invited_by=invited_by,
-                pairing=True,
+    try:
+        with transaction.atomic():
+            pending = PendingMentorship.objects.create(
+                program=program, scholar=scholar, mentor=mentor, cadence_days=cadence_days
             )
-            pending.invites.add(invite)
-            send_invite(invite)
+            for person, role in ((scholar, Invite.Role.SCHOLAR), (mentor, Invite.Role.MENTOR)):
+                invite = Invite.objects.create(
+                    program=program,
+                    user=person,
+                    email=person.email,
+                    role=role,
+                    invited_by=invited_by,
+                    pairing=True,
+                )
+                pending.invites.add(invite)
+                send_invite(invite)
+    except IntegrityError as race:  # the same pair proposed twice at once: one wins
+        raise PairProblem(
+            f"{scholar.name} and {mentor.name} were already invited to pair."
+        ) from race
     return pending
 
 

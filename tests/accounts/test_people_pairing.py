@@ -160,3 +160,18 @@ def test_the_people_page_costs_the_same_queries_at_two_sizes(
     url = reverse("program_people", args=[world.program.slug])
     with django_assert_num_queries(PEOPLE_PAGE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_a_proposal_racing_another_is_refused_not_a_500(world, monkeypatch):
+    from django.db import IntegrityError
+
+    ada, grace = _joined(world, "ada", "scholar"), _joined(world, "grace", "mentor")
+
+    def raced(**kwargs):
+        raise IntegrityError("one_pending_pair_in_program")
+
+    monkeypatch.setattr(PendingMentorship.objects, "create", raced)
+    response = _propose(world, ada, grace)
+    assert response.status_code == 200
+    assert "already invited to pair" in response.content.decode()
+    assert mail.outbox == [] and not Invite.objects.filter(pairing=True).exists()
