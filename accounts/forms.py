@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Q
 
 from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
@@ -69,6 +71,19 @@ class MailPreferencesForm(forms.ModelForm):
             "mail_peer_offers": "As a scholar: when a peer offers help with a bottleneck I shared",
         }
 
+    # Which options concern which role: each person sees only the mail they can get.
+    FIELDS_BY_ROLE = {
+        "scholar": ["mail_agenda_reminder"],
+        "mentor": ["mail_brief_submitted", "mail_brief_reminder"],
+    }
+
+    def __init__(self, *args, roles: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = {f for role in roles for f in self.FIELDS_BY_ROLE.get(role, [])}
+        for name in list(self.fields):
+            if name not in shown:
+                del self.fields[name]
+
 
 # --- Programs, invitations, CSV import, deleting a person ---------------------------------------
 
@@ -100,6 +115,83 @@ class ProgramForm(forms.ModelForm):
 class InviteForm(forms.Form):
     email = forms.EmailField(label="E-mail address")
     role = forms.ChoiceField(choices=Invite.Role.choices)
+
+
+class AcceptInviteForm(SetPasswordForm):
+    """Accepting an invitation with a new account: the person's name and time zone, so they are
+    greeted by name and see meeting times in their own zone from the first page, and a password."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=120,
+        help_text="How scholars, mentors and program staff see you.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Your time zone",
+        choices=TIME_ZONE_CHOICES,
+        initial="UTC",
+        help_text="Every meeting time is shown to you in this zone; you can change it later in "
+        "your settings.",
+    )
+    field_order = ["display_name", "time_zone", "new_password1", "new_password2"]
+
+    def __init__(self, user: User, *args, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["display_name"].initial = user.display_name or (
+            f"{user.first_name} {user.last_name}".strip()
+        )
+        if user.time_zone != "UTC":
+            self.fields["time_zone"].initial = user.time_zone
+        elif not self.is_bound:
+            # static/js/timezone.js picks the browser's zone when the person has not chosen one.
+            self.fields["time_zone"].widget.attrs["data-browser-zone"] = "preselect"
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter your name.")
+        return name
+
+    def save(self, commit: bool = True) -> User:
+        self.user.display_name = self.cleaned_data["display_name"]
+        self.user.time_zone = self.cleaned_data["time_zone"]
+        return super().save(commit)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.name} ({obj.email or obj.username})"
+
+
+class PairForm(forms.Form):
+    """Staff propose a pair of two people already in the program (accounts.invites.propose_pair):
+    the choices are the program's scholars and mentors, by pair or by an accepted invitation."""
+
+    scholar = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a scholar")
+    mentor = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a mentor")
+    cadence_days = forms.IntegerField(
+        label="Meet every (days)", min_value=1, max_value=365, initial=14
+    )
+
+    def __init__(self, program: Program, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scholar"].queryset = _in_program_as(program, Invite.Role.SCHOLAR)
+        self.fields["mentor"].queryset = _in_program_as(program, Invite.Role.MENTOR)
+
+    def clean(self):
+        data = super().clean()
+        scholar, mentor = data.get("scholar"), data.get("mentor")
+        if scholar and mentor and scholar.pk == mentor.pk:
+            raise forms.ValidationError("The scholar and the mentor must be two different people.")
+        return data
+
+
+def _in_program_as(program: Program, role: str):
+    paired = Q(**{f"mentorships_as_{role}__program": program})
+    joined = Q(invites__program=program, invites__accepted_at__isnull=False, invites__role=role)
+    return User.objects.filter(pk__in=User.objects.filter(paired | joined).values("pk")).order_by(
+        "display_name", "username"
+    )
 
 
 class ImportForm(forms.Form):

@@ -25,9 +25,38 @@ from .models import Invite, Mentorship, PendingMentorship, Program, User
 
 MAX_ROWS = 5000
 MAX_CADENCE = 365
-# What the first cell of a header row may say, in lower case and letters only: the page shows
-# "scholar e-mail"; spreadsheets also write "Scholar_Email", "scholar email" or "email".
-HEADER_WORDS = {"scholar", "scholaremail", "email"}
+# What a header row's cells may say, in lower case and letters only: the page shows
+# "scholar e-mail, mentor e-mail, cadence days"; spreadsheets also write "Scholar_Email",
+# "Mentor", "cadence_days" or "Cadence (days)". A header may name the columns in any order.
+HEADER_WORDS = {
+    "scholar": {"scholar", "scholaremail", "scholaremailaddress", "scholarsemail", "email"},
+    "mentor": {"mentor", "mentoremail", "mentoremailaddress", "mentorsemail"},
+    "cadence": {"cadence", "cadencedays", "cadenceindays", "days", "everydays", "frequency"},
+}
+COLUMNS = ("scholar", "mentor", "cadence")
+
+
+def _header_word(cell: str) -> str:
+    return re.sub("[^a-z]", "", cell.lower())
+
+
+def header_columns(cells: list[str]) -> tuple[int, int, int] | None:
+    """The positions of the scholar, mentor and cadence columns when `cells` is a header row,
+    else None. A row with an e-mail address in it is never a header."""
+    if any("@" in c for c in cells):
+        return None
+    words = [_header_word(c) for c in cells]
+    if not any(words):
+        return None
+    positions = []
+    for column in COLUMNS:
+        found = [i for i, w in enumerate(words) if w in HEADER_WORDS[column]]
+        if len(found) != 1:
+            return None
+        positions.append(found[0])
+    if len(set(positions)) != 3 or len(cells) != 3:
+        return None
+    return positions[0], positions[1], positions[2]
 
 
 @dataclass
@@ -36,6 +65,8 @@ class PlannedRow:
     scholar_email: str
     mentor_email: str
     cadence_days: int
+    scholar_name: str = ""  # the account's name, when the address has one already
+    mentor_name: str = ""
     exists: bool = False  # the mentorship is already there: left unchanged
     waits: bool = False  # someone in it must accept an invitation first
 
@@ -126,12 +157,28 @@ def parse(program: Program, text: str) -> ImportPlan:
         return plan
     parsed: list[tuple[int, str, str, int]] = []
     seen: dict[tuple[str, str], int] = {}
+    order = (0, 1, 2)
+    first = True
     for line, record in enumerate(records, start=1):
-        cells = [c.strip() for c in record]
+        cells = [c.strip().removeprefix("\ufeff").strip() for c in record]
         if not any(cells):
             continue
-        if line == 1 and re.sub("[^a-z]", "", cells[0].lower()) in HEADER_WORDS:
-            continue
+        if first:
+            # Only the first non-empty row may be a header; it may also reorder the columns.
+            first = False
+            if (columns := header_columns(cells)) is not None:
+                order = columns
+                continue
+            known = set().union(*HEADER_WORDS.values())
+            if not any("@" in c for c in cells) and any(_header_word(c) in known for c in cells):
+                plan.errors.append(
+                    (
+                        line,
+                        "this looks like a header row, but its columns are not scholar e-mail, "
+                        "mentor e-mail and cadence days",
+                    )
+                )
+                continue
         if len(cells) != 3:
             plan.errors.append(
                 (
@@ -140,7 +187,8 @@ def parse(program: Program, text: str) -> ImportPlan:
                 )
             )
             continue
-        scholar, mentor, cadence = cells[0].lower(), cells[1].lower(), cells[2]
+        scholar, mentor = cells[order[0]].lower(), cells[order[1]].lower()
+        cadence = cells[order[2]]
         problems = [p for p in (_email_problem(scholar), _email_problem(mentor)) if p]
         try:
             days = int(cadence)
@@ -194,7 +242,18 @@ def parse(program: Program, text: str) -> ImportPlan:
                 plan.people[e] = Person(e, status, user)
         exists = (scholar, mentor) in existing_pairs
         waits = not exists and INVITED in (plan.people[scholar].status, plan.people[mentor].status)
-        plan.rows.append(PlannedRow(line, scholar, mentor, days, exists, waits))
+        plan.rows.append(
+            PlannedRow(
+                line,
+                scholar,
+                mentor,
+                days,
+                plan.people[scholar].name,
+                plan.people[mentor].name,
+                exists,
+                waits,
+            )
+        )
     if not plan.rows and not plan.errors:
         plan.errors.append((0, "The file has no rows to import."))
     return plan

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from accounts.mail import retry_later
 
-from .models import Invite, Mentorship, Program, User
+from .models import Invite, Mentorship, PendingMentorship, Program, User
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,8 @@ def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
         return False
     link = invite_link(invite)
     inviter = invite.invited_by.name if invite.invited_by else "The program staff"
+    if invite.pairing:
+        return _mail_pair_invite(invite, link, inviter, attempt, send_count)
     body = (
         f"Hello,\n\n{inviter} invited you to {invite.program.name} on mentorprep as "
         f"{invite.get_role_display().lower()}.\n\n"
@@ -138,6 +141,110 @@ def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
     return True
 
 
+ROLE_WORDS = {
+    Invite.Role.SCHOLAR: "scholar",
+    Invite.Role.MENTOR: "mentor",
+    Invite.Role.STAFF: "program staff",
+}
+
+
+def roles_in_program(program: Program, email: str) -> tuple[User | None, list[str]]:
+    """The account with this address and the roles it already holds in the program (as
+    Invite.Role values): a party to a mentorship, staff, or an accepted invitation."""
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        return None, []
+    roles = set(
+        program.invites.filter(user=user, accepted_at__isnull=False).values_list("role", flat=True)
+    )
+    pairs = Mentorship.objects.filter(program=program).filter(
+        models.Q(scholar=user) | models.Q(mentor=user)
+    )
+    for scholar_id in pairs.values_list("scholar_id", flat=True):
+        roles.add(Invite.Role.SCHOLAR if scholar_id == user.pk else Invite.Role.MENTOR)
+    if program.staff.filter(pk=user.pk).exists():
+        roles.add(Invite.Role.STAFF)
+    return user, [r for r in Invite.Role.values if r in roles]
+
+
+def pair_of(invite: Invite) -> PendingMentorship | None:
+    """The proposed pair a pairing invitation is for (None once it started or was removed)."""
+    return (
+        invite.pending_mentorships.select_related("scholar", "mentor", "program").first()
+        if invite.pairing
+        else None
+    )
+
+
+def _mail_pair_invite(invite: Invite, link: str, inviter: str, attempt: int, send_count: int):
+    pending = pair_of(invite)
+    if pending is None:
+        return False
+    ctx = {
+        "invite": invite,
+        "pending": pending,
+        "link": link,
+        "inviter": inviter,
+        "expiry_days": settings.INVITE_EXPIRY_DAYS,
+    }
+    try:
+        send_mail(
+            " ".join(render_to_string("mail/pair_invite_subject.txt", ctx).split()),
+            render_to_string("mail/pair_invite.txt", ctx),
+            None,
+            [invite.email],
+        )
+    except Exception:
+        log.exception("Could not send the pairing invitation %s (attempt %d)", invite.pk, attempt)
+        retry_later(mail_invite, attempt, invite.pk, send_count)
+        raise
+    return True
+
+
+class PairProblem(Exception):
+    """A pair staff may not propose; the message says why, for the page."""
+
+
+def propose_pair(
+    program: Program, scholar: User, mentor: User, cadence_days: int, invited_by: User | None
+) -> PendingMentorship:
+    """Staff propose that two people already in the program meet: each gets an invitation to
+    this pair, and the mentorship starts when both accept (`accept`). Nothing is granted before."""
+    if scholar.pk == mentor.pk:
+        raise PairProblem("The scholar and the mentor must be two different people.")
+    if Mentorship.objects.filter(program=program, scholar=scholar, mentor=mentor).exists():
+        raise PairProblem(f"{scholar.name} and {mentor.name} are already a pair in {program.name}.")
+    if PendingMentorship.objects.filter(program=program, scholar=scholar, mentor=mentor).exists():
+        raise PairProblem(
+            f"{scholar.name} and {mentor.name} were already invited to pair: re-send their "
+            "invitations below if needed."
+        )
+    for person in (scholar, mentor):
+        if not person.email:
+            raise PairProblem(f"{person.name} has no e-mail address to send the invitation to.")
+    try:
+        with transaction.atomic():
+            pending = PendingMentorship.objects.create(
+                program=program, scholar=scholar, mentor=mentor, cadence_days=cadence_days
+            )
+            for person, role in ((scholar, Invite.Role.SCHOLAR), (mentor, Invite.Role.MENTOR)):
+                invite = Invite.objects.create(
+                    program=program,
+                    user=person,
+                    email=person.email,
+                    role=role,
+                    invited_by=invited_by,
+                    pairing=True,
+                )
+                pending.invites.add(invite)
+                send_invite(invite)
+    except IntegrityError as race:  # the same pair proposed twice at once: one wins
+        raise PairProblem(
+            f"{scholar.name} and {mentor.name} were already invited to pair."
+        ) from race
+    return pending
+
+
 def invite_person(program: Program, email: str, role: str, invited_by: User | None) -> Invite:
     """Create (or reuse) the person and the invitation, and send it. Nothing is granted before
     the person accepts (see `accept`).
@@ -150,6 +257,7 @@ def invite_person(program: Program, email: str, role: str, invited_by: User | No
             program=program,
             user=user,
             role=role,
+            pairing=False,
             defaults={"email": email, "invited_by": invited_by},
         )
         if not invite.is_accepted:

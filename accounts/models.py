@@ -220,12 +220,17 @@ class Invite(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     send_count = models.PositiveIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # An invitation to one proposed pair (PendingMentorship), not to the program: someone already
+    # in the program is paired only when they accept, and may get several such proposals.
+    pairing = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["program", "user", "role"], name="one_invite_per_role_in_program"
+                fields=["program", "user", "role"],
+                condition=Q(pairing=False),
+                name="one_invite_per_role_in_program",
             )
         ]
 
@@ -238,8 +243,9 @@ class Invite(models.Model):
 
 
 class PendingMentorship(models.Model):
-    """A pair from a CSV import that waits until every invited person in it accepts: an existing
-    account joins a program only with its owner's consent."""
+    """A pair from a CSV import, or proposed by staff on the People page, that waits until every
+    invited person in it accepts: an existing account joins a program, or a pair, only with its
+    owner's consent."""
 
     program = models.ForeignKey(
         Program, on_delete=models.CASCADE, related_name="pending_mentorships"

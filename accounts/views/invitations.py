@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import invites
+from ..forms import AcceptInviteForm
 from ..models import Program
 
 PROBLEMS = {
@@ -66,14 +66,27 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.method == "POST":
             invites.accept(invite)
-            messages.success(request, f"You joined {invite.program.name}.")
+            messages.success(
+                request,
+                f"You accepted the pairing in {invite.program.name}."
+                if invite.pairing
+                else f"You joined {invite.program.name}.",
+            )
             return redirect("home")
-        return render(request, "accounts/invite_accept.html", {"invite": invite, "existing": True})
-    form = SetPasswordForm(user, request.POST or None)
+        return render(
+            request,
+            "accounts/invite_accept.html",
+            {"invite": invite, "existing": True, "pending": invites.pair_of(invite)},
+        )
+    form = AcceptInviteForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         invites.accept(invite)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invite.program.name}, {user.name}.")
         return redirect("home")
-    return render(request, "accounts/invite_accept.html", {"form": form, "invite": invite})
+    return render(
+        request,
+        "accounts/invite_accept.html",
+        {"form": form, "invite": invite, "pending": invites.pair_of(invite)},
+    )

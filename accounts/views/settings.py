@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
+from ..models import Invite, User
 
 EMAIL_PROBLEMS = {
     "expired": "This confirmation link has expired: enter the address in your settings again.",
@@ -19,6 +20,18 @@ EMAIL_PROBLEMS = {
 }
 
 
+def mail_roles(user: User) -> set[str]:
+    """ "scholar" and/or "mentor": from the user's pairs, or an accepted invitation in that role
+    (someone who joined and waits for a pair gets that role's mail once paired)."""
+    roles = set()
+    accepted = Invite.objects.filter(user=user, accepted_at__isnull=False)
+    if user.is_scholar() or accepted.filter(role=Invite.Role.SCHOLAR).exists():
+        roles.add("scholar")
+    if user.is_mentor() or accepted.filter(role=Invite.Role.MENTOR).exists():
+        roles.add("mentor")
+    return roles
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
@@ -26,7 +39,9 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     is_mail = request.method == "POST" and request.POST.get("form") == "mail"
     is_profile = request.method == "POST" and not is_mail
     form = ProfileForm(request.POST if is_profile else None, instance=request.user)
-    mail_form = MailPreferencesForm(request.POST if is_mail else None, instance=request.user)
+    mail_form = MailPreferencesForm(
+        request.POST if is_mail else None, instance=request.user, roles=mail_roles(request.user)
+    )
     if is_profile and form.is_valid():
         form.save()
         if new_email := form.new_email:

@@ -102,25 +102,29 @@ def _trend(mentorship_ids: list[int]) -> dict:
     }
 
 
+# What staff act on first (who, flags, days since held, next meeting), then the figures; the
+# same order as meetings/_staff_rows.html. "next" is not a sort: it is shown, not sortable.
 COLUMN_ORDER = [
     "scholar",
     "mentor",
+    "attention",
+    "days",
+    "next",
     "cadence",
     "held_4w",
     "held_8w",
     "held_total",
-    "days",
     "on_time",
     "opened",
     "open_items",
-    "attention",
 ]
 
 
 def _columns(filters: dict) -> list[dict]:
     links = _sort_links(filters)
     links["attention"]["label"] = "Flags"
-    return [links[key] for key in COLUMN_ORDER]
+    links["next"] = {"label": "Next meeting", "href": "", "aria_sort": ""}
+    return [{**links[key], "key": key} for key in COLUMN_ORDER]
 
 
 # --- Cadence dashboard -----------------------------------------------------------------------
@@ -181,7 +185,11 @@ def cadence(request: HttpRequest, slug: str) -> HttpResponse:
 
 CSV_COLUMNS = [
     "scholar",
+    "scholar_name",
+    "scholar_email",
     "mentor",
+    "mentor_name",
+    "mentor_email",
     "cadence_days",
     "started_on",
     "held_4w",
@@ -211,7 +219,11 @@ def _csv_row(r: CadenceRow) -> list:
     m = r.mentorship
     return [
         _safe_cell(m.scholar.username),
+        _safe_cell(m.scholar.name),
+        _safe_cell(m.scholar.email),
         _safe_cell(m.mentor.username),
+        _safe_cell(m.mentor.name),
+        _safe_cell(m.mentor.email),
         m.cadence_days,
         m.started_on.isoformat(),
         r.held_4w,

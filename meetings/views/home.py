@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from accounts.models import Invite, Mentorship, Program, ResearchManagerAssignment, User
 
 from .. import peers, proposals, recaps
 from ..models import ActionItem, Agenda, BriefRead, Meeting
@@ -55,6 +55,16 @@ def home(request: HttpRequest) -> HttpResponse:
         if as_scholar
         else {}
     )
+    # Someone who joined a program but has no pair yet is told so, not that they are in none.
+    joined = (
+        []
+        if as_scholar or as_mentor or related
+        else list(
+            Invite.objects.filter(user=user, accepted_at__isnull=False)
+            .select_related("program")
+            .order_by("-accepted_at")
+        )
+    )
     return render(
         request,
         "meetings/home.html",
@@ -68,6 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programs": [p for p in related if p.staffed],
             "managed_programs": [p for p in related if p.managed],
             **scholar_extras,
+            "joined": joined,
         },
     )
 

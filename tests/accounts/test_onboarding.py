@@ -79,7 +79,12 @@ def test_it_invites_by_mail_and_the_link_sets_a_password_and_logs_in(world, clie
     assert user.username in page.content.decode()
     response = client.post(
         _link(mail.outbox[0]),
-        {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"},
+        {
+            "display_name": "New Person",
+            "time_zone": "UTC",
+            "new_password1": "a-long-secret-42",
+            "new_password2": "a-long-secret-42",
+        },
     )
     assert response.url == reverse("home")
     assert client.get(reverse("home")).context["user"] == user
@@ -92,7 +97,15 @@ def test_it_invites_by_mail_and_the_link_sets_a_password_and_logs_in(world, clie
 def test_it_uses_an_invite_link_only_once(world, client):
     _invite(world)
     link = _link(mail.outbox[0])
-    client.post(link, {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"})
+    client.post(
+        link,
+        {
+            "display_name": "New Person",
+            "time_zone": "UTC",
+            "new_password1": "a-long-secret-42",
+            "new_password2": "a-long-secret-42",
+        },
+    )
     client.logout()
     response = client.get(link)
     assert response.status_code == 410
@@ -142,7 +155,12 @@ def test_it_adds_invited_staff_to_the_program_once_they_accept(world, client):
     assert invite.user not in world.program.staff.all()
     client.post(
         _link(mail.outbox[0]),
-        {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"},
+        {
+            "display_name": "New Person",
+            "time_zone": "UTC",
+            "new_password1": "a-long-secret-42",
+            "new_password2": "a-long-secret-42",
+        },
     )
     assert invite.user in world.program.staff.all()
 
@@ -168,7 +186,12 @@ def test_it_resets_a_password_by_mail_without_revealing_accounts(world, client):
     assert form.status_code == 200
     response = client.post(
         form.redirect_chain[-1][0],
-        {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"},
+        {
+            "display_name": "New Person",
+            "time_zone": "UTC",
+            "new_password1": "a-long-secret-42",
+            "new_password2": "a-long-secret-42",
+        },
     )
     assert response.url == reverse("password_reset_complete")
     world.scholar.refresh_from_db()
@@ -304,7 +327,12 @@ def test_it_does_not_resend_an_accepted_invite(world, client):
     _invite(world)
     client.post(
         _link(mail.outbox[0]),
-        {"new_password1": "a-long-secret-42", "new_password2": "a-long-secret-42"},
+        {
+            "display_name": "New Person",
+            "time_zone": "UTC",
+            "new_password1": "a-long-secret-42",
+            "new_password2": "a-long-secret-42",
+        },
     )
     mail.outbox.clear()
     invite = _invite(world)

@@ -1,4 +1,5 @@
-"""Demo data: one program, staff1, mentor1/mentor2, scholar1…scholar6 (password: demo).
+"""Demo data: one program, staff1, manager1 (research manager), mentor1/mentor2,
+scholar1…scholar6 (password: demo).
 
 Development only: it refuses to run unless DEBUG is on, so a production database never gets
 accounts with a published password. Idempotent: a second run leaves existing data alone, and
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Mentorship, Program, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from meetings import agendas
 from meetings.models import (
     ActionItem,
@@ -30,6 +31,7 @@ from meetings.models import (
 PASSWORD = "demo"
 PEOPLE = [
     ("staff1", "Sam Okafor", "Europe/Berlin"),
+    ("manager1", "Dr. Priya Raman", "Europe/Paris"),
     ("mentor1", "Dr. Maya Chen", "America/New_York"),
     ("mentor2", "Prof. Lars Eriksen", "Europe/Stockholm"),
     ("scholar1", "Ana Lima", "Europe/London"),
@@ -48,6 +50,8 @@ PAIRS = [  # scholar, mentor, cadence in days, weeks since the last held meeting
     ("scholar5", "mentor2", 7, 1),
     ("scholar6", "mentor2", 7, 5),  # overdue
 ]
+# The research manager's scholars; each shares at least their latest check-in with the manager.
+MANAGED = ["scholar1", "scholar2", "scholar5"]
 TOPICS = [
     "sparse autoencoder features for factual recall",
     "reward-model overoptimisation in small RLHF runs",
@@ -93,6 +97,9 @@ ACTIONS = [
 ]
 
 
+CHECKIN_UPDATE = ["wellbeing_visibility", "wellbeing_energy", "wellbeing_note"]
+
+
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
@@ -114,6 +121,7 @@ class Command(BaseCommand):
             "  scholar1 … scholar6  scholars (scholar4 has two mentors)\n"
             "  mentor1, mentor2      mentors\n"
             "  staff1                program staff (cadence page)\n"
+            "  manager1              research manager of scholar1, scholar2, scholar5\n"
             "  admin                 operator (Django admin at /admin/)\n"
         )
 
@@ -172,6 +180,30 @@ class Command(BaseCommand):
             agenda = agendas.start(meeting)
             agenda.progress = rng.choice(PROGRESS).format(t=topic)
             agenda.save()
+        self._research_manager(program, users)
+
+    def _research_manager(self, program: Program, users: dict[str, User]) -> None:
+        """manager1 looks after a few scholars, each of whom shared their latest check-in with
+        the research manager (and their mentors), so the manager's page has something to show."""
+        for username in MANAGED:
+            scholar = users[username]
+            ResearchManagerAssignment.objects.create(
+                program=program, manager=users["manager1"], scholar=scholar
+            )
+            latest = (
+                Agenda.objects.filter(
+                    meeting__mentorship__scholar=scholar,
+                    meeting__status=Meeting.Status.HELD,
+                    status=Agenda.Status.SUBMITTED,
+                )
+                .order_by("-meeting__scheduled_at")
+                .first()
+            )
+            if latest is not None:
+                latest.wellbeing_visibility = Agenda.Visibility.BOTH
+                latest.wellbeing_energy = latest.wellbeing_energy or 3
+                latest.wellbeing_note = latest.wellbeing_note or "A heavy week, but getting there."
+                latest.save(update_fields=CHECKIN_UPDATE)
 
     def _held_meeting(self, mentorship, when, topic, rng, cancelled) -> None:
         status = Meeting.Status.CANCELLED if cancelled else Meeting.Status.HELD

@@ -1,0 +1,73 @@
+"""The settings page shows each person only the mail options of their roles, and the calendar
+link whole, with a Copy button wired by static JS."""
+
+from django.urls import reverse
+
+from accounts.models import Invite
+from tests.factories import MentorshipFactory, UserFactory
+
+SCHOLAR_OPTION = 'name="mail_agenda_reminder"'
+MENTOR_OPTIONS = ('name="mail_brief_submitted"', 'name="mail_brief_reminder"')
+
+
+def _page(world, user):
+    return world.client_for(user).get(reverse("settings")).content.decode()
+
+
+def test_a_scholar_sees_only_the_scholar_option(world):
+    body = _page(world, world.scholar)
+    assert SCHOLAR_OPTION in body
+    assert not any(o in body for o in MENTOR_OPTIONS)
+    assert "As a mentor" not in body
+
+
+def test_a_mentor_sees_only_the_mentor_options(world):
+    body = _page(world, world.mentor)
+    assert all(o in body for o in MENTOR_OPTIONS)
+    assert SCHOLAR_OPTION not in body
+
+
+def test_someone_with_both_roles_sees_all_three(world):
+    MentorshipFactory(program=world.program, scholar=world.mentor, mentor=world.other_mentor)
+    body = _page(world, world.mentor)
+    assert SCHOLAR_OPTION in body and all(o in body for o in MENTOR_OPTIONS)
+
+
+def test_staff_without_a_pair_see_no_mail_options(world):
+    body = _page(world, world.staff)
+    assert SCHOLAR_OPTION not in body and not any(o in body for o in MENTOR_OPTIONS)
+    assert 'id="no-mail-options"' in body
+
+
+def test_a_joined_mentor_without_a_pair_sees_the_mentor_options(world):
+    newcomer = UserFactory(username="newcomer")
+    Invite.objects.create(
+        program=world.program,
+        user=newcomer,
+        email=newcomer.email,
+        role="mentor",
+        accepted_at=world.meeting.scheduled_at,
+    )
+    body = _page(world, newcomer)
+    assert all(o in body for o in MENTOR_OPTIONS) and SCHOLAR_OPTION not in body
+
+
+def test_a_scholar_cannot_switch_off_mentor_mail_by_posting_it(world):
+    client = world.client_for(world.scholar)
+    world.scholar.mail_brief_reminder = True
+    world.scholar.save()
+    response = client.post(reverse("settings"), {"form": "mail", "mail_agenda_reminder": "on"})
+    assert response.status_code == 302
+    world.scholar.refresh_from_db()
+    assert world.scholar.mail_agenda_reminder is True
+    assert world.scholar.mail_brief_reminder is True  # not on their form: left as it was
+
+
+def test_the_calendar_link_is_shown_whole_with_a_copy_button(world):
+    token = world.scholar.rotate_ics_token()
+    body = _page(world, world.scholar)
+    assert '<textarea id="ics-url"' in body and "readonly" in body
+    assert f"{token}</textarea>" in body or f"{token}.ics</textarea>" in body
+    assert 'data-copy-target="ics-url"' in body
+    assert 'id="ics-url-status"' in body and 'role="status"' in body
+    assert "/static/js/copy.js" in body
