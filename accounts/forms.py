@@ -73,8 +73,8 @@ class MailPreferencesForm(forms.ModelForm):
 
     # Which options concern which role: each person sees only the mail they can get.
     FIELDS_BY_ROLE = {
-        "scholar": ["mail_agenda_reminder"],
-        "mentor": ["mail_brief_submitted", "mail_brief_reminder"],
+        "scholar": ["mail_agenda_reminder", "mail_meeting_changes", "mail_peer_offers"],
+        "mentor": ["mail_brief_submitted", "mail_brief_reminder", "mail_meeting_changes"],
     }
 
     def __init__(self, *args, roles: set[str], **kwargs):

@@ -191,9 +191,7 @@ def test_a_check_in_once_shared_with_a_manager_who_is_gone_shows_what_is_left(wo
     assert '<option value="mentors" selected>' in html
 
 
-def test_the_audience_check_adds_no_query_to_the_autosave(
-    world, lone, django_assert_num_queries
-):
+def test_the_audience_check_adds_no_query_to_the_autosave(world, lone, django_assert_num_queries):
     client = world.client_for(lone.meeting.mentorship.scholar)
     url = reverse("agenda_autosave", args=[lone.meeting_id])
     data = {"version": lone.version, "wellbeing_visibility": "mentors", "bottleneck": "Typed"}
