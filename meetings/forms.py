@@ -4,7 +4,7 @@ from django import forms
 
 from .models import ActionItem, Agenda, Annotation, MeetingNote, Question
 
-TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
+TEXTAREA_ROWS = {"decision": 2, "bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
 
 
 class AgendaForm(forms.ModelForm):

@@ -56,7 +56,16 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
                 "diff": word_diff("" if old is None else str(old), "" if new is None else str(new)),
             }
         )
-    order = ["bottleneck", QUESTION_KEY, ORDER_KEY, "tried", "progress", "reading", "asks"]
+    order = [
+        "decision",
+        "bottleneck",
+        QUESTION_KEY,
+        ORDER_KEY,
+        "tried",
+        "progress",
+        "reading",
+        "asks",
+    ]
 
     def position(row: dict) -> int:
         key = QUESTION_KEY if row["field"].startswith(QUESTION_KEY) else row["field"]

@@ -2,7 +2,19 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
-from .views import agendas, briefs, cadence, calendar, exports, history, home, revisions, scheduling
+from .views import (
+    agendas,
+    briefs,
+    budget,
+    cadence,
+    calendar,
+    exports,
+    history,
+    home,
+    live,
+    revisions,
+    scheduling,
+)
 
 home_urls = [
     path("", home.home, name="home"),
@@ -52,6 +64,22 @@ brief_urls = [
     path("scholars/<id:user_id>/private-note/", briefs.private_note_save, name="private_note_save"),
 ]
 
+# The time budget of the agenda's questions, and meeting mode.
+meeting_mode_urls = [
+    path("questions/<id:pk>/estimate/", budget.question_estimate, name="question_estimate"),
+    path("questions/<id:pk>/in-writing/", budget.question_in_writing, name="question_in_writing"),
+    path(
+        "meetings/<id:pk>/questions/in-writing/",
+        budget.questions_in_writing,
+        name="questions_in_writing",
+    ),
+    path("meetings/<id:pk>/live/", live.live_page, name="live"),
+    path("meetings/<id:pk>/live/poll/", live.live_poll, name="live_poll"),
+    path("meetings/<id:pk>/live/capture/", live.live_capture, name="live_capture"),
+    path("meetings/<id:pk>/live/move/", live.live_move, name="live_move"),
+    path("meetings/<id:pk>/live/held/", live.live_held, name="live_held"),
+]
+
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path("me/export/", exports.my_data_export, name="my_data_export"),
@@ -81,6 +109,7 @@ urlpatterns = (
     + calendar_urls
     + agenda_urls
     + brief_urls
+    + meeting_mode_urls
     + history_urls
     + program_urls
 )

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.ids import parse_id
 
-from .. import agendas
+from .. import agendas, budget
 from ..forms import AgendaForm, QuestionForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, Meeting, Question
 
@@ -104,6 +104,8 @@ def _questions_context(agenda: Agenda, form: QuestionForm | None = None, **extra
             len(q.text.split()) for q in everything if q.status != Question.Status.DROPPED
         ),
         "question_form": form or QuestionForm(),
+        "budget": budget.for_questions(ranked, agenda.meeting.duration_minutes),
+        "default_minutes": budget.DEFAULT_MINUTES,
         **extra,
     }
 
@@ -168,6 +170,8 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, "Your draft is saved, but it cannot be submitted yet.")
             return _render_with_errors(request, agenda, refused)
         messages.success(request, "Agenda submitted: your mentor can now read the brief.")
+        for advice in agenda.submission_advice().values():
+            messages.info(request, advice)
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
         messages.success(request, "Changes saved. Your mentor sees the brief as updated.")

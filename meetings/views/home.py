@@ -129,4 +129,3 @@ def _programs(user: User) -> list[Program]:
             Q(staffed=True) | Q(managed=True)
         )
     )
-

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import Agenda, AgendaRevision, Meeting
+from meetings.models import Agenda, AgendaRevision, Capture, LiveMeeting, Meeting
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -44,6 +44,7 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-ANSWER": PAIR,
     "SECRET-ACTION": PAIR,
     "SECRET-MEETING-NOTE": PAIR,
+    "SECRET-CAPTURE": PAIR,  # typed in meeting mode, not filed yet
     "SECRET-DRAFT-ONLY": {"scholar"},  # a draft agenda: the scholar alone
     "SECRET-WB-ONLYME": {"scholar"},  # a check-in kept private
     "SECRET-WB-MENTORS": PAIR,  # shared with mentors
@@ -99,6 +100,10 @@ def sec(world) -> SecurityWorld:
         mentorship=world.mentorship, meeting=world.meeting, text="SECRET-ACTION item"
     )
     note = MeetingNoteFactory(meeting=world.meeting, body="SECRET-MEETING-NOTE decided")
+    live = LiveMeeting.objects.create(meeting=world.meeting, seq=1)
+    Capture.objects.create(
+        live=live, seq=1, author=world.mentor, kind="decision", text="SECRET-CAPTURE decided live"
+    )
 
     draft_meeting = MeetingFactory(mentorship=world.mentorship, scheduled_at=now + timedelta(9))
     AgendaFactory(meeting=draft_meeting, bottleneck="SECRET-DRAFT-ONLY")

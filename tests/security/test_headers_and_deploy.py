@@ -149,4 +149,3 @@ def test_it_tells_browsers_not_to_keep_signed_in_pages(world, name, args):
     assert response.status_code == 200
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
-

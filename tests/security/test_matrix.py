@@ -178,6 +178,16 @@ MATRIX: dict[str, Row] = {
     "password_reset_done": Row(NO_ARGS, get=public(200), post=public(405)),
     "password_reset_confirm": Row(RESET, get=public(200), post=public(200)),
     "password_reset_complete": Row(NO_ARGS, get=public(200), post=public(405)),
+    # the time budget and meeting mode: the agenda's scholar, then the pair (never staff)
+    "question_estimate": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_in_writing": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "questions_in_writing": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "live": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "live_poll": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY, hx_get=hx401(only(200, "scholar", "mentor")), hx_post=hx401(GET_ONLY)),
+    # An empty capture or move is refused with a message (422 to the page's script).
+    "live_capture": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
+    "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
+    "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor")),
 }
 # fmt: on
 
@@ -324,6 +334,8 @@ def test_it_has_no_stale_rows_in_the_matrix():
         ("mentor", "agenda_revisions", MEETING, ["SECRET-REVISED-BOTTLENECK"]),
         ("scholar", "my_data_export", NO_ARGS, ["SECRET-WB-ONLYME", "SECRET-DRAFT-ONLY"]),
         ("mentor", "my_data_export", NO_ARGS, ["SECRET-ANNOTATION", "SECRET-MEETING-NOTE"]),
+        ("scholar", "live", MEETING, ["SECRET-CAPTURE", "SECRET-QUESTION"]),
+        ("mentor", "live_poll", MEETING, ["SECRET-CAPTURE"]),
     ],
 )
 def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
@@ -345,6 +357,7 @@ MENTOR_WRITES: dict[str, dict] = {
     "note_add": {"kind": "note", "body": "REFUSED"},
     "meeting_held": {},
     "annotation_delete": {},
+    "live_held": {},
 }
 
 
