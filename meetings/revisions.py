@@ -50,7 +50,8 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
         rows.append(
             {
                 "field": name,
-                "label": labels.get(name, name).capitalize(),
+                # Only the first letter: "capitalize" would lower the "I" of a label.
+                "label": _first_upper(labels.get(name, name)),
                 "old": old,
                 "new": new,
                 "diff": word_diff("" if old is None else str(old), "" if new is None else str(new)),
@@ -72,6 +73,10 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
         return order.index(key) if key in order else len(order)
 
     return sorted(rows, key=position)
+
+
+def _first_upper(label: str) -> str:
+    return label[:1].upper() + label[1:]
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

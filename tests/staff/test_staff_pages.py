@@ -305,7 +305,6 @@ def test_it_keeps_query_counts_constant_as_data_grows(world, page):
     assert _count_queries(client, url) == small
 
 
-
 def test_it_links_research_managers_to_their_scholars_from_home(world):
     url = reverse("managed_scholars", args=[world.program.slug])
     assert url in world.client_for(world.manager).get(reverse("home")).content.decode()
