@@ -64,7 +64,8 @@ def _state(user: User, live_state: LiveMeeting, agenda: Agenda | None) -> dict:
         "current": current,
         "budget": budget.for_questions(questions, meeting.duration_minutes),
         "is_mentor": meeting.is_mentor(user),
-        "server_now": timezone.now(),
+        # Milliseconds: the page sets its clock by it, and a silent read lasts seconds.
+        "server_ms": int(timezone.now().timestamp() * 1000),
         "reading_minutes": max(1, round(live.reading_seconds() / 60)),
     }
 

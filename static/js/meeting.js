@@ -32,6 +32,7 @@
   var clockOffset = 0; // server time minus this device's time, in ms
   var autoStarted = false;
   var leaving = false;
+  var graceSeconds = root.dataset.role === "mentor" ? (pollMs + 1000) / 1000 : 0;
 
   // --- Helpers --------------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@
   // --- The question panel ---------------------------------------------------------------------
 
   function adoptState(el) {
-    if (el.dataset.serverNow) clockOffset = parseInt(el.dataset.serverNow, 10) * 1000 - Date.now();
+    if (el.dataset.serverMs) clockOffset = parseInt(el.dataset.serverMs, 10) - Date.now();
     version = parseInt(el.dataset.version, 10) || version;
     var current = el.dataset.phase === "questions" ? el.dataset.question || "" : "";
     questionInput.value = current;
@@ -109,7 +110,9 @@
     if (reading && until) {
       var left = until - now;
       reading.textContent = clock(left);
-      if (left <= 0 && !autoStarted) {
+      // The scholar's page starts the questions; the mentor's only if it has not heard of that
+      // a poll later (the scholar's page may be closed), so the two rarely race.
+      if (left <= -graceSeconds && !autoStarted) {
         autoStarted = true;
         var start = document.getElementById("move-start");
         if (start) move(start.form);
@@ -122,7 +125,8 @@
   function move(moveForm) {
     var data = new FormData(moveForm);
     data.set("version", String(version));
-    return fetch(moveForm.action, {
+    // getAttribute: the form's "action" input shadows the form's action property.
+    return fetch(moveForm.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -133,8 +137,10 @@
           if (response.status === 200 || response.status === 409) {
             replaceState(fragment(html).getElementById("live-state"));
             if (response.status === 409) say("The meeting had moved on already: this is where it is now.", "saved");
+          } else if (response.status === 422) {
+            say("Not moved: " + html, "save-failed");
           } else {
-            say("Not moved: " + (html || "the server had a problem (" + response.status + ")."), "save-failed");
+            say("Not moved: the server had a problem (" + response.status + ").", "save-failed");
           }
         });
       })
@@ -177,7 +183,7 @@
     data.set("kind", chosenKind);
     data.set("question", pendingQuestion !== null ? pendingQuestion : questionInput.value);
     say("Adding…", "saving");
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
