@@ -107,3 +107,14 @@ def test_it_stays_private_while_the_agenda_is_a_draft(world):
     for user in (world.mentor, world.staff, world.other_scholar):
         response = world.client_for(user).get(reverse("brief", args=[draft.meeting_id]))
         assert b"DRAFT-DECISION" not in response.content
+
+
+def test_the_submitted_mail_opens_with_it(world, mailoutbox, django_capture_on_commit_callbacks):
+    draft = AgendaFactory(
+        meeting=MeetingFactory(mentorship=world.mentorship), decision="DECISION-IN-MAIL pick one"
+    )
+    QuestionFactory(agenda=draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        agendas.submit(draft)
+    body = mailoutbox[-1].body
+    assert body.index("DECISION-IN-MAIL") < body.index(draft.bottleneck)
