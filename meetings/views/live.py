@@ -83,7 +83,6 @@ def live_page(request: HttpRequest, pk: int) -> HttpResponse:
     ctx |= {
         "captures": live_state.captures.select_related("author", "question"),
         "poll_ms": getattr(settings, "MEETING_POLL_MS", 1500),
-        "max_text": live.MAX_TEXT,
     }
     return render(request, TEMPLATE, ctx)
 
