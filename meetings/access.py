@@ -31,6 +31,11 @@ def meeting_content(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}mentorship__scholar": user}) | Q(**{f"{prefix}mentorship__mentor": user})
 
 
+def live_meeting(user, prefix: str = "") -> Q:
+    """Meeting mode (the meeting in progress, its captures): the pair who hold it, never staff."""
+    return meeting_content(user, prefix)
+
+
 def meeting_schedule(user, prefix: str = "") -> Q:
     """The meeting's time and status: the pair and the program's staff (who may also move or
     cancel it)."""

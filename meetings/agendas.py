@@ -335,3 +335,25 @@ def delete_help_asked(entry: HelpAsked, author: User) -> None:
         agenda, author, {HELP_KEY: help_text(before)}, {HELP_KEY: help_text(after)}, agenda.version
     )
     touch(agenda)
+
+
+# --- The time budget: estimates and questions answered in writing ---------------------------
+
+
+def set_estimate(question: Question, minutes: int | None) -> None:
+    """The scholar's estimate of the minutes a question takes (None: the default)."""
+    question.estimate_minutes = minutes
+    question.save(update_fields=["estimate_minutes"])
+
+
+@transaction.atomic
+def set_in_writing(agenda: Agenda, questions: list[Question], in_writing: bool) -> int:
+    """Move questions out of the meeting, to be answered in writing (or back into it). The brief
+    changes for the mentor, who sees it as updated. Returns how many moved."""
+    moving = [q for q in questions if q.in_writing != in_writing and not q.is_set_aside]
+    for question in moving:
+        question.in_writing = in_writing
+    Question.objects.bulk_update(moving, ["in_writing"])
+    if moving:
+        touch(agenda)
+    return len(moving)

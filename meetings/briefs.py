@@ -113,7 +113,11 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
     return {
         "meeting": meeting,
         "agenda": agenda,
-        "questions": questions,
+        # The questions for the meeting, and those the scholar moved to "answer in writing".
+        "questions": [q for q in questions if not q.in_writing],
+        "written_questions": [q for q in questions if q.in_writing],
+        "decision_annotations": by_section["decision"],
+        "decision_changed": "decision" in changed,
         "is_mentor": is_mentor,
         "user_is_scholar": meeting.is_scholar(user),
         "can_annotate": is_mentor and agenda is not None and meeting.is_open,

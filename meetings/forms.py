@@ -18,7 +18,7 @@ from .models import (
     ReadingRecommendation,
 )
 
-TEXTAREA_ROWS = {"bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
+TEXTAREA_ROWS = {"decision": 2, "bottleneck": 2, "tried": 4, "progress": 5, "reading": 3, "asks": 2}
 # Check-in audiences that name the research manager: offered only to a scholar who has one.
 MANAGER_AUDIENCES = {Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH}
 # Where a check-in shared with a research manager goes when the scholar has none (any more).

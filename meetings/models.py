@@ -10,6 +10,7 @@ import hashlib
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -152,6 +153,12 @@ class Agenda(models.Model):
     # (field name, heading, prompt) in the order the scholar writes them.
     SECTIONS = [
         (
+            "decision",
+            "The decision or help I need most",
+            "One line your mentor reads first: the decision you need, or the help that would "
+            "unblock you. Recommended, not required.",
+        ),
+        (
             "bottleneck",
             "Main bottleneck",
             "One sentence: what is blocking you, and what would unblock it?",
@@ -182,6 +189,7 @@ class Agenda(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="agenda")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     progress = models.TextField("Progress since last time", blank=True, max_length=4000)
+    decision = models.TextField("The decision or help I need most", blank=True, max_length=300)
     bottleneck = models.TextField("Main bottleneck", blank=True, max_length=1000)
     tried = models.TextField("What I tried and whom I asked", blank=True, max_length=3000)
     reading = models.TextField("What I read", blank=True, max_length=3000)
@@ -250,6 +258,20 @@ class Agenda(models.Model):
         if not self.questions_for_mentor().exists():
             errors["questions"] = "Add at least one question for your mentor before submitting."
         return errors
+
+    def submission_advice(self) -> dict[str, str]:
+        """What is recommended but does not stop a submission, by field name.
+
+        The decision or help needed is recommended, not required: some meetings are a progress
+        check with nothing to decide, and a required box there only collects "none"; the main
+        bottleneck is already required, so every brief still opens with what blocks the scholar.
+        """
+        if self.decision.strip():
+            return {}
+        return {
+            "decision": "Recommended: name the one decision or help you need most. Your mentor "
+            "reads it first, so the meeting starts there."
+        }
 
     def field_errors(self, changes: dict | None = None) -> dict[str, str]:
         """The rules of the agenda's fields (with `changes` applied), by field name: a main
@@ -322,6 +344,15 @@ class Question(models.Model):
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to"
     )
+    # The meeting's time budget (meetings/budget.py): minutes the scholar expects the question to
+    # take (None: the default), and whether it left the meeting to be answered in writing.
+    estimate_minutes = models.PositiveSmallIntegerField(
+        "Minutes",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    in_writing = models.BooleanField("Answer in writing", default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -1034,3 +1065,57 @@ class HelpAsked(models.Model):
         """ "Dana (peer)", "#interp-help (forum)": one entry on a history line."""
         short = {"peer": "peer", "mentor": "mentor", "outside": "outside", "forum": "forum"}
         return f"{self.who} ({short[self.kind]})"
+
+
+# --- Meeting mode: the meeting itself, live ----------------------------------------------------
+
+
+class LiveMeeting(models.Model):
+    """The shared state of a meeting in progress (meetings/live.py): which question is on,
+    since when, and a counter of every change, so each open page asks only for what is new.
+
+    `seq` grows by one with every capture and every move; `version` only with moves, so a stale
+    "next question" from the other person's page is refused instead of skipping a question.
+    """
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="live")
+    seq = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    reading_until = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    current_question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    question_started_at = models.DateTimeField(null=True, blank=True)
+    finished = models.BooleanField(default=False)  # past the last question
+
+    def __str__(self) -> str:
+        return f"Live {self.meeting}"
+
+
+class Capture(models.Model):
+    """An answer, decision or action item typed during the meeting: appended, never overwritten,
+    and filed into the meeting record when the meeting is marked held."""
+
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "Answer"
+        DECISION = "decision", "Decision"
+        ACTION = "action", "Action item"
+
+    live = models.ForeignKey(LiveMeeting, on_delete=models.CASCADE, related_name="captures")
+    seq = models.PositiveIntegerField()
+    question = models.ForeignKey(
+        Question, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    filed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["live", "seq"], name="one_capture_per_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.author}"

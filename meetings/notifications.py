@@ -67,6 +67,7 @@ def _message(kind: str, meeting: Meeting, recipient: User) -> tuple[str, str]:
             "mentor": mentorship.mentor,
             # Only what the recipient may see: the mentor reads submitted briefs (no check-in).
             "bottleneck": agenda.bottleneck if agenda and agenda.is_submitted else "",
+            "decision": agenda.decision if agenda and agenda.is_submitted else "",
             "question_count": agenda.questions.exclude(status="dropped").count() if agenda else 0,
             "brief_url": absolute(reverse("brief", args=[meeting.pk])),
             "agenda_url": absolute(reverse("agenda", args=[meeting.pk])),

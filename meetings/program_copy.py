@@ -85,6 +85,10 @@ NOT_IN_PROGRAM_COPY = {
     "accounts.invite",
     # Pairs waiting for an invitation to be accepted: they go with the invitations above.
     "accounts.pendingmentorship",
+    # Meeting mode's scratch state: at "held" every capture is filed into the notes, comments
+    # and action items copied above; an unfinished meeting's captures stay on this server.
+    "meetings.livemeeting",
+    "meetings.capture",
 }
 
 

@@ -66,6 +66,7 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
             }
         rows.append(row)
     order = [
+        "decision",
         "bottleneck",
         QUESTION_KEY,
         ORDER_KEY,

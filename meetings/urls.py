@@ -5,12 +5,14 @@ import config.ids  # noqa: F401  (registers the <id:…> converter)
 from .views import (
     agendas,
     briefs,
+    budget,
     cadence,
     calendar,
     exports,
     history,
     history_search,
     home,
+    live,
     peers,
     plans,
     reading,
@@ -94,6 +96,22 @@ plan_urls = [
     path("meetings/<id:pk>/agenda/milestones/", plans.agenda_milestones, name="agenda_milestones"),
 ]
 
+# The time budget of the agenda's questions, and meeting mode.
+meeting_mode_urls = [
+    path("questions/<id:pk>/estimate/", budget.question_estimate, name="question_estimate"),
+    path("questions/<id:pk>/in-writing/", budget.question_in_writing, name="question_in_writing"),
+    path(
+        "meetings/<id:pk>/questions/in-writing/",
+        budget.questions_in_writing,
+        name="questions_in_writing",
+    ),
+    path("meetings/<id:pk>/live/", live.live_page, name="live"),
+    path("meetings/<id:pk>/live/poll/", live.live_poll, name="live_poll"),
+    path("meetings/<id:pk>/live/capture/", live.live_capture, name="live_capture"),
+    path("meetings/<id:pk>/live/move/", live.live_move, name="live_move"),
+    path("meetings/<id:pk>/live/held/", live.live_held, name="live_held"),
+]
+
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path(
@@ -153,6 +171,7 @@ urlpatterns = (
     + brief_urls
     + recap_urls
     + plan_urls
+    + meeting_mode_urls
     + history_urls
     + program_urls
     + peer_urls

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from config.ids import parse_id
 
-from .. import access, agendas, plans, recaps, stuck
+from .. import access, agendas, budget, plans, recaps, stuck
 from ..forms import AgendaForm, HelpAskedForm, QuestionForm, ReadingEntryForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, HelpAsked, Meeting, Question
 
@@ -107,6 +107,8 @@ def _questions_context(agenda: Agenda, form: QuestionForm | None = None, **extra
             len(q.text.split()) for q in everything if q.status != Question.Status.DROPPED
         ),
         "question_form": form or QuestionForm(),
+        "budget": budget.for_questions(ranked, agenda.meeting.duration_minutes),
+        "default_minutes": budget.DEFAULT_MINUTES,
         **extra,
     }
 
@@ -195,6 +197,8 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request, agenda, refused, meeting.has_manager, title=NOT_SUBMITTED
             )
         messages.success(request, "Agenda submitted: your mentor can now read the brief.")
+        for advice in agenda.submission_advice().values():
+            messages.info(request, advice)
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
         messages.success(request, "Changes saved. Your mentor sees the brief as updated.")

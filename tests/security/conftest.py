@@ -11,7 +11,9 @@ from django.utils import timezone
 from meetings.models import (
     Agenda,
     AgendaRevision,
+    Capture,
     HelpAsked,
+    LiveMeeting,
     Meeting,
     PeerOffer,
     ProgressLine,
@@ -55,6 +57,7 @@ SENTINELS: dict[str, set[str]] = {
     "SECRET-MEETING-NOTE": PAIR,
     "SECRET-HELP-OUTCOME": PAIR,  # whom I asked: what came of it
     "SECRET-HELP-NAME": PAIR,  # whom I asked: someone outside the program
+    "SECRET-CAPTURE": PAIR,  # typed in meeting mode, not filed yet
     "SECRET-DRAFT-ONLY": {"scholar"},  # a draft agenda: the scholar alone
     "SECRET-WB-ONLYME": {"scholar"},  # a check-in kept private
     "SECRET-WB-MENTORS": PAIR,  # shared with mentors
@@ -122,6 +125,10 @@ def sec(world) -> SecurityWorld:
         agenda=agenda, kind="peer", peer=world.other_scholar, outcome="SECRET-HELP-OUTCOME"
     )
     HelpAsked.objects.create(agenda=agenda, kind="outside", name="SECRET-HELP-NAME", position=2)
+    live = LiveMeeting.objects.create(meeting=world.meeting, seq=1)
+    Capture.objects.create(
+        live=live, seq=1, author=world.mentor, kind="decision", text="SECRET-CAPTURE decided live"
+    )
 
     draft_meeting = MeetingFactory(mentorship=world.mentorship, scheduled_at=now + timedelta(9))
     AgendaFactory(meeting=draft_meeting, bottleneck="SECRET-DRAFT-ONLY")

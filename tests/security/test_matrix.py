@@ -249,6 +249,16 @@ MATRIX: dict[str, Row] = {
     "reading_delete": Row(_reading_entry, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "progress_add": Row(NO_ARGS, get=POST_ONLY, post=only(302, "scholar", "other_scholar"), hx_post=only(200, "scholar", "other_scholar")),
     "progress_delete": Row(_progress_line, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    # the time budget and meeting mode: the agenda's scholar, then the pair (never staff)
+    "question_estimate": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "question_in_writing": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "questions_in_writing": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "live": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "live_poll": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY, hx_get=hx401(only(200, "scholar", "mentor")), hx_post=hx401(GET_ONLY)),
+    # An empty capture or move is refused with a message (422 to the page's script).
+    "live_capture": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
+    "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
+    "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor")),
 }
 # fmt: on
 
@@ -405,6 +415,8 @@ def test_it_has_no_stale_rows_in_the_matrix():
             SCHOLAR,
             ["SECRET-READING-TAKEAWAY", "SECRET-RECOMMENDATION", "SECRET-PROGRESS-LINE"],
         ),
+        ("scholar", "live", MEETING, ["SECRET-CAPTURE", "SECRET-QUESTION"]),
+        ("mentor", "live_poll", MEETING, ["SECRET-CAPTURE"]),
     ],
 )
 def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sentinels):
@@ -450,6 +462,7 @@ MENTOR_WRITES: dict[str, dict] = {
     "note_add": {"kind": "note", "body": "REFUSED"},
     "meeting_held": {},
     "annotation_delete": {},
+    "live_held": {},
 }
 
 
