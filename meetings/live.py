@@ -148,7 +148,7 @@ def _at(question: Question | None, now, finished: bool) -> dict:
 def finish(meeting: Meeting, by: User) -> int:
     """Mark the meeting held (the scheduling rule decides whether it may be) and file what was
     captured into its record. Returns how many captures were filed."""
-    scheduling.mark_held(meeting)
+    scheduling.mark_held(meeting, by)
     return file_captures(meeting, by)
 
 

@@ -191,7 +191,7 @@ def live_held(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("Only the mentor marks a meeting held.")
     try:
         filed = live.finish(meeting, request.user)
-    except (scheduling.NotPlanned, ValidationError) as problem:
+    except (scheduling.NotPlanned, scheduling.NotStarted, ValidationError) as problem:
         text = " ".join(problem.messages) if isinstance(problem, ValidationError) else problem
         messages.error(request, f"Not marked held: {text}")
         return redirect("live", pk=meeting.pk) if meeting.is_open else redirect("brief", pk=pk)

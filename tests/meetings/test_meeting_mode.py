@@ -242,6 +242,13 @@ def test_marking_held_files_every_capture_into_the_record(pair):
     _capture(mentor, world, "answer", "And log the seeds", q1)
     _capture(mentor, world, "decision", "We drop dataset B")
     _capture(scholar, world, "action", "Rerun with 3 seeds", q2)
+    # Not before the meeting has started (the held rule), and then nothing is filed.
+    early = mentor.post(_url("live_held", world))
+    assert early.url == reverse("live", args=[world.meeting.pk])
+    assert not MeetingNote.objects.filter(meeting=world.meeting).exists()
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        scheduled_at=timezone.now() - timedelta(minutes=25)
+    )
     response = mentor.post(_url("live_held", world))
     assert response.status_code == 302 and response.url == reverse("brief", args=[world.meeting.pk])
     world.meeting.refresh_from_db()
@@ -285,7 +292,7 @@ def test_a_refused_held_files_nothing(pair, monkeypatch):
     _capture(mentor, world, "decision", "Not yet filed")
     from meetings import scheduling
 
-    def refuse(meeting):
+    def refuse(meeting, by):
         raise scheduling.NotPlanned("Only from the meeting's start time.")
 
     monkeypatch.setattr(scheduling, "mark_held", refuse)
