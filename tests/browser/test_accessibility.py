@@ -211,10 +211,7 @@ PAGES = [
 # Their tables are being restructured on another branch (and their templates are left alone
 # here): at phone width the scroll containers cannot be reached by keyboard yet. The lead
 # drops these marks once that branch is merged.
-RESTRUCTURED = {
-    ("staff", "cadence", "phone"): "restructured on the staff branch",
-    ("staff", "people", "phone"): "restructured on the staff branch",
-}
+RESTRUCTURED: dict[tuple[str, str, str], str] = {}  # cases known to fail, with the reason
 
 
 def _cases():
@@ -310,7 +307,12 @@ def test_mentor_home_on_a_phone_lists_every_scholar_with_its_links(transactional
         assert row_box["x"] >= 0 and row_box["x"] + row_box["width"] <= 390
         links = row.get_by_role("link")
         names = [links.nth(j).inner_text() for j in range(links.count())]
-        assert names in (["Brief", "Move", "History"], ["Schedule", "History"]), names
+        # a pair with no meeting planned may show the proposed next one ("Move…" to change it)
+        assert names in (
+            ["Brief", "Move", "History"],
+            ["Schedule", "History"],
+            ["Move…", "Schedule", "History"],
+        ), names
         for j in range(links.count()):
             box = links.nth(j).bounding_box()
             assert box["x"] + box["width"] <= 390 and box["height"] >= 24, (names[j], box)

@@ -120,11 +120,12 @@ def test_the_summary_has_its_links_without_javascript(pair, browser, live_server
         context.close()
 
 
-def test_on_a_phone_the_bottleneck_is_on_the_first_screen(pair, page_for, console_errors):
+def test_on_a_phone_the_first_field_is_on_the_first_screen(pair, page_for, console_errors):
+    """The agenda opens with the decision or help needed most, then the bottleneck."""
     mentorship, meeting = pair
     page = page_for(mentorship.scholar, viewport=_viewport(390))
     page.goto(reverse("agenda", args=[meeting.pk]))
-    field = _box(page, "#id_bottleneck")
+    field = _box(page, "#id_decision")
     bar = _box(page, ".agenda-bar")
     assert field["y"] + field["height"] <= bar["y"]
     assert bar["height"] <= 90  # two compact rows: status and words, then the buttons
@@ -267,7 +268,7 @@ def test_the_history_names_owners_and_keeps_the_reading_list_in_its_card(
     items = page.locator(".history-entry .items li").all_inner_texts()
     assert any(t.endswith("· Ana Lima") for t in items)
     assert any(t.endswith("· Maya Chen") for t in items)
-    card = page.locator("aside .side-card").filter(has_text="Reading")
+    card = page.locator("aside .side-card").filter(has=page.get_by_role("heading", name="Reading", exact=True))
     card_box = card.bounding_box()
     for item in card.locator(".md li").all():
         box = item.bounding_box()

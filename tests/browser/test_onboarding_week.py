@@ -203,7 +203,7 @@ def test_settings_show_my_options_and_copy_the_calendar_link(
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto("/accounts/settings/")
     assert page.get_by_text("As a mentor").count() == 0
-    page.get_by_text("As a scholar").wait_for()
+    page.get_by_text("As a scholar: 48 hours before").wait_for()
     field = page.get_by_label("Your calendar link")
     box = field.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
