@@ -268,7 +268,9 @@ def test_the_history_names_owners_and_keeps_the_reading_list_in_its_card(
     items = page.locator(".history-entry .items li").all_inner_texts()
     assert any(t.endswith("· Ana Lima") for t in items)
     assert any(t.endswith("· Maya Chen") for t in items)
-    card = page.locator("aside .side-card").filter(has=page.get_by_role("heading", name="Reading", exact=True))
+    card = page.locator("aside .side-card").filter(
+        has=page.get_by_role("heading", name="Reading", exact=True)
+    )
     card_box = card.bounding_box()
     for item in card.locator(".md li").all():
         box = item.bounding_box()
