@@ -182,6 +182,26 @@ def _one_line(form: forms.BaseForm, name: str, message: str, required: bool = Tr
     return text
 
 
+def _link_field() -> forms.URLField:
+    """A reading's optional web address (a reading entry's or a recommendation's)."""
+    return forms.URLField(
+        label="Link (optional)",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
+        error_messages={"invalid": "The link must be a full web address, starting with https://."},
+    )
+
+
+def _web_link(form: forms.BaseForm) -> str:
+    """Only web links: a javascript: or data: address is refused, not rendered as a link."""
+    link = form.cleaned_data.get("link", "")
+    if link and not link.lower().startswith(("http://", "https://")):
+        raise forms.ValidationError("The link must start with https:// or http://.")
+    return link
+
+
 class PeerOfferForm(forms.ModelForm):
     class Meta:
         model = PeerOffer
@@ -209,14 +229,7 @@ class ResolveForm(forms.Form):
 
 
 class ReadingEntryForm(forms.ModelForm):
-    link = forms.URLField(
-        label="Link (optional)",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
-        error_messages={"invalid": "The link must be a full web address, starting with https://."},
-    )
+    link = _link_field()
 
     class Meta:
         model = ReadingEntry
@@ -248,21 +261,11 @@ class ReadingEntryForm(forms.ModelForm):
         return _one_line(self, "takeaway", "", required=False)
 
     def clean_link(self) -> str:
-        link = self.cleaned_data.get("link", "")
-        if link and not link.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("The link must start with https:// or http://.")
-        return link
+        return _web_link(self)
 
 
 class RecommendationForm(forms.ModelForm):
-    link = forms.URLField(
-        label="Link (optional)",
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://…"}),
-        error_messages={"invalid": "The link must be a full web address, starting with https://."},
-    )
+    link = _link_field()
     whole_program = forms.BooleanField(
         label="Recommend it to every scholar of the program", required=False
     )
@@ -284,10 +287,7 @@ class RecommendationForm(forms.ModelForm):
         return _one_line(self, "note", "", required=False)
 
     def clean_link(self) -> str:
-        link = self.cleaned_data.get("link", "")
-        if link and not link.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("The link must start with https:// or http://.")
-        return link
+        return _web_link(self)
 
 
 class ProgressLineForm(forms.ModelForm):
