@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ResearchManagerAssignment, User
-from meetings import agendas, briefs
+from meetings import agendas, briefs, plans
 from meetings.models import Agenda, Meeting, MentorPrivateNote, Question
 from tests.factories import (
     ActionItemFactory,
@@ -174,6 +174,9 @@ def _demo() -> Demo:
         mentorship=ana, text="Share compute-budget contact", owner="mentor", due_on=None
     )
     MentorPrivateNote.objects.create(mentor=ana.mentor, scholar=ana.scholar, text="Likes plots.")
+    plans.save_plan(ana.scholar, "A benchmark for probe faithfulness.", "Better evals.", None)
+    plans.add_milestone(ana.scholar, "Dataset ready", timezone.localdate() + timedelta(days=9))
+    plans.add_milestone(ana.scholar, "Baseline probes", None).agendas.add(agenda)
     return Demo(ana.scholar, mentor, staff, program.slug, meeting)
 
 
@@ -205,12 +208,16 @@ PAGES = [
     ("staff", "import", lambda d: reverse("mentorship_import", args=[d.program_slug])),
     ("staff", "import preview", lambda d: reverse("mentorship_import", args=[d.program_slug])),
     ("staff", "research manager", lambda d: reverse("managed_scholars", args=[d.program_slug])),
+    ("scholar", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
+    ("scholar", "reading", lambda d: reverse("reading", args=[d.scholar.pk])),
+    ("scholar", "peer board", lambda d: reverse("peer_board", args=[d.program_slug])),
+    ("scholar", "search", lambda d: reverse("history_search", args=[d.scholar.pk]) + "?q=plot"),
+    ("scholar", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
+    ("mentor", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
+    ("mentor", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
     (None, "login", lambda d: reverse("login")),
 ]
 
-# Their tables are being restructured on another branch (and their templates are left alone
-# here): at phone width the scroll containers cannot be reached by keyboard yet. The lead
-# drops these marks once that branch is merged.
 RESTRUCTURED: dict[tuple[str, str, str], str] = {}  # cases known to fail, with the reason
 
 
