@@ -17,15 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
-from meetings import agendas
+from meetings import agendas, plans
 from meetings.models import (
     ActionItem,
     Agenda,
     Annotation,
     BriefRead,
+    LeadFeedback,
     Meeting,
     MeetingNote,
+    MeetingOutcome,
+    ProgressLine,
     Question,
+    ReadingEntry,
+    Recap,
 )
 
 PASSWORD = "demo"
@@ -181,6 +186,68 @@ class Command(BaseCommand):
             agenda.progress = rng.choice(PROGRESS).format(t=topic)
             agenda.save()
         self._research_manager(program, users)
+        self._unstuck_and_after(program, users)
+
+    def _unstuck_and_after(self, program: Program, users: dict[str, User]) -> None:
+        """A little of everything around the meetings, so each page has something to show:
+        scholar1's recap of their last meeting (confirmed), answer and feedback, research plan,
+        reading and progress log; scholar2's bottleneck on the peer board."""
+        now = timezone.now()
+        scholar1, scholar2 = users["scholar1"], users["scholar2"]
+        last = (
+            Meeting.objects.held()
+            .filter(mentorship__scholar=scholar1)
+            .select_related("mentorship")
+            .order_by("-scheduled_at")
+            .first()
+        )
+        if last is not None:
+            Recap.objects.create(
+                meeting=last,
+                takeaway="Check the variance across seeds before trusting a single run.",
+                next_steps="Rerun the baseline with three seeds; plot the spread.",
+                still_need="A pointer to a cheaper evaluation set.",
+                confirmed_by=last.mentorship.mentor,
+                confirmed_at=now - timedelta(days=1),
+                correction="Also log the learning-rate schedule.",
+            )
+            MeetingOutcome.objects.create(meeting=last, answer=MeetingOutcome.Answer.PARTLY)
+            LeadFeedback.objects.create(
+                meeting=last,
+                mentor=last.mentorship.mentor,
+                clarity=LeadFeedback.Clarity.MOSTLY,
+                important_first=LeadFeedback.First.YES,
+                note="Starting with the decision you needed made the meeting easy to steer.",
+            )
+        plans.save_plan(
+            scholar1,
+            "A small, honest benchmark of how faithful linear probes are.",
+            "If probe results can be trusted, interpretability claims can be checked cheaply.",
+            None,
+        )
+        today = now.date()
+        done = plans.add_milestone(scholar1, "Dataset assembled", today - timedelta(days=20))
+        plans.update_milestone(done, done.title, done.target_on, True)
+        plans.add_milestone(scholar1, "Baseline probes on three models", today + timedelta(days=10))
+        plans.add_milestone(scholar1, "Workshop paper draft", today + timedelta(days=45))
+        ReadingEntry.objects.create(
+            scholar=scholar1,
+            title="Designing and Interpreting Probes with Control Tasks",
+            link="https://arxiv.org/abs/1909.03368",
+            takeaway="A probe's accuracy means little without a control task.",
+            read_on=today - timedelta(days=3),
+        )
+        ProgressLine.objects.create(scholar=scholar1, text="Baseline runs on the small model.")
+        shared = (
+            Agenda.objects.filter(
+                meeting__mentorship__scholar=scholar2, status=Agenda.Status.SUBMITTED
+            )
+            .order_by("-meeting__scheduled_at")
+            .first()
+        )
+        if shared is not None:
+            shared.bottleneck_shared, shared.bottleneck_shared_at = True, now - timedelta(days=2)
+            shared.save(update_fields=["bottleneck_shared", "bottleneck_shared_at"])
 
     def _research_manager(self, program: Program, users: dict[str, User]) -> None:
         """manager1 looks after a few scholars, each of whom shared their latest check-in with
