@@ -97,14 +97,20 @@ def last_recap(meeting: Meeting) -> Recap | None:
 
 
 def recaps_to_write(scholar: User, limit: int = 3) -> list[Meeting]:
-    """The scholar's recent held meetings without a recap (newest first)."""
+    """Each pair's latest held meeting of the last three weeks, when it has no recap yet (an
+    older meeting's recap is not asked for once a newer meeting was held)."""
     since = timezone.now() - timezone.timedelta(days=21)
-    return list(
+    recent = (
         Meeting.objects.held()
-        .filter(mentorship__scholar=scholar, scheduled_at__gte=since, recap__isnull=True)
-        .select_related("mentorship__mentor")
-        .order_by("-scheduled_at")[:limit]
+        .filter(mentorship__scholar=scholar, scheduled_at__gte=since)
+        .select_related("mentorship__mentor", "recap")
+        .order_by("-scheduled_at")
     )
+    latest: dict[int, Meeting] = {}
+    for meeting in recent:
+        latest.setdefault(meeting.mentorship_id, meeting)
+    owed = [m for m in latest.values() if not hasattr(m, "recap")]
+    return owed[:limit]
 
 
 def recaps_to_confirm(mentor: User, limit: int = 5) -> list[Recap]:

@@ -42,6 +42,7 @@ def _context(user: User, scholar: User, **extra) -> dict:
             instance=plan, initial={"version": plan.version if plan else None}
         )
         ctx["milestone_form"] = extra.pop("milestone_form", None) or MilestoneForm()
+        ctx["milestone_form"].fields.pop("done", None)  # a new milestone is not done yet
     return ctx | extra
 
 

@@ -131,3 +131,15 @@ def test_the_mentor_cannot_write_the_scholars_recap(world):
     response = world.client_for(world.mentor).post(reverse("recap_save", args=[meeting.pk]), RECAP)
     assert response.status_code == 404
     assert not Recap.objects.exists()
+
+
+def test_home_asks_only_for_the_recap_of_each_pairs_latest_held_meeting(world):
+    older = _held(MeetingFactory(mentorship=world.mentorship))
+    Meeting.objects.filter(pk=older.pk).update(scheduled_at=timezone.now() - timedelta(days=8))
+    latest = _held(MeetingFactory(mentorship=world.mentorship))
+    html = world.client_for(world.scholar).get(reverse("home")).content.decode()
+    assert reverse("recap", args=[latest.pk]) in html
+    assert reverse("recap", args=[older.pk]) not in html
+    world.client_for(world.scholar).post(reverse("recap_save", args=[latest.pk]), RECAP)
+    html = world.client_for(world.scholar).get(reverse("home")).content.decode()
+    assert "Write your recap" not in html
