@@ -215,8 +215,3 @@ def record_question_order(agenda, author, before, after) -> None:
     if old == new:
         return
     record_edit(agenda, author, {ORDER_KEY: old}, {ORDER_KEY: new}, agenda.version)
-
-
-def _sentence(label: str) -> str:
-    """A label starting with a capital, the rest as written ("Whom I asked", not "Whom i …")."""
-    return label[:1].upper() + label[1:]
