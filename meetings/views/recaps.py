@@ -71,6 +71,14 @@ def _respond(request: HttpRequest, meeting: Meeting, part: str, **forms) -> Http
     return render(request, template, _context(request.user, meeting, **forms))
 
 
+def _saved(request: HttpRequest, meeting: Meeting, part: str, message: str) -> HttpResponse:
+    """After a write: htmx gets the part again; a plain form post goes back to the page."""
+    if request.htmx:
+        return _respond(request, meeting, part)
+    messages.success(request, message)
+    return redirect("recap", pk=meeting.pk)
+
+
 def _refused(request: HttpRequest, meeting: Meeting, refused: ValidationError) -> HttpResponse:
     messages.error(request, " ".join(refused.messages))
     return redirect("recap", pk=meeting.pk)
@@ -112,10 +120,7 @@ def recap_save(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:  # htmx swaps only successful answers: the refusal is in the part
             return render(request, TEMPLATE + "#recap-part", ctx)
         return render(request, TEMPLATE, ctx, status=409)
-    if not request.htmx:
-        messages.success(request, "Recap saved: your mentor can confirm it.")
-        return redirect("recap", pk=meeting.pk)
-    return _respond(request, meeting, "recap-part")
+    return _saved(request, meeting, "recap-part", "Recap saved: your mentor can confirm it.")
 
 
 @login_required
@@ -133,10 +138,7 @@ def recap_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         recaps.confirm_recap(recap, request.user, form.cleaned_data["correction"].strip())
     except ValidationError as refused:
         return _refused(request, meeting, refused)
-    if not request.htmx:
-        messages.success(request, "Recap confirmed.")
-        return redirect("recap", pk=meeting.pk)
-    return _respond(request, meeting, "recap-part")
+    return _saved(request, meeting, "recap-part", "Recap confirmed.")
 
 
 @login_required
@@ -155,10 +157,7 @@ def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as refused:
         return _refused(request, meeting, refused)
-    if not request.htmx:
-        messages.success(request, "Answer saved.")
-        return redirect("recap", pk=meeting.pk)
-    return _respond(request, meeting, "outcome-part")
+    return _saved(request, meeting, "outcome-part", "Answer saved.")
 
 
 @login_required
@@ -175,7 +174,4 @@ def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
         recaps.give_feedback(meeting, request.user, form.cleaned_data)
     except ValidationError as refused:
         return _refused(request, meeting, refused)
-    if not request.htmx:
-        messages.success(request, "Feedback saved: only the scholar sees it.")
-        return redirect("recap", pk=meeting.pk)
-    return _respond(request, meeting, "feedback-part")
+    return _saved(request, meeting, "feedback-part", "Feedback saved: only the scholar sees it.")
