@@ -359,3 +359,41 @@ def recommendations_for_scholar(scholar_id: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}scholar_id": scholar_id}) | Q(
         **{f"{prefix}scholar__isnull": True, f"{prefix}program_id__in": programs}
     )
+
+
+# --- My growth and the end-of-program report --------------------------------------------------
+
+GROWTH_PRIVATE_PARTS = {"energy"}  # the check-in energy trend: the scholar alone, always
+
+
+def growth_sharing(user, prefix: str = "") -> Q:
+    """A scholar's sharing choices: the scholar, and their mentors (to know what they may see)."""
+    return reading(user, prefix)
+
+
+def growth_parts(user, scholar_id: int, sharing) -> set[str]:
+    """The parts of a scholar's growth page the user may see: every part for the scholar
+    (energy included); for one of their mentors, the parts the scholar shared (`sharing`: their
+    GrowthSharing or None); nothing for anyone else (staff see figures on the summaries)."""
+    from .models import GrowthSharing
+
+    if _anonymous(user):
+        return set()
+    if user.pk == scholar_id:
+        return {*GrowthSharing.PART_NAMES, *GROWTH_PRIVATE_PARTS}
+    if sharing is None or not user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists():
+        return set()
+    return sharing.shared_parts - GROWTH_PRIVATE_PARTS
+
+
+def report_scholars(user, prefix: str = "") -> Q:
+    """The scholars (User rows) whose end-of-program report the user may read: themself, and the
+    scholars they mentor who chose to share it (staff see its figures on the summaries)."""
+    if _anonymous(user):
+        return NOTHING
+    from accounts.models import Mentorship
+
+    mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
+    return Q(**{f"{prefix}pk": user.pk}) | (
+        Exists(mentored) & Q(**{f"{prefix}growth_sharing__report": True})
+    )
