@@ -11,7 +11,7 @@ from meetings.models import LeadFeedback, Milestone, Question, ReadingEntry, Rec
 from meetings.report import build_report, report_figures
 from tests.factories import ActionItemFactory, QuestionFactory
 
-from .report_data import held_meeting, second_mentorship, share_report
+from .report_data import add_meetings, held_meeting, second_mentorship, share_report
 
 
 def _report(client, scholar) -> str:
@@ -175,3 +175,25 @@ def test_it_renders_an_empty_program(world):
     Question.objects.all().delete()
     html = _report(world.client_for(world.scholar), world.scholar)
     assert "No meeting held yet." in html and "No milestones." in html
+
+
+# The user and session, the scholar (with their sharing choice), then one query each: pairs,
+# held meetings, figures, the timeline's agendas and whom the scholar asked, the agendas'
+# resolutions, questions, readings, plan, milestones, recaps, lead feedback; and the site
+# navigation's two (the user's pairs and staffed programs).
+REPORT_QUERIES = 17
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor"])
+@pytest.mark.parametrize("size", [1, 12])
+def test_it_builds_the_report_in_the_same_number_of_queries(
+    world, django_assert_num_queries, role, size
+):
+    add_meetings(world, size)
+    second_mentorship(world)
+    share_report(world.scholar)
+    client = world.client_for(getattr(world, role))
+    with django_assert_num_queries(REPORT_QUERIES):
+        response = client.get(reverse("report", args=[world.scholar.pk]))
+    assert response.context["report"].figures.meetings_held == size + 1
+    assert len(response.context["report"].recaps) == size + (role == "scholar")
