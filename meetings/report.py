@@ -13,7 +13,7 @@ Each kind of data is read in one query, so the report costs the same whatever it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
@@ -87,7 +87,6 @@ class Report:
     lead_feedback: list[LeadFeedback]
     is_own: bool = False  # the scholar reading their own report
     partial: bool = False  # some meetings are another mentorship's: dates and figures only
-    programs: list = field(default_factory=list)
 
     @property
     def first_meeting(self) -> datetime | None:
@@ -172,14 +171,9 @@ def build_report(viewer: User, scholar: User) -> Report:
         .select_related("meeting__mentorship__mentor", "confirmed_by")
         .order_by("meeting__scheduled_at", "pk")
     )
-    programs = []
-    for pair in mentorships:
-        if pair.program not in programs:
-            programs.append(pair.program)
     return Report(
         scholar=scholar,
         mentorships=mentorships,
-        programs=programs,
         figures=report_figures(scholar.pk),
         meetings=meetings,
         bottlenecks=_bottlenecks(mentorships, visible_agendas, recaps),
