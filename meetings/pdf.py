@@ -73,6 +73,19 @@ def render_brief_pdf(ctx: dict) -> bytes:
     return html_to_pdf(brief_html(ctx))
 
 
+REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report-pdf.css"
+
+
+def report_html(ctx: dict) -> str:
+    """The end-of-program report: the brief's print styles, plus a few of its own."""
+    css = CSS.read_text() + REPORT_CSS.read_text()
+    return render_to_string("meetings/report_pdf.html", {**ctx, "css": css})
+
+
+def render_report_pdf(ctx: dict) -> bytes:
+    return html_to_pdf(report_html(ctx))
+
+
 def page_count(data: bytes) -> int:
     """Pages in a PDF Chromium wrote (its page objects are uncompressed dictionaries)."""
     import re

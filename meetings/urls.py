@@ -17,6 +17,7 @@ from .views import (
     plans,
     reading,
     recaps,
+    report,
     revisions,
     scheduling,
 )
@@ -120,6 +121,9 @@ history_urls = [
         name="history_search",
     ),
     path("me/export/", exports.my_data_export, name="my_data_export"),
+    # The end-of-program report: the scholar, and their mentors once the scholar shares it.
+    path("scholars/<id:user_id>/report/", report.report_page, name="report"),
+    path("scholars/<id:user_id>/report.pdf", report.report_pdf, name="report_pdf"),
 ]
 
 # Program staff and research managers: figures only.

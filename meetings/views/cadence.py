@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
 
-from .. import plans, recaps
+from .. import plans, recaps, report
 from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -333,6 +333,9 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     )
     ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
     ctx["milestone_counts"] = plans.milestone_counts(scholar.pk)
+    # The end-of-program report: program staff get its figures (PRIVACY.md), never its text.
+    if ctx["user_is_program_staff"]:
+        ctx["report_figures"] = report.report_figures(scholar.pk, program.pk)
     return render(request, "meetings/staff_summary.html", ctx)
 
 

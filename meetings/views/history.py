@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,8 +27,14 @@ HISTORY_PER_PAGE = 10
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
     # the scholar themself, or one of their mentors
+    # (each pair also says whether the user may open the scholar's end-of-program report: no
+    # extra query)
+    report_visible = User.objects.filter(access.report_scholars(user), pk=OuterRef("scholar_id"))
     pairs = list(
-        Mentorship.objects.of_user(user).filter(scholar_id=user_id).select_related("scholar")
+        Mentorship.objects.of_user(user)
+        .filter(scholar_id=user_id)
+        .select_related("scholar")
+        .annotate(report_visible=Exists(report_visible))
     )
     if not pairs:
         raise Http404("No such scholar.")
@@ -50,6 +56,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         {
             "scholar": pairs[0].scholar,
             "is_their_mentor": is_their_mentor,
+            "report_visible": pairs[0].report_visible,
             "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,

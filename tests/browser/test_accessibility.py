@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from accounts.models import ResearchManagerAssignment, User
 from meetings import agendas, briefs, plans
-from meetings.models import Agenda, Meeting, MentorPrivateNote, Question
+from meetings.models import (
+    Agenda,
+    GrowthSharing,
+    Meeting,
+    MentorPrivateNote,
+    Question,
+    ReadingEntry,
+    Recap,
+)
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
@@ -177,6 +185,20 @@ def _demo() -> Demo:
     plans.save_plan(ana.scholar, "A benchmark for probe faithfulness.", "Better evals.", None)
     plans.add_milestone(ana.scholar, "Dataset ready", timezone.localdate() + timedelta(days=9))
     plans.add_milestone(ana.scholar, "Baseline probes", None).agendas.add(agenda)
+    # the end-of-program report: a recap and a reading, shared with the mentor
+    last_held = Meeting.objects.held().filter(mentorship=ana).first()
+    Recap.objects.create(
+        meeting=last_held,
+        takeaway="Variance first, then the write-up.",
+        next_steps="Three more seeds.",
+        correction="And plot the spread.",
+        confirmed_by=ana.mentor,
+        confirmed_at=timezone.now(),
+    )
+    ReadingEntry.objects.create(
+        scholar=ana.scholar, title="Towards Monosemanticity", takeaway="Dictionary learning scales."
+    )
+    GrowthSharing.objects.create(scholar=ana.scholar, report=True)
     return Demo(ana.scholar, mentor, staff, program.slug, meeting)
 
 
@@ -215,6 +237,8 @@ PAGES = [
     ("scholar", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
     ("mentor", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
     ("mentor", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
+    ("scholar", "report", lambda d: reverse("report", args=[d.scholar.pk])),
+    ("mentor", "report", lambda d: reverse("report", args=[d.scholar.pk])),
     (None, "login", lambda d: reverse("login")),
 ]
 

@@ -181,6 +181,9 @@ MATRIX: dict[str, Row] = {
     "annotation_delete": Row(ANNOTATION, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "action_toggle": Row(ACTION, get=POST_ONLY, post=only(302, "scholar", "mentor")),
     "history": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY),
+    # the end-of-program report: the scholar; their mentors only once shared (not in this world)
+    "report": Row(SCHOLAR, get=only(200, "scholar"), post=GET_ONLY),
+    "report_pdf": Row(SCHOLAR, get=only(200, "scholar"), post=GET_ONLY),
     # the htmx variant searches every sentinel ("SECRET"): the leak check sees what each role finds
     "history_search": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY, hx_query={"q": "SECRET"}),
     "cadence": Row(PROGRAM, get=only(200, "staff", "manager"), post=GET_ONLY),
@@ -415,6 +418,12 @@ def test_it_has_no_stale_rows_in_the_matrix():
             SCHOLAR,
             ["SECRET-READING-TAKEAWAY", "SECRET-RECOMMENDATION", "SECRET-PROGRESS-LINE"],
         ),
+        (
+            "scholar",
+            "report",
+            SCHOLAR,
+            ["SECRET-BOTTLENECK", "SECRET-SECOND-PAIR", "SECRET-ANSWER"],
+        ),
         ("scholar", "live", MEETING, ["SECRET-CAPTURE", "SECRET-QUESTION"]),
         ("mentor", "live_poll", MEETING, ["SECRET-CAPTURE"]),
     ],
@@ -448,6 +457,32 @@ def test_it_finds_the_sentinels_a_role_may_see_through_history_search(sec, role,
     found = content.decode().replace("<mark>", "").replace("</mark>", "")
     for sentinel in sentinels:
         assert sentinel in found
+
+
+@pytest.mark.parametrize(
+    "role,sentinels",
+    [
+        ("mentor", ["SECRET-BOTTLENECK", "SECRET-ANSWER", "SECRET-READING-TAKEAWAY"]),
+        ("second_mentor", ["SECRET-SECOND-PAIR bottleneck", "SECRET-READING-TAKEAWAY"]),
+    ],
+)
+def test_a_shared_report_shows_each_mentor_what_they_may_see_and_no_more(sec, role, sentinels):
+    """Once the scholar shares it, each mentor opens the report; nothing they may not see
+    elsewhere reaches it (no check-in even where shared, no other pair's text)."""
+    from meetings.models import GrowthSharing
+
+    GrowthSharing.objects.create(scholar=sec.scholar, report=True)
+    for name in ("report", "report_pdf"):
+        for other in ("other_mentor", "other_scholar", "staff", "manager", "outsider"):
+            url = reverse(name, kwargs=SCHOLAR(sec))
+            assert request_as(sec, other, "get", url).status_code == 404
+    response = request_as(sec, role, "get", reverse("report", kwargs=SCHOLAR(sec)))
+    assert response.status_code == 200
+    assert not _leaks(response.content, role)
+    content = response.content.decode()
+    for sentinel in sentinels:
+        assert sentinel in content
+    assert "SECRET-WB-MENTORS" not in content and "SECRET-SECOND-PAIR check-in" not in content
 
 
 # The mentor's writes with valid data (the matrix posts none): what each must leave unchanged
