@@ -394,6 +394,8 @@ def report_scholars(user, prefix: str = "") -> Q:
     from accounts.models import Mentorship
 
     mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
-    return Q(**{f"{prefix}pk": user.pk}) | (
+    # Only a scholar has a program to report on: a mentor or staff member's own is a 404.
+    own = Mentorship.objects.filter(scholar_id=user.pk)
+    return (Q(**{f"{prefix}pk": user.pk}) & Exists(own)) | (
         Exists(mentored) & Q(**{f"{prefix}growth_sharing__report": True})
     )

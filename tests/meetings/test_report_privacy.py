@@ -142,3 +142,10 @@ def test_staff_of_another_program_get_nothing(full):
         reverse("scholar_summary", args=[full.program.slug, full.scholar.pk])
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["mentor", "staff", "outsider"])
+def test_it_answers_404_to_someone_who_is_no_scholar_asking_for_their_own(full, role):
+    person = getattr(full, role)
+    response = _get(full.client_for(person), "report", person)
+    assert response.status_code == 404
