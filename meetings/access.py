@@ -349,6 +349,19 @@ def may_see_reading(user, scholar_id: int) -> bool:
     return user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
 
 
+def scholar_reading(user, scholar_id: int) -> Q:
+    """The Q form of `may_see_reading`, for a query about one scholar's reading that has no
+    scholar of its own to check (a recommendation to the whole program): every row when the
+    user is the scholar or one of their mentors, none otherwise. Asks nothing by itself."""
+    if _anonymous(user):
+        return NOTHING
+    if user.pk == scholar_id:
+        return Q()
+    from accounts.models import Mentorship
+
+    return Q(Exists(Mentorship.objects.filter(scholar_id=scholar_id, mentor_id=user.pk)))
+
+
 def recommendations_for_scholar(scholar_id: int, prefix: str = "") -> Q:
     """The readings recommended to this scholar: to them by name, or to every scholar of one of
     their programs. Callers have already checked that the viewer may see this scholar's reading

@@ -434,7 +434,15 @@ def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sent
             ["SECRET-DRAFT-ONLY", "SECRET-WB-ONLYME", "SECRET-WB-MANAGER", "SECRET-SECOND-PAIR"],
         ),
         ("mentor", ["SECRET-BOTTLENECK", "SECRET-ANNOTATION", "SECRET-WB-MENTORS"]),
-        ("second_mentor", ["SECRET-SECOND-PAIR"]),
+        (
+            "second_mentor",
+            [
+                "SECRET-SECOND-PAIR",
+                "SECRET-READING-TAKEAWAY",
+                "SECRET-RECOMMENDATION",
+                "SECRET-PROGRESS-LINE",
+            ],
+        ),
     ],
 )
 def test_it_finds_the_sentinels_a_role_may_see_through_history_search(sec, role, sentinels):
