@@ -257,6 +257,13 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk": user.pk}) | Exists(mentored) | Exists(managed)
 
 
+def is_scholar(user) -> bool:
+    """Only scholars keep a research plan, a reading list and a progress log of their own."""
+    if _anonymous(user):
+        return False
+    return user.mentorships_as_scholar.exists()
+
+
 def research_plan(user, prefix: str = "") -> Q:
     """A research plan: see `research_plan_scholars`."""
     return research_plan_scholars(user, f"{prefix}scholar__")
