@@ -1,4 +1,4 @@
-"""History search: the text of a scholar's meetings, as the searcher may see it.
+"""History search: the text of a scholar's meetings, reading and progress log, as the searcher may see it.
 
 A search looks through a list of sources (`SOURCES`). Each source is one text field of one model:
 
