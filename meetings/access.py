@@ -257,6 +257,13 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk": user.pk}) | Exists(mentored) | Exists(managed)
 
 
+def is_scholar(user) -> bool:
+    """Only scholars keep a research plan, a reading list and a progress log of their own."""
+    if _anonymous(user):
+        return False
+    return user.mentorships_as_scholar.exists()
+
+
 def research_plan(user, prefix: str = "") -> Q:
     """A research plan: see `research_plan_scholars`."""
     return research_plan_scholars(user, f"{prefix}scholar__")
@@ -347,6 +354,19 @@ def may_see_reading(user, scholar_id: int) -> bool:
     if user.pk == scholar_id:
         return True
     return user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
+
+
+def scholar_reading(user, scholar_id: int) -> Q:
+    """The Q form of `may_see_reading`, for a query about one scholar's reading that has no
+    scholar of its own to check (a recommendation to the whole program): every row when the
+    user is the scholar or one of their mentors, none otherwise. Asks nothing by itself."""
+    if _anonymous(user):
+        return NOTHING
+    if user.pk == scholar_id:
+        return Q()
+    from accounts.models import Mentorship
+
+    return Q(Exists(Mentorship.objects.filter(scholar_id=scholar_id, mentor_id=user.pk)))
 
 
 def recommendations_for_scholar(scholar_id: int, prefix: str = "") -> Q:

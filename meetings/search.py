@@ -1,22 +1,24 @@
-"""History search: the text of a scholar's meetings, as the searcher may see it.
+"""History search: the text of a scholar's meetings, reading and progress log, as the searcher may see it.
 
 A search looks through a list of sources (`SOURCES`). Each source is one text field of one model:
 
-    Source(label, rows, field, meeting, anchor)
+    Source(label, rows, field, meeting, anchor, when=..., page=...)
 
-- `rows(user)` is the queryset of rows the user may see, built from meetings/access.py (who sees
-  what is never restated here);
+- `rows(user, scholar_id)` is the queryset of that scholar's rows the user may see, built from
+  meetings/access.py (who sees what is never restated here);
 - `field` is the text searched and shown;
-- `meeting` is the path from the row to its meeting ("meeting", "agenda__meeting"): the search
-  keeps the scholar's meetings through it and groups the results by meeting;
-- `anchor` names the part of the brief the result links to; "{pk}" is replaced by the row's id.
+- `meeting` is the path from the row to its meeting ("meeting", "agenda__meeting"): the results
+  are grouped by meeting and link to the part of its brief named by `anchor` ("{pk}" is replaced
+  by the row's id);
+- a source that belongs to the scholar rather than to a meeting (reading entries,
+  recommendations, progress lines) has no `meeting`: its `when` is the field it is dated by, and
+  it links to the page `page` (a URL name taking the scholar's id) at `anchor`. Such results come
+  under one heading of their own ("Reading and progress log") rather than under a meeting: a
+  scholar with two mentors reads and jots for both, and the meeting whose period holds a date is
+  one that the other mentor may not see.
 
-To add a source (a reading entry, a progress line, …) append one line to `SOURCES`, e.g.
-
-    Source("Reading", lambda user: Reading.objects.filter(access.reading(user)),
-           "title", "meeting", "reading-{pk}"),
-
-and add a test that finds its text and one that the wrong person does not.
+To add a source append one line to `SOURCES` and add a test that finds its text and one that the
+wrong person does not.
 
 All the sources of a search are one UNION query, so the number of queries does not grow with
 the data. PostgreSQL matches it with full-text search (config 'english', websearch syntax) and
@@ -43,7 +45,17 @@ from django.urls import reverse
 from accounts.models import User
 
 from . import access
-from .models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from .models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    Meeting,
+    MeetingNote,
+    ProgressLine,
+    Question,
+    ReadingEntry,
+    ReadingRecommendation,
+)
 
 MAX_QUERY = 200  # characters of the search box kept
 MAX_HITS = 100  # the newest matches shown; the page says when there are more
@@ -55,34 +67,58 @@ _STRAY = re.compile(f"[{START}{STOP}]")
 @dataclass(frozen=True)
 class Source:
     label: str
-    rows: Callable[[User], QuerySet]
+    rows: Callable[[User, int], QuerySet]
     field: str
-    meeting: str
+    meeting: str | None  # the path to the row's meeting; None: the scholar's own log
     anchor: str
+    when: str = ""  # without a meeting: the date or time the row is ordered by
+    page: str = "reading"  # without a meeting: the page it links to (takes the scholar's id)
 
 
-def _agendas(user: User) -> QuerySet:
-    return Agenda.objects.visible_to(user)
+def _agendas(user: User, scholar_id: int) -> QuerySet:
+    return Agenda.objects.visible_to(user).filter(meeting__mentorship__scholar_id=scholar_id)
 
 
-def _checkins(user: User) -> QuerySet:
-    return Agenda.objects.filter(access.checkin(user))
+def _checkins(user: User, scholar_id: int) -> QuerySet:
+    return Agenda.objects.filter(access.checkin(user), meeting__mentorship__scholar_id=scholar_id)
 
 
-def _questions(user: User) -> QuerySet:
-    return Question.objects.filter(access.agenda(user, "agenda__"))
+def _questions(user: User, scholar_id: int) -> QuerySet:
+    return Question.objects.filter(
+        access.agenda(user, "agenda__"), agenda__meeting__mentorship__scholar_id=scholar_id
+    )
 
 
-def _comments(user: User) -> QuerySet:
-    return Annotation.objects.filter(access.agenda(user, "agenda__"))
+def _comments(user: User, scholar_id: int) -> QuerySet:
+    return Annotation.objects.filter(
+        access.agenda(user, "agenda__"), agenda__meeting__mentorship__scholar_id=scholar_id
+    )
 
 
-def _notes(user: User) -> QuerySet:
-    return MeetingNote.objects.filter(access.meeting_content(user, "meeting__"))
+def _notes(user: User, scholar_id: int) -> QuerySet:
+    return MeetingNote.objects.filter(
+        access.meeting_content(user, "meeting__"), meeting__mentorship__scholar_id=scholar_id
+    )
 
 
-def _action_items(user: User) -> QuerySet:
-    return ActionItem.objects.visible_to(user)
+def _action_items(user: User, scholar_id: int) -> QuerySet:
+    # An action item always belongs to the pair, not always to a meeting: only those of a
+    # meeting are results (the others are on the home page).
+    return ActionItem.objects.visible_to(user).filter(meeting__mentorship__scholar_id=scholar_id)
+
+
+def _reading(user: User, scholar_id: int) -> QuerySet:
+    return ReadingEntry.objects.visible_to(user).filter(scholar_id=scholar_id)
+
+
+def _progress(user: User, scholar_id: int) -> QuerySet:
+    return ProgressLine.objects.visible_to(user).filter(scholar_id=scholar_id)
+
+
+def _recommendations(user: User, scholar_id: int) -> QuerySet:
+    return ReadingRecommendation.objects.filter(
+        access.scholar_reading(user, scholar_id), access.recommendations_for_scholar(scholar_id)
+    )
 
 
 SOURCES: list[Source] = [
@@ -93,6 +129,11 @@ SOURCES: list[Source] = [
     Source("Comment", _comments, "body", "agenda__meeting", "annotation-{pk}"),
     Source("Note or decision", _notes, "body", "meeting", "notes"),
     Source("Action item", _action_items, "text", "meeting", "actions"),
+    Source("Reading", _reading, "title", None, "r{pk}", when="created_at"),
+    Source("Takeaway", _reading, "takeaway", None, "r{pk}", when="created_at"),
+    Source("Progress log", _progress, "text", None, "progress-{pk}", when="created_at"),
+    Source("Recommended", _recommendations, "title", None, "recommended", when="created_at"),
+    Source("Why recommended", _recommendations, "note", None, "recommended", when="created_at"),
 ]
 
 
@@ -137,6 +178,7 @@ class MeetingHits:
 class Results:
     query: str
     meetings: list[MeetingHits]
+    log: list[Hit]  # in the scholar's reading and progress log, newest first
     count: int
     more: bool  # there were more than MAX_HITS matches
 
@@ -158,34 +200,43 @@ def search(user: User, scholar_id: int, query: str) -> Results:
         rows = _search_sqlite(user, scholar_id, query)
     more = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
-    meetings = Meeting.objects.filter(pk__in={r[2] for r in rows}).select_related(
+    meetings = Meeting.objects.filter(pk__in={r[2] for r in rows if r[2]}).select_related(
         "mentorship__mentor"
     )
     groups = {m.pk: MeetingHits(m) for m in meetings}
+    log: list[Hit] = []
     for source_index, ref, meeting_id, snippet in rows:
         source = SOURCES[source_index]
-        url = reverse("brief", args=[meeting_id]) + "#" + source.anchor.format(pk=ref)
-        groups[meeting_id].hits.append(Hit(source.label, url, snippet))
+        anchor = "#" + source.anchor.format(pk=ref)
+        if source.meeting is None:
+            log.append(Hit(source.label, reverse(source.page, args=[scholar_id]) + anchor, snippet))
+        else:
+            url = reverse("brief", args=[meeting_id]) + anchor
+            groups[meeting_id].hits.append(Hit(source.label, url, snippet))
     ordered = sorted(groups.values(), key=lambda g: (g.meeting.scheduled_at, g.meeting.pk))
-    return Results(query, ordered[::-1], len(rows), more)
+    return Results(query, ordered[::-1], log, len(rows), more)
 
 
 def _rows(user: User, scholar_id: int) -> list[QuerySet]:
     """One queryset per source: the scholar's rows the user may see, with a non-empty text,
-    as the same columns (hit_source, hit_ref, hit_meeting, hit_when, hit_text)."""
+    as the same columns (hit_source, hit_ref, hit_meeting, hit_when, hit_text); a row of the
+    scholar's log has no meeting (NULL)."""
     querysets = []
     for index, source in enumerate(SOURCES):
         path = source.meeting
+        if path is None:
+            meeting, when = Value(None, output_field=IntegerField()), F(source.when)
+        else:
+            meeting, when = F(f"{path}__id"), F(f"{path}__scheduled_at")
         querysets.append(
-            source.rows(user)
-            .filter(**{f"{path}__mentorship__scholar_id": scholar_id})
+            source.rows(user, scholar_id)
             .exclude(**{source.field: ""})
             .order_by()
             .annotate(
                 hit_source=Value(index, output_field=IntegerField()),
                 hit_ref=F("pk"),
-                hit_meeting=F(f"{path}__id"),
-                hit_when=F(f"{path}__scheduled_at"),
+                hit_meeting=meeting,
+                hit_when=when,
                 # the markers of a match cannot come from the text itself
                 hit_text=Replace(
                     Replace(F(source.field), Value(START), Value(""), output_field=TextField()),
@@ -259,7 +310,10 @@ def _search_sqlite(user: User, scholar_id: int, query: str) -> list[tuple]:
                 "ORDER BY at DESC, bm25(history_search) LIMIT %s",
                 [START, STOP, match, MAX_HITS + 1],
             )
-            return [(int(s), int(r), int(m), text) for s, r, m, text in cursor.fetchall()]
+            return [
+                (int(s), int(r), None if m is None else int(m), text)
+                for s, r, m, text in cursor.fetchall()
+            ]
         finally:
             cursor.execute("DROP TABLE temp.history_search")
 

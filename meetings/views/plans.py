@@ -46,6 +46,11 @@ def _context(user: User, scholar: User, **extra) -> dict:
     return ctx | extra
 
 
+def _require_scholar(user: User) -> None:
+    if not access.is_scholar(user):
+        raise Http404("Only scholars keep a research plan.")
+
+
 def _respond(request: HttpRequest, part: str, ctx: dict, status: int = 200) -> HttpResponse:
     if request.htmx:
         return render(request, f"{TEMPLATE}#{part}", ctx)
@@ -63,6 +68,7 @@ def plan(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def plan_save(request: HttpRequest) -> HttpResponse:
+    _require_scholar(request.user)
     form = PlanForm(request.POST)
     if not form.is_valid():
         return _respond(request, "plan-text", _context(request.user, request.user, plan_form=form))
@@ -92,6 +98,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def milestone_add(request: HttpRequest) -> HttpResponse:
+    _require_scholar(request.user)
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         ctx = _context(request.user, request.user, milestone_form=form)

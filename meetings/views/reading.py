@@ -30,7 +30,7 @@ PROGRESS_LINES_SHOWN = 30
 
 
 def _require_scholar(user: User) -> None:
-    if not user.mentorships_as_scholar.exists():
+    if not access.is_scholar(user):
         raise Http404("Only scholars keep a reading list and a progress log.")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agenda, Meeting, Question
+from meetings.models import Agenda, Meeting, ProgressLine, Question, ReadingEntry
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
@@ -58,6 +58,10 @@ def history(transactional_db):
     third = _held(pair, 7, bottleneck="Evaluation takes a whole day.")
     QuestionFactory(agenda=third, text="Can we subsample the evaluation set?")
     ActionItemFactory(mentorship=pair, meeting=third.meeting, text="Try a 10% evaluation subset")
+    ReadingEntry.objects.create(
+        scholar=scholar, title="Adam revisited", takeaway="Adaptive optimisers hide a bad schedule"
+    )
+    ProgressLine.objects.create(scholar=scholar, text="The loss curve is smooth since the warm-up")
     return scholar, mentor, q2
 
 
@@ -82,6 +86,25 @@ def test_it_finds_highlights_and_opens_the_matching_part_of_the_meeting(
     page.wait_for_url(f"**/meetings/{answered.agenda.meeting_id}/brief/#q{answered.pk}")
     assert page.locator(f"#q{answered.pk}").is_visible()
     assert "3e-4" in page.locator(f"#q{answered.pk}").inner_text()
+    assert console_errors == []
+
+
+def test_it_finds_the_reading_and_progress_log_and_opens_the_reading_page(
+    history, page_for, console_errors
+):
+    scholar, mentor, _ = history
+    entry = ReadingEntry.objects.get(scholar=scholar)
+    page = page_for(mentor)
+    page.goto(reverse("history", args=[scholar.pk]))
+    page.get_by_role("searchbox").fill("optimisers")
+    page.get_by_role("button", name="Search").click()
+    log = page.locator("#search-results .search-log")
+    log.wait_for()
+    assert "Reading and progress log" in log.inner_text()
+    assert page.locator("#search-results mark").all_inner_texts() == ["optimisers"]
+    log.locator(".search-hit", has_text="Takeaway").click()
+    page.wait_for_url(f"**/scholars/{scholar.pk}/reading/#r{entry.pk}")
+    assert page.locator(f"#r{entry.pk}").is_visible()
     assert console_errors == []
 
 

@@ -14,7 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import search
-from meetings.models import Agenda, Meeting, MentorPrivateNote, Question
+from meetings.models import (
+    Agenda,
+    Meeting,
+    MentorPrivateNote,
+    ProgressLine,
+    Question,
+    ReadingEntry,
+    ReadingRecommendation,
+)
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -273,6 +281,132 @@ def test_another_scholars_history_is_not_searchable_by_a_scholar(world, two_pair
     assert response.status_code == 404
 
 
+# --- The scholar's reading and progress log ------------------------------------------------------
+
+
+@pytest.fixture
+def log(world):
+    """The scholar's reading entry, progress line and recommendations, a word of their own in
+    each field; and the same words in what neither the scholar nor their mentors may see."""
+    second = MentorshipFactory(program=world.program, scholar=world.scholar)
+    entry = ReadingEntry.objects.create(
+        scholar=world.scholar, title="The okapititle paper", takeaway="Learnt okapitakeaway"
+    )
+    line = ProgressLine.objects.create(scholar=world.scholar, text="Fixed okapiprogress bug")
+    ReadingRecommendation.objects.create(
+        program=world.program,
+        mentor=world.mentor,
+        scholar=world.scholar,
+        title="The okapirecommended book",
+        note="Because okapiwhy",
+    )
+    ReadingRecommendation.objects.create(
+        program=world.program, mentor=second.mentor, title="okapiprogramwide for all"
+    )
+    # what nobody searching the scholar may find
+    ReadingEntry.objects.create(
+        scholar=world.other_scholar,
+        title="okapiother tagotherpaper",
+        takeaway="okapiother tagothertakeaway",
+    )
+    ProgressLine.objects.create(scholar=world.other_scholar, text="okapiother tagotherline")
+    ReadingRecommendation.objects.create(
+        program=world.program,
+        mentor=world.mentor,
+        scholar=world.other_scholar,
+        title="okapiother tagotherrecommended",
+    )
+    ReadingRecommendation.objects.create(
+        program=world.other_program, mentor=world.other_mentor, title="okapiother tagotherprogram"
+    )
+    return second, entry, line
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor", "second_mentor"])
+@pytest.mark.parametrize(
+    "word,label,anchor",
+    [
+        ("okapititle", "Reading", "r{entry}"),
+        ("okapitakeaway", "Takeaway", "r{entry}"),
+        ("okapiprogress", "Progress log", "progress-{line}"),
+        ("okapirecommended", "Recommended", "recommended"),
+        ("okapiwhy", "Why recommended", "recommended"),
+        ("okapiprogramwide", "Recommended", "recommended"),
+    ],
+)
+def test_it_finds_the_reading_and_progress_log_and_links_to_the_reading_page(
+    world, log, role, word, label, anchor
+):
+    second, entry, line = log
+    searcher = second.mentor if role == "second_mentor" else getattr(world, role)
+    html = _found(world.client_for(searcher), world.scholar, word)
+    anchor = anchor.format(entry=entry.pk, line=line.pk)
+    assert f'href="{reverse("reading", args=[world.scholar.pk])}#{anchor}"' in html
+    assert f'<span class="label">{label}</span>' in html
+    assert f"<mark>{word}</mark>" in html
+    assert "1 match for" in html
+    assert "Reading and progress log" in html
+
+
+def test_the_anchors_it_links_to_are_on_the_reading_page(world, log):
+    _, entry, line = log
+    html = world.client_for(world.mentor).get(reverse("reading", args=[world.scholar.pk]))
+    html = html.content.decode()
+    for anchor in (f'id="r{entry.pk}"', f'id="progress-{line.pk}"', 'id="recommended"'):
+        assert anchor in html
+
+
+def test_it_lists_the_log_under_a_heading_of_its_own_not_under_a_meeting(world, log):
+    _held(world.mentorship, 3, bottleneck="okapititle in a meeting")
+    results = search.search(world.mentor, world.scholar.pk, "okapititle")
+    assert [h.label for g in results.meetings for h in g.hits] == ["Main bottleneck"]
+    assert [h.label for h in results.log] == ["Reading"]
+    assert results.count == 2
+
+
+def test_it_orders_the_log_newest_first(world):
+    old = ProgressLine.objects.create(
+        scholar=world.scholar, text="okapi old", created_at=timezone.now() - timedelta(days=9)
+    )
+    new = ProgressLine.objects.create(scholar=world.scholar, text="okapi new")
+    results = search.search(world.scholar, world.scholar.pk, "okapi")
+    assert [h.url.rsplit("-", 1)[1] for h in results.log] == [str(new.pk), str(old.pk)]
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor", "second_mentor"])
+def test_nobody_finds_another_scholars_reading_or_another_programs_recommendation(world, log, role):
+    second = log[0]
+    searcher = second.mentor if role == "second_mentor" else getattr(world, role)
+    html = _found(world.client_for(searcher), world.scholar, "okapiother")
+    assert "Nothing matches" in html and "<mark>" not in html
+    for tag in ("tagotherpaper", "tagothertakeaway", "tagotherline", "tagotherrecommended"):
+        assert tag not in html
+    assert "tagotherprogram" not in html
+
+
+@pytest.mark.parametrize("role", ["other_scholar", "other_mentor", "staff", "manager", "outsider"])
+def test_the_log_sources_find_nothing_for_anyone_else_even_asked_directly(world, log, role):
+    """The view answers 404 first; the sources are scoped too, should another caller forget."""
+    for word in ("okapititle", "okapitakeaway", "okapiprogress", "okapiwhy", "okapiprogramwide"):
+        results = search.search(getattr(world, role), world.scholar.pk, word)
+        assert results.count == 0 and results.log == []
+
+
+def test_it_escapes_the_reading_text_and_marks_only_the_matches(world):
+    ReadingEntry.objects.create(
+        scholar=world.scholar,
+        title="<b>bold</b> okapiscript paper",
+        takeaway='<script>alert("x")</script> okapiscript',
+    )
+    ProgressLine.objects.create(
+        scholar=world.scholar, text=f"{search.START}fake{search.STOP} okapi"
+    )
+    html = _found(world.client_for(world.mentor), world.scholar, "okapiscript OR okapi")
+    assert "<script>alert" not in html and "<b>bold" not in html
+    assert "<mark>okapiscript</mark>" in html and "<mark>okapi</mark>" in html
+    assert "<mark>fake</mark>" not in html
+
+
 # --- Odd input ---------------------------------------------------------------------------------
 
 
@@ -429,6 +563,31 @@ def test_the_htmx_results_cost_the_same_at_any_size(world):
     small = count()
     _add_meetings(world.mentorship, 12)
     assert count() == small == SEARCH_QUERIES[connection.vendor] - 2
+
+
+def _add_log(scholar, mentorship, n: int) -> None:
+    for i in range(n):
+        ReadingEntry.objects.create(scholar=scholar, title=f"needle {i}", takeaway="a needle")
+        ProgressLine.objects.create(scholar=scholar, text=f"needle line {i}")
+        ReadingRecommendation.objects.create(
+            program=mentorship.program, mentor=mentorship.mentor, scholar=scholar, title="needle"
+        )
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor"])
+def test_the_reading_and_progress_log_cost_no_query_more(world, role, django_assert_num_queries):
+    client = world.client_for(getattr(world, role))
+    _add_meetings(world.mentorship, 1)
+    _add_log(world.scholar, world.mentorship, 1)
+    expected = SEARCH_QUERIES[connection.vendor]
+    with django_assert_num_queries(expected):
+        html = _found(client, world.scholar, "needle")
+    assert "Reading and progress log" in html
+    _add_meetings(world.mentorship, 3)
+    _add_log(world.scholar, world.mentorship, 15)
+    with django_assert_num_queries(expected):
+        html = _found(client, world.scholar, "needle")
+    assert html.count('href="/') > 40
 
 
 def test_dropped_questions_are_found_too(world):

@@ -147,3 +147,13 @@ def test_a_second_mentor_reads_the_plan_too(world):
     second = MentorshipFactory(program=world.program, scholar=world.scholar).mentor
     _plan(world)
     assert world.client_for(second).get(reverse("plan", args=[world.scholar.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["mentor", "staff", "manager", "outsider"])
+def test_it_keeps_no_plan_for_someone_who_is_not_a_scholar(world, role):
+    client = world.client_for(getattr(world, role))
+    assert client.post(reverse("plan_save"), PLAN).status_code == 404
+    milestone = {"title": "A milestone", "target_on": ""}
+    assert client.post(reverse("milestone_add"), milestone, **HX).status_code == 404
+    assert not ResearchPlan.objects.filter(scholar=getattr(world, role)).exists()
+    assert not Milestone.objects.exists()

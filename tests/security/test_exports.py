@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Program, User
 from meetings import agendas, plans
@@ -22,12 +24,22 @@ from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
     BriefRead,
+    Capture,
+    GrowthSharing,
+    HelpAsked,
     LeadFeedback,
+    LiveMeeting,
+    Meeting,
     MeetingOutcome,
     MeetingSeries,
     MentorPrivateNote,
+    PeerOffer,
+    ProgressLine,
     Question,
+    ReadingEntry,
+    ReadingRecommendation,
     Recap,
+    ResearchPlan,
     SentReminder,
     StatusChange,
 )
@@ -40,7 +52,14 @@ from meetings.program_copy import (
     models_in_a_program_copy,
     project_models,
 )
-from tests.factories import QuestionFactory
+from tests.factories import (
+    AnnotationFactory,
+    MeetingFactory,
+    MeetingNoteFactory,
+    QuestionFactory,
+    SubmittedAgendaFactory,
+    UserFactory,
+)
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -271,3 +290,249 @@ def test_it_round_trips_a_program_to_another_database_engine(rich, tmp_path):
         drop()
     assert comparable(copy) == comparable(original)
     assert {k: len(v) for k, v in copy.items() if isinstance(v, list)} == _count_rows(rich.program)
+
+
+# --- "Download all my data": everything a person wrote or is about them, and nothing else ------
+
+
+def _held_meeting(mentorship, days_ago: int, **agenda):
+    meeting = MeetingFactory(
+        mentorship=mentorship,
+        scheduled_at=timezone.now() - timedelta(days=days_ago),
+        status=Meeting.Status.HELD,
+    )
+    SubmittedAgendaFactory(meeting=meeting, **agenda)
+    return meeting
+
+
+def _after_meeting(world, mentorship, days_ago: int, tag: str = ""):
+    """A held meeting of the pair with all that follows it: recap (confirmed, corrected),
+    outcome, feedback on leading, meeting-mode captures by both, a milestone it advanced."""
+    meeting = _held_meeting(mentorship, days_ago)
+    Recap.objects.create(
+        meeting=meeting,
+        takeaway=f"RECAP-TAKEAWAY{tag}",
+        next_steps=f"RECAP-NEXT{tag}",
+        still_need=f"RECAP-NEED{tag}",
+        confirmed_by=mentorship.mentor,
+        confirmed_at=meeting.scheduled_at,
+        correction=f"RECAP-CORRECTION{tag}",
+    )
+    MeetingOutcome.objects.create(meeting=meeting, answer="partly", comment=f"OUTCOME-COMMENT{tag}")
+    LeadFeedback.objects.create(
+        meeting=meeting,
+        mentor=mentorship.mentor,
+        clarity="mostly",
+        important_first="yes",
+        note=f"FEEDBACK-NOTE{tag}",
+    )
+    AnnotationFactory(agenda=meeting.agenda, body=f"COMMENT{tag}")
+    MeetingNoteFactory(meeting=meeting, body=f"NOTE{tag}")
+    live = LiveMeeting.objects.create(meeting=meeting, seq=2)
+    Capture.objects.create(
+        live=live, seq=1, author=mentorship.scholar, kind="answer", text=f"CAPTURE-SCHOLAR{tag}"
+    )
+    Capture.objects.create(
+        live=live, seq=2, author=mentorship.mentor, kind="action", text=f"CAPTURE-MENTOR{tag}"
+    )
+    return meeting
+
+
+@pytest.fixture
+def person(world):
+    """The world's scholar with everything the export should hold, and around them what belongs
+    to others: another scholar's outcome comment, another mentor's private note, a peer's
+    bottleneck no longer shared (the scholar's offer on it stays)."""
+    meeting = _after_meeting(world, world.mentorship, 7)
+    plan = ResearchPlan.objects.create(
+        scholar=world.scholar, goal="PLAN-GOAL", theory_of_change="PLAN-THEORY"
+    )
+    milestone = plan.milestones.create(title="MILESTONE-ONE", position=1)
+    milestone.agendas.add(meeting.agenda)
+    plan.milestones.create(title="MILESTONE-TWO", position=2)
+    ReadingEntry.objects.create(scholar=world.scholar, title="READ-TITLE", takeaway="READ-TAKE")
+    ProgressLine.objects.create(scholar=world.scholar, text="PROGRESS-LINE")
+    ReadingRecommendation.objects.create(
+        program=world.program, mentor=world.mentor, scholar=world.scholar, title="REC-TO-YOU"
+    )
+    ReadingRecommendation.objects.create(
+        program=world.program, mentor=world.other_mentor, title="REC-TO-ALL", note="REC-WHY"
+    )
+    ReadingRecommendation.objects.create(
+        program=world.program,
+        mentor=world.mentor,
+        scholar=world.other_scholar,
+        title="REC-TO-OTHER",
+    )
+    GrowthSharing.objects.create(scholar=world.scholar, reading=True, report=True)
+    # the scholar named a peer as someone they asked
+    HelpAsked.objects.create(
+        agenda=meeting.agenda, kind="peer", peer=world.other_scholar, outcome="ASKED-OUTCOME"
+    )
+    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="MY-NOTE")
+    MentorPrivateNote.objects.create(
+        mentor=world.other_mentor, scholar=world.scholar, text="SECRET-OTHER-MENTORS-NOTE"
+    )
+    # the other scholar's own meeting: an outcome comment, a bottleneck they stopped sharing
+    theirs = Meeting.objects.get(mentorship__scholar=world.other_scholar)
+    agenda = SubmittedAgendaFactory(
+        meeting=theirs, bottleneck="SECRET-UNSHARED-BOTTLENECK", bottleneck_shared=False
+    )
+    PeerOffer.objects.create(agenda=agenda, author=world.scholar, message="OFFER-MADE")
+    PeerOffer.objects.create(agenda=world.agenda, author=world.other_scholar, message="OFFER-GOT")
+    MeetingOutcome.objects.create(
+        meeting=theirs, answer="no", comment="SECRET-OTHER-OUTCOME-COMMENT"
+    )
+    return meeting, milestone
+
+
+def _mine(world, role) -> dict:
+    return _download(world.client_for(getattr(world, role)), reverse("my_data_export"))
+
+
+def test_it_gives_the_scholar_the_after_meeting_record_of_each_meeting(world, person):
+    meeting, _ = person
+    data = _mine(world, "scholar")
+    held = next(m for m in data["meetings"] if m["status"] == "held")
+    assert held["recap"] == {
+        "takeaway": "RECAP-TAKEAWAY",
+        "next_steps": "RECAP-NEXT",
+        "still_need": "RECAP-NEED",
+        "written_at": held["recap"]["written_at"],
+        "updated_at": held["recap"]["updated_at"],
+        "confirmed_by": world.mentor.name,
+        "confirmed_at": meeting.scheduled_at.isoformat(),
+        "correction": "RECAP-CORRECTION",
+    }
+    assert held["got_what_i_came_for"]["answer"] == "partly"
+    assert held["got_what_i_came_for"]["comment"] == "OUTCOME-COMMENT"
+    [feedback] = held["feedback_on_leading"]
+    assert feedback["from"] == world.mentor.name and feedback["note"] == "FEEDBACK-NOTE"
+    assert feedback["clarity"] == "Mostly clear" and feedback["important_first"] == "Yes"
+    typed = [(c["author"], c["text"]) for c in held["typed_in_meeting_mode"]]
+    assert typed == [(world.scholar.name, "CAPTURE-SCHOLAR"), (world.mentor.name, "CAPTURE-MENTOR")]
+    assert held["agenda"]["milestones_advanced"] == ["MILESTONE-ONE"]
+    assert [e["outcome"] for e in held["agenda"]["whom_i_asked"]] == ["ASKED-OUTCOME"]
+    planned = next(m for m in data["meetings"] if m["status"] != "held")
+    assert planned["recap"] is None and planned["got_what_i_came_for"] is None
+    assert planned["typed_in_meeting_mode"] == [] and planned["feedback_on_leading"] == []
+
+
+def test_it_gives_the_scholar_their_plan_reading_recommendations_and_sharing(world, person):
+    meeting, _ = person
+    data = _mine(world, "scholar")
+    plan = data["research_plan"]
+    assert plan["goal"] == "PLAN-GOAL" and plan["theory_of_change"] == "PLAN-THEORY"
+    assert [(m["title"], m["meetings"]) for m in plan["milestones"]] == [
+        ("MILESTONE-ONE", [meeting.scheduled_at.isoformat()]),
+        ("MILESTONE-TWO", []),
+    ]
+    assert [r["title"] for r in data["reading"]] == ["READ-TITLE"]
+    assert [p["text"] for p in data["progress_log"]] == ["PROGRESS-LINE"]
+    received = {r["title"]: r for r in data["recommendations_received"]}
+    assert set(received) == {"REC-TO-YOU", "REC-TO-ALL"}
+    assert received["REC-TO-ALL"]["to_the_whole_program"] is True
+    assert received["REC-TO-ALL"]["note"] == "REC-WHY"
+    assert received["REC-TO-YOU"]["from"] == world.mentor.name
+    assert data["growth_sharing"] == {
+        "leading": False,
+        "unstuck": False,
+        "reading": True,
+        "peers": False,
+        "report": True,
+        "updated_at": data["growth_sharing"]["updated_at"],
+    }
+    assert sorted(o["message"] for o in data["peer_offers"]) == ["OFFER-GOT", "OFFER-MADE"]
+    assert data["times_named_by_a_peer_as_someone_asked"] == 0
+
+
+def test_it_gives_a_mentor_all_they_wrote_and_their_meetings_captures(world, person):
+    data = _mine(world, "mentor")
+    written = data["written_as_mentor"]
+    assert [n["text"] for n in written["private_notes"]] == ["MY-NOTE"]
+    assert [f["note"] for f in written["feedback_on_leading"]] == ["FEEDBACK-NOTE"]
+    assert [r["correction"] for r in written["recaps_confirmed"]] == ["RECAP-CORRECTION"]
+    assert sorted(c["text"] for c in written["typed_in_meeting_mode"]) == [
+        "CAPTURE-MENTOR",
+        "CAPTURE-SCHOLAR",
+    ]
+    made = {r["title"]: r["to"] for r in written["recommendations_made"]}
+    assert made == {"REC-TO-YOU": world.scholar.name, "REC-TO-OTHER": world.other_scholar.name}
+    assert data["meetings"] == [] and data["research_plan"] is None
+
+
+def test_a_mentor_who_answers_finds_the_answer_in_their_data(world):
+    question = world.agenda.questions.get()
+    Question.objects.filter(pk=question.pk).update(answer="MY-ANSWER", answered_by=world.mentor)
+    data = _mine(world, "mentor")
+    assert [a["answer"] for a in data["written_as_mentor"]["answers"]] == ["MY-ANSWER"]
+
+
+def test_a_peer_learns_only_that_they_were_named_as_someone_asked(world, person):
+    data = _mine(world, "other_scholar")
+    assert data["times_named_by_a_peer_as_someone_asked"] == 1
+    assert "ASKED-OUTCOME" not in json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "role", ["scholar", "mentor", "other_scholar", "other_mentor", "staff", "manager", "outsider"]
+)
+def test_nobody_downloads_anothers_private_data(world, person, role):
+    """Whole JSON strings: "OUTCOME-COMMENT" is the scholar's comment, never the other's."""
+    text = json.dumps(_mine(world, role))
+    scholars = ['"RECAP-', '"CAPTURE-', '"FEEDBACK-NOTE"', '"PLAN-GOAL"', '"READ-TAKE"']
+    never = {
+        "scholar": ['"SECRET-OTHER-MENTORS-NOTE"', '"SECRET-OTHER-OUTCOME-COMMENT"', '"MY-NOTE"'],
+        "mentor": [
+            '"SECRET-OTHER-MENTORS-NOTE"',
+            '"OUTCOME-COMMENT"',
+            '"PLAN-GOAL"',
+            '"READ-TAKE"',
+        ],
+        "other_scholar": [*scholars, '"OUTCOME-COMMENT"', '"MY-NOTE"', '"ASKED-OUTCOME"'],
+        "other_mentor": [*scholars, '"OUTCOME-COMMENT"', '"MY-NOTE"'],
+    }.get(role, [*scholars, '"OUTCOME-COMMENT"', '"MY-NOTE"', '"SECRET-OTHER-MENTORS-NOTE"'])
+    if role != "other_scholar":  # their own bottleneck is theirs to download
+        never.append("SECRET-UNSHARED-BOTTLENECK")
+    for sentinel in never:
+        assert sentinel not in text, sentinel
+
+
+def test_the_other_mentor_downloads_their_own_note_and_recommendation(world, person):
+    written = _mine(world, "other_mentor")["written_as_mentor"]
+    assert [n["text"] for n in written["private_notes"]] == ["SECRET-OTHER-MENTORS-NOTE"]
+    assert [r["to"] for r in written["recommendations_made"]] == [world.program.name]
+
+
+# Session, user; the scholar's side (meetings with their recap and outcome, agendas and what is
+# prefetched with them, action items, notes, captures, feedback, reading, recommendations, the
+# plan with its milestones and their meetings, whom-I-asked count, growth sharing, offers) and
+# the mentor's side (comments, notes, answers, feedback, recaps, captures, recommendations,
+# private notes). A mentor's prefetches of empty scholar data ask nothing.
+EXPORT_QUERIES = {"scholar": 33, "mentor": 24}
+
+
+@pytest.mark.parametrize("role", ["scholar", "mentor"])
+def test_the_download_costs_the_same_at_any_size(world, person, role, django_assert_num_queries):
+    client = world.client_for(getattr(world, role))
+    with django_assert_num_queries(EXPORT_QUERIES[role]):
+        _download(client, reverse("my_data_export"))
+    for days in range(20, 60, 5):
+        meeting = _after_meeting(world, world.mentorship, days, tag=str(days))
+        world.scholar.research_plan.milestones.create(title=f"m{days}").agendas.add(meeting.agenda)
+        ReadingEntry.objects.create(scholar=world.scholar, title=f"r{days}")
+        ProgressLine.objects.create(scholar=world.scholar, text=f"p{days}")
+        ReadingRecommendation.objects.create(
+            program=world.program, mentor=world.mentor, scholar=world.scholar, title=f"c{days}"
+        )
+        PeerOffer.objects.create(agenda=meeting.agenda, author=world.other_scholar)
+        MentorPrivateNote.objects.create(
+            mentor=world.mentor, scholar=UserFactory(), text=f"n{days}"
+        )
+    with django_assert_num_queries(EXPORT_QUERIES[role]):
+        data = _download(client, reverse("my_data_export"))
+    if role == "scholar":
+        assert len(data["meetings"]) == 10 and len(data["research_plan"]["milestones"]) == 10
+    else:
+        assert len(data["written_as_mentor"]["typed_in_meeting_mode"]) == 18
+        assert len(data["written_as_mentor"]["private_notes"]) == 9

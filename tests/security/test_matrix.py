@@ -100,6 +100,14 @@ def _milestone(w) -> dict:
     return {"pk": add_milestone(w.scholar, "SECRET-MILESTONE", None).pk}
 
 
+def _recap(w) -> dict:
+    """The held meeting of the pair, with the scholar's recap for its mentor to confirm."""
+    from meetings.models import Recap
+
+    Recap.objects.create(meeting=w.held_meeting, takeaway="A takeaway", next_steps="Next steps")
+    return {"pk": w.held_meeting.pk}
+
+
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
 
 
@@ -207,11 +215,13 @@ MATRIX: dict[str, Row] = {
     # After the meeting (the matrix meeting is planned: the writes are refused with a message)
     "recap": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "recap_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
-    "recap_confirm": Row(MEETING, get=POST_ONLY, post=only(404, "scholar")),
+    # on the held meeting with a recap: the meeting's mentor confirms it, nobody else
+    "recap_confirm": Row(_recap, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
     "outcome_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
     "plan": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor", "manager"), post=GET_ONLY),
-    "plan_save": Row(NO_ARGS, get=POST_ONLY, post=everyone(302), hx_post=everyone(200)),
-    "milestone_add": Row(NO_ARGS, get=POST_ONLY, post=everyone(200), hx_post=everyone(200)),
+    # each scholar writes their own plan; nobody else keeps one
+    "plan_save": Row(NO_ARGS, get=POST_ONLY, post=only(302, "scholar", "other_scholar"), hx_post=only(200, "scholar", "other_scholar")),
+    "milestone_add": Row(NO_ARGS, get=POST_ONLY, post=only(200, "scholar", "other_scholar")),
     "milestone_edit": Row(_milestone, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "milestone_delete": Row(_milestone, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "agenda_milestones": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
@@ -443,7 +453,15 @@ def test_it_renders_the_sentinels_to_those_allowed(sec, role, name, kwargs, sent
             ["SECRET-DRAFT-ONLY", "SECRET-WB-ONLYME", "SECRET-WB-MANAGER", "SECRET-SECOND-PAIR"],
         ),
         ("mentor", ["SECRET-BOTTLENECK", "SECRET-ANNOTATION", "SECRET-WB-MENTORS"]),
-        ("second_mentor", ["SECRET-SECOND-PAIR"]),
+        (
+            "second_mentor",
+            [
+                "SECRET-SECOND-PAIR",
+                "SECRET-READING-TAKEAWAY",
+                "SECRET-RECOMMENDATION",
+                "SECRET-PROGRESS-LINE",
+            ],
+        ),
     ],
 )
 def test_it_finds_the_sentinels_a_role_may_see_through_history_search(sec, role, sentinels):
