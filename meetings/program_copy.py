@@ -26,6 +26,7 @@ from .models import (
     AgendaRevision,
     Annotation,
     BriefRead,
+    GrowthSharing,
     HelpAsked,
     LeadFeedback,
     Meeting,
@@ -75,6 +76,7 @@ PROGRAM_TABLES: list[tuple[str, type[models.Model]]] = [
     ("research_plans", ResearchPlan),
     ("milestones", Milestone),
     ("milestone_agendas", Milestone.agendas.through),
+    ("growth_sharing", GrowthSharing),
 ]
 # Models deliberately not in a program copy (the test that every model is covered reads this).
 NOT_IN_PROGRAM_COPY = {
@@ -135,6 +137,7 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
         "lead_feedback": LeadFeedback.objects.filter(meeting__in=meetings),
         # Like the reading list, a scholar's plan is theirs: a scholar of this program takes it.
         "research_plans": ResearchPlan.objects.filter(scholar_id__in=scholars),
+        "growth_sharing": GrowthSharing.objects.filter(scholar_id__in=scholars),
         "milestones": Milestone.objects.filter(plan__scholar_id__in=scholars),
         "milestone_agendas": Milestone.agendas.through.objects.filter(
             milestone__plan__scholar_id__in=scholars, agenda__in=agendas

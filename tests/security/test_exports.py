@@ -184,6 +184,7 @@ def rich(sec):
     )
     plans.save_plan(sec.scholar, "Goal ✓", "Change", None)
     plans.add_milestone(sec.scholar, "Baseline", None).agendas.add(sec.agenda)
+    GrowthSharing.objects.create(scholar=sec.scholar, leading=True, report=True)
     return sec
 
 
