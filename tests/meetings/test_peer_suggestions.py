@@ -3,12 +3,16 @@ bottleneck and marked it resolved, on the agenda's stuck prompt and the scholar'
 
 Nothing unshared is ever used, shown or counted; another program's scholars never appear."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from meetings import peers
 from meetings.models import Agenda, HelpAsked, Meeting
 from tests.factories import (
@@ -260,3 +264,19 @@ def test_the_agenda_page_and_prompt_take_the_same_queries_whatever_the_peers(
 # Measured, the same at 1 and 10 candidate peers: the suggestions are one query of them all.
 AGENDA_PAGE_QUERIES = 22
 AUTOSAVE_QUERIES = 18  # a submitted agenda: revision, mentor notice
+
+
+def test_the_demo_has_a_stuck_scholar_who_is_suggested_a_peer(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    tom = User.objects.get(username="scholar3")
+    meeting = Meeting.objects.get(mentorship__scholar=tom, status=Meeting.Status.PLANNED)
+    client = Client()
+    client.force_login(tom)
+    html = client.get(reverse("agenda", args=[meeting.pk])).content.decode()
+    assert "You named a similar bottleneck on" in html
+    assert "Ask Grace about fixed the data order and averaged the probe over seeds" in html
+    client.force_login(User.objects.get(username="scholar1"))
+    home = client.get(reverse("home")).content.decode()
+    assert "Tom Becker</strong> listed you as someone they asked" in home
+    assert "reading group" not in home
