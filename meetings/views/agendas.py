@@ -584,7 +584,7 @@ def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         HelpAsked.objects.filter(
             agenda__in=Agenda.objects.editable_by(request.user)
-        ).select_related("agenda__meeting__mentorship", "peer"),
+        ).select_related("agenda__meeting__mentorship__scholar", "peer"),
         pk=pk,
     )
     agendas.delete_help_asked(entry, request.user)
