@@ -144,18 +144,15 @@ class Suggestion:
 
     @property
     def line(self) -> str:
-        """ "Ask Dana about gradient checkpointing on the eval jobs": one line."""
-        return f"Ask {self.first_name} about {ask_about(self.agenda)}"
+        """ "Ask Dana about “Gradient checkpointing on the eval jobs”": one line. Quoted: the
+        peer's words, however they phrased them."""
+        return f"Ask {self.first_name} about “{ask_about(self.agenda)}”"
 
 
 def ask_about(agenda: Agenda) -> str:
     """How the peer got past it, or else their bottleneck, shortened to one line."""
     text = " ".join((agenda.bottleneck_resolution or agenda.bottleneck).split())
-    text = Truncator(text.rstrip(".")).chars(ASK_ABOUT_CHARS)
-    # "Gradient checkpointing" reads as "about gradient checkpointing"; "GPU memory" stays.
-    if text[:1].isupper() and not text[1:2].isupper():
-        text = text[0].lower() + text[1:]
-    return text
+    return Truncator(text.rstrip(".")).chars(ASK_ABOUT_CHARS)
 
 
 def suggestions(

@@ -277,7 +277,7 @@ def test_page_is_accessible_and_fits(
         page.get_by_role("button", name="Preview (dry run)").click()
         page.get_by_text("Line 3:").wait_for()
     elif name == "stuck prompt":  # the axe run covers the suggestion and its button
-        page.locator("#peer-suggestions").get_by_text("Ask Grace about fixed the data").wait_for()
+        page.locator("#peer-suggestions").get_by_text("Ask Grace about “Fixed the data").wait_for()
     elif name == "you were asked":
         page.locator("#you-were-asked").get_by_text("listed you as someone they asked").wait_for()
 

@@ -90,7 +90,8 @@ def test_the_scholar_is_prompted_adds_whom_they_asked_and_the_mentor_sees_the_st
 
     suggestion = prompt.locator("#peer-suggestions")
     assert (
-        "Ask Dana about gradient checkpointing and a smaller eval batch" in suggestion.inner_text()
+        "Ask Dana about “Gradient checkpointing and a smaller eval batch”"
+        in suggestion.inner_text()
     )
     suggestion.get_by_role("button", name="Add Dana Ruiz to whom I asked").click()
     page.locator("#help-asked .help-list").get_by_text("Dana Ruiz (peer)").wait_for()

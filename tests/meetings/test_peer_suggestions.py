@@ -86,7 +86,7 @@ def test_it_suggests_a_peer_who_resolved_a_similar_shared_bottleneck(stuck):
     html = _agenda_page(stuck)
     prompt = html[html.index('id="stuck-prompt"') : html.index('id="questions"')]
     assert "Dana Ruiz" in prompt
-    assert "Ask Dana about gradient checkpointing on the eval jobs" in prompt
+    assert "Ask Dana about “Gradient checkpointing on the eval jobs”" in prompt
     assert f'name="peer" value="{dana.scholar.pk}"' in prompt
     assert '<span class="visually-hidden">Dana Ruiz </span>to whom I asked</button>' in prompt
 
@@ -95,9 +95,9 @@ def test_without_a_resolution_it_asks_about_their_bottleneck_shortened(stuck):
     long = SIMILAR + " " + "And the scheduler keeps preempting the long jobs too. " * 4
     _solved(_peer(stuck, "Dana Ruiz"), bottleneck=long, resolution="")
     [suggestion] = peers.suggestions(stuck.agenda, viewer=stuck.scholar)
-    assert suggestion.line.startswith("Ask Dana about my reward model evaluation runs out")
-    assert suggestion.line.endswith("…")
-    assert len(suggestion.line) <= len("Ask Dana about ") + peers.ASK_ABOUT_CHARS
+    assert suggestion.line.startswith("Ask Dana about “My reward model evaluation runs out")
+    assert suggestion.line.endswith("…”")
+    assert len(suggestion.line) <= len("Ask Dana about “”") + peers.ASK_ABOUT_CHARS
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_the_scholar_sees_them_on_their_brief_and_the_mentor_never(stuck):
     _solved(_peer(stuck, "Dana Ruiz"), resolution="SENTINEL-HOW checkpointing")
     url = reverse("brief", args=[stuck.meeting.pk])
     mine = stuck.client_for(stuck.scholar).get(url).content.decode()
-    assert "Ask Dana about SENTINEL-HOW checkpointing" in mine
+    assert "Ask Dana about “SENTINEL-HOW checkpointing”" in mine
     assert f'action="{reverse("help_add", args=[stuck.meeting.pk])}"' in mine
     theirs = stuck.client_for(stuck.mentor).get(url).content.decode()
     assert "Stuck for 3 meetings" in theirs
@@ -204,7 +204,7 @@ def test_autosave_refreshes_the_suggestions_with_the_bottleneck(stuck):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="stuck-prompt"' in html and "Ask Dana about gradient checkpointing" in html
+    assert 'id="stuck-prompt"' in html and "Ask Dana about “Gradient checkpointing”" in html
 
 
 UNSHARED = "UNSHARED-SENTINEL reward model evaluation runs out of GPU memory on the cluster"
@@ -235,7 +235,7 @@ def test_an_unshared_bottleneck_never_appears_for_anyone_but_the_pair(stuck):
         {"version": stuck.agenda.version, "bottleneck": STUCK + " Again."},
         headers={"HX-Request": "true"},
     )
-    assert "Ask Dana about gradient checkpointing" in autosave.content.decode()
+    assert "Ask Dana about “Gradient checkpointing”" in autosave.content.decode()
     assert "UNSHARED" not in autosave.content.decode()
     pair_page = stuck.client_for(dana.scholar).get(reverse("history", args=[dana.scholar.pk]))
     assert "UNSHARED-SENTINEL" in pair_page.content.decode()  # the test can fail
@@ -275,7 +275,7 @@ def test_the_demo_has_a_stuck_scholar_who_is_suggested_a_peer(db, settings):
     client.force_login(tom)
     html = client.get(reverse("agenda", args=[meeting.pk])).content.decode()
     assert "You named a similar bottleneck on" in html
-    assert "Ask Grace about fixed the data order and averaged the probe over seeds" in html
+    assert "Ask Grace about “Fixed the data order and averaged the probe over seeds”" in html
     client.force_login(User.objects.get(username="scholar1"))
     home = client.get(reverse("home")).content.decode()
     assert "Tom Becker</strong> listed you as someone they asked" in home
