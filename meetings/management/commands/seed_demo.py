@@ -278,6 +278,7 @@ class Command(BaseCommand):
                 kind=HelpAsked.Kind.PEER,
                 peer=users["scholar1"],
                 outcome="Not her area; she pointed me to the reading group.",
+                created_at=held[0].submitted_at or now,
             )
         upcoming = Agenda.objects.filter(
             meeting__mentorship__scholar=scholar3, meeting__status=Meeting.Status.PLANNED
