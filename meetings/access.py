@@ -293,34 +293,78 @@ def is_scholar_in(user, program) -> bool:
     return user.mentorships_as_scholar.filter(program=program, active=True).exists()
 
 
+def _shared_with_program(user, program=None, prefix: str = "") -> Q:
+    """Bottlenecks their scholar shared (and still does) on a submitted agenda (a draft is the
+    scholar's alone), in `program`, the viewer being an active scholar of that program.
+    `program` None: the agenda's own program, whichever it is (a lookup across programs)."""
+    from accounts.models import Mentorship
+
+    from .models import Agenda
+
+    if program is None:
+        in_program = Q()
+        program = OuterRef(f"{prefix}meeting__mentorship__program_id")
+    else:
+        in_program = Q(**{f"{prefix}meeting__mentorship__program": program})
+    viewer_is_scholar = Mentorship.objects.filter(scholar=user, program=program, active=True)
+    return (
+        Exists(viewer_is_scholar)
+        & in_program
+        & Q(**{f"{prefix}bottleneck_shared": True, f"{prefix}status": Agenda.Status.SUBMITTED})
+        & ~Q(**{f"{prefix}bottleneck": ""})
+    )
+
+
 def shared_bottlenecks_for(user, program, prefix: str = "") -> Q:
     """Agendas whose bottleneck the viewer may see on the program's board: the scholar shared it
     (and still does), the agenda is submitted (a draft is the scholar's alone), it was shared in
-    the last six weeks, in this program, and the viewer is a scholar of the program. Nothing
-    unshared ever matches."""
+    the last six weeks, in this program (None: the agenda's own), and the viewer is a scholar of
+    the program. Nothing unshared ever matches."""
     if _anonymous(user):
         return NOTHING
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from accounts.models import Mentorship
-
-    from .models import Agenda
-
     since = timezone.now() - timedelta(weeks=PEER_BOARD_WEEKS)
-    viewer_is_scholar = Mentorship.objects.filter(scholar=user, program=program, active=True)
+    return _shared_with_program(user, program, prefix) & Q(
+        **{f"{prefix}bottleneck_shared_at__gte": since}
+    )
+
+
+def peer_suggestions_for(user, program, prefix: str = "") -> Q:
+    """Agendas that may be suggested to the viewer as "a peer who solved something like it": a
+    bottleneck shared with the program (as on the board, but without its six-week window: a
+    solved problem stays useful for the whole program) that its scholar marked resolved, not
+    the viewer's own, by a scholar still active in the program, the viewer one too."""
+    if _anonymous(user):
+        return NOTHING
     return (
-        Exists(viewer_is_scholar)
+        _shared_with_program(user, program, prefix)
         & Q(
             **{
-                f"{prefix}bottleneck_shared": True,
-                f"{prefix}bottleneck_shared_at__gte": since,
-                f"{prefix}status": Agenda.Status.SUBMITTED,
-                f"{prefix}meeting__mentorship__program": program,
+                f"{prefix}bottleneck_resolved_at__isnull": False,
+                f"{prefix}meeting__mentorship__active": True,
             }
         )
-        & ~Q(**{f"{prefix}bottleneck": ""})
+        & ~Q(**{f"{prefix}meeting__mentorship__scholar": user})
+    )
+
+
+def help_asked_as_peer(user, prefix: str = "") -> Q:
+    """ "Whom I asked" entries naming the user as the peer asked, once the agenda is submitted
+    (a draft is the scholar's alone): the peer may learn that they were asked, and by whom,
+    never about what nor what came of it."""
+    if _anonymous(user):
+        return NOTHING
+    from .models import Agenda, HelpAsked
+
+    return Q(
+        **{
+            f"{prefix}peer": user,
+            f"{prefix}kind": HelpAsked.Kind.PEER,
+            f"{prefix}agenda__status": Agenda.Status.SUBMITTED,
+        }
     )
 
 

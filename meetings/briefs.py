@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import access, plans, reading, recaps, stuck
+from . import access, peers, plans, reading, recaps, stuck
 from .forms import ActionItemForm, MeetingNoteForm
 from .models import (
     ActionItem,
@@ -110,6 +110,9 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         }
         for name in (BRIEF_ORDER if agenda else [])
     ]
+    # Stuck: earlier similar bottlenecks of the pair, and whom the scholar asked.
+    streak = stuck.stuck_streak(agenda) if agenda is not None else None
+    help_entries = list(agenda.help_asked.all()) if agenda is not None else []
     return {
         "meeting": meeting,
         "agenda": agenda,
@@ -139,10 +142,20 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
         "today": timezone.localdate(),
         # Called by the template only where it is shown (the full brief), not by its parts.
         "reading_since": partial(_reading_since, agenda) if agenda else None,
-        # Stuck: earlier similar bottlenecks of the pair, and whom the scholar asked.
-        "streak": stuck.stuck_streak(agenda) if agenda is not None else None,
-        "help_entries": list(agenda.help_asked.all()) if agenda is not None else [],
+        "streak": streak,
+        "help_entries": help_entries,
+        # The scholar's own brief while stuck (never the mentor's: peers shared their
+        # bottleneck with peers); called by the template where it is shown, as above.
+        "peer_suggestions": partial(_peer_suggestions, user, agenda, streak)
+        if agenda is not None and meeting.is_scholar(user) and meeting.is_open
+        else None,
+        "asked_peer_ids": {e.peer_id for e in help_entries if e.peer_id},
+        "help_editable": meeting.is_open,
     }
+
+
+def _peer_suggestions(user: User, agenda: Agenda, streak) -> list:
+    return peers.suggestions(agenda, viewer=user) if streak and streak.is_stuck else []
 
 
 def _reading_since(agenda: Agenda) -> list:

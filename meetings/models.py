@@ -1043,6 +1043,8 @@ class HelpAsked(models.Model):
     outcome = models.CharField("What came of it", max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The peer asked hides the "you were asked" notice on their home page (peers.py).
+    peer_dismissed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]

@@ -150,6 +150,8 @@ peer_urls = [
     path("programs/<slug:slug>/peers/<id:pk>/offer/", peers.peer_offer_add, name="peer_offer_add"),
     path("bottlenecks/<id:pk>/resolved/", peers.bottleneck_resolve, name="bottleneck_resolve"),
     path("peer-offers/<id:pk>/dismiss/", peers.peer_offer_dismiss, name="peer_offer_dismiss"),
+    # "You were asked": the peer named in a scholar's "whom I asked" hides the notice.
+    path("asked-you/<id:pk>/dismiss/", peers.asked_dismiss, name="asked_dismiss"),
 ]
 
 # The reading list and the progress log: the scholar and their mentors.

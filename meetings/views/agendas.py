@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from config.ids import parse_id
 
-from .. import access, agendas, budget, plans, recaps, stuck
+from .. import access, agendas, budget, peers, plans, recaps, stuck
 from ..forms import AgendaForm, HelpAskedForm, QuestionForm, ReadingEntryForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, HelpAsked, Meeting, Question
 
@@ -66,7 +66,7 @@ def _scholar_agenda(request: HttpRequest, pk: int) -> Agenda:
     """The meeting's agenda with its meeting and pair, in one query."""
     agenda = get_object_or_404(
         Agenda.objects.visible_to(request.user)
-        .select_related("meeting__mentorship")
+        .select_related("meeting__mentorship__scholar")
         .annotate(has_manager=access.scholar_has_manager("meeting__")),
         meeting_id=pk,
     )
@@ -77,7 +77,7 @@ def _scholar_agenda(request: HttpRequest, pk: int) -> Agenda:
 
 def _editable_agenda(request: HttpRequest, pk: int) -> Agenda:
     return get_object_or_404(
-        Agenda.objects.editable_by(request.user).select_related("meeting__mentorship"),
+        Agenda.objects.editable_by(request.user).select_related("meeting__mentorship__scholar"),
         meeting_id=pk,
     )
 
@@ -353,7 +353,13 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         # The stuck prompt follows the bottleneck as it is saved (an out-of-band swap): one
         # query for the pair's earlier bottlenecks.
         streak = stuck.stuck_streak(agenda, count_asked=False)
-        return _autosave_answer(request, agenda, stuck_refresh=True, streak=streak)
+        return _autosave_answer(
+            request,
+            agenda,
+            stuck_refresh=True,
+            streak=streak,
+            **_suggestions_context(agenda, streak),
+        )
     return _autosave_answer(request, agenda)
 
 
@@ -495,11 +501,27 @@ def _stuck_context(agenda: Agenda) -> dict:
     the form to add one (peers: the other scholars of the program)."""
     meeting = agenda.meeting
     entries = list(agenda.help_asked.select_related("peer"))
+    streak = stuck.stuck_streak(agenda)
     return {
-        "streak": stuck.stuck_streak(agenda),
+        "streak": streak,
         "help_entries": entries,
         "help_form": HelpAskedForm(peers=_peers(meeting)),
-        "help_editable": meeting.is_open,
+        **_suggestions_context(agenda, streak, entries),
+    }
+
+
+def _suggestions_context(
+    agenda: Agenda, streak: stuck.Streak, entries: list[HelpAsked] | None = None
+) -> dict:
+    """The peers who got past something similar, for a stuck scholar only (one query then),
+    and which of them the scholar already lists as asked (`entries`, read if not given)."""
+    found = peers.suggestions(agenda) if streak.is_stuck else []
+    if found and entries is None:
+        entries = list(agenda.help_asked.all())
+    return {
+        "suggestions": found,
+        "asked_peer_ids": {e.peer_id for e in entries or [] if e.peer_id},
+        "help_editable": agenda.meeting.is_open,
     }
 
 
@@ -532,6 +554,8 @@ def _help_response(
         if form is not None:
             ctx["help_form"] = form
         ctx["announce"] = announce
+        # The suggested peers say which of them are now listed as asked.
+        ctx["suggestions_oob"] = True
         return render(request, "meetings/_help_asked.html", ctx)
     if form is not None and form.errors:
         for errors in form.errors.values():
@@ -560,7 +584,7 @@ def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         HelpAsked.objects.filter(
             agenda__in=Agenda.objects.editable_by(request.user)
-        ).select_related("agenda__meeting__mentorship", "peer"),
+        ).select_related("agenda__meeting__mentorship__scholar", "peer"),
         pk=pk,
     )
     agendas.delete_help_asked(entry, request.user)

@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     scholar_extras = (
         {
             "peer_offers": list(peers.offers_to(user)),
+            "asked_as_peer": list(peers.asked_as_peer(user)),
             "peer_programs": list({pair.program.pk: pair.program for pair in as_scholar}.values()),
             **progress_context(user),
         }

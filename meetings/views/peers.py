@@ -2,7 +2,8 @@
 help to each other.
 
 Only the program's scholars see the board (access.shared_bottlenecks_for); an offer is seen by
-the scholar it was made to and the peer who made it (access.peer_offer). Everyone else: 404.
+the scholar it was made to and the peer who made it (access.peer_offer); a "you were asked"
+notice by the peer named (access.help_asked_as_peer). Everyone else: 404.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from accounts.models import Program, User
 
 from .. import access, peers
 from ..forms import PeerOfferForm, ResolveForm, form_problem
-from ..models import Agenda, PeerOffer
+from ..models import Agenda, HelpAsked, PeerOffer
 
 BOARD_TEMPLATE = "meetings/peer_board.html"
 
@@ -143,4 +144,19 @@ def peer_offer_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = {"peer_offers": list(peers.offers_to(request.user)), "announce": "Dismissed."}
         return render(request, "meetings/_peer_offers.html", ctx)
     messages.success(request, "Offer dismissed.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def asked_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """The peer hides a "<scholar> listed you as someone they asked" notice."""
+    entry = get_object_or_404(
+        HelpAsked.objects.filter(access.help_asked_as_peer(request.user)), pk=pk
+    )
+    peers.dismiss_asked(entry)
+    if request.htmx:
+        ctx = {"asked_as_peer": list(peers.asked_as_peer(request.user)), "announce": "Dismissed."}
+        return render(request, "meetings/_you_were_asked.html", ctx)
+    messages.success(request, "Notice dismissed.")
     return redirect("home")

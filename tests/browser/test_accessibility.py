@@ -17,6 +17,7 @@ from meetings import agendas, briefs, plans
 from meetings.models import (
     Agenda,
     GrowthSharing,
+    HelpAsked,
     Meeting,
     MentorPrivateNote,
     Question,
@@ -25,6 +26,7 @@ from meetings.models import (
 )
 from tests.factories import (
     ActionItemFactory,
+    AgendaFactory,
     AnnotationFactory,
     MeetingFactory,
     MeetingNoteFactory,
@@ -91,6 +93,9 @@ class Demo:
     staff: User
     program_slug: str
     meeting: Meeting  # the scholar's next meeting, brief submitted and edited since
+    stuck: User  # Tom: his next agenda names the same bottleneck again (the stuck prompt)
+    stuck_meeting: Meeting
+    peer: User  # Grace: got past a similar bottleneck; Tom listed her as someone he asked
 
 
 def _held_meeting(mentorship, weeks_ago: int, answered: bool) -> None:
@@ -161,6 +166,18 @@ def _demo() -> Demo:
         )
     for mentorship in mentorships[1:3]:
         MeetingFactory(mentorship=mentorship, scheduled_at=timezone.now() + timedelta(days=3))
+    tom, grace = mentorships[2], mentorships[4]
+    stuck_meeting = tom.meetings.get(status=Meeting.Status.PLANNED)
+    AgendaFactory(
+        meeting=stuck_meeting, bottleneck="Still: my sparse-autoencoder results don't replicate."
+    )
+    solved = grace.meetings.filter(status=Meeting.Status.HELD).latest("scheduled_at").agenda
+    solved.bottleneck_shared, solved.bottleneck_shared_at = True, timezone.now()
+    solved.bottleneck_resolved_at = timezone.now()
+    solved.bottleneck_resolution = "Fixed the data order; averaged over five seeds"
+    solved.save()
+    asked_on = tom.meetings.filter(status=Meeting.Status.HELD).latest("scheduled_at").agenda
+    HelpAsked.objects.create(agenda=asked_on, kind="peer", peer=grace.scholar, outcome="Helped.")
 
     ana = mentorships[0]
     meeting = MeetingFactory(mentorship=ana, scheduled_at=timezone.now() + timedelta(days=2))
@@ -199,7 +216,9 @@ def _demo() -> Demo:
         scholar=ana.scholar, title="Towards Monosemanticity", takeaway="Dictionary learning scales."
     )
     GrowthSharing.objects.create(scholar=ana.scholar, report=True)
-    return Demo(ana.scholar, mentor, staff, program.slug, meeting)
+    return Demo(
+        ana.scholar, mentor, staff, program.slug, meeting, tom.scholar, stuck_meeting, grace.scholar
+    )
 
 
 # role, page name, the URL from the demo data
@@ -233,6 +252,8 @@ PAGES = [
     ("scholar", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
     ("scholar", "reading", lambda d: reverse("reading", args=[d.scholar.pk])),
     ("scholar", "peer board", lambda d: reverse("peer_board", args=[d.program_slug])),
+    ("stuck", "stuck prompt", lambda d: reverse("agenda", args=[d.stuck_meeting.pk])),
+    ("peer", "you were asked", lambda d: reverse("home")),
     ("scholar", "search", lambda d: reverse("history_search", args=[d.scholar.pk]) + "?q=plot"),
     ("scholar", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
     ("mentor", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
@@ -262,7 +283,14 @@ def test_page_is_accessible_and_fits(
     transactional_db, page_for, console_errors, role, name, url, width
 ):
     demo = _demo()
-    user = {"scholar": demo.scholar, "mentor": demo.mentor, "staff": demo.staff, None: None}[role]
+    user = {
+        "scholar": demo.scholar,
+        "mentor": demo.mentor,
+        "staff": demo.staff,
+        "stuck": demo.stuck,
+        "peer": demo.peer,
+        None: None,
+    }[role]
     page = page_for(user, viewport={"width": width, "height": 900})
     response = page.goto(url(demo))
     assert response.status == 200, page.url
@@ -273,6 +301,10 @@ def test_page_is_accessible_and_fits(
         )
         page.get_by_role("button", name="Preview (dry run)").click()
         page.get_by_text("Line 3:").wait_for()
+    elif name == "stuck prompt":  # the axe run covers the suggestion and its button
+        page.locator("#peer-suggestions").get_by_text("Ask Grace about “Fixed the data").wait_for()
+    elif name == "you were asked":
+        page.locator("#you-were-asked").get_by_text("listed you as someone they asked").wait_for()
 
     violations = axe_violations(page)
     assert violations == [], f"axe at {width}px on {page.url}: {violations}"

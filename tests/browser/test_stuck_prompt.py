@@ -1,6 +1,7 @@
 """The stuck prompt in a real browser: a scholar with two earlier similar bottlenecks types a
-third, is asked what they tried and whom they asked, adds whom they asked, submits; the mentor's
-brief says "stuck for 3 meetings"."""
+third, is asked what they tried and whom they asked, is shown the peer who got past something
+similar, adds that peer to whom they asked, submits; the mentor's brief says "stuck for 3
+meetings"; the peer is told they were asked."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from meetings.models import Agenda, HelpAsked, Meeting
 from tests.factories import (
     AgendaFactory,
@@ -29,8 +31,18 @@ def pair(transactional_db):
     scholar = UserFactory(username="ana", display_name="Ana Lima")
     mentor = UserFactory(username="maya", display_name="Maya Chen")
     mentorship = MentorshipFactory(scholar=scholar, mentor=mentor)
-    MentorshipFactory(
+    dana = MentorshipFactory(
         program=mentorship.program, scholar=UserFactory(username="dana", display_name="Dana Ruiz")
+    )
+    # Dana shared a similar bottleneck with the program and got past it.
+    solved_at = timezone.now() - timedelta(days=20)
+    SubmittedAgendaFactory(
+        meeting=MeetingFactory(mentorship=dana, scheduled_at=solved_at, status=Meeting.Status.HELD),
+        bottleneck="My reward model evaluation runs out of GPU memory on the cluster.",
+        bottleneck_shared=True,
+        bottleneck_shared_at=solved_at,
+        bottleneck_resolved_at=solved_at + timedelta(days=2),
+        bottleneck_resolution="Gradient checkpointing and a smaller eval batch",
     )
     for days, text in [
         (14, "Evaluating the reward model fails on the cluster: jobs run out of memory."),
@@ -76,11 +88,14 @@ def test_the_scholar_is_prompted_adds_whom_they_asked_and_the_mentor_sees_the_st
     dates = [(timezone.now() - timedelta(days=d)).strftime("%-d %b") for d in (14, 7)]
     assert f"on {dates[0]} and {dates[1]}: what did you try since" in prompt.inner_text()
 
-    page.locator("#help-kind").select_option("peer")
-    page.locator("#help-peer").select_option(label="Dana Ruiz")
-    page.locator("#help-outcome").fill("Suggested gradient checkpointing")
-    page.locator("#help-add-button").click()
+    suggestion = prompt.locator("#peer-suggestions")
+    assert (
+        "Ask Dana about “Gradient checkpointing and a smaller eval batch”"
+        in suggestion.inner_text()
+    )
+    suggestion.get_by_role("button", name="Add Dana Ruiz to whom I asked").click()
     page.locator("#help-asked .help-list").get_by_text("Dana Ruiz (peer)").wait_for()
+    suggestion.get_by_text("In whom I asked").wait_for()
     assert HelpAsked.objects.get(agenda__meeting=pair).peer.username == "dana"
 
     page.get_by_label("What I tried and whom I asked").fill("Halved the batch; asked Dana.")
@@ -104,4 +119,14 @@ def test_the_scholar_is_prompted_adds_whom_they_asked_and_the_mentor_sees_the_st
     history.goto(reverse("history", args=[scholar.pk]))
     assert "Stuck for 3 meetings" in history.locator("#bottleneck-timeline").inner_text()
     _shoot(history, "stuck-history")
+
+    peer = page_for(User.objects.get(username="dana"))
+    peer.goto(reverse("home"))
+    notice = peer.locator("#you-were-asked")
+    assert "Ana Lima listed you as someone they asked" in notice.inner_text()
+    assert "reward model" not in notice.inner_text()
+    assert axe_violations(peer) == []
+    _shoot(peer, "you-were-asked-home")
+    notice.get_by_role("button", name="Dismiss: Ana Lima listed you").click()
+    peer.locator("#you-were-asked li").wait_for(state="detached")
     assert console_errors == []

@@ -120,6 +120,10 @@ def _shared_agenda(w) -> dict:
     return {"pk": w.held_meeting.agenda.pk}
 
 
+def _asked(w) -> dict:
+    return {"pk": w.agenda.help_asked.get(kind="peer").pk}
+
+
 def _peer_offer(w) -> dict:
     from meetings.models import PeerOffer
 
@@ -254,6 +258,8 @@ MATRIX: dict[str, Row] = {
     "peer_offer_add": Row(_shared, get=POST_ONLY, post=only(302, "other_scholar"), hx_post=only(200, "other_scholar")),
     "bottleneck_resolve": Row(_shared_agenda, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "peer_offer_dismiss": Row(_peer_offer, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    # "you were asked": only the peer the scholar named in "whom I asked" hides the notice
+    "asked_dismiss": Row(_asked, get=POST_ONLY, post=only(302, "other_scholar"), hx_post=only(200, "other_scholar")),
     # reading and the progress log: the scholar and their mentors; empty forms are shown again
     "reading": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY),
     "reading_recommend": Row(SCHOLAR, get=POST_ONLY, post=only(200, "mentor", "second_mentor")),
@@ -422,6 +428,8 @@ def test_it_has_no_stale_rows_in_the_matrix():
         ("other_scholar", "peer_board", PROGRAM, ["Older bottleneck", "SECRET-PEER-OFFER"]),
         ("scholar", "peer_board", PROGRAM, ["Older bottleneck", "SECRET-PEER-OFFER"]),
         ("scholar", "home", NO_ARGS, ["SECRET-PEER-OFFER", "SECRET-PROGRESS-LINE"]),
+        # the peer named in "whom I asked" is told so: the scholar's name, nothing of the entry
+        ("other_scholar", "home", NO_ARGS, ["listed you as someone they asked"]),
         (
             "second_mentor",
             "reading",

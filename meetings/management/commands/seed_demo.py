@@ -23,6 +23,7 @@ from meetings.models import (
     Agenda,
     Annotation,
     BriefRead,
+    HelpAsked,
     LeadFeedback,
     Meeting,
     MeetingNote,
@@ -71,6 +72,13 @@ BOTTLENECKS = [
     "Compute: the {t} sweep needs ~3× my budget. Should I shrink the model or the grid?",
     "I'm stuck choosing between two framings for the {t} write-up.",
 ]
+# scholar3's bottleneck, now and at their last two meetings; scholar5's, resolved since.
+STUCK_BOTTLENECKS = [
+    "My truthfulness probes still don't replicate across seeds.",
+    "The truthfulness probe results don't replicate across seeds; debug further or change setup?",
+    "Probing for truthfulness directions: the results don't replicate across seeds.",
+]
+SOLVED_BOTTLENECK = "My truthfulness probe results didn't replicate across seeds."
 TRIED = [
     "Reran with 5 seeds, checked the data loader, asked **Priya** in the reading group; she suspects the learning-rate warm-up.",
     "Read the two closest papers and tried their normalisation; posted in the lab channel, no answer yet.",
@@ -187,6 +195,7 @@ class Command(BaseCommand):
             agenda.save()
         self._research_manager(program, users)
         self._unstuck_and_after(program, users)
+        self._stuck_and_a_peer(users)
 
     def _unstuck_and_after(self, program: Program, users: dict[str, User]) -> None:
         """A little of everything around the meetings, so each page has something to show:
@@ -248,6 +257,58 @@ class Command(BaseCommand):
         if shared is not None:
             shared.bottleneck_shared, shared.bottleneck_shared_at = True, now - timedelta(days=2)
             shared.save(update_fields=["bottleneck_shared", "bottleneck_shared_at"])
+
+    def _stuck_and_a_peer(self, users: dict[str, User]) -> None:
+        """scholar3 names the same bottleneck for a third meeting (their agenda's stuck prompt)
+        and had asked scholar1 (who is told so); scholar5 shared a similar one with the program
+        and got past it, so scholar3 is suggested to ask scholar5."""
+        now = timezone.now()
+        scholar3 = users["scholar3"]
+        held = list(
+            Agenda.objects.filter(
+                meeting__mentorship__scholar=scholar3, status=Agenda.Status.SUBMITTED
+            ).order_by("-meeting__scheduled_at")[:2]
+        )
+        for agenda, text in zip(held, STUCK_BOTTLENECKS[1:], strict=False):
+            agenda.bottleneck = text
+            agenda.save(update_fields=["bottleneck"])
+        if held:
+            HelpAsked.objects.create(
+                agenda=held[0],
+                kind=HelpAsked.Kind.PEER,
+                peer=users["scholar1"],
+                outcome="Not her area; she pointed me to the reading group.",
+                created_at=held[0].submitted_at or now,
+            )
+        upcoming = Agenda.objects.filter(
+            meeting__mentorship__scholar=scholar3, meeting__status=Meeting.Status.PLANNED
+        ).first()
+        if upcoming is not None:
+            upcoming.bottleneck = STUCK_BOTTLENECKS[0]
+            upcoming.save(update_fields=["bottleneck"])
+        solved = (
+            Agenda.objects.filter(
+                meeting__mentorship__scholar=users["scholar5"],
+                meeting__status=Meeting.Status.HELD,
+                status=Agenda.Status.SUBMITTED,
+            )
+            .order_by("-meeting__scheduled_at")
+            .first()
+        )
+        if solved is not None:
+            solved.bottleneck = SOLVED_BOTTLENECK
+            solved.bottleneck_shared, solved.bottleneck_shared_at = True, now - timedelta(days=9)
+            solved.bottleneck_resolved_at = now - timedelta(days=4)
+            solved.bottleneck_resolution = "Fixed the data order and averaged the probe over seeds"
+            solved.save(
+                update_fields=[
+                    "bottleneck",
+                    "bottleneck_shared",
+                    "bottleneck_shared_at",
+                    "bottleneck_resolved_at",
+                    "bottleneck_resolution",
+                ]
+            )
 
     def _research_manager(self, program: Program, users: dict[str, User]) -> None:
         """manager1 looks after a few scholars, each of whom shared their latest check-in with
