@@ -36,12 +36,13 @@ def _sharing_context(scholar: User, sharing: GrowthSharing | None, **extra) -> d
 @require_GET
 def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
+    # Scoped to the scholar and their mentors: found, it tells that the user is one of them.
     sharing = GrowthSharing.objects.visible_to(user).filter(scholar_id=user_id).first()
-    parts = access.growth_parts(user, user_id, sharing)
+    parts = access.growth_parts(user, user_id, sharing, is_mentor=sharing is not None)
     if not parts:
         raise Http404("No such page.")
-    scholar = get_object_or_404(User, pk=user_id)
-    is_scholar = user.pk == scholar.pk
+    is_scholar = user.pk == user_id
+    scholar = user if is_scholar else get_object_or_404(User, pk=user_id)
     ctx = {
         "scholar": scholar,
         "is_scholar": is_scholar,
