@@ -392,6 +392,14 @@ def growth_parts(user, scholar_id: int, sharing, *, is_mentor: bool | None = Non
     return sharing.shared_parts - GROWTH_PRIVATE_PARTS
 
 
+def may_see_growth_figures(user, program) -> bool:
+    """A scholar's growth figures (counts and a median, never a text) on their summary page:
+    the program's staff only; a research manager who is not on the staff sees none."""
+    if _anonymous(user):
+        return False
+    return program.staff.filter(pk=user.pk).exists()
+
+
 def report_scholars(user, prefix: str = "") -> Q:
     """The scholars (User rows) whose end-of-program report the user may read: themself, and the
     scholars they mentor who chose to share it (staff see its figures on the summaries)."""

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
 
-from .. import growth, plans, recaps
+from .. import access, growth, plans, recaps
 from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -333,10 +333,11 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     )
     ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
     ctx["milestone_counts"] = plans.milestone_counts(scholar.pk)
-    # Growth: figures only (PRIVACY.md), of the scholar's briefs in this program.
-    ctx["growth_figures"] = growth.staff_figures(
-        scholar.pk, Mentorship.objects.filter(program=program, scholar=scholar)
-    )
+    # Growth: figures only, of the scholar's briefs in this program.
+    if access.may_see_growth_figures(user, program):
+        ctx["growth_figures"] = growth.staff_figures(
+            scholar.pk, Mentorship.objects.filter(program=program, scholar=scholar)
+        )
     return render(request, "meetings/staff_summary.html", ctx)
 
 

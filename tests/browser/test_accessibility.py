@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ResearchManagerAssignment, User
 from meetings import agendas, briefs, plans
-from meetings.models import Agenda, Meeting, MentorPrivateNote, Question
+from meetings.models import Agenda, GrowthSharing, Meeting, MentorPrivateNote, Question
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
@@ -177,6 +177,7 @@ def _demo() -> Demo:
     plans.save_plan(ana.scholar, "A benchmark for probe faithfulness.", "Better evals.", None)
     plans.add_milestone(ana.scholar, "Dataset ready", timezone.localdate() + timedelta(days=9))
     plans.add_milestone(ana.scholar, "Baseline probes", None).agendas.add(agenda)
+    GrowthSharing.objects.create(scholar=ana.scholar, leading=True, unstuck=True)
     return Demo(ana.scholar, mentor, staff, program.slug, meeting)
 
 
@@ -215,6 +216,8 @@ PAGES = [
     ("scholar", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
     ("mentor", "research plan", lambda d: reverse("plan", args=[d.scholar.pk])),
     ("mentor", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
+    ("scholar", "growth", lambda d: reverse("growth", args=[d.scholar.pk])),
+    ("mentor", "growth", lambda d: reverse("growth", args=[d.scholar.pk])),
     (None, "login", lambda d: reverse("login")),
 ]
 

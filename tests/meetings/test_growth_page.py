@@ -228,3 +228,15 @@ def test_it_counts_only_the_programs_briefs_for_staff(data):
     url = reverse("scholar_summary", args=[data.program.slug, data.scholar.pk])
     html = data.client_for(data.staff).get(url).content.decode()
     assert 'Briefs with a decision first</span><strong>1 <small class="muted">of 2</small>' in html
+
+
+def test_a_research_manager_who_is_not_staff_sees_no_growth_figures(data):
+    from accounts.models import ResearchManagerAssignment
+    from tests.factories import UserFactory
+
+    manager = UserFactory()
+    ResearchManagerAssignment.objects.filter(scholar=data.scholar).update(manager=manager)
+    url = reverse("scholar_summary", args=[data.program.slug, data.scholar.pk])
+    response = data.client_for(manager).get(url)
+    assert response.status_code == 200
+    assert "Briefs with a decision first" not in response.content.decode()
