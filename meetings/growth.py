@@ -375,7 +375,7 @@ def _reading(data: _Data, today: date) -> list[Signal]:
         _bars(
             "readings",
             "Readings per week",
-            "Reading widely changes what you try next.",
+            "A little every week keeps new ideas coming, more than a burst before a deadline.",
             "Entries on your reading list, by the week you read them.",
             "week",
             readings,
@@ -514,13 +514,13 @@ def _monday(value: date | datetime) -> date:
 
 
 def _weeks(counts: dict[date, object], today: date) -> list[date]:
-    """Every week from the first with data to this one (at most WEEKS_SHOWN), oldest first."""
+    """Every week from the first with data to this one, or to the last with data when that is
+    ahead (a brief for next week's meeting), at most WEEKS_SHOWN of them, oldest first."""
     if not counts:
         return []
-    this_monday = _monday(today)
-    first = max(min(counts), this_monday - timedelta(weeks=WEEKS_SHOWN - 1))
-    n = (this_monday - first).days // 7 + 1
-    return [first + timedelta(weeks=i) for i in range(max(n, 1))]
+    last = max(_monday(today), max(counts))
+    first = max(min(counts), last - timedelta(weeks=WEEKS_SHOWN - 1))
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
 
 
 def _per_week(total: int, weeks: list[date]) -> str:

@@ -283,3 +283,19 @@ def test_it_ignores_questions_set_aside_when_finding_the_top_one(hand):
     s = _signals(hand.scholar, {"leading"})
     # "More data?" is now the top question, still open: not dealt with
     assert _values(s["top_first"]) == [0, 0, 1]
+
+
+def test_it_shows_weeks_ahead_with_data_and_at_most_half_a_year(db, travel):
+    pair = MentorshipFactory()
+    peer = UserFactory()
+    ahead = _brief(pair, date(2026, 3, 12), status=Meeting.Status.PLANNED)
+    HelpAsked.objects.create(agenda=ahead, kind="peer", peer=peer)
+    for day in (date(2025, 1, 6), date(2026, 2, 24)):
+        ReadingEntry.objects.create(scholar=pair.scholar, title="R", read_on=day)
+    s = _signals(pair.scholar, {"peers", "reading"})
+    assert [p.when for p in s["peers_asked"].points] == [date(2026, 3, 9)]
+    assert _values(s["peers_asked"]) == [1]
+    weeks = [p.when for p in s["readings"].points]
+    assert len(weeks) == growth.WEEKS_SHOWN and weeks[-1] == date(2026, 3, 2)
+    assert _values(s["readings"])[-2:] == [1, 0]
+    assert s["readings"].headline.startswith("2 readings in all")
