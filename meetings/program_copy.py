@@ -26,6 +26,7 @@ from .models import (
     AgendaRevision,
     Annotation,
     BriefRead,
+    GrowthSharing,
     HelpAsked,
     LeadFeedback,
     Meeting,
@@ -75,6 +76,7 @@ PROGRAM_TABLES: list[tuple[str, type[models.Model]]] = [
     ("research_plans", ResearchPlan),
     ("milestones", Milestone),
     ("milestone_agendas", Milestone.agendas.through),
+    ("growth_sharing", GrowthSharing),
 ]
 # Models deliberately not in a program copy (the test that every model is covered reads this).
 NOT_IN_PROGRAM_COPY = {
@@ -139,6 +141,8 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
         "milestone_agendas": Milestone.agendas.through.objects.filter(
             milestone__plan__scholar_id__in=scholars, agenda__in=agendas
         ),
+        # What a scholar shares of their growth page: theirs, like the plan.
+        "growth_sharing": GrowthSharing.objects.filter(scholar_id__in=scholars),
     }
 
 

@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import Program, User
-from meetings import agendas, plans
+from meetings import agendas, growth, plans
 from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
@@ -165,6 +165,7 @@ def rich(sec):
     )
     plans.save_plan(sec.scholar, "Goal ✓", "Change", None)
     plans.add_milestone(sec.scholar, "Baseline", None).agendas.add(sec.agenda)
+    growth.save_sharing(sec.scholar, {"leading": True, "report": True})
     return sec
 
 
