@@ -392,12 +392,15 @@ def growth_parts(user, scholar_id: int, sharing, *, is_mentor: bool | None = Non
     return sharing.shared_parts - GROWTH_PRIVATE_PARTS
 
 
-def may_see_growth_figures(user, program) -> bool:
+def may_see_growth_figures(user, program, *, is_program_staff: bool | None = None) -> bool:
     """A scholar's growth figures (counts and a median, never a text) on their summary page:
-    the program's staff only; a research manager who is not on the staff sees none."""
+    the program's staff only; a research manager who is not on the staff sees none.
+    `is_program_staff`: when the caller already knows (saves the query)."""
     if _anonymous(user):
         return False
-    return program.staff.filter(pk=user.pk).exists()
+    if is_program_staff is None:
+        is_program_staff = program.staff.filter(pk=user.pk).exists()
+    return is_program_staff
 
 
 def report_scholars(user, prefix: str = "") -> Q:

@@ -169,8 +169,9 @@ def briefs_of(scholar_id: int, mentorships: QuerySet | None = None) -> QuerySet:
     return agendas
 
 
-def briefs(agendas: QuerySet) -> list[Agenda]:
-    """See _Data.briefs: the agendas, their questions, the meeting mode's captures."""
+def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
+    """See _Data.briefs: the agendas, their questions, the meeting mode's captures (unless
+    `captures` is False: `first_live` is then None)."""
     rows = list(
         agendas.annotate(
             when=F("meeting__scheduled_at"),
@@ -187,15 +188,16 @@ def briefs(agendas: QuerySet) -> list[Agenda]:
     for row in questions.order_by("rank", "pk").values_list("agenda_id", "pk", "status", "text"):
         by_agenda[row[0]].append(row)
     first_live: dict[int, int] = {}
-    captures = (
-        Capture.objects.filter(
-            live__meeting_id__in=[a.meeting_id for a in rows], question__isnull=False
+    if captures:
+        on_questions = (
+            Capture.objects.filter(
+                live__meeting_id__in=[a.meeting_id for a in rows], question__isnull=False
+            )
+            .order_by("live__meeting_id", "seq")
+            .values_list("live__meeting_id", "question_id")
         )
-        .order_by("live__meeting_id", "seq")
-        .values_list("live__meeting_id", "question_id")
-    )
-    for meeting_id, question_id in captures:
-        first_live.setdefault(meeting_id, question_id)
+        for meeting_id, question_id in on_questions:
+            first_live.setdefault(meeting_id, question_id)
     for agenda in rows:
         qs = by_agenda[agenda.pk]
         # as Agenda.word_count: the brief as the mentor reads it, sections and questions
@@ -481,9 +483,9 @@ def _energy(data: _Data) -> list[Signal]:
 
 def staff_figures(scholar_id: int, mentorships: QuerySet) -> dict:
     """A few figures of the scholar's growth in these pairs (the program's): briefs, with a
-    decision first, on one page, the median words; readings and takeaways. Four queries; never a
-    text (PRIVACY.md: staff see figures)."""
-    rows = briefs(briefs_of(scholar_id, mentorships))
+    decision first, on one page, the median words; readings and takeaways. Three queries; never
+    a text (PRIVACY.md: staff see figures)."""
+    rows = briefs(briefs_of(scholar_id, mentorships), captures=False)
     readings = ReadingEntry.objects.filter(scholar_id=scholar_id).aggregate(
         n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway=""))
     )

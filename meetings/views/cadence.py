@@ -334,7 +334,7 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     ctx["upcoming"] = _upcoming(user, program, scholar=scholar)
     ctx["milestone_counts"] = plans.milestone_counts(scholar.pk)
     # Growth: figures only, of the scholar's briefs in this program.
-    if access.may_see_growth_figures(user, program):
+    if access.may_see_growth_figures(user, program, is_program_staff=ctx["user_is_program_staff"]):
         ctx["growth_figures"] = growth.staff_figures(
             scholar.pk, Mentorship.objects.filter(program=program, scholar=scholar)
         )

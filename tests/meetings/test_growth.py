@@ -247,7 +247,7 @@ def test_it_says_nothing_yet_without_data(db, travel):
 def test_it_gives_staff_figures_for_the_programs_pairs(hand, django_assert_num_queries):
     from accounts.models import Mentorship
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         figures = growth.staff_figures(hand.scholar.pk, Mentorship.objects.filter(pk=hand.pk))
     assert figures == {
         "briefs": 4,
