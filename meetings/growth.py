@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -570,12 +571,27 @@ def _marks(name, title, why, definition, per, points, noun, *, headline=None) ->
 # --- What the scholar shares ------------------------------------------------------------------
 
 
-def save_sharing(scholar: User, choices: dict[str, bool]) -> GrowthSharing:
-    """Record the scholar's sharing choices (a box left out is not shared)."""
+def seen_token(sharing: GrowthSharing | None) -> str:
+    """When the choices were last saved, as the page shows them ("" for never)."""
+    return sharing.updated_at.isoformat() if sharing is not None else ""
+
+
+class StaleSharing(Exception):
+    """The choices were saved from another page since this one was opened: nothing changed."""
+
+
+def save_sharing(scholar: User, choices: dict[str, bool], seen: str | None = None) -> GrowthSharing:
+    """Record the scholar's sharing choices (a box left out is not shared). `seen`: when the
+    choices the scholar saw were saved ("" for never); a save from an older page raises
+    StaleSharing, so an old tab never shares again what was just unshared."""
     fields = [*GrowthSharing.PART_NAMES, "report"]
-    sharing, _ = GrowthSharing.objects.update_or_create(
-        scholar=scholar,
-        defaults={name: bool(choices.get(name)) for name in fields}
-        | {"updated_at": timezone.now()},
-    )
+    with transaction.atomic():
+        current = GrowthSharing.objects.select_for_update().filter(scholar=scholar).first()
+        if seen is not None and seen != seen_token(current):
+            raise StaleSharing
+        sharing, _ = GrowthSharing.objects.update_or_create(
+            scholar=scholar,
+            defaults={name: bool(choices.get(name)) for name in fields}
+            | {"updated_at": timezone.now()},
+        )
     return sharing

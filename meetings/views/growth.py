@@ -32,6 +32,17 @@ def _sharing_context(scholar: User, sharing: GrowthSharing | None, **extra) -> d
     }
 
 
+def _page_context(user: User, scholar: User, sharing: GrowthSharing | None, parts: set[str]):
+    is_scholar = user.pk == scholar.pk
+    ctx = {
+        "scholar": scholar,
+        "is_scholar": is_scholar,
+        "parts": growth.growth(scholar, parts),
+        "part_labels": [label for name, label, _ in GrowthSharing.PARTS if name in parts],
+    }
+    return ctx | (_sharing_context(scholar, sharing) if is_scholar else {})
+
+
 @login_required
 @require_GET
 def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -41,17 +52,8 @@ def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
     parts = access.growth_parts(user, user_id, sharing, is_mentor=sharing is not None)
     if not parts:
         raise Http404("No such page.")
-    is_scholar = user.pk == user_id
-    scholar = user if is_scholar else get_object_or_404(User, pk=user_id)
-    ctx = {
-        "scholar": scholar,
-        "is_scholar": is_scholar,
-        "parts": growth.growth(scholar, parts),
-        "part_labels": [label for name, label, _ in GrowthSharing.PARTS if name in parts],
-    }
-    if is_scholar:
-        ctx |= _sharing_context(scholar, sharing)
-    return render(request, TEMPLATE, ctx)
+    scholar = user if user.pk == user_id else get_object_or_404(User, pk=user_id)
+    return render(request, TEMPLATE, _page_context(user, scholar, sharing, parts))
 
 
 @login_required
@@ -64,9 +66,32 @@ def growth_sharing_save(request: HttpRequest) -> HttpResponse:
     form = GrowthSharingForm(request.POST)
     # Checkboxes: anything sent is read as ticked or not, so the form is always valid.
     form.is_valid()
-    sharing = growth.save_sharing(user, form.cleaned_data)
+    seen = request.POST.get("seen")  # absent: a client that does not know the choices' age
+    try:
+        sharing = growth.save_sharing(user, form.cleaned_data, seen)
+    except growth.StaleSharing:
+        return _stale(request, form.cleaned_data)
     if not request.htmx:
         messages.success(request, "Saved: your mentors now see what you ticked.")
         return redirect("growth", user_id=user.pk)
     ctx = {"scholar": user, "is_scholar": True, **_sharing_context(user, sharing, saved=True)}
     return render(request, f"{TEMPLATE}#sharing", ctx)
+
+
+def _stale(request: HttpRequest, tried: dict) -> HttpResponse:
+    """The choices as saved now, and what the scholar had ticked, to tick again."""
+    user = request.user
+    sharing = GrowthSharing.objects.filter(scholar=user).first()
+    labels = [label for name, label in SHARE_LABELS if tried.get(name)]
+    extra = {"stale": True, "tried": labels}
+    if request.htmx:  # swapped in place like a success: htmx swaps only 2xx answers
+        ctx = {"scholar": user, "is_scholar": True, **_sharing_context(user, sharing, **extra)}
+        return render(request, f"{TEMPLATE}#sharing", ctx)
+    parts = access.growth_parts(user, user.pk, sharing)
+    ctx = _page_context(user, user, sharing, parts) | extra
+    return render(request, TEMPLATE, ctx, status=409)
+
+
+SHARE_LABELS = [(name, label) for name, label, _ in GrowthSharing.PARTS] + [
+    ("report", GrowthSharing._meta.get_field("report").verbose_name)
+]

@@ -240,3 +240,41 @@ def test_a_research_manager_who_is_not_staff_sees_no_growth_figures(data):
     response = data.client_for(manager).get(url)
     assert response.status_code == 200
     assert "Briefs with a decision first" not in response.content.decode()
+
+
+def _seen(client, scholar) -> str:
+    form = _page(client, scholar).context["form"]
+    return form.initial.get("seen", "")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_it_refuses_a_save_from_an_older_page_and_shows_the_choices_now(world, htmx):
+    client = world.client_for(world.scholar)
+    _share(world.scholar, leading=True)
+    old_page = _seen(client, world.scholar)
+    newer = client.post(reverse("growth_sharing_save"), {"seen": old_page})  # unshares all
+    assert newer.status_code == 302
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.post(
+        reverse("growth_sharing_save"), {"seen": old_page, "peers": "on"}, headers=headers
+    )
+    assert response.status_code == (200 if htmx else 409)
+    html = response.content.decode()
+    assert "changed in another window" in html and "You had ticked: Peer help." in html
+    assert GrowthSharing.objects.get(scholar=world.scholar).shared_parts == set()
+    assert ('id="part-leading"' in html) is not htmx  # the whole page without htmx
+
+
+def test_it_refuses_a_first_save_when_another_page_saved_first(world):
+    client = world.client_for(world.scholar)
+    assert _seen(client, world.scholar) == ""
+    assert (
+        client.post(reverse("growth_sharing_save"), {"seen": "", "leading": "on"}).status_code
+        == 302
+    )
+    stale = client.post(reverse("growth_sharing_save"), {"seen": "", "reading": "on"})
+    assert stale.status_code == 409
+    assert GrowthSharing.objects.get().shared_parts == {"leading"}
+    fresh = _seen(client, world.scholar)
+    assert client.post(reverse("growth_sharing_save"), {"seen": fresh}).status_code == 302
+    assert GrowthSharing.objects.get().shared_parts == set()
