@@ -235,8 +235,11 @@ def _leading(data: _Data) -> list[Signal]:
             "The words of the brief as your mentor reads it: its sections and questions.",
             "brief",
             words,
-            f"Median {_number(median)} words per brief"
-            + (f"; the latest {words[-1].value:g}." if words else "."),
+            (
+                f"Median {_number(median)} words per brief; the latest {words[-1].value:g}."
+                if words
+                else "No briefs yet."
+            ),
             guide=ONE_PAGE_WORDS,
             guide_label="one page",
         ),
@@ -382,8 +385,12 @@ def _reading(data: _Data, today: date) -> list[Signal]:
             "Entries on your reading list, by the week you read them.",
             "week",
             readings,
-            f"{n_readings} reading{'s' if n_readings != 1 else ''} in all"
-            + (f", {_per_week(n_readings, weeks)} a week." if weeks else "."),
+            (
+                f"{n_readings} reading{'s' if n_readings != 1 else ''} in all, "
+                f"{_per_week(n_readings, weeks)} a week."
+                if n_readings
+                else "No readings yet."
+            ),
         ),
         _bars(
             "takeaways",
@@ -392,7 +399,11 @@ def _reading(data: _Data, today: date) -> list[Signal]:
             "Readings with a line on “What changed in my model”, by the week you read them.",
             "week",
             takeaways,
-            f"{n_takeaways} of {n_readings} readings with a takeaway.",
+            (
+                f"{n_takeaways} of {n_readings} readings with a takeaway."
+                if n_readings
+                else "No readings yet."
+            ),
         ),
     ]
 
@@ -425,8 +436,12 @@ def _peers(data: _Data, today: date) -> list[Signal]:
             "Entries of “Whom I asked” naming a peer of the program, by the week of the meeting.",
             "week",
             asked_points,
-            f"Asked peers {n_asked} time{'s' if n_asked != 1 else ''} "
-            f"({len({p for _, p in asked_rows})} different).",
+            (
+                f"Asked peers {n_asked} time{'s' if n_asked != 1 else ''} "
+                f"({len({p for _, p in asked_rows})} different)."
+                if n_asked
+                else "No peer asked yet."
+            ),
         ),
         _bars(
             "peers_helped",
@@ -435,11 +450,18 @@ def _peers(data: _Data, today: date) -> list[Signal]:
             "Offers of help you made on the peer board, by the week you made them.",
             "week",
             helped_points,
-            f"Offered help {n_helped} time{'s' if n_helped != 1 else ''} "
-            f"to {len({p for _, p in helped_rows})} peer"
-            f"{'s' if len({p for _, p in helped_rows}) != 1 else ''}.",
+            _helped_headline(n_helped, len({p for _, p in helped_rows})),
         ),
     ]
+
+
+def _helped_headline(offers: int, peers: int) -> str:
+    if not offers:
+        return "No offers of help yet."
+    return (
+        f"Offered help {offers} time{'s' if offers != 1 else ''} "
+        f"to {peers} peer{'s' if peers != 1 else ''}."
+    )
 
 
 def _count_by_week(rows: list[tuple]) -> dict[date, int]:

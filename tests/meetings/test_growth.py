@@ -240,7 +240,12 @@ def test_it_says_nothing_yet_without_data(db, travel):
     s = _signals(scholar, {"leading", "unstuck", "reading", "peers", "energy"})
     assert all(not signal.points for signal in s.values())
     assert s["decision_first"].headline == "Nothing to count yet."
-    assert s["readings"].headline == "0 readings in all."
+    assert s["readings"].headline == "No readings yet."
+    assert s["takeaways"].headline == "No readings yet."
+    assert s["words"].headline == "No briefs yet."
+    assert s["peers_asked"].headline == "No peer asked yet."
+    assert s["peers_helped"].headline == "No offers of help yet."
+    assert s["came_for"].headline == "No answers yet."
     assert s["energy"].headline == "No check-ins yet."
 
 
