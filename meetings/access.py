@@ -435,19 +435,36 @@ def growth_sharing(user, prefix: str = "") -> Q:
     return reading(user, prefix)
 
 
-def growth_parts(user, scholar_id: int, sharing) -> set[str]:
+def growth_parts(user, scholar_id: int, sharing, *, is_mentor: bool | None = None) -> set[str]:
     """The parts of a scholar's growth page the user may see: every part for the scholar
     (energy included); for one of their mentors, the parts the scholar shared (`sharing`: their
-    GrowthSharing or None); nothing for anyone else (staff see figures on the summaries)."""
+    GrowthSharing or None); nothing for anyone else (staff see figures on the summaries).
+    `is_mentor`: whether the user mentors this scholar, when the caller already knows (saves
+    the query)."""
     from .models import GrowthSharing
 
     if _anonymous(user):
         return set()
     if user.pk == scholar_id:
         return {*GrowthSharing.PART_NAMES, *GROWTH_PRIVATE_PARTS}
-    if sharing is None or not user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists():
+    if sharing is None or sharing.scholar_id != scholar_id:
+        return set()
+    if is_mentor is None:
+        is_mentor = user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
+    if not is_mentor:
         return set()
     return sharing.shared_parts - GROWTH_PRIVATE_PARTS
+
+
+def may_see_growth_figures(user, program, *, is_program_staff: bool | None = None) -> bool:
+    """A scholar's growth figures (counts and a median, never a text) on their summary page:
+    the program's staff only; a research manager who is not on the staff sees none.
+    `is_program_staff`: when the caller already knows (saves the query)."""
+    if _anonymous(user):
+        return False
+    if is_program_staff is None:
+        is_program_staff = program.staff.filter(pk=user.pk).exists()
+    return is_program_staff
 
 
 def report_scholars(user, prefix: str = "") -> Q:

@@ -137,11 +137,12 @@ def _program_querysets(program: Program) -> dict[str, models.QuerySet]:
         "lead_feedback": LeadFeedback.objects.filter(meeting__in=meetings),
         # Like the reading list, a scholar's plan is theirs: a scholar of this program takes it.
         "research_plans": ResearchPlan.objects.filter(scholar_id__in=scholars),
-        "growth_sharing": GrowthSharing.objects.filter(scholar_id__in=scholars),
         "milestones": Milestone.objects.filter(plan__scholar_id__in=scholars),
         "milestone_agendas": Milestone.agendas.through.objects.filter(
             milestone__plan__scholar_id__in=scholars, agenda__in=agendas
         ),
+        # What a scholar shares of their growth page: theirs, like the plan.
+        "growth_sharing": GrowthSharing.objects.filter(scholar_id__in=scholars),
     }
 
 

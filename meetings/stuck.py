@@ -113,14 +113,21 @@ def stuck_streak(
 def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
     """The streak of every submitted agenda of these pairs, by agenda id, in one query (a
     history page shows the whole timeline)."""
+    return {agenda.pk: streak for agenda, streak in streak_timeline(mentorship_ids)}
+
+
+def streak_timeline(mentorship_ids: Iterable[int]) -> list[tuple[Agenda, Streak]]:
+    """Every submitted agenda of these pairs, newest first, with its streak, in one query; each
+    agenda carries `scheduled_at` and `asked` (how many people the scholar asked)."""
+    rows = list(_submitted_before(mentorship_ids))
     by_pair: dict[int, list[Agenda]] = defaultdict(list)
-    for agenda in _submitted_before(mentorship_ids):
+    for agenda in rows:
         by_pair[agenda.mentorship_id].append(agenda)
     streaks: dict[int, Streak] = {}
     for agendas in by_pair.values():
         for i, agenda in enumerate(agendas):
             streaks[agenda.pk] = _streak(agenda.bottleneck, agenda.asked, agendas[i + 1 :])
-    return streaks
+    return [(agenda, streaks[agenda.pk]) for agenda in rows]
 
 
 def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:

@@ -9,6 +9,7 @@ from .views import (
     cadence,
     calendar,
     exports,
+    growth,
     history,
     history_search,
     home,
@@ -169,6 +170,12 @@ reading_urls = [
     path("progress/<id:pk>/delete/", reading.progress_delete, name="progress_delete"),
 ]
 
+# My growth: the scholar, and their mentors for the parts the scholar shares.
+growth_urls = [
+    path("scholars/<id:user_id>/growth/", growth.growth_page, name="growth"),
+    path("me/growth/sharing/", growth.growth_sharing_save, name="growth_sharing_save"),
+]
+
 urlpatterns = (
     home_urls
     + scheduling_urls
@@ -182,4 +189,5 @@ urlpatterns = (
     + program_urls
     + peer_urls
     + reading_urls
+    + growth_urls
 )

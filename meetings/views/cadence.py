@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
 
-from .. import plans, recaps, report
+from .. import access, growth, plans, recaps, report
 from ..cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -336,6 +336,11 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     # The end-of-program report: program staff get its figures (PRIVACY.md), never its text.
     if ctx["user_is_program_staff"]:
         ctx["report_figures"] = report.report_figures(scholar.pk, program.pk)
+    # Growth: figures only, of the scholar's briefs in this program.
+    if access.may_see_growth_figures(user, program, is_program_staff=ctx["user_is_program_staff"]):
+        ctx["growth_figures"] = growth.staff_figures(
+            scholar.pk, Mentorship.objects.filter(program=program, scholar=scholar)
+        )
     return render(request, "meetings/staff_summary.html", ctx)
 
 

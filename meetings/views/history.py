@@ -17,7 +17,15 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Mentorship, User
 
 from .. import access, plans, question_chart, reading, stuck
-from ..models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, MentorPrivateNote
+from ..models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    GrowthSharing,
+    Meeting,
+    MeetingNote,
+    MentorPrivateNote,
+)
 
 HISTORY_PER_PAGE = 10
 
@@ -50,6 +58,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         meeting.timeline_line = lines.get(meeting.pk)
     is_their_mentor = any(pair.mentor_id == user.pk for pair in pairs)
     private_note = MentorPrivateNote.objects.filter(access.private_note(user), scholar_id=user_id)
+    # A mentor sees the link only when the scholar shared part of their growth page: one query
+    # (their sharing), none for the scholar.
+    sharing = GrowthSharing.objects.filter(scholar_id=user_id).first() if is_their_mentor else None
+    growth_shown = bool(access.growth_parts(user, user_id, sharing, is_mentor=is_their_mentor))
     return render(
         request,
         "meetings/history.html",
@@ -57,6 +69,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "scholar": pairs[0].scholar,
             "is_their_mentor": is_their_mentor,
             "report_visible": pairs[0].report_visible,
+            "growth_shown": growth_shown,
             "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,

@@ -215,7 +215,7 @@ def _demo() -> Demo:
     ReadingEntry.objects.create(
         scholar=ana.scholar, title="Towards Monosemanticity", takeaway="Dictionary learning scales."
     )
-    GrowthSharing.objects.create(scholar=ana.scholar, report=True)
+    GrowthSharing.objects.create(scholar=ana.scholar, leading=True, unstuck=True, report=True)
     return Demo(
         ana.scholar, mentor, staff, program.slug, meeting, tom.scholar, stuck_meeting, grace.scholar
     )
@@ -260,6 +260,8 @@ PAGES = [
     ("mentor", "meeting mode", lambda d: reverse("live", args=[d.meeting.pk])),
     ("scholar", "report", lambda d: reverse("report", args=[d.scholar.pk])),
     ("mentor", "report", lambda d: reverse("report", args=[d.scholar.pk])),
+    ("scholar", "growth", lambda d: reverse("growth", args=[d.scholar.pk])),
+    ("mentor", "growth", lambda d: reverse("growth", args=[d.scholar.pk])),
     (None, "login", lambda d: reverse("login")),
 ]
 

@@ -41,6 +41,7 @@ def test_it_keeps_history_mentor_list_and_brief_queries_constant(world):
     scholar_client = world.client_for(world.scholar)
     urls = [
         (scholar_client, reverse("history", args=[world.scholar.pk])),
+        (scholar_client, reverse("growth", args=[world.scholar.pk])),
         (mentor_client, reverse("home")),
         (mentor_client, reverse("brief", args=[world.meeting.pk])),
     ]

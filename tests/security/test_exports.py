@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program, User
-from meetings import agendas, plans
+from meetings import agendas, growth, plans
 from meetings.cadence import cadence_rows
 from meetings.models import (
     Agenda,
@@ -184,7 +184,7 @@ def rich(sec):
     )
     plans.save_plan(sec.scholar, "Goal ✓", "Change", None)
     plans.add_milestone(sec.scholar, "Baseline", None).agendas.add(sec.agenda)
-    GrowthSharing.objects.create(scholar=sec.scholar, leading=True, report=True)
+    growth.save_sharing(sec.scholar, {"leading": True, "report": True})
     return sec
 
 

@@ -40,6 +40,7 @@ NOT_SERVED = {
         "rendered to a temporary file for headless Chromium's print-to-PDF (its own CSP meta "
         "blocks every load); may inline its stylesheet, never scripts"
     ),
+    "templates/meetings/report_pdf.html": "the end-of-program report's PDF page: as the brief's",
 }
 
 

@@ -142,6 +142,16 @@ def _progress_line(w) -> dict:
     return {"pk": ProgressLine.objects.filter(scholar=w.scholar).first().pk}
 
 
+def _growth_shared(w) -> dict:
+    """The scholar's growth page with every part shared: their mentors see it (never the energy),
+    nobody else does."""
+    from meetings.models import GrowthSharing
+
+    parts = dict.fromkeys(GrowthSharing.PART_NAMES, True)
+    GrowthSharing.objects.update_or_create(scholar=w.scholar, defaults=parts)
+    return {"user_id": w.scholar.pk}
+
+
 @dataclass(frozen=True)
 class Row:
     kwargs: Callable[[SecurityWorld], dict]
@@ -268,6 +278,9 @@ MATRIX: dict[str, Row] = {
     "reading_delete": Row(_reading_entry, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "progress_add": Row(NO_ARGS, get=POST_ONLY, post=only(302, "scholar", "other_scholar"), hx_post=only(200, "scholar", "other_scholar")),
     "progress_delete": Row(_progress_line, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    # my growth: the scholar; their mentors the parts shared (all of them here); a scholar saves
+    "growth": Row(_growth_shared, get=only(200, "scholar", "mentor", "second_mentor"), post=GET_ONLY),
+    "growth_sharing_save": Row(NO_ARGS, get=POST_ONLY, post=only(302, "scholar", "other_scholar"), hx_post=only(200, "scholar", "other_scholar")),
     # the time budget and meeting mode: the agenda's scholar, then the pair (never staff)
     "question_estimate": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_in_writing": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
