@@ -5,14 +5,22 @@ A scholar rarely writes last week's bottleneck with the same words, so equal tex
 memory" are one problem. Both texts are reduced to their content words, stemmed (Snowball's
 English stemmer, as PostgreSQL's `english` text-search configuration does, so "evaluating" and
 "evaluation" meet), with a small map of research synonyms ("replicate" is "reproduce", "GPUs" are
-"compute"); the score combines the overlap of those stems (Dice) with the character-trigram
-similarity of the stemmed texts (pg_trgm's measure), which catches compound words and spelling
-variants the stems miss.
+"compute"). British and American spellings are made one before stemming ("generalise",
+"generalize"), and within a pair two words written as one in the other text ("fine-tune",
+"finetune") and long stems that begin one another ("analys", "analysi") count as the same word.
+The score combines the overlap of those stems (Dice) with the character-trigram similarity of the
+stemmed texts (pg_trgm's measure), which catches the spelling variants the stems still miss.
 
 The score is computed in Python from texts fetched once, the same on SQLite and PostgreSQL: a
 page comparing many pairs never runs a query per pair. `score_pairs_in_db` asks PostgreSQL's own
-full-text search and pg_trgm for the same figures in one query; the labelled set in
-tests/meetings/data/bottleneck_pairs.tsv holds both to precision and recall of at least 0.8.
+full-text search and pg_trgm for the same figures in one query.
+
+Two labelled sets hold both measures: tests/meetings/data/bottleneck_pairs.tsv, on which the
+threshold and synonyms were tuned (precision and recall 1.0), and bottleneck_pairs_holdout.tsv,
+written afterwards by someone who had not read this module, which shows the honest level
+(precision 0.87, recall 0.59: a paraphrase in other words is often missed; see the README).
+Matching words cannot know that "raters disagree" is "low inter-annotator agreement"; more
+recall needs knowledge of the field, not more weight tuning.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# At or above this score two bottlenecks are the same problem (tuned on the labelled set).
+# At or above this score two bottlenecks are the same problem (tuned on bottleneck_pairs.tsv; kept
+# when the held-out set came, so that set stays a fair measure: 0.42 would give 0.81 / 0.77 there
+# instead of 0.87 / 0.59, and 0.92 precision on the tuning set).
 SIMILAR_AT = 0.45
 # The stem overlap counts more than the spelling: words carry the meaning.
 STEM_WEIGHT = 0.75
@@ -30,6 +40,8 @@ STEM_WEIGHT = 0.75
 _STEMMER = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+")
 
+# Words that do not tell one problem from another: function words, contractions typed with or
+# without their apostrophe, and hedges that say how sure the scholar is ("probably", "worried").
 _STOPWORD_TEXT = """
     a about above after again against all already also am an and any are as at be because been
     before being below between both but by can cannot could did do does doing don down during
@@ -41,6 +53,8 @@ _STOPWORD_TEXT = """
     us very want was way we were what when where which while who whom why will with without
     would yet you your again always anymore sure thing things time week weeks last lot lots
     which whether one two three ve ll re isn aren wasn doesn didn won t s m d
+    haven hasn hadn weren couldn wouldn shouldn cant dont doesnt didnt isnt wasnt wont havent
+    non probably maybe perhaps worried think use using used
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
@@ -85,9 +99,28 @@ SYNONYMS = {
 }
 
 
+# One spelling for words that British and American scholars write differently, which Snowball
+# stems apart ("generalise" / "generalize", "behaviour" / "behavior"). The -ize words go to -ise
+# rather than the reverse, because Snowball keeps "supervise" with "supervision".
+_SPELLINGS = (
+    (re.compile(r"(?<=[a-z]{3})iz(e|es|ed|ing|er|ers|ation|ations)$"), r"is\1"),
+    (re.compile(r"(?<=[a-z]{2})yz(e|es|ed|ing|er|ers)$"), r"ys\1"),
+    (re.compile(r"(?<=[a-z]{3})our(s|ed|ing|al)?$"), r"or\1"),
+)
+# Stems this long that begin another stem of the pair are one word: Snowball leaves some
+# derivations apart ("analysis" / "analyse", "identification" / "identified").
+_PREFIX_AT_LEAST = 6
+
+
+def _spelling(word: str) -> str:
+    for pattern, replacement in _SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    stem = _STEMMER.stemWord(word)
+    stem = _STEMMER.stemWord(_spelling(word))
     return SYNONYMS.get(stem, SYNONYMS.get(word, stem))
 
 
@@ -95,6 +128,52 @@ def _stem(word: str) -> str:
 def terms(text: str) -> tuple[str, ...]:
     """The text's content words, stemmed and mapped to their synonym, in order."""
     return tuple(_stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+
+
+def _joined(words: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+    """`words` with two neighbours written as one word where the other text has that word
+    ("fine-tune" / "finetune", "data set" / "dataset")."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words):
+            together = words[i] + words[i + 1]
+            for candidate in (together, _stem(together)):
+                if candidate in other:
+                    out.append(candidate)
+                    i += 2
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        else:
+            out.append(words[i])
+            i += 1
+    return tuple(out)
+
+
+def _prefixed(words: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
+    """`words` where a long stem that begins a stem of the other text, or is begun by one, is
+    replaced by the shorter of the two, so both texts carry it."""
+    out = []
+    for word in words:
+        for theirs in other:
+            short, long = sorted((word, theirs), key=len)
+            if short != long and len(short) >= _PREFIX_AT_LEAST and long.startswith(short):
+                word = short
+                break
+        out.append(word)
+    return tuple(out)
+
+
+def aligned_terms(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both texts' terms, with the compound words and stem variants they share made equal."""
+    ta, tb = terms(a or ""), terms(b or "")
+    ta = _joined(ta, set(tb))
+    tb = _joined(tb, set(ta))
+    ta = _prefixed(ta, set(tb))
+    tb = _prefixed(tb, set(ta))
+    return ta, tb
 
 
 def _trigrams(words: tuple[str, ...]) -> set[str]:
@@ -121,7 +200,7 @@ def combine(stem_overlap: float, trigram: float) -> float:
 
 def bottleneck_score(a: str, b: str) -> float:
     """How much two bottlenecks are the same problem, from 0 (unrelated) to 1 (same words)."""
-    ta, tb = terms(a or ""), terms(b or "")
+    ta, tb = aligned_terms(a, b)
     if not ta or not tb:
         return 0.0
     return round(
@@ -142,8 +221,9 @@ def score_pairs_in_db(pairs: list[tuple[str, str]]) -> list[float]:
 
     if not pairs:
         return []
-    firsts = [" ".join(terms(a or "")) for a, _ in pairs]
-    seconds = [" ".join(terms(b or "")) for _, b in pairs]
+    aligned = [aligned_terms(a, b) for a, b in pairs]
+    firsts = [" ".join(ta) for ta, _ in aligned]
+    seconds = [" ".join(tb) for _, tb in aligned]
     sql = """
         SELECT
           (SELECT count(*) FROM (

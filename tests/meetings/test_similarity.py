@@ -10,17 +10,21 @@ from django.core.management import CommandError, call_command
 
 from meetings.similarity import (
     SIMILAR_AT,
+    aligned_terms,
     bottleneck_score,
     pair_scores,
     precision_recall,
     similar,
+    terms,
 )
 
 PAIRS = Path(__file__).parent / "data" / "bottleneck_pairs.tsv"
+# Written after the measure was tuned, by someone who had not read similarity.py: never tune on it.
+HOLDOUT = Path(__file__).parent / "data" / "bottleneck_pairs_holdout.tsv"
 
 
-def _labelled() -> tuple[list[tuple[str, str]], list[bool]]:
-    with PAIRS.open(encoding="utf-8") as f:
+def _labelled(path: Path = PAIRS) -> tuple[list[tuple[str, str]], list[bool]]:
+    with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     return [(r["a"], r["b"]) for r in rows], [r["label"] == "1" for r in rows]
 
@@ -41,11 +45,59 @@ def test_precision_and_recall_on_the_labelled_set_on_this_database(django_assert
     assert recall >= 0.8, recall
 
 
+def test_it_holds_a_held_out_set_of_paraphrases_and_of_pairs_that_differ():
+    pairs, labels = _labelled(HOLDOUT)
+    assert len(pairs) >= 48
+    assert 18 <= sum(labels) <= len(labels) - 24
+    assert not {frozenset(p) for p in pairs} & {frozenset(p) for p in _labelled()[0]}
+
+
 @pytest.mark.django_db
-def test_scoring_many_pairs_costs_at_most_one_query(django_assert_max_num_queries):
-    pairs, _ = _labelled()
+def test_it_reaches_its_honest_level_on_the_held_out_set_on_this_database():
+    """The issue asks for 0.8 and 0.8. On pairs it was not tuned on the measure is precise (0.87
+    on SQLite and PostgreSQL alike) but misses paraphrases written in other words (recall 0.59):
+    "low inter-annotator agreement" is "raters disagree" only to a reader who knows the field.
+    The bounds sit just under the measured figures so that a regression fails here."""
+    pairs, labels = _labelled(HOLDOUT)
+    precision, recall = precision_recall(labels, [s >= SIMILAR_AT for s in pair_scores(pairs)])
+    assert precision >= 0.85, precision
+    assert recall >= 0.55, recall
+
+
+@pytest.mark.parametrize("path", [PAIRS, HOLDOUT], ids=["tuning", "holdout"])
+@pytest.mark.django_db
+def test_scoring_many_pairs_costs_at_most_one_query(django_assert_max_num_queries, path):
+    pairs, _ = _labelled(path)
     with django_assert_max_num_queries(1):
         pair_scores(pairs)
+
+
+def test_it_makes_british_and_american_spellings_one_word():
+    assert terms("The probe doesn't generalise; odd behaviour") == terms(
+        "the probe doesn't generalize, odd behavior"
+    )
+    # -ize goes to -ise, not the reverse, so that Snowball keeps these together.
+    assert terms("supervise") == terms("supervision")
+
+
+def test_it_counts_a_word_written_in_two_parts_as_the_word():
+    assert aligned_terms("fine-tune the model", "finetune the model") == (
+        ("finetun", "model"),
+        ("finetun", "model"),
+    )
+    assert similar("No data set for the probes", "No dataset for the probes")
+    # Only where the other text has the joined word.
+    assert aligned_terms("red team", "red team") == (("red", "team"), ("red", "team"))
+
+
+def test_it_counts_long_stems_that_begin_one_another_as_one_word():
+    assert bottleneck_score("analysis", "analyse") == 1.0
+    # Short stems stay apart: "inter-annotator" is not "interpretability".
+    assert bottleneck_score("inter", "interpretability") < SIMILAR_AT
+
+
+def test_it_drops_contractions_without_apostrophe_and_hedges():
+    assert terms("My probe doesnt generalize, probably") == terms("My probe does not generalize")
 
 
 def test_stemming_matches_evaluating_and_evaluation():
