@@ -228,6 +228,12 @@ def meeting_outcome(user, prefix: str = "") -> Q:
     return meeting_content(user, f"{prefix}meeting__")
 
 
+def may_see_outcome_answer(user, scholar_id: int, mentor_id: int) -> bool:
+    """`meeting_outcome` for one meeting already read (its pair's scholar and mentor ids): a
+    growth chart shown to a mentor counts only the answers of their own meetings."""
+    return not _anonymous(user) and user.pk in (scholar_id, mentor_id)
+
+
 def may_see_outcome_comment(user, outcome) -> bool:
     return not _anonymous(user) and outcome.meeting.mentorship.scholar_id == user.pk
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 
-from . import stuck
+from . import access, stuck
 from .models import (
     ONE_PAGE_WORDS,
     Agenda,
@@ -124,10 +124,13 @@ class Part:
     signals: list[Signal] = field(default_factory=list)
 
 
-def growth(scholar: User, parts: set[str], today: date | None = None) -> list[Part]:
-    """The parts of the scholar's growth page named in `parts`, in the page's order."""
+def growth(
+    scholar: User, parts: set[str], today: date | None = None, viewer: User | None = None
+) -> list[Part]:
+    """The parts of the scholar's growth page named in `parts`, in the page's order, as
+    `viewer` (default: the scholar) may see them."""
     today = today or timezone.localdate()
-    data = _Data(scholar.pk)
+    data = _Data(scholar.pk, viewer or scholar)
     builders = {
         "leading": _leading,
         "unstuck": _unstuck,
@@ -146,8 +149,9 @@ def growth(scholar: User, parts: set[str], today: date | None = None) -> list[Pa
 
 
 class _Data:
-    def __init__(self, scholar_id: int):
+    def __init__(self, scholar_id: int, viewer: User):
         self.scholar_id = scholar_id
+        self.viewer = viewer
         self._briefs: list[Agenda] | None = None
 
     def briefs(self) -> list[Agenda]:
@@ -178,6 +182,7 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
             when=F("meeting__scheduled_at"),
             meeting_status=F("meeting__status"),
             outcome=F("meeting__outcome__answer"),
+            mentor_id=F("meeting__mentorship__mentor_id"),
         )
         .only("pk", "meeting_id", "wellbeing_energy", *Agenda.SECTION_NAMES)
         .order_by("meeting__scheduled_at", "pk")
@@ -215,13 +220,19 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
 
 def _leading(data: _Data) -> list[Signal]:
     rows = data.briefs()
+    scholar, viewer = data.scholar_id, data.viewer
     per_brief = [(timezone.localdate(a.when), a) for a in rows]
     words = [Point(d, a.words, f"{a.words} words") for d, a in per_brief]
     one_page = [_mark(d, a.words <= ONE_PAGE_WORDS) for d, a in per_brief]
     decision = [_mark(d, bool(a.decision.strip())) for d, a in per_brief]
     held = [(d, a) for d, a in per_brief if a.meeting_status == Meeting.Status.HELD and a.top]
     top_first = [_mark(d, _top_first(a)) for d, a in held]
-    answered = [(d, a.outcome) for d, a in per_brief if a.outcome]
+    # A mentor of a scholar with two mentors sees the answers of their own meetings only.
+    answered = [
+        (d, a.outcome)
+        for d, a in per_brief
+        if a.outcome and access.may_see_outcome_answer(viewer, scholar, a.mentor_id)
+    ]
     came_for = [
         Point(d, 1 if answer == "yes" else 0, MeetingOutcome.Answer(answer).label, state=answer)
         for d, answer in answered

@@ -37,7 +37,7 @@ def _page_context(user: User, scholar: User, sharing: GrowthSharing | None, part
     ctx = {
         "scholar": scholar,
         "is_scholar": is_scholar,
-        "parts": growth.growth(scholar, parts),
+        "parts": growth.growth(scholar, parts, viewer=user),
         "part_labels": [label for name, label, _ in GrowthSharing.PARTS if name in parts],
     }
     return ctx | (_sharing_context(scholar, sharing) if is_scholar else {})

@@ -167,6 +167,22 @@ def test_it_counts_the_leading_signals(hand):
     assert s["came_for"].headline == "Yes at 1 of 3 meetings, partly at 1, no at 1."
 
 
+def test_a_second_mentor_sees_only_their_own_meetings_answers(hand):
+    """ "Did you get what you came for?" is the pair's (PRIVACY.md): a scholar with two mentors
+    shares their leading part, and each mentor's chart counts their own meetings' answers."""
+    second = MentorshipFactory(program=hand.program, scholar=hand.scholar)
+    theirs = _brief(second, date(2026, 2, 12))
+    MeetingOutcome.objects.create(meeting=theirs.meeting, answer="no")
+
+    def came_for(viewer):
+        parts = growth.growth(hand.scholar, {"leading"}, viewer=viewer)
+        return [p.when for s in parts[0].signals if s.name == "came_for" for p in s.points]
+
+    assert came_for(hand.scholar) == [date(2026, 2, d) for d in (2, 9, 12, 23)]
+    assert came_for(hand.mentor) == [date(2026, 2, d) for d in (2, 9, 23)]
+    assert came_for(second.mentor) == [date(2026, 2, 12)]
+
+
 def test_it_counts_words_as_the_brief_does(hand):
     s = _signals(hand.scholar, {"leading"})
     agendas = Agenda.objects.filter(
