@@ -309,10 +309,10 @@ def _came_for_headline(points: list[Point]) -> str:
     if not points:
         return "No answers yet."
     counts = {s: sum(p.state == s for p in points) for s in ("yes", "partly", "no")}
-    return (
-        f"Yes at {counts['yes']} of {len(points)} meetings, partly at {counts['partly']}, "
-        f"no at {counts['no']}."
-    )
+    meetings = "meeting" if len(points) == 1 else "meetings"
+    said = [f"{name} {counts[key]}" for key, name in (("yes", "yes"), ("partly", "partly"),
+                                                     ("no", "no")) if counts[key]]  # fmt: skip
+    return f"Of {len(points)} {meetings} answered: {', '.join(said)}."
 
 
 # --- Getting unstuck --------------------------------------------------------------------------

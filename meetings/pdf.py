@@ -74,12 +74,14 @@ def render_brief_pdf(ctx: dict) -> bytes:
 
 
 REPORT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "report-pdf.css"
+CHARTS_CSS = Path(settings.BASE_DIR) / "static" / "css" / "charts.css"
 
 
 def report_html(ctx: dict) -> str:
-    """The end-of-program report: the brief's print styles, plus a few of its own."""
-    css = CSS.read_text() + REPORT_CSS.read_text()
-    return render_to_string("meetings/report_pdf.html", {**ctx, "css": css})
+    """The end-of-program report: the brief's print styles, the growth charts' and a few of its
+    own."""
+    css = CSS.read_text() + CHARTS_CSS.read_text() + REPORT_CSS.read_text()
+    return render_to_string("meetings/report_pdf.html", {**ctx, "css": css, "pdf": True})
 
 
 def render_report_pdf(ctx: dict) -> bytes:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 
-from .. import access, report
+from .. import access, growth, report
 
 
 def _context(request: HttpRequest, user_id: int) -> dict:
@@ -23,8 +23,16 @@ def _context(request: HttpRequest, user_id: int) -> dict:
         pk=user_id,
     )
     sharing = getattr(scholar, "growth_sharing", None)
+    # The growth signals the viewer may see on the growth page, less the check-in energy: a
+    # report made for retrospectives and reference letters leaves wellbeing out.
+    parts = access.growth_parts(
+        request.user, scholar.pk, sharing, is_mentor=request.user.pk != scholar.pk
+    )
     return {
         "report": report.build_report(request.user, scholar),
+        "growth": growth.growth(
+            scholar, parts - access.GROWTH_PRIVATE_PARTS, viewer=request.user
+        ),
         "scholar": scholar,
         "shared": bool(sharing and sharing.report),
     }

@@ -164,7 +164,7 @@ def test_it_counts_the_leading_signals(hand):
     assert _values(s["top_first"]) == [1, 0, 1]
     assert s["top_first"].headline == "2 of 3 held meetings took the top question first."
     assert [p.state for p in s["came_for"].points] == ["yes", "partly", "no"]
-    assert s["came_for"].headline == "Yes at 1 of 3 meetings, partly at 1, no at 1."
+    assert s["came_for"].headline == "Of 3 meetings answered: yes 1, partly 1, no 1."
 
 
 def test_a_second_mentor_sees_only_their_own_meetings_answers(hand):
@@ -181,6 +181,8 @@ def test_a_second_mentor_sees_only_their_own_meetings_answers(hand):
     assert came_for(hand.scholar) == [date(2026, 2, d) for d in (2, 9, 12, 23)]
     assert came_for(hand.mentor) == [date(2026, 2, d) for d in (2, 9, 23)]
     assert came_for(second.mentor) == [date(2026, 2, 12)]
+    only = growth.growth(hand.scholar, {"leading"}, viewer=second.mentor)[0].signals
+    assert [s.headline for s in only if s.name == "came_for"] == ["Of 1 meeting answered: no 1."]
 
 
 def test_it_counts_words_as_the_brief_does(hand):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import plans
-from meetings.models import LeadFeedback, Milestone, Question, ReadingEntry, Recap
+from meetings.models import GrowthSharing, LeadFeedback, Milestone, Question, ReadingEntry, Recap
 from meetings.report import build_report, report_figures
 from tests.factories import ActionItemFactory, QuestionFactory
 
@@ -180,8 +180,10 @@ def test_it_renders_an_empty_program(world):
 # The user and session, the scholar (with their sharing choice), then one query each: pairs,
 # held meetings, figures, the timeline's agendas and whom the scholar asked, the agendas'
 # resolutions, questions, readings, plan, milestones, recaps, lead feedback; and the site
-# navigation's two (the user's pairs and staffed programs).
-REPORT_QUERIES = 17
+# navigation's two (the user's pairs and staffed programs); and the growth section's seven
+# (meetings/growth.py: briefs, their questions and captures, streaks, whom asked, readings, offers),
+# here with every part shared so the mentor's report has them too.
+REPORT_QUERIES = 24
 
 
 @pytest.mark.parametrize("role", ["scholar", "mentor"])
@@ -192,6 +194,9 @@ def test_it_builds_the_report_in_the_same_number_of_queries(
     add_meetings(world, size)
     second_mentorship(world)
     share_report(world.scholar)
+    GrowthSharing.objects.filter(scholar=world.scholar).update(
+        leading=True, unstuck=True, reading=True, peers=True
+    )
     client = world.client_for(getattr(world, role))
     with django_assert_num_queries(REPORT_QUERIES):
         response = client.get(reverse("report", args=[world.scholar.pk]))

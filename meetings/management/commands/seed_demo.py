@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
-from meetings import agendas, plans
+from meetings import agendas, growth, plans
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -247,6 +247,8 @@ class Command(BaseCommand):
             read_on=today - timedelta(days=3),
         )
         ProgressLine.objects.create(scholar=scholar1, text="Baseline runs on the small model.")
+        # scholar1 shows their mentor how they lead meetings, and their end-of-program report.
+        growth.save_sharing(scholar1, {"leading": True, "unstuck": True, "report": True})
         shared = (
             Agenda.objects.filter(
                 meeting__mentorship__scholar=scholar2, status=Agenda.Status.SUBMITTED
