@@ -190,4 +190,19 @@ def test_ticking_same_as_last_brings_the_prompt_whatever_the_words(
     box.uncheck()
     prompt.get_by_text("You say this is").wait_for(state="detached")
     assert not Agenda.objects.get(meeting=reworded).bottleneck_same_as_last
+
+    # Ticked again and submitted: the mentor's brief counts two meetings and says why.
+    box.check()
+    prompt.get_by_text("You say this is the same bottleneck as on").wait_for()
+    page.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
+    page.get_by_role("button", name="Submit to Omar Haddad").click()
+    page.get_by_role("button", name="Submit anyway").click()
+    page.wait_for_url(f"**{reverse('brief', args=[reworded.pk])}")
+    brief = page_for(reworded.mentorship.mentor)
+    brief.goto(reverse("brief", args=[reworded.pk]))
+    streak = brief.locator("#stuck-streak").inner_text()
+    assert "Stuck for 2 meetings" in streak
+    assert "The scholar says this is the same bottleneck as last time." in streak
+    assert axe_violations(brief) == []
+    _shoot(brief, "same-as-last-brief")
     assert console_errors == []
