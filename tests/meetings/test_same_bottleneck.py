@@ -208,6 +208,22 @@ def test_autosave_unticks_the_box_only_when_the_page_showed_it(world):
     assert "You named a similar" not in response.content.decode()
 
 
+def test_a_stale_tick_is_refused_with_both_versions_named(world):
+    agenda = _now(world, ticked=False)
+    stale = agenda.version
+    _autosave(world, agenda, progress="Typed elsewhere")
+    agenda.version = stale
+    response = _autosave(
+        world, agenda, bottleneck_same_as_last="on", bottleneck_same_as_last_shown="1"
+    )
+    assert response.status_code == 409
+    assert not Agenda.objects.get(pk=agenda.pk).bottleneck_same_as_last
+    html = response.content.decode()
+    assert "<dt>Still the same bottleneck as last meeting</dt>" in html
+    assert '<span class="label">Saved version</span><div>not ticked</div>' in html
+    assert '<span class="label">Your text</span><div>ticked</div>' in html
+
+
 def test_the_changes_page_labels_the_box_as_on_the_form(world):
     agenda = _now(world, ticked=False)
     agendas.save_fields(agenda, {"bottleneck_same_as_last": True}, agenda.version, world.scholar)
