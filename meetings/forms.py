@@ -28,12 +28,21 @@ WITHOUT_MANAGER = {
 }
 
 
+# The agenda's checkboxes, each posted with a "<name>_shown" marker when the page shows it.
+CHECKBOXES = ["bottleneck_shared", "bottleneck_same_as_last"]
+
+
 class AgendaForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Agenda
-        fields = [*Agenda.SECTION_NAMES, *Agenda.CHECKIN_FIELDS, "bottleneck_shared"]
+        fields = [
+            *Agenda.SECTION_NAMES,
+            *Agenda.CHECKIN_FIELDS,
+            "bottleneck_shared",
+            "bottleneck_same_as_last",
+        ]
         widgets = {
             name: forms.Textarea(attrs={"rows": rows}) for name, rows in TEXTAREA_ROWS.items()
         } | {"wellbeing_energy": forms.RadioSelect, "wellbeing_visibility": forms.Select}
@@ -48,10 +57,11 @@ class AgendaForm(forms.ModelForm):
                 widget = self.fields[name].widget
                 if widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name)):
                     del self.fields[name]
-        # An unticked checkbox sends nothing: the sharing choice counts only when the page that
-        # posts showed it (its marker is posted with it).
-        if self.is_bound and "bottleneck_shared_shown" not in self.data:
-            self.fields.pop("bottleneck_shared", None)
+        # An unticked checkbox sends nothing: a checkbox counts only when the page that posts
+        # showed it (its marker is posted with it).
+        for name in CHECKBOXES:
+            if self.is_bound and f"{name}_shown" not in self.data:
+                self.fields.pop(name, None)
         if "wellbeing_energy" in self.fields:
             self.fields["wellbeing_energy"].choices = [("", "Skip")] + [
                 (i, str(i)) for i in range(1, 6)

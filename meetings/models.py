@@ -191,6 +191,11 @@ class Agenda(models.Model):
     progress = models.TextField("Progress since last time", blank=True, max_length=4000)
     decision = models.TextField("The decision or help I need most", blank=True, max_length=300)
     bottleneck = models.TextField("Main bottleneck", blank=True, max_length=1000)
+    # The scholar's word that this is last meeting's bottleneck again, however it is worded:
+    # the stuck detector (meetings/stuck.py) matches words and misses some paraphrases.
+    bottleneck_same_as_last = models.BooleanField(
+        "Still the same bottleneck as last meeting", default=False
+    )
     tried = models.TextField("What I tried and whom I asked", blank=True, max_length=3000)
     reading = models.TextField("What I read", blank=True, max_length=3000)
     asks = models.TextField("What I want from this meeting", blank=True, max_length=2000)

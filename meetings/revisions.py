@@ -68,6 +68,7 @@ def rows_for(revision: AgendaRevision, user) -> list[dict]:
     order = [
         "decision",
         "bottleneck",
+        "bottleneck_same_as_last",
         QUESTION_KEY,
         ORDER_KEY,
         "tried",
@@ -98,7 +99,14 @@ def _choice_name(field_name: str, empty: str):
     return name
 
 
+def _ticked(value) -> str:
+    """A checkbox's old/new value, as the form shows it (None: before it was ever saved)."""
+    return "ticked" if value else "not ticked"
+
+
 CHOICE_NAMES = {
+    "bottleneck_same_as_last": _ticked,
+    "bottleneck_shared": _ticked,
     "status": _choice_name("status", "—"),
     "wellbeing_visibility": _choice_name("wellbeing_visibility", "—"),
     "wellbeing_energy": _choice_name("wellbeing_energy", "skipped"),

@@ -5,6 +5,11 @@ run of the pair's earlier submitted agendas, newest first and without a gap, who
 similar to this one's, looking back at most LOOK_BACK agendas (meetings cancelled do not count).
 Stuck "for N meetings" counts this agenda too: two earlier similar bottlenecks make three.
 
+The scholar knows better than the words: an agenda ticked "still the same bottleneck as last
+meeting" (`bottleneck_same_as_last`) continues the streak from the agenda right before it,
+whatever the similarity score; from there the detector goes on comparing, with that earlier
+bottleneck's words too, so a ticked agenda carries on the earlier one's own streak.
+
 Only the pair's own meetings count: a mentor sees the briefs of their own mentorship only
 (PRIVACY.md), so a streak never shows them a bottleneck written for another mentor.
 
@@ -36,6 +41,9 @@ class Streak:
     earlier: list[Agenda] = field(default_factory=list)
     # How many of the streak's meetings, counted back from this one, had nobody asked.
     asked_nobody: int = 0
+    # The pair's submitted agenda right before this one (stuck_streak only): the agenda page
+    # offers "still the same bottleneck as last meeting" with its date and words.
+    previous: Agenda | None = None
 
     @property
     def meetings(self) -> int:
@@ -67,19 +75,25 @@ def _submitted_before(mentorship_ids: Iterable[int], agendas=None):
             mentorship_id=F("meeting__mentorship_id"),
             scheduled_at=F("meeting__scheduled_at"),
         )
-        .only("pk", "bottleneck", "meeting_id")
+        .only("pk", "bottleneck", "bottleneck_same_as_last", "meeting_id")
         .order_by("-meeting__scheduled_at", "-pk")
     )
 
 
-def _streak(bottleneck: str, asked: int, earlier: list[Agenda]) -> Streak:
-    """`earlier`: the pair's agendas before this one, newest first (at most LOOK_BACK used)."""
+def _streak(bottleneck: str, asked: int, earlier: list[Agenda], same_as_last: bool) -> Streak:
+    """`earlier`: the pair's agendas before this one, newest first (at most LOOK_BACK used);
+    `same_as_last`: this agenda is ticked "still the same bottleneck as last meeting"."""
     run: list[Agenda] = []
     if bottleneck.strip():
+        texts = [bottleneck]  # this bottleneck's words, and those a tick bridged to
+        ticked = same_as_last
         for agenda in earlier[:LOOK_BACK]:
-            if not similar(bottleneck, agenda.bottleneck):
+            if ticked:
+                texts.append(agenda.bottleneck)
+            elif not any(similar(text, agenda.bottleneck) for text in texts):
                 break
             run.append(agenda)
+            ticked = agenda.bottleneck_same_as_last
     nobody = 0
     if run:
         for n in [asked, *(a.asked for a in run)]:
@@ -102,12 +116,15 @@ def stuck_streak(
         .exclude(pk=agenda.pk)[:LOOK_BACK]
     )
     text = agenda.bottleneck if bottleneck is None else bottleneck
+    previous = earlier[0] if earlier else None
     if not earlier or not text.strip():
-        return Streak()
+        return Streak(previous=previous)
     # all(): the entries prefetched with the agenda when the caller shows them anyway; without
     # count_asked (the agenda page's prompt) `asked_nobody` is not worked out.
     asked = len(agenda.help_asked.all()) if count_asked else 1
-    return _streak(text, asked, earlier)
+    streak = _streak(text, asked, earlier, agenda.bottleneck_same_as_last)
+    streak.previous = previous
+    return streak
 
 
 def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
@@ -126,7 +143,9 @@ def streak_timeline(mentorship_ids: Iterable[int]) -> list[tuple[Agenda, Streak]
     streaks: dict[int, Streak] = {}
     for agendas in by_pair.values():
         for i, agenda in enumerate(agendas):
-            streaks[agenda.pk] = _streak(agenda.bottleneck, agenda.asked, agendas[i + 1 :])
+            streaks[agenda.pk] = _streak(
+                agenda.bottleneck, agenda.asked, agendas[i + 1 :], agenda.bottleneck_same_as_last
+            )
     return [(agenda, streaks[agenda.pk]) for agenda in rows]
 
 
@@ -148,7 +167,9 @@ def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
     for agenda in latest:
         by_pair[agenda.mentorship_id].append(agenda)
     return {
-        pair: _streak(agendas[0].bottleneck, agendas[0].asked, agendas[1:])
+        pair: _streak(
+            agendas[0].bottleneck, agendas[0].asked, agendas[1:], agendas[0].bottleneck_same_as_last
+        )
         for pair, agendas in by_pair.items()
     }
 
@@ -196,7 +217,12 @@ def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
     streaks: dict[int, Streak] = {}
     for pair_agendas in by_pair.values():
         for i, agenda in enumerate(pair_agendas):
-            streaks[agenda.pk] = _streak(agenda.bottleneck, agenda.asked, pair_agendas[i + 1 :])
+            streaks[agenda.pk] = _streak(
+                agenda.bottleneck,
+                agenda.asked,
+                pair_agendas[i + 1 :],
+                agenda.bottleneck_same_as_last,
+            )
     in_stretch: set[int] = set()
     covered: set[int] = set()  # earlier members of a stretch already told at its latest meeting
     lines = []

@@ -22,7 +22,7 @@ from accounts.models import User
 from config.ids import parse_id
 
 from .. import access, agendas, budget, peers, plans, recaps, stuck
-from ..forms import AgendaForm, HelpAskedForm, QuestionForm, ReadingEntryForm
+from ..forms import CHECKBOXES, AgendaForm, HelpAskedForm, QuestionForm, ReadingEntryForm
 from ..models import ONE_PAGE_WORDS, ActionItem, Agenda, HelpAsked, Meeting, Question
 
 AGENDA_TEMPLATE = "meetings/agenda_edit.html"
@@ -246,6 +246,8 @@ def _differences(agenda: Agenda, data: dict) -> list[dict]:
         elif name == "wellbeing_visibility":
             labels = dict(Agenda.Visibility.choices)
             saved, value = labels.get(saved, saved), labels.get(value, value)
+        elif name in CHECKBOXES:
+            saved, value = ("ticked" if v else "not ticked" for v in (saved, value))
         rows.append({"name": name, "label": field.label, "saved": saved, "mine": value})
     return rows
 
@@ -349,9 +351,9 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return _autosave_answer(
             request, agenda, message, status=409, conflict=True, differences=differences
         )
-    if "bottleneck" in changed:
-        # The stuck prompt follows the bottleneck as it is saved (an out-of-band swap): one
-        # query for the pair's earlier bottlenecks.
+    if {"bottleneck", "bottleneck_same_as_last"} & set(changed):
+        # The stuck prompt follows the bottleneck and the "same as last" box as they are saved
+        # (an out-of-band swap): one query for the pair's earlier bottlenecks.
         streak = stuck.stuck_streak(agenda, count_asked=False)
         return _autosave_answer(
             request,

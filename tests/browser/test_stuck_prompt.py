@@ -130,3 +130,79 @@ def test_the_scholar_is_prompted_adds_whom_they_asked_and_the_mentor_sees_the_st
     notice.get_by_role("button", name="Dismiss: Ana Lima listed you").click()
     peer.locator("#you-were-asked li").wait_for(state="detached")
     assert console_errors == []
+
+
+@pytest.fixture
+def reworded(transactional_db):
+    """A scholar whose last bottleneck the detector would not match with this week's words."""
+    mentorship = MentorshipFactory(
+        scholar=UserFactory(username="ines", display_name="Ines Park"),
+        mentor=UserFactory(username="omar", display_name="Omar Haddad"),
+    )
+    SubmittedAgendaFactory(
+        meeting=MeetingFactory(
+            mentorship=mentorship,
+            scheduled_at=timezone.now() - timedelta(days=7),
+            status=Meeting.Status.HELD,
+        ),
+        bottleneck="My sparse-autoencoder features look dead on layer twelve.",
+    )
+    meeting = MeetingFactory(mentorship=mentorship, scheduled_at=timezone.now() + timedelta(days=3))
+    agenda = AgendaFactory(meeting=meeting, bottleneck="", tried="")
+    QuestionFactory(agenda=agenda, text="Should I resample the dead latents?")
+    return meeting
+
+
+def test_ticking_same_as_last_brings_the_prompt_whatever_the_words(
+    reworded, page_for, console_errors
+):
+    page = page_for(reworded.mentorship.scholar)
+    page.goto(reverse("agenda", args=[reworded.pk]))
+    page.get_by_label("Main bottleneck").fill(
+        "The SAE dictionary learns nothing useful past the middle of the network."
+    )
+    page.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
+    prompt = page.locator("#stuck-prompt")
+    assert prompt.inner_text().strip() == ""
+
+    box = page.get_by_label("Still the same bottleneck as last meeting")
+    last = (timezone.now() - timedelta(days=7)).strftime("%-d %b")
+    assert f"({last}: “My sparse-autoencoder features look dead on layer twelve.”)" in (
+        page.locator("#field-bottleneck_same_as_last").inner_text()
+    )
+    box.check()
+    prompt.get_by_text("You say this is the same bottleneck as on").wait_for()
+    assert f"on {last}: what did you try since, and whom did you ask?" in prompt.inner_text()
+    assert Agenda.objects.get(meeting=reworded).bottleneck_same_as_last
+    assert axe_violations(page) == []
+    _shoot(page, "same-as-last-agenda")
+    for width in (1280, 390):  # the bottleneck's section, close up
+        page.set_viewport_size({"width": width, "height": 900})
+        scrolled = page.evaluate("window.scrollY")
+        top = page.locator("#field-bottleneck").bounding_box()
+        bottom = page.locator("#stuck-prompt").bounding_box()
+        height = bottom["y"] + bottom["height"] - top["y"] + 16
+        clip = {"x": 0, "y": top["y"] + scrolled - 8, "width": width, "height": height}
+        path = SHOTS / f"same-as-last-section-{width}.png"
+        page.screenshot(path=str(path), full_page=True, clip=clip)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    box.uncheck()
+    prompt.get_by_text("You say this is").wait_for(state="detached")
+    assert not Agenda.objects.get(meeting=reworded).bottleneck_same_as_last
+
+    # Ticked again and submitted: the mentor's brief counts two meetings and says why.
+    box.check()
+    prompt.get_by_text("You say this is the same bottleneck as on").wait_for()
+    page.locator("#agenda-form[data-state=saved]").wait_for(state="attached")
+    page.get_by_role("button", name="Submit to Omar Haddad").click()
+    page.get_by_role("button", name="Submit anyway").click()
+    page.wait_for_url(f"**{reverse('brief', args=[reworded.pk])}")
+    brief = page_for(reworded.mentorship.mentor)
+    brief.goto(reverse("brief", args=[reworded.pk]))
+    streak = brief.locator("#stuck-streak").inner_text()
+    assert "Stuck for 2 meetings" in streak
+    assert "The scholar says this is the same bottleneck as last time." in streak
+    assert axe_violations(brief) == []
+    _shoot(brief, "same-as-last-brief")
+    assert console_errors == []

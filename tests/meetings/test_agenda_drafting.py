@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
 
@@ -376,7 +377,11 @@ def test_it_stops_a_submit_without_bottleneck_or_question_with_messages_beside_t
 
 def test_it_reminds_the_scholar_of_last_times_bottleneck(world, carried):
     page = world.client_for(world.scholar).get(reverse("agenda", args=[carried.meeting_id]))
-    assert "Last time: “SECRET-BOTTLENECK text”" in page.content.decode()
+    # Beside the box "still the same bottleneck as last meeting", with its date.
+    html = page.content.decode()
+    assert "Still the same bottleneck as last meeting" in html
+    on = date(timezone.localtime(world.meeting.scheduled_at), "j M")
+    assert f"({on}: “SECRET-BOTTLENECK text”)" in html
 
 
 def test_it_asks_what_was_tried_when_the_bottleneck_is_the_same_as_last_time(world, carried):
