@@ -30,9 +30,7 @@ def _context(request: HttpRequest, user_id: int) -> dict:
     )
     return {
         "report": report.build_report(request.user, scholar),
-        "growth": growth.growth(
-            scholar, parts - access.GROWTH_PRIVATE_PARTS, viewer=request.user
-        ),
+        "growth": growth.growth(scholar, parts - access.GROWTH_PRIVATE_PARTS, viewer=request.user),
         "scholar": scholar,
         "shared": bool(sharing and sharing.report),
     }
