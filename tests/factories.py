@@ -108,3 +108,14 @@ class MeetingNoteFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     author = factory.LazyAttribute(lambda o: o.meeting.mentorship.mentor)
     body = "We decided to keep going."
+
+
+def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:
+    """A submitted agenda of a meeting `days_ago` days back (held unless `status` says
+    otherwise): the stuck detector's and peer help's tests build a pair's history with it."""
+    meeting = MeetingFactory(
+        mentorship=mentorship,
+        scheduled_at=timezone.now() - timedelta(days=days_ago),
+        status=fields.pop("status", Meeting.Status.HELD),
+    )
+    return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **fields)

@@ -16,10 +16,9 @@ from accounts.models import User
 from meetings import peers
 from meetings.models import Agenda, HelpAsked, Meeting
 from tests.factories import (
-    MeetingFactory,
     MentorshipFactory,
-    SubmittedAgendaFactory,
     UserFactory,
+    past_agenda,
 )
 
 EARLIER = [
@@ -31,19 +30,10 @@ SIMILAR = "My reward model evaluation runs out of GPU memory on the cluster jobs
 UNRELATED = "I need to choose a venue for the workshop paper."
 
 
-def _held(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:
-    meeting = MeetingFactory(
-        mentorship=mentorship,
-        scheduled_at=timezone.now() - timedelta(days=days_ago),
-        status=Meeting.Status.HELD,
-    )
-    return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **fields)
-
-
 def _solved(mentorship, bottleneck=SIMILAR, resolution="Gradient checkpointing", days_ago=30):
     """A peer's shared bottleneck, marked resolved (long ago: no board window applies)."""
     when = timezone.now() - timedelta(days=days_ago)
-    return _held(
+    return past_agenda(
         mentorship,
         days_ago,
         bottleneck,
@@ -64,7 +54,7 @@ def _peer(world, name: str, program=None):
 def stuck(world):
     """The world's scholar names the same bottleneck for the third meeting in a row."""
     for days, text in zip((14, 7), EARLIER, strict=True):
-        _held(world.mentorship, days, text)
+        past_agenda(world.mentorship, days, text)
     world.agenda.bottleneck = STUCK
     world.agenda.save()
     return world

@@ -13,7 +13,7 @@ from django.utils import timezone
 from meetings import agendas, stuck
 from meetings.models import Agenda, Meeting
 from meetings.revisions import rows_for
-from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory, SubmittedAgendaFactory
+from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory, past_agenda
 
 from .test_brief_queries import MENTOR_QUERIES, SCHOLAR_QUERIES
 
@@ -25,18 +25,9 @@ SIMILAR_BEFORE = "Evaluating the reward model fails on the cluster: jobs run out
 SIMILAR_NOW = "The reward model evaluation keeps running out of memory on the cluster."
 
 
-def _held(mentorship, days_ago: int, bottleneck: str, **kwargs) -> Agenda:
-    meeting = MeetingFactory(
-        mentorship=mentorship,
-        scheduled_at=timezone.now() - timedelta(days=days_ago),
-        status=Meeting.Status.HELD,
-    )
-    return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **kwargs)
-
-
 def _now(world, ticked: bool, text: str = NOW, before: str = BEFORE) -> Agenda:
     """The world's submitted agenda, after a held meeting a week ago (bottleneck `before`)."""
-    _held(world.mentorship, 7, before)
+    past_agenda(world.mentorship, 7, before)
     Agenda.objects.filter(pk=world.agenda.pk).update(
         bottleneck=text, bottleneck_same_as_last=ticked
     )
@@ -61,8 +52,8 @@ def test_it_counts_a_ticked_agenda_as_stuck_whatever_the_words(world):
 
 
 def test_it_continues_the_earlier_agendas_own_streak(world):
-    _held(world.mentorship, 14, SIMILAR_BEFORE)
-    _held(world.mentorship, 7, SIMILAR_NOW)
+    past_agenda(world.mentorship, 14, SIMILAR_BEFORE)
+    past_agenda(world.mentorship, 7, SIMILAR_NOW)
     Agenda.objects.filter(pk=world.agenda.pk).update(bottleneck=NOW, bottleneck_same_as_last=True)
     assert stuck.stuck_streak(Agenda.objects.get(pk=world.agenda.pk)).meetings == 3
     # Without the tick, the new wording starts afresh.
@@ -71,8 +62,8 @@ def test_it_continues_the_earlier_agendas_own_streak(world):
 
 
 def test_an_earlier_ticked_agenda_links_the_one_before_it_in_every_function(world):
-    first = _held(world.mentorship, 14, BEFORE)
-    second = _held(world.mentorship, 7, NOW, bottleneck_same_as_last=True)
+    first = past_agenda(world.mentorship, 14, BEFORE)
+    second = past_agenda(world.mentorship, 7, NOW, bottleneck_same_as_last=True)
     Agenda.objects.filter(pk=world.agenda.pk).update(
         bottleneck=NOW + " again", bottleneck_same_as_last=False
     )
@@ -160,7 +151,7 @@ def test_the_box_is_not_offered_after_a_draft_or_a_cancelled_meeting_only(world)
         ),
         bottleneck="A draft never submitted",
     )
-    cancelled = _held(world.mentorship, 7, BEFORE)
+    cancelled = past_agenda(world.mentorship, 7, BEFORE)
     Meeting.objects.filter(pk=cancelled.meeting_id).update(status=Meeting.Status.CANCELLED)
     html = world.client_for(world.scholar).get(reverse("agenda", args=[world.meeting.pk]))
     assert 'name="bottleneck_same_as_last"' not in html.content.decode()
@@ -243,7 +234,7 @@ def test_the_brief_costs_the_same_ticked_as_stuck_by_the_words(
     world, earlier, django_assert_num_queries
 ):
     for days in range(earlier, 0, -1):
-        _held(world.mentorship, 7 * days + 7, SIMILAR_BEFORE)
+        past_agenda(world.mentorship, 7 * days + 7, SIMILAR_BEFORE)
     agenda = _now(world, ticked=False, text=SIMILAR_NOW, before=SIMILAR_BEFORE)
     url = reverse("brief", args=[world.meeting.pk])
     mentor, scholar = world.client_for(world.mentor), world.client_for(world.scholar)
@@ -263,7 +254,7 @@ def test_the_agenda_page_costs_the_same_ticked_as_stuck_by_the_words(
 ):
     """Stuck either way: the page reads the same (the streak, then the peers' suggestions)."""
     for days in range(earlier, 0, -1):
-        _held(world.mentorship, 7 * days + 7, SIMILAR_BEFORE)
+        past_agenda(world.mentorship, 7 * days + 7, SIMILAR_BEFORE)
     client = world.client_for(world.scholar)
     url = reverse("agenda", args=[world.meeting.pk])
     agenda = _now(world, ticked=False, text=SIMILAR_NOW, before=SIMILAR_BEFORE)

@@ -13,22 +13,13 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
-    SubmittedAgendaFactory,
+    past_agenda,
 )
 
 EVAL_1 = "Evaluating the reward model fails on the cluster: jobs run out of memory."
 EVAL_2 = "The reward model evaluation keeps running out of memory on the cluster."
 EVAL_3 = "Still can't evaluate the reward model, cluster jobs die out of memory."
 OTHER = "I need to decide which paper venue to submit to."
-
-
-def past(mentorship, days_ago: int, bottleneck: str, **kwargs) -> Agenda:
-    meeting = MeetingFactory(
-        mentorship=mentorship,
-        scheduled_at=timezone.now() - timedelta(days=days_ago),
-        status=kwargs.pop("status", Meeting.Status.HELD),
-    )
-    return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **kwargs)
 
 
 @pytest.fixture
@@ -44,7 +35,7 @@ def upcoming(mentorship, bottleneck: str, tried: str = "") -> Agenda:
 
 
 def test_two_earlier_similar_bottlenecks_make_three_meetings_stuck(pair):
-    first, second = past(pair, 14, EVAL_1), past(pair, 7, EVAL_2)
+    first, second = past_agenda(pair, 14, EVAL_1), past_agenda(pair, 7, EVAL_2)
     streak = stuck.stuck_streak(upcoming(pair, EVAL_3))
     assert [a.pk for a in streak.earlier] == [first.pk, second.pk]
     assert streak.meetings == 3
@@ -53,16 +44,16 @@ def test_two_earlier_similar_bottlenecks_make_three_meetings_stuck(pair):
 
 
 def test_a_different_bottleneck_is_not_stuck(pair):
-    past(pair, 14, EVAL_1), past(pair, 7, EVAL_2)
+    past_agenda(pair, 14, EVAL_1), past_agenda(pair, 7, EVAL_2)
     streak = stuck.stuck_streak(upcoming(pair, OTHER))
     assert not streak
     assert streak.meetings == 0
 
 
 def test_a_different_bottleneck_in_between_breaks_the_streak(pair):
-    past(pair, 21, EVAL_1)
-    past(pair, 14, OTHER)
-    last = past(pair, 7, EVAL_2)
+    past_agenda(pair, 21, EVAL_1)
+    past_agenda(pair, 14, OTHER)
+    last = past_agenda(pair, 7, EVAL_2)
     streak = stuck.stuck_streak(upcoming(pair, EVAL_3))
     assert [a.pk for a in streak.earlier] == [last.pk]
     assert streak.meetings == 2
@@ -70,7 +61,7 @@ def test_a_different_bottleneck_in_between_breaks_the_streak(pair):
 
 def test_only_the_last_three_earlier_agendas_count(pair):
     for days in (35, 28, 21, 14, 7):
-        past(pair, days, EVAL_1)
+        past_agenda(pair, days, EVAL_1)
     assert stuck.stuck_streak(upcoming(pair, EVAL_2)).meetings == 4
 
 
@@ -79,25 +70,25 @@ def test_drafts_cancelled_meetings_and_other_pairs_do_not_count(pair):
         meeting=MeetingFactory(mentorship=pair, scheduled_at=timezone.now() - timedelta(days=14)),
         bottleneck=EVAL_1,
     )
-    past(pair, 10, EVAL_1, status=Meeting.Status.CANCELLED)
+    past_agenda(pair, 10, EVAL_1, status=Meeting.Status.CANCELLED)
     other_pair = MentorshipFactory(scholar=pair.scholar, program=pair.program)
-    past(other_pair, 7, EVAL_2)
+    past_agenda(other_pair, 7, EVAL_2)
     assert not stuck.stuck_streak(upcoming(pair, EVAL_3))
 
 
 def test_asked_nobody_counts_back_to_the_last_meeting_with_someone_asked(pair):
-    first = past(pair, 14, EVAL_1)
+    first = past_agenda(pair, 14, EVAL_1)
     HelpAsked.objects.create(agenda=first, kind="forum", name="#help")
-    past(pair, 7, EVAL_2)
+    past_agenda(pair, 7, EVAL_2)
     assert stuck.stuck_streak(upcoming(pair, EVAL_3)).asked_nobody == 2
 
 
 def test_bulk_streaks_agree_with_the_single_one_in_one_query(pair, django_assert_num_queries):
-    past(pair, 21, OTHER)
-    past(pair, 14, EVAL_1)
-    latest = past(pair, 7, EVAL_2)
+    past_agenda(pair, 21, OTHER)
+    past_agenda(pair, 14, EVAL_1)
+    latest = past_agenda(pair, 7, EVAL_2)
     calm = MentorshipFactory(program=pair.program)
-    past(calm, 7, EVAL_1)
+    past_agenda(calm, 7, EVAL_1)
     with django_assert_num_queries(1):
         current = stuck.current_streaks([pair.pk, calm.pk])
     assert current[pair.pk].meetings == 2 == stuck.stuck_streak(latest).meetings
@@ -114,8 +105,8 @@ def test_bulk_streaks_agree_with_the_single_one_in_one_query(pair, django_assert
 
 @pytest.fixture
 def stuck_scholar(pair, client):
-    past(pair, 14, EVAL_1)
-    past(pair, 7, EVAL_2)
+    past_agenda(pair, 14, EVAL_1)
+    past_agenda(pair, 7, EVAL_2)
     agenda = upcoming(pair, EVAL_3)
     client.force_login(pair.scholar)
     return agenda
@@ -129,7 +120,7 @@ def test_the_agenda_page_names_the_earlier_dates(stuck_scholar, client):
 
 
 def test_no_prompt_for_a_new_bottleneck(pair, client):
-    past(pair, 7, EVAL_1)
+    past_agenda(pair, 7, EVAL_1)
     agenda = upcoming(pair, OTHER)
     client.force_login(pair.scholar)
     page = client.get(reverse("agenda", args=[agenda.meeting_id])).content.decode()
@@ -137,7 +128,7 @@ def test_no_prompt_for_a_new_bottleneck(pair, client):
 
 
 def test_autosave_of_the_bottleneck_refreshes_the_prompt(pair, client):
-    past(pair, 7, EVAL_1)
+    past_agenda(pair, 7, EVAL_1)
     agenda = upcoming(pair, OTHER)
     client.force_login(pair.scholar)
     url = reverse("agenda_autosave", args=[agenda.meeting_id])
