@@ -115,6 +115,9 @@ def test_staff_get_the_figures_only_on_the_scholar_summary(full, role):
     html = response.content.decode()
     assert response.status_code == 200
     assert "End-of-program report: figures" in html and "Recaps written" in html
+    # the summary shows meetings held, readings and milestones once, above the report's figures
+    for repeated in ("Meetings held", "Milestones done"):
+        assert repeated not in html, repeated
     figures = response.context["report_figures"]
     assert (figures.meetings_held, figures.recaps, figures.readings) == (3, 3, 2)
     for text in ("Takeaway", "Paper 0", "Took 0", "Milestone 0", "Bottleneck number", "Answer 0"):
