@@ -126,6 +126,8 @@ def pages(ds: Dataset) -> list[tuple[str, User, str]]:
         ("history", ds.scholar, reverse("history", args=[ds.scholar.pk])),
         ("mentor list", ds.mentor, reverse("home")),
         ("cadence (first page)", ds.staff, reverse("cadence", args=[ds.program.slug])),
+        ("growth", ds.scholar, reverse("growth", args=[ds.scholar.pk])),
+        ("end-of-program report", ds.scholar, reverse("report", args=[ds.scholar.pk])),
     ]
 
 

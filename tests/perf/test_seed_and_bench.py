@@ -124,7 +124,15 @@ def test_the_benchmark_reports_queries_and_times_per_page(db):
     _demo_like_data()
     lines: list[str] = []
     results = bench.run(repeat=2, warmup=1, scholars=3, meetings=4, say=lines.append)
-    pages = ["baseline (account page)", "brief", "history", "mentor list", "cadence (first page)"]
+    pages = [
+        "baseline (account page)",
+        "brief",
+        "history",
+        "mentor list",
+        "cadence (first page)",
+        "growth",
+        "end-of-program report",
+    ]
     assert [(r.dataset, r.page) for r in results] == [
         (data, page) for data in ("small", "bulk") for page in pages
     ]
