@@ -264,7 +264,7 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
 
 
 def is_scholar(user) -> bool:
-    """Only scholars keep a research plan, a reading list and a progress log of their own."""
+    """Only scholars keep a research plan, a reading list, a progress log and a growth page."""
     if _anonymous(user):
         return False
     return user.mentorships_as_scholar.exists()

@@ -61,7 +61,7 @@ def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def growth_sharing_save(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.mentorships_as_scholar.exists():
+    if not access.is_scholar(user):
         raise Http404("Only scholars have a growth page.")
     form = GrowthSharingForm(request.POST)
     # Checkboxes: anything sent is read as ticked or not, so the form is always valid.
