@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Invite, Mentorship, Program, ResearchManagerAssignment, User
 
-from .. import peers, proposals, recaps
+from .. import peers, proposals, recaps, stuck
 from ..models import ActionItem, Agenda, BriefRead, Meeting
 from .reading import progress_context
 
@@ -34,6 +34,11 @@ def home(request: HttpRequest) -> HttpResponse:
         (pair for pair in pairs if pair.mentor_id == user.pk),
         key=lambda pair: pair.next_meeting.scheduled_at if pair.next_meeting else never,
     )
+    # Stuck for two meetings or more, as of each pair's latest brief: the mentor sees it here at
+    # a glance, and the brief says since when and with what.
+    streaks = stuck.current_streaks([pair.pk for pair in as_mentor]) if as_mentor else {}
+    for pair in as_mentor:
+        pair.streak = streaks.get(pair.pk)
     # the scholar's own open items, shown under their cards only
     my_items = (
         ActionItem.objects.visible_to(user)

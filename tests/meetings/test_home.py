@@ -16,6 +16,7 @@ from tests.factories import (
     MentorshipFactory,
     SubmittedAgendaFactory,
     UserFactory,
+    past_agenda,
 )
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -126,8 +127,9 @@ def _pairs(world, n: int) -> None:
 @pytest.mark.parametrize(
     "role,queries",
     # each role also gets its "after your meetings" list (recaps to write / to confirm); the
-    # scholar also their peer offers, "you were asked" notices and progress lines
-    [("scholar", 12), ("mentor", 8)],
+    # scholar also their peer offers, "you were asked" notices and progress lines; the mentor
+    # their pairs' stuck streaks
+    [("scholar", 12), ("mentor", 9)],
 )
 @pytest.mark.parametrize("more", [0, 5])
 def test_it_builds_the_home_page_in_the_same_number_of_queries(
@@ -170,3 +172,15 @@ def test_it_never_counts_negative_days_since_the_last_meeting(world):
         )
         row = _row(_home(client), world.scholar.name)
         assert ">3 days</td>" in row and "-1" not in row
+
+
+def test_it_flags_a_scholar_stuck_on_the_same_bottleneck_for_the_mentor(world):
+    same = "Evaluating the reward model fails on the cluster: jobs run out of memory."
+    for days in (21, 14):
+        past_agenda(world.mentorship, days, same)
+    Agenda.objects.filter(pk=world.agenda.pk).update(bottleneck=same)  # the upcoming brief
+    html = _home(world.client_for(world.mentor))
+    assert "stuck 3 meetings" in html
+    # the upcoming brief names something else: no flag
+    Agenda.objects.filter(pk=world.agenda.pk).update(bottleneck="Choosing a workshop venue.")
+    assert "stuck-flag" not in _home(world.client_for(world.mentor))
