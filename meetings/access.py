@@ -62,7 +62,7 @@ def agenda(user, prefix: str = "") -> Q:
     """The scholar sees their agendas in every state; their mentor only once submitted."""
     if _anonymous(user):
         return NOTHING
-    from .models import Agenda
+    from meetings.models import Agenda
 
     return Q(**{f"{prefix}meeting__mentorship__scholar": user}) | Q(
         **{
@@ -76,7 +76,7 @@ def agenda_editable(user, prefix: str = "") -> Q:
     """Only the scholar edits, and only while the meeting is planned (a held record is fixed)."""
     if _anonymous(user):
         return NOTHING
-    from .models import Meeting
+    from meetings.models import Meeting
 
     return Q(
         **{
@@ -90,13 +90,13 @@ def agenda_editable(user, prefix: str = "") -> Q:
 
 
 def shared_with_mentors(visibility: str) -> bool:
-    from .models import Agenda
+    from meetings.models import Agenda
 
     return visibility in (Agenda.Visibility.MENTORS, Agenda.Visibility.BOTH)
 
 
 def shared_with_manager(visibility: str) -> bool:
-    from .models import Agenda
+    from meetings.models import Agenda
 
     return visibility in (Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH)
 
@@ -139,7 +139,7 @@ def checkin(user, prefix: str = "") -> Q:
     with their research manager."""
     if _anonymous(user):
         return NOTHING
-    from .models import Agenda
+    from meetings.models import Agenda
 
     shared_with_mentor = Q(
         **{
@@ -163,8 +163,7 @@ def checkin_shared_with_manager(user, prefix: str = "") -> Q:
     if _anonymous(user):
         return NOTHING
     from accounts.models import ResearchManagerAssignment
-
-    from .models import Agenda
+    from meetings.models import Agenda
 
     assigned = ResearchManagerAssignment.objects.filter(
         manager_id=user.pk,
@@ -196,7 +195,7 @@ def revision(user, prefix: str = "") -> Q:
     submission of an agenda they may see (never a draft's)."""
     if _anonymous(user):
         return NOTHING
-    from .models import Agenda
+    from meetings.models import Agenda
 
     return Q(**{f"{prefix}agenda__meeting__mentorship__scholar": user}) | Q(
         **{
@@ -304,8 +303,7 @@ def _shared_with_program(user, program=None, prefix: str = "") -> Q:
     scholar's alone), in `program`, the viewer being an active scholar of that program.
     `program` None: the agenda's own program, whichever it is (a lookup across programs)."""
     from accounts.models import Mentorship
-
-    from .models import Agenda
+    from meetings.models import Agenda
 
     if program is None:
         in_program = Q()
@@ -363,7 +361,7 @@ def help_asked_as_peer(user, prefix: str = "") -> Q:
     never about what nor what came of it."""
     if _anonymous(user):
         return NOTHING
-    from .models import Agenda, HelpAsked
+    from meetings.models import Agenda, HelpAsked
 
     return Q(
         **{
@@ -447,7 +445,7 @@ def growth_parts(user, scholar_id: int, sharing, *, is_mentor: bool | None = Non
     GrowthSharing or None); nothing for anyone else (staff see figures on the summaries).
     `is_mentor`: whether the user mentors this scholar, when the caller already knows (saves
     the query)."""
-    from .models import GrowthSharing
+    from meetings.models import GrowthSharing
 
     if _anonymous(user):
         return set()

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import (
+from meetings.models import (
     ActionItem,
     Agenda,
     Annotation,

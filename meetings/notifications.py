@@ -1,5 +1,5 @@
 """Mail: to the mentor when a brief is submitted or updated (queued by the functions that write
-it, meetings/agendas.py, inside their transaction), and the reminders that
+it, meetings/agendas/domain.py, inside their transaction), and the reminders that
 `manage.py send_reminders` sends before meetings.
 
 Every mail goes through one django-tasks task, `send_notice`. With the database backend the task
@@ -8,7 +8,7 @@ change does, and the worker (`manage.py db_worker`) sends it, so a slow or faili
 never slows a page or loses a mail. The task first claims a SentReminder row (unique per kind,
 meeting, recipient and key) and only then sends, so each notice goes once even when cron runs or
 retries overlap. A failed send releases the claim and queues the task again with back-off.
-Mails carry links (settings.SITE_URL) and only what the recipient may see (PRIVACY.md): never the
+Mails carry links (settings.SITE_URL) and only what the recipient may see (README, "Who sees what"): never the
 wellbeing check-in, never a private note.
 """
 
@@ -27,8 +27,7 @@ from django_tasks import TaskResultStatus, task
 
 from accounts.mail import retry_later
 from accounts.models import User
-
-from .models import Agenda, BriefRead, Meeting, SentReminder
+from meetings.models import Agenda, BriefRead, Meeting, SentReminder
 
 log = logging.getLogger(__name__)
 

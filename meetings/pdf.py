@@ -34,7 +34,7 @@ def chromium_path() -> str | None:
 
 
 def brief_html(ctx: dict) -> str:
-    return render_to_string("meetings/brief_pdf.html", {**ctx, "css": CSS.read_text()})
+    return render_to_string("meetings/briefs/brief_pdf.html", {**ctx, "css": CSS.read_text()})
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -81,7 +81,7 @@ def report_html(ctx: dict) -> str:
     """The end-of-program report: the brief's print styles, the growth charts' and a few of its
     own."""
     css = CSS.read_text() + CHARTS_CSS.read_text() + REPORT_CSS.read_text()
-    return render_to_string("meetings/report_pdf.html", {**ctx, "css": css, "pdf": True})
+    return render_to_string("meetings/growth/report_pdf.html", {**ctx, "css": css, "pdf": True})
 
 
 def render_report_pdf(ctx: dict) -> bytes:

@@ -1,27 +1,19 @@
 from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
-
-from .views import (
-    agendas,
-    briefs,
-    budget,
-    cadence,
-    calendar,
-    exports,
-    growth,
-    history,
-    history_search,
-    home,
-    live,
-    peers,
-    plans,
-    reading,
-    recaps,
-    report,
-    revisions,
-    scheduling,
-)
+from meetings.agendas import views as agendas
+from meetings.briefs import views as briefs
+from meetings.data import views as data
+from meetings.growth import views as growth
+from meetings.history import views as history
+from meetings.home import views as home
+from meetings.meeting_mode import views as meeting_mode
+from meetings.plans import views as plans
+from meetings.reading import views as reading
+from meetings.recaps import views as recaps
+from meetings.scheduling import views as scheduling
+from meetings.staff import views as staff
+from meetings.unstuck import views as unstuck
 
 home_urls = [
     path("", home.home, name="home"),
@@ -43,7 +35,7 @@ scheduling_urls = [
 ]
 
 calendar_urls = [
-    path("calendar/<str:token>.ics", calendar.ics_feed, name="ics_feed"),
+    path("calendar/<str:token>.ics", scheduling.ics_feed, name="ics_feed"),
 ]
 
 agenda_urls = [
@@ -60,7 +52,7 @@ agenda_urls = [
     path("questions/<id:pk>/delete/", agendas.question_delete, name="question_delete"),
     path("questions/<id:pk>/move/", agendas.question_move, name="question_move"),
     path("questions/<id:pk>/state/", agendas.question_state, name="question_state"),
-    path("meetings/<id:pk>/revisions/", revisions.agenda_revisions, name="agenda_revisions"),
+    path("meetings/<id:pk>/revisions/", agendas.agenda_revisions, name="agenda_revisions"),
     path("meetings/<id:pk>/help-asked/", agendas.help_add, name="help_add"),
     path("help-asked/<id:pk>/delete/", agendas.help_delete, name="help_delete"),
 ]
@@ -100,59 +92,65 @@ plan_urls = [
 
 # The time budget of the agenda's questions, and meeting mode.
 meeting_mode_urls = [
-    path("questions/<id:pk>/estimate/", budget.question_estimate, name="question_estimate"),
-    path("questions/<id:pk>/in-writing/", budget.question_in_writing, name="question_in_writing"),
+    path("questions/<id:pk>/estimate/", meeting_mode.question_estimate, name="question_estimate"),
+    path(
+        "questions/<id:pk>/in-writing/",
+        meeting_mode.question_in_writing,
+        name="question_in_writing",
+    ),
     path(
         "meetings/<id:pk>/questions/in-writing/",
-        budget.questions_in_writing,
+        meeting_mode.questions_in_writing,
         name="questions_in_writing",
     ),
-    path("meetings/<id:pk>/live/", live.live_page, name="live"),
-    path("meetings/<id:pk>/live/poll/", live.live_poll, name="live_poll"),
-    path("meetings/<id:pk>/live/capture/", live.live_capture, name="live_capture"),
-    path("meetings/<id:pk>/live/move/", live.live_move, name="live_move"),
-    path("meetings/<id:pk>/live/held/", live.live_held, name="live_held"),
+    path("meetings/<id:pk>/live/", meeting_mode.live_page, name="live"),
+    path("meetings/<id:pk>/live/poll/", meeting_mode.live_poll, name="live_poll"),
+    path("meetings/<id:pk>/live/capture/", meeting_mode.live_capture, name="live_capture"),
+    path("meetings/<id:pk>/live/move/", meeting_mode.live_move, name="live_move"),
+    path("meetings/<id:pk>/live/held/", meeting_mode.live_held, name="live_held"),
 ]
 
 history_urls = [
     path("scholars/<id:user_id>/history/", history.history, name="history"),
     path(
         "scholars/<id:user_id>/history/search/",
-        history_search.history_search,
+        history.history_search,
         name="history_search",
     ),
-    path("me/export/", exports.my_data_export, name="my_data_export"),
+    path("me/export/", data.my_data_export, name="my_data_export"),
     # The end-of-program report: the scholar, and their mentors once the scholar shares it.
-    path("scholars/<id:user_id>/report/", report.report_page, name="report"),
-    path("scholars/<id:user_id>/report.pdf", report.report_pdf, name="report_pdf"),
+    path("scholars/<id:user_id>/report/", growth.report_page, name="report"),
+    path("scholars/<id:user_id>/growth.pdf", growth.report_pdf, name="report_pdf"),
 ]
 
 # Program staff and research managers: figures only.
 program_urls = [
-    path("programs/<slug:slug>/cadence/", cadence.cadence, name="cadence"),
-    path("programs/<slug:slug>/cadence.csv", cadence.cadence_csv, name="cadence_csv"),
+    path("programs/<slug:slug>/cadence/", staff.cadence, name="cadence"),
+    path("programs/<slug:slug>/staff.csv", staff.cadence_csv, name="cadence_csv"),
     path(
         "programs/<slug:slug>/scholars/<id:user_id>/",
-        cadence.scholar_summary,
+        staff.scholar_summary,
         name="scholar_summary",
     ),
     path(
         "programs/<slug:slug>/mentors/<id:user_id>/",
-        cadence.mentor_summary,
+        staff.mentor_summary,
         name="mentor_summary",
     ),
-    path("programs/<slug:slug>/my-scholars/", cadence.managed_scholars, name="managed_scholars"),
-    path("programs/<slug:slug>/export/", exports.program_export, name="program_export"),
+    path("programs/<slug:slug>/my-scholars/", staff.managed_scholars, name="managed_scholars"),
+    path("programs/<slug:slug>/export/", data.program_export, name="program_export"),
 ]
 
 # Peer help: the program's scholars only; offers between the two scholars concerned.
 peer_urls = [
-    path("programs/<slug:slug>/peers/", peers.peer_board, name="peer_board"),
-    path("programs/<slug:slug>/peers/<id:pk>/offer/", peers.peer_offer_add, name="peer_offer_add"),
-    path("bottlenecks/<id:pk>/resolved/", peers.bottleneck_resolve, name="bottleneck_resolve"),
-    path("peer-offers/<id:pk>/dismiss/", peers.peer_offer_dismiss, name="peer_offer_dismiss"),
+    path("programs/<slug:slug>/peers/", unstuck.peer_board, name="peer_board"),
+    path(
+        "programs/<slug:slug>/peers/<id:pk>/offer/", unstuck.peer_offer_add, name="peer_offer_add"
+    ),
+    path("bottlenecks/<id:pk>/resolved/", unstuck.bottleneck_resolve, name="bottleneck_resolve"),
+    path("peer-offers/<id:pk>/dismiss/", unstuck.peer_offer_dismiss, name="peer_offer_dismiss"),
     # "You were asked": the peer named in a scholar's "whom I asked" hides the notice.
-    path("asked-you/<id:pk>/dismiss/", peers.asked_dismiss, name="asked_dismiss"),
+    path("asked-you/<id:pk>/dismiss/", unstuck.asked_dismiss, name="asked_dismiss"),
 ]
 
 # The reading list and the progress log: the scholar and their mentors.

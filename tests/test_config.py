@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Mentorship, Program, User
-from meetings.cadence import cadence_rows
 from meetings.models import Agenda, Meeting
+from meetings.staff.cadence import cadence_rows
 from tests.factories import MeetingFactory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from meetings.cadence import percent_text
+from meetings.staff.cadence import percent_text
 
 register = template.Library()
 

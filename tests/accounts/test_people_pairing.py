@@ -1,5 +1,5 @@
 """The People page lists people who joined but have no pair, and staff propose a pair there: an
-invitation each person accepts (PRIVACY.md: pairing an existing person is an invitation too)."""
+invitation each person accepts (README, "Who sees what": pairing an existing person is an invitation too)."""
 
 import re
 

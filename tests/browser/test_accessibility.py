@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ResearchManagerAssignment, User
-from meetings import agendas, briefs, plans
+from meetings.agendas import domain as agendas
+from meetings.briefs import domain as briefs
 from meetings.models import (
     Agenda,
     GrowthSharing,
@@ -24,6 +25,7 @@ from meetings.models import (
     ReadingEntry,
     Recap,
 )
+from meetings.plans import domain as plans
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,

@@ -21,7 +21,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from accounts.mail import MAX_ATTEMPTS
-from meetings import agendas
+from meetings.agendas import domain as agendas
 from meetings.models import Agenda, SentReminder
 from meetings.notifications import send_notice
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory

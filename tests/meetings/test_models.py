@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings import agendas
+from meetings.agendas import domain as agendas
 from meetings.models import ActionItem, Agenda, Meeting, Question
 from tests.factories import (
     ActionItemFactory,

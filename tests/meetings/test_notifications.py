@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import agendas
+from meetings.agendas import domain as agendas
 from meetings.models import Agenda, BriefRead, Meeting, SentReminder
 from meetings.notifications import due_reminders, send_due_reminders
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory

@@ -5,7 +5,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from meetings.views import home as views
+from meetings.home import views
 
 
 @pytest.fixture

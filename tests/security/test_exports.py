@@ -19,8 +19,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Program, User
-from meetings import agendas, growth, plans
-from meetings.cadence import cadence_rows
+from meetings.agendas import domain as agendas
+from meetings.data.program_copy import (
+    NOT_IN_PROGRAM_COPY,
+    ProgramImportError,
+    comparable,
+    export_program,
+    import_program,
+    models_in_a_program_copy,
+    project_models,
+)
+from meetings.growth import signals as growth
 from meetings.models import (
     Agenda,
     BriefRead,
@@ -43,15 +52,8 @@ from meetings.models import (
     SentReminder,
     StatusChange,
 )
-from meetings.program_copy import (
-    NOT_IN_PROGRAM_COPY,
-    ProgramImportError,
-    comparable,
-    export_program,
-    import_program,
-    models_in_a_program_copy,
-    project_models,
-)
+from meetings.plans import domain as plans
+from meetings.staff.cadence import cadence_rows
 from tests.factories import (
     AnnotationFactory,
     MeetingFactory,
@@ -144,7 +146,7 @@ def test_it_copies_every_model_of_the_project():
     missing = set(project_models()) - models_in_a_program_copy() - NOT_IN_PROGRAM_COPY
     assert not missing, (
         f"Models not in the program copy: {sorted(missing)}. Add them to PROGRAM_TABLES in "
-        "meetings/program_copy.py (and _program_querysets), or to NOT_IN_PROGRAM_COPY with a reason."
+        "meetings/data/program_copy.py (and _program_querysets), or to NOT_IN_PROGRAM_COPY with a reason."
     )
 
 

@@ -36,11 +36,11 @@ INLINE = {
 
 # Templates never served to a browser by the app, with why they may differ.
 NOT_SERVED = {
-    "templates/meetings/brief_pdf.html": (
+    "templates/meetings/briefs/brief_pdf.html": (
         "rendered to a temporary file for headless Chromium's print-to-PDF (its own CSP meta "
         "blocks every load); may inline its stylesheet, never scripts"
     ),
-    "templates/meetings/report_pdf.html": "the end-of-program report's PDF page: as the brief's",
+    "templates/meetings/growth/report_pdf.html": "the end-of-program report's PDF page: as the brief's",
 }
 
 

@@ -95,7 +95,7 @@ def _email_token(w) -> dict:
 
 
 def _milestone(w) -> dict:
-    from meetings.plans import add_milestone
+    from meetings.plans.domain import add_milestone
 
     return {"pk": add_milestone(w.scholar, "SECRET-MILESTONE", None).pk}
 

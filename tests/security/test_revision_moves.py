@@ -7,8 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import agendas
-from meetings.revisions import ORDER_KEY
+from meetings.agendas import domain as agendas
+from meetings.agendas.revisions import ORDER_KEY
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 

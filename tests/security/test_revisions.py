@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import agendas
+from meetings.agendas import domain as agendas
 from meetings.models import Agenda, AgendaRevision, Meeting
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 

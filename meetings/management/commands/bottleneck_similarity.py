@@ -1,7 +1,7 @@
 """Score pairs of bottlenecks from a tab-separated file: each pair's score and verdict, and the
 precision and recall when the file has labels (a third column, 1 or 0).
 
-    manage.py bottleneck_similarity tests/meetings/data/bottleneck_pairs.tsv
+    manage.py bottleneck_similarity tests/meetings/unstuck/data/bottleneck_pairs.tsv
 
 A first line whose third column is not 0 or 1 (e.g. "a  b  label") is read as a header.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.similarity import SIMILAR_AT, pair_scores, precision_recall
+from meetings.unstuck.similarity import SIMILAR_AT, pair_scores, precision_recall
 
 
 class Command(BaseCommand):

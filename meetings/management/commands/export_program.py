@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Program
-from meetings.program_copy import export_program
+from meetings.data.program_copy import export_program
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.program_copy import ProgramImportError, import_program
+from meetings.data.program_copy import ProgramImportError, import_program
 
 
 class Command(BaseCommand):

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
-from meetings import agendas, growth, plans
+from meetings.agendas import domain as agendas
+from meetings.growth import signals as growth
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -33,6 +34,7 @@ from meetings.models import (
     ReadingEntry,
     Recap,
 )
+from meetings.plans import domain as plans
 
 PASSWORD = "demo"
 PEOPLE = [

@@ -1,0 +1,166 @@
+"""A scholar's history: every meeting, newest first, for the scholar and their mentors.
+
+Everyone allowed here sees the dates and statuses of all the scholar's meetings, and the content
+(agenda, comments, action items, notes) only of the meetings they may open (access.py).
+
+Search a scholar's history: the scholar and their mentors, each through what they may see.
+
+The page and its htmx partial (the results alone) are the same view with the same checks.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import Mentorship, User
+from meetings import access
+from meetings.history import question_chart, search
+from meetings.models import (
+    ActionItem,
+    Agenda,
+    Annotation,
+    GrowthSharing,
+    Meeting,
+    MeetingNote,
+    MentorPrivateNote,
+)
+from meetings.plans import domain as plans
+from meetings.reading import domain as reading
+from meetings.unstuck import streaks as stuck
+
+HISTORY_PER_PAGE = 10
+
+
+@login_required
+@require_http_methods(["GET"])
+def history(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = request.user
+    # the scholar themself, or one of their mentors
+    # (each pair also says whether the user may open the scholar's end-of-program report: no
+    # extra query)
+    report_visible = User.objects.filter(access.report_scholars(user), pk=OuterRef("scholar_id"))
+    pairs = list(
+        Mentorship.objects.of_user(user)
+        .filter(scholar_id=user_id)
+        .select_related("scholar")
+        .annotate(report_visible=Exists(report_visible))
+    )
+    if not pairs:
+        raise Http404("No such scholar.")
+    page = Paginator(_meetings(user, user_id), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    # The bottleneck timeline: every submitted agenda the user may see, stuck stretches marked.
+    timeline = stuck.timeline([p.pk for p in pairs], Agenda.objects.visible_to(user))
+    lines = {line.agenda.meeting_id: line for line in timeline}
+    shown = {meeting.pk for meeting in entries}
+    for meeting in entries:
+        agenda = meeting.visible_agenda
+        meeting.checkin_shown = agenda is not None and agenda.wellbeing_visible_to(user)
+        meeting.timeline_line = lines.get(meeting.pk)
+    is_their_mentor = any(pair.mentor_id == user.pk for pair in pairs)
+    private_note = MentorPrivateNote.objects.filter(access.private_note(user), scholar_id=user_id)
+    # A mentor sees the link only when the scholar shared part of their growth page: one query
+    # (their sharing), none for the scholar.
+    sharing = GrowthSharing.objects.filter(scholar_id=user_id).first() if is_their_mentor else None
+    growth_shown = bool(access.growth_parts(user, user_id, sharing, is_mentor=is_their_mentor))
+    return render(
+        request,
+        "meetings/history/history.html",
+        {
+            "scholar": pairs[0].scholar,
+            "is_their_mentor": is_their_mentor,
+            "report_visible": pairs[0].report_visible,
+            "growth_shown": growth_shown,
+            "private_note": private_note.first() if is_their_mentor else None,
+            "entries": entries,
+            "page": page,
+            "reading": [
+                m for m in entries if m.visible_agenda and m.visible_agenda.reading.strip()
+            ],
+            "open_items": _open_items(user, user_id),
+            "milestones": plans.milestones_with_agendas(user_id, user),
+            "today": timezone.localdate(),
+            "reading_weeks": reading.weekly_counts(user_id),
+            "chart": question_chart.questions_over_time(user, user_id),
+            # the page's meetings: streaks are worked out over the whole history
+            "timeline": [line for line in timeline if line.agenda.meeting_id in shown],
+        },
+    )
+
+
+def _meetings(user: User, scholar_id: int):
+    """All the scholar's meetings, each with `full` (the user may see its content) and that
+    content as the user may see it: `visible_agenda` (None otherwise) with its questions and
+    comments, `items` and `visible_notes`."""
+    annotations = Annotation.objects.select_related("author")
+    agendas = Agenda.objects.visible_to(user).prefetch_related(
+        Prefetch("questions__annotations", queryset=annotations),
+        Prefetch(
+            "annotations",
+            queryset=annotations.filter(question__isnull=True),
+            to_attr="section_annotations",
+        ),
+    )
+    return (
+        Meeting.objects.filter(mentorship__scholar_id=scholar_id)
+        .select_related("mentorship__mentor")
+        .annotate(full=ExpressionWrapper(access.meeting_content(user), output_field=BooleanField()))
+        .prefetch_related(
+            Prefetch("agenda", queryset=agendas, to_attr="visible_agenda"),
+            Prefetch("action_items", queryset=_action_items(user), to_attr="items"),
+            Prefetch(
+                "notes",
+                queryset=MeetingNote.objects.filter(access.meeting_content(user, "meeting__")),
+                to_attr="visible_notes",
+            ),
+        )
+        .order_by("-scheduled_at", "-pk")
+    )
+
+
+def _action_items(user: User):
+    """Action items the user may see, with both people of the pair (named as owners)."""
+    return ActionItem.objects.visible_to(user).select_related(
+        "mentorship__scholar", "mentorship__mentor"
+    )
+
+
+def _open_items(user: User, scholar_id: int) -> list[ActionItem]:
+    """The open action items of every pair of the scholar's that the user may see."""
+    return list(_action_items(user).open().filter(mentorship__scholar_id=scholar_id))
+
+
+TEMPLATE = "meetings/history/history_search.html"
+
+
+@login_required
+@require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
+def history_search(request: HttpRequest, user_id: int) -> HttpResponse:
+    pair = (
+        Mentorship.objects.of_user(request.user)
+        .filter(scholar_id=user_id)
+        .select_related("scholar")
+        .first()
+    )
+    if pair is None:  # neither the scholar nor one of their mentors
+        raise Http404("No such scholar.")
+    query = search.clean_query(request.GET.get("q"))
+    results = search.search(request.user, user_id, query) if query else None
+    context = {
+        "scholar": pair.scholar,
+        "query": query,
+        "searched": "q" in request.GET,
+        "results": results,
+        "max_hits": search.MAX_HITS,
+    }
+    if request.htmx:
+        return render(request, "meetings/history/_history_search.html#results", context)
+    return render(request, TEMPLATE, context)

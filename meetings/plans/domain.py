@@ -1,0 +1,116 @@
+"""The scholar's research plan: goal, theory of change, milestones with target dates; agendas
+tag the milestones their progress advances. Only the scholar writes; who reads is in access.py
+(`research_plan`); staff get milestone counts only (`milestone_counts`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from meetings.models import Agenda, Milestone, ResearchPlan
+
+
+def plan_of(scholar: User) -> ResearchPlan:
+    plan, _ = ResearchPlan.objects.get_or_create(scholar=scholar)
+    return plan
+
+
+@transaction.atomic
+def save_plan(scholar: User, goal: str, theory_of_change: str, version: int | None) -> bool:
+    """Save the plan's text; False when `version` is stale (a newer save happened meanwhile)."""
+    plan = ResearchPlan.objects.select_for_update().filter(scholar=scholar).first()
+    if plan is None:
+        ResearchPlan.objects.create(scholar=scholar, goal=goal, theory_of_change=theory_of_change)
+        return True
+    if version is not None and version != plan.version:
+        return False
+    plan.goal, plan.theory_of_change = goal, theory_of_change
+    plan.version += 1
+    plan.updated_at = timezone.now()
+    plan.save()
+    return True
+
+
+def add_milestone(scholar: User, title: str, target_on) -> Milestone:
+    plan = plan_of(scholar)
+    last = plan.milestones.aggregate(last=Max("position"))["last"]
+    return Milestone.objects.create(
+        plan=plan, title=title, target_on=target_on, position=(last or 0) + 1
+    )
+
+
+def update_milestone(milestone: Milestone, title: str, target_on, done: bool) -> None:
+    milestone.title, milestone.target_on = title, target_on
+    if done and not milestone.is_done:
+        milestone.done_on = timezone.localdate()
+    elif not done:
+        milestone.done_on = None
+    milestone.save(update_fields=["title", "target_on", "done_on"])
+
+
+def tag_agenda(agenda: Agenda, milestone_ids: list[int]) -> None:
+    """The milestones this agenda's progress advances (only the scholar's own, only while the
+    meeting is planned: a held record is fixed)."""
+    if not agenda.meeting.is_open:
+        raise ValidationError("This meeting is no longer planned: its agenda is read-only.")
+    mine = Milestone.objects.filter(
+        plan__scholar_id=agenda.meeting.mentorship.scholar_id, pk__in=milestone_ids
+    )
+    agenda.milestones.set(mine)
+
+
+def milestones_with_agendas(scholar_id: int, viewer: User) -> list[Milestone]:
+    """The scholar's milestones, each with `advanced_by`: the agendas the viewer may see that
+    advanced it (newest first). Two queries."""
+    milestones = list(
+        Milestone.objects.filter(plan__scholar_id=scholar_id).order_by(
+            "position", "target_on", "pk"
+        )
+    )
+    links = (
+        Milestone.agendas.through.objects.filter(
+            milestone__in=milestones, agenda__in=Agenda.objects.visible_to(viewer)
+        )
+        .select_related("agenda__meeting")
+        .order_by("-agenda__meeting__scheduled_at")
+    )
+    by_milestone: dict[int, list[Agenda]] = {m.pk: [] for m in milestones}
+    for link in links:
+        by_milestone[link.milestone_id].append(link.agenda)
+    for milestone in milestones:
+        milestone.advanced_by = by_milestone[milestone.pk]
+    return milestones
+
+
+@dataclass(frozen=True)
+class MilestoneCounts:
+    """Figures only (what staff see)."""
+
+    total: int
+    done: int
+    overdue: int
+
+
+def milestone_counts(scholar_id: int) -> MilestoneCounts:
+    today = timezone.localdate()
+    counts = Milestone.objects.filter(plan__scholar_id=scholar_id).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(done_on__isnull=False)),
+        overdue=Count("pk", filter=Q(done_on__isnull=True, target_on__lt=today)),
+    )
+    return MilestoneCounts(**counts)
+
+
+def milestones_for_agenda(agenda: Agenda) -> list[Milestone]:
+    """The scholar's milestones, each with `tagged`: this agenda's progress advances it."""
+    links = Milestone.agendas.through.objects.filter(milestone=OuterRef("pk"), agenda_id=agenda.pk)
+    return list(
+        Milestone.objects.filter(plan__scholar_id=agenda.meeting.mentorship.scholar_id).annotate(
+            tagged=Exists(links)
+        )
+    )

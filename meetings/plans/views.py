@@ -1,0 +1,169 @@
+"""The scholar's research plan page (the scholar edits; their mentors and research manager read)
+and the agenda's milestone tags. Every form works without JavaScript; htmx swaps the part."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.models import User
+from config.ids import parse_id
+from meetings import access
+from meetings.models import Agenda, Meeting, Milestone, ResearchPlan
+from meetings.plans import domain as plans
+from meetings.plans.forms import MilestoneForm, PlanForm
+
+TEMPLATE = "meetings/plans/plan.html"
+
+
+def _scholar_for(user: User, user_id: int) -> User:
+    """The scholar whose plan the user may read (themself, a mentor, their research manager)."""
+    return get_object_or_404(User.objects.filter(access.research_plan_scholars(user)), pk=user_id)
+
+
+def _context(user: User, scholar: User, **extra) -> dict:
+    plan = ResearchPlan.objects.visible_to(user).filter(scholar=scholar).first()
+    is_owner = user.pk == scholar.pk
+    ctx = {
+        "scholar": scholar,
+        "plan": plan,
+        "is_owner": is_owner,
+        "milestones": plans.milestones_with_agendas(scholar.pk, user),
+        "today": timezone.localdate(),
+    }
+    if is_owner:
+        ctx["plan_form"] = extra.pop("plan_form", None) or PlanForm(
+            instance=plan, initial={"version": plan.version if plan else None}
+        )
+        ctx["milestone_form"] = extra.pop("milestone_form", None) or MilestoneForm()
+        ctx["milestone_form"].fields.pop("done", None)  # a new milestone is not done yet
+    return ctx | extra
+
+
+def _require_scholar(user: User) -> None:
+    if not access.is_scholar(user):
+        raise Http404("Only scholars keep a research plan.")
+
+
+def _respond(request: HttpRequest, part: str, ctx: dict, status: int = 200) -> HttpResponse:
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#{part}", ctx)
+    return render(request, TEMPLATE, ctx, status=status)
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, user_id: int) -> HttpResponse:
+    scholar = _scholar_for(request.user, user_id)
+    return render(request, TEMPLATE, _context(request.user, scholar))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def plan_save(request: HttpRequest) -> HttpResponse:
+    _require_scholar(request.user)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return _respond(request, "plan-text", _context(request.user, request.user, plan_form=form))
+    saved = plans.save_plan(
+        request.user,
+        form.cleaned_data["goal"].strip(),
+        form.cleaned_data["theory_of_change"].strip(),
+        form.cleaned_data["version"],
+    )
+    if not saved:
+        form.add_error(
+            None,
+            "Your plan was changed in another window since you opened it. The newer version is "
+            "shown above; your text is kept below: compare and save again.",
+        )
+        ctx = _context(request.user, request.user, plan_form=form)
+        form.data = form.data.copy()
+        form.data["version"] = ctx["plan"].version
+        return _respond(request, "plan-text", ctx, status=409)
+    if not request.htmx:
+        messages.success(request, "Plan saved.")
+        return redirect("plan", user_id=request.user.pk)
+    return _respond(request, "plan-text", _context(request.user, request.user, saved=True))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def milestone_add(request: HttpRequest) -> HttpResponse:
+    _require_scholar(request.user)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        ctx = _context(request.user, request.user, milestone_form=form)
+        return _respond(request, "milestones", ctx)
+    plans.add_milestone(request.user, form.cleaned_data["title"], form.cleaned_data["target_on"])
+    if not request.htmx:
+        return redirect("plan", user_id=request.user.pk)
+    return _respond(request, "milestones", _context(request.user, request.user))
+
+
+def _own_milestone(user: User, pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.filter(plan__scholar=user), pk=pk)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _own_milestone(request.user, pk)
+    form = MilestoneForm(request.POST, instance=milestone)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        data = form.cleaned_data
+        plans.update_milestone(milestone, data["title"], data["target_on"], data["done"])
+    if not request.htmx:
+        return redirect("plan", user_id=request.user.pk)
+    return _respond(request, "milestones", _context(request.user, request.user))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _own_milestone(request.user, pk).delete()
+    if not request.htmx:
+        messages.success(request, "Milestone deleted.")
+        return redirect("plan", user_id=request.user.pk)
+    return _respond(request, "milestones", _context(request.user, request.user))
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def agenda_milestones(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tag the agenda's progress with the milestones it advances (the scholar, while planned)."""
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("mentorship"), pk=pk
+    )
+    if not meeting.is_scholar(request.user):
+        raise Http404("Only the scholar tags their agenda.")
+    agenda = get_object_or_404(Agenda.objects.visible_to(request.user), meeting=meeting)
+    agenda.meeting = meeting
+    ids = [i for i in (parse_id(v) for v in request.POST.getlist("milestone")) if i]
+    try:
+        plans.tag_agenda(agenda, ids)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("brief", pk=meeting.pk)
+    if not request.htmx:
+        messages.success(request, "Milestones saved.")
+        return redirect("agenda", pk=meeting.pk)
+    ctx = {
+        "meeting": meeting,
+        "plan_milestones": plans.milestones_for_agenda(agenda),
+        "tags_saved": True,
+    }
+    return render(request, "meetings/plans/_agenda_milestones.html", ctx)

@@ -1,0 +1,169 @@
+"""After the meeting: the scholar's recap (the mentor confirms it or adds a correction), the
+scholar's private "Did you get what you came for?", and the mentor's feedback on how the scholar
+led the meeting.
+
+Only a held meeting has an "after": every write here refuses any other. The held record itself
+stays read-only; these are separate records about it. Who sees which is in access.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import User
+from meetings.models import LeadFeedback, Meeting, MeetingOutcome, Recap
+
+NOT_HELD = "The recap and feedback open once the meeting is marked held."
+
+
+def _require_held(meeting: Meeting) -> None:
+    if not meeting.is_held:
+        raise ValidationError(NOT_HELD)
+
+
+@transaction.atomic
+def write_recap(meeting: Meeting, scholar: User, data: dict, version: int | None) -> Recap | None:
+    """Create or update the scholar's recap. Returns None when `version` is stale (someone saved
+    a newer one in between); a confirmed recap is fixed (the mentor's correction follows it)."""
+    _require_held(meeting)
+    if not meeting.is_scholar(scholar):
+        raise ValidationError("Only the scholar writes the recap.")
+    recap = Recap.objects.select_for_update().filter(meeting=meeting).first()
+    if recap is None:
+        return Recap.objects.create(meeting=meeting, **data)
+    if recap.is_confirmed:
+        raise ValidationError("Your mentor has confirmed this recap: it can no longer change.")
+    if version != recap.version:
+        return None
+    for name, value in data.items():
+        setattr(recap, name, value)
+    recap.version += 1
+    recap.updated_at = timezone.now()
+    recap.save()
+    return recap
+
+
+@transaction.atomic
+def confirm_recap(recap: Recap, mentor: User, correction: str) -> None:
+    """The mentor confirms the recap as written, or with a correction or addition."""
+    if not recap.meeting.is_mentor(mentor):
+        raise ValidationError("Only the meeting's mentor confirms the recap.")
+    recap.confirmed_by = mentor
+    recap.confirmed_at = timezone.now()
+    recap.correction = correction
+    recap.version += 1
+    recap.save(update_fields=["confirmed_by", "confirmed_at", "correction", "version"])
+
+
+def record_outcome(meeting: Meeting, scholar: User, answer: str, comment: str) -> MeetingOutcome:
+    _require_held(meeting)
+    if not meeting.is_scholar(scholar):
+        raise ValidationError("Only the scholar answers this question.")
+    outcome, _ = MeetingOutcome.objects.update_or_create(
+        meeting=meeting,
+        defaults={"answer": answer, "comment": comment, "answered_at": timezone.now()},
+    )
+    return outcome
+
+
+def give_feedback(meeting: Meeting, mentor: User, data: dict) -> LeadFeedback:
+    _require_held(meeting)
+    if not meeting.is_mentor(mentor):
+        raise ValidationError("Only the meeting's mentor gives feedback on it.")
+    feedback, _ = LeadFeedback.objects.update_or_create(
+        meeting=meeting, mentor=mentor, defaults={**data, "updated_at": timezone.now()}
+    )
+    return feedback
+
+
+def last_recap(meeting: Meeting) -> Recap | None:
+    """The recap that opens this meeting's agenda: the pair's latest held meeting before it."""
+    return (
+        Recap.objects.filter(
+            meeting__mentorship_id=meeting.mentorship_id,
+            meeting__status=Meeting.Status.HELD,
+            meeting__scheduled_at__lt=meeting.scheduled_at,
+        )
+        .select_related("meeting", "confirmed_by")
+        .order_by("-meeting__scheduled_at")
+        .first()
+    )
+
+
+def recaps_to_write(scholar: User, limit: int = 3) -> list[Meeting]:
+    """Each pair's latest held meeting of the last three weeks, when it has no recap yet (an
+    older meeting's recap is not asked for once a newer meeting was held)."""
+    since = timezone.now() - timezone.timedelta(days=21)
+    recent = (
+        Meeting.objects.held()
+        .filter(mentorship__scholar=scholar, scheduled_at__gte=since)
+        .select_related("mentorship__mentor", "recap")
+        .order_by("-scheduled_at")
+    )
+    latest: dict[int, Meeting] = {}
+    for meeting in recent:
+        latest.setdefault(meeting.mentorship_id, meeting)
+    owed = [m for m in latest.values() if not hasattr(m, "recap")]
+    return owed[:limit]
+
+
+def recaps_to_confirm(mentor: User, limit: int = 5) -> list[Recap]:
+    """Recaps the mentor's scholars wrote that wait for the mentor's confirmation."""
+    return list(
+        Recap.objects.filter(meeting__mentorship__mentor=mentor, confirmed_at__isnull=True)
+        .select_related("meeting__mentorship__scholar")
+        .order_by("-meeting__scheduled_at")[:limit]
+    )
+
+
+def outcome_trend(mentor: User, limit: int = 12) -> list[MeetingOutcome]:
+    """The mentor's own trend: the answers for their latest meetings, oldest first (answers only:
+    the comment stays the scholar's)."""
+    outcomes = (
+        MeetingOutcome.objects.filter(meeting__mentorship__mentor=mentor)
+        .select_related("meeting__mentorship__scholar")
+        .only(
+            "answer",
+            "meeting__scheduled_at",
+            "meeting__mentorship__scholar__display_name",
+            "meeting__mentorship__scholar__first_name",
+            "meeting__mentorship__scholar__last_name",
+            "meeting__mentorship__scholar__username",
+        )
+        .order_by("-meeting__scheduled_at")[:limit]
+    )
+    return list(reversed(outcomes))
+
+
+@dataclass(frozen=True)
+class CameForRate:
+    """Figures only: how many answers, and how many said yes or partly."""
+
+    yes: int
+    partly: int
+    no: int
+
+    @property
+    def answered(self) -> int:
+        return self.yes + self.partly + self.no
+
+    @property
+    def percent_yes(self) -> int | None:
+        return round(100 * self.yes / self.answered) if self.answered else None
+
+
+def came_for_rate(mentor_id: int, program_id: int) -> CameForRate:
+    """The program's rate for one mentor, as figures (what staff see)."""
+    counts = MeetingOutcome.objects.filter(
+        meeting__mentorship__mentor_id=mentor_id, meeting__mentorship__program_id=program_id
+    ).aggregate(
+        yes=Count("pk", filter=Q(answer=MeetingOutcome.Answer.YES)),
+        partly=Count("pk", filter=Q(answer=MeetingOutcome.Answer.PARTLY)),
+        no=Count("pk", filter=Q(answer=MeetingOutcome.Answer.NO)),
+    )
+    return CameForRate(**counts)

@@ -1,0 +1,225 @@
+"""The reading list: entries with a takeaway (from the reading page and the agenda), mentors'
+recommendations, the brief's "read since the last meeting" and the history's weekly counts."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Meeting, ReadingEntry, ReadingRecommendation
+from meetings.reading.domain import weekly_counts
+from tests.factories import MeetingFactory, MentorshipFactory, SubmittedAgendaFactory
+
+
+def _add(client, data, htmx=False):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse("reading_add"), data, headers=headers)
+
+
+def test_the_scholar_adds_a_reading_with_a_takeaway(world):
+    client = world.client_for(world.scholar)
+    response = _add(
+        client,
+        {
+            "title": "Attention is all you need",
+            "link": "https://arxiv.org/abs/1706.03762",
+            "takeaway": "Position  matters less than I thought",
+            "read_on": "2026-11-20",
+        },
+        htmx=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="https://arxiv.org/abs/1706.03762" rel="noopener nofollow"' in html
+    entry = ReadingEntry.objects.get()
+    assert entry.scholar == world.scholar and entry.read_on == date(2026, 11, 20)
+    assert entry.takeaway == "Position matters less than I thought"
+
+
+@pytest.mark.parametrize(
+    "link,message",
+    [("javascript:alert(1)", "full web address"), ("ftp://example.org/x", "https://")],
+)
+def test_it_refuses_a_link_that_is_not_a_web_address_and_keeps_the_text(world, link, message):
+    client = world.client_for(world.scholar)
+    response = _add(client, {"title": "KEPT-TITLE", "link": link, "read_on": "2026-11-20"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "KEPT-TITLE" in html
+    assert not ReadingEntry.objects.exists()
+
+
+def test_it_adds_removes_and_edits_from_the_agenda_without_js(world):
+    client = world.client_for(world.scholar)
+    response = _add(client, {"title": "From agenda", "meeting": world.meeting.pk})
+    assert response.status_code == 302 and response["Location"].endswith("#reading-entries")
+    entry = ReadingEntry.objects.get()
+    assert entry.agenda == world.agenda
+    page = client.get(reverse("agenda", args=[world.meeting.pk])).content.decode()
+    assert "From agenda" in page and 'name="reading"' in page  # the free text stays too
+    edit = reverse("reading_edit", args=[entry.pk])
+    client.post(edit, {"title": "Renamed", "takeaway": "T", "read_on": "2026-11-01"})
+    entry.refresh_from_db()
+    assert (entry.title, entry.takeaway) == ("Renamed", "T")
+    client.post(reverse("reading_delete", args=[entry.pk]), {"meeting": world.meeting.pk})
+    assert not ReadingEntry.objects.exists()
+
+
+def test_nobody_else_edits_or_attaches_to_someone_elses_agenda(world):
+    entry = ReadingEntry.objects.create(scholar=world.scholar, title="Mine")
+    other = world.client_for(world.other_scholar)
+    assert other.post(reverse("reading_delete", args=[entry.pk])).status_code == 404
+    assert other.post(reverse("reading_edit", args=[entry.pk]), {"title": "X"}).status_code == 404
+    assert _add(other, {"title": "Sneak", "meeting": world.meeting.pk}).status_code == 404
+    assert (
+        world.client_for(world.mentor).post(reverse("reading_add"), {"title": "M"}).status_code
+        == 404
+    )
+    assert ReadingEntry.objects.get().title == "Mine"
+
+
+def test_a_mentor_recommends_and_the_scholar_marks_it_read_with_a_takeaway(world):
+    mentor = world.client_for(world.mentor)
+    url = reverse("reading_recommend", args=[world.scholar.pk])
+    response = mentor.post(url, {"title": "REC-ONE", "link": "https://example.org/p"})
+    assert response.status_code == 302
+    rec = ReadingRecommendation.objects.get()
+    assert rec.scholar == world.scholar and rec.program == world.program
+    scholar = world.client_for(world.scholar)
+    page = scholar.get(reverse("reading", args=[world.scholar.pk])).content.decode()
+    assert "REC-ONE" in page and "Mark read" in page
+    # another scholar of the mentor does not get a personal recommendation
+    assert (
+        b"REC-ONE"
+        not in world.client_for(world.other_scholar)
+        .get(reverse("reading", args=[world.other_scholar.pk]))
+        .content
+    )
+    _add(
+        scholar,
+        {
+            "title": "REC-ONE",
+            "recommendation": rec.pk,
+            "takeaway": "TAKEAWAY-REC",
+            "read_on": timezone.localdate().isoformat(),
+        },
+    )
+    entry = ReadingEntry.objects.get()
+    assert entry.recommendation == rec
+    page = mentor.get(reverse("reading", args=[world.scholar.pk])).content.decode()
+    assert "TAKEAWAY-REC" in page and "Mark read" not in page
+
+
+def test_a_recommendation_to_the_whole_program_reaches_every_scholar_of_it(world):
+    mentor = world.client_for(world.mentor)
+    mentor.post(
+        reverse("reading_recommend", args=[world.scholar.pk]),
+        {"title": "REC-ALL", "whole_program": "on"},
+    )
+    third = MentorshipFactory(program=world.program).scholar
+    elsewhere = MentorshipFactory(program=world.other_program).scholar
+    for user, seen in [(world.other_scholar, True), (third, True), (elsewhere, False)]:
+        page = world.client_for(user).get(reverse("reading", args=[user.pk])).content
+        assert (b"REC-ALL" in page) is seen
+
+
+@pytest.mark.parametrize("role", ["other_scholar", "other_mentor", "staff", "manager", "outsider"])
+def test_the_reading_page_is_the_scholars_and_their_mentors_only(world, role):
+    ReadingEntry.objects.create(scholar=world.scholar, title="T", takeaway="READ-SENTINEL")
+    user = getattr(world, role)
+    client = world.client_for(user)
+    assert client.get(reverse("reading", args=[world.scholar.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("reading_recommend", args=[world.scholar.pk]), {"title": "x"}
+        ).status_code
+        == 404
+    )
+    for url in [reverse("home"), reverse("my_data_export")]:
+        assert b"READ-SENTINEL" not in client.get(url).content
+    assert (
+        world.client_for(world.mentor).get(reverse("reading", args=[world.scholar.pk])).status_code
+        == 200
+    )
+
+
+def test_the_brief_shows_what_was_read_since_the_last_meeting(world):
+    held = MeetingFactory(
+        mentorship=world.mentorship,
+        scheduled_at=timezone.now() - timedelta(days=7),
+        status=Meeting.Status.HELD,
+    )
+    SubmittedAgendaFactory(meeting=held)
+    today = timezone.localdate()
+    ReadingEntry.objects.create(
+        scholar=world.scholar, title="OLD-READ", read_on=today - timedelta(30)
+    )
+    ReadingEntry.objects.create(
+        scholar=world.scholar, title="NEW-READ", takeaway="NEW-TAKE", read_on=today - timedelta(2)
+    )
+    html = world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+    html = html.content.decode()
+    assert "Read since the last meeting" in html
+    assert "NEW-READ" in html and "NEW-TAKE" in html and "OLD-READ" not in html
+
+
+def test_the_history_counts_readings_per_week(world):
+    today = date(2026, 12, 2)  # a Wednesday
+    for days in (0, 1, 8):
+        ReadingEntry.objects.create(
+            scholar=world.scholar, title=f"R{days}", read_on=today - timedelta(days)
+        )
+    ReadingEntry.objects.create(scholar=world.other_scholar, title="Not theirs", read_on=today)
+    weeks = weekly_counts(world.scholar.pk, today=today)
+    assert weeks[-1] == {"week": date(2026, 11, 30), "count": 2}
+    assert weeks[-2] == {"week": date(2026, 11, 23), "count": 1}
+    assert sum(w["count"] for w in weeks) == 3 and len(weeks) == 8
+    html = world.client_for(world.mentor).get(reverse("history", args=[world.scholar.pk]))
+    assert "Readings per week" in html.content.decode()
+
+
+def _fill(world, n: int) -> None:
+    for i in range(n):
+        rec = ReadingRecommendation.objects.create(
+            program=world.program, mentor=world.mentor, scholar=world.scholar, title=f"Rec {i}"
+        )
+        ReadingEntry.objects.create(scholar=world.scholar, title=f"E {i}", recommendation=rec)
+        ReadingRecommendation.objects.create(
+            program=world.program, mentor=world.mentor, title=f"Open {i}"
+        )
+        ReadingEntry.objects.create(scholar=world.scholar, title=f"F {i}", link="https://e.org")
+
+
+@pytest.mark.parametrize("size", [1, 12])
+@pytest.mark.parametrize("role,queries", [("scholar", 8), ("mentor", 9)])
+def test_it_builds_the_reading_page_in_the_same_number_of_queries(
+    world, django_assert_num_queries, size, role, queries
+):
+    _fill(world, size)
+    client = world.client_for(getattr(world, role))
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("reading", args=[world.scholar.pk]))
+    assert len(response.context["entries"]) == 2 * size
+    assert len(response.context["recommended"]) == size
+
+
+def test_the_scholars_data_download_holds_their_reading_log_and_offers(world):
+    import json
+
+    from meetings.models import PeerOffer, ProgressLine
+
+    ReadingEntry.objects.create(scholar=world.scholar, title="R1", takeaway="TAKE-1")
+    ProgressLine.objects.create(scholar=world.scholar, text="LINE-1")
+    PeerOffer.objects.create(agenda=world.agenda, author=world.other_scholar, message="OFF-1")
+    data = json.loads(world.client_for(world.scholar).get(reverse("my_data_export")).content)
+    assert data["reading"][0]["takeaway"] == "TAKE-1"
+    assert data["progress_log"][0]["text"] == "LINE-1"
+    assert data["peer_offers"][0]["message"] == "OFF-1"
+    theirs = json.loads(
+        world.client_for(world.other_scholar).get(reverse("my_data_export")).content
+    )
+    assert theirs["reading"] == [] and theirs["progress_log"] == []
+    assert [o["message"] for o in theirs["peer_offers"]] == ["OFF-1"]  # the offer they made
+    mentor = world.client_for(world.mentor).get(reverse("my_data_export")).content
+    assert b"OFF-1" not in mentor and b"TAKE-1" not in mentor and b"LINE-1" not in mentor

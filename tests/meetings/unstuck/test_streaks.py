@@ -1,0 +1,186 @@
+"""The stuck detector over a sequence of agendas, and its prompt on the scholar's agenda page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Agenda, HelpAsked, Meeting
+from meetings.unstuck import streaks as stuck
+from tests.factories import (
+    AgendaFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    QuestionFactory,
+    past_agenda,
+)
+
+EVAL_1 = "Evaluating the reward model fails on the cluster: jobs run out of memory."
+EVAL_2 = "The reward model evaluation keeps running out of memory on the cluster."
+EVAL_3 = "Still can't evaluate the reward model, cluster jobs die out of memory."
+OTHER = "I need to decide which paper venue to submit to."
+
+
+@pytest.fixture
+def pair(db):
+    return MentorshipFactory()
+
+
+def upcoming(mentorship, bottleneck: str, tried: str = "") -> Agenda:
+    meeting = MeetingFactory(mentorship=mentorship, scheduled_at=timezone.now() + timedelta(days=2))
+    agenda = AgendaFactory(meeting=meeting, bottleneck=bottleneck, tried=tried)
+    QuestionFactory(agenda=agenda)
+    return agenda
+
+
+def test_two_earlier_similar_bottlenecks_make_three_meetings_stuck(pair):
+    first, second = past_agenda(pair, 14, EVAL_1), past_agenda(pair, 7, EVAL_2)
+    streak = stuck.stuck_streak(upcoming(pair, EVAL_3))
+    assert [a.pk for a in streak.earlier] == [first.pk, second.pk]
+    assert streak.meetings == 3
+    assert streak.is_stuck
+    assert streak.asked_nobody == 3
+
+
+def test_a_different_bottleneck_is_not_stuck(pair):
+    past_agenda(pair, 14, EVAL_1), past_agenda(pair, 7, EVAL_2)
+    streak = stuck.stuck_streak(upcoming(pair, OTHER))
+    assert not streak
+    assert streak.meetings == 0
+
+
+def test_a_different_bottleneck_in_between_breaks_the_streak(pair):
+    past_agenda(pair, 21, EVAL_1)
+    past_agenda(pair, 14, OTHER)
+    last = past_agenda(pair, 7, EVAL_2)
+    streak = stuck.stuck_streak(upcoming(pair, EVAL_3))
+    assert [a.pk for a in streak.earlier] == [last.pk]
+    assert streak.meetings == 2
+
+
+def test_only_the_last_three_earlier_agendas_count(pair):
+    for days in (35, 28, 21, 14, 7):
+        past_agenda(pair, days, EVAL_1)
+    assert stuck.stuck_streak(upcoming(pair, EVAL_2)).meetings == 4
+
+
+def test_drafts_cancelled_meetings_and_other_pairs_do_not_count(pair):
+    AgendaFactory(
+        meeting=MeetingFactory(mentorship=pair, scheduled_at=timezone.now() - timedelta(days=14)),
+        bottleneck=EVAL_1,
+    )
+    past_agenda(pair, 10, EVAL_1, status=Meeting.Status.CANCELLED)
+    other_pair = MentorshipFactory(scholar=pair.scholar, program=pair.program)
+    past_agenda(other_pair, 7, EVAL_2)
+    assert not stuck.stuck_streak(upcoming(pair, EVAL_3))
+
+
+def test_asked_nobody_counts_back_to_the_last_meeting_with_someone_asked(pair):
+    first = past_agenda(pair, 14, EVAL_1)
+    HelpAsked.objects.create(agenda=first, kind="forum", name="#help")
+    past_agenda(pair, 7, EVAL_2)
+    assert stuck.stuck_streak(upcoming(pair, EVAL_3)).asked_nobody == 2
+
+
+def test_bulk_streaks_agree_with_the_single_one_in_one_query(pair, django_assert_num_queries):
+    past_agenda(pair, 21, OTHER)
+    past_agenda(pair, 14, EVAL_1)
+    latest = past_agenda(pair, 7, EVAL_2)
+    calm = MentorshipFactory(program=pair.program)
+    past_agenda(calm, 7, EVAL_1)
+    with django_assert_num_queries(1):
+        current = stuck.current_streaks([pair.pk, calm.pk])
+    assert current[pair.pk].meetings == 2 == stuck.stuck_streak(latest).meetings
+    assert not current[calm.pk]
+    with django_assert_num_queries(1):
+        assert stuck.stuck_mentorship_ids([pair.pk, calm.pk]) == {pair.pk}
+    with django_assert_num_queries(1):
+        by_agenda = stuck.streaks_by_agenda([pair.pk])
+    assert by_agenda[latest.pk].meetings == 2
+
+
+# --- The prompt on the agenda page -----------------------------------------------------------
+
+
+@pytest.fixture
+def stuck_scholar(pair, client):
+    past_agenda(pair, 14, EVAL_1)
+    past_agenda(pair, 7, EVAL_2)
+    agenda = upcoming(pair, EVAL_3)
+    client.force_login(pair.scholar)
+    return agenda
+
+
+def test_the_agenda_page_names_the_earlier_dates(stuck_scholar, client):
+    page = client.get(reverse("agenda", args=[stuck_scholar.meeting_id])).content.decode()
+    dates = [(timezone.now() - timedelta(days=d)).strftime("%-d %b").lstrip("0") for d in (14, 7)]
+    assert f"You named a similar bottleneck on {dates[0]} and {dates[1]}" in page
+    assert "whom did you ask?" in page
+
+
+def test_no_prompt_for_a_new_bottleneck(pair, client):
+    past_agenda(pair, 7, EVAL_1)
+    agenda = upcoming(pair, OTHER)
+    client.force_login(pair.scholar)
+    page = client.get(reverse("agenda", args=[agenda.meeting_id])).content.decode()
+    assert "You named a similar bottleneck" not in page
+
+
+def test_autosave_of_the_bottleneck_refreshes_the_prompt(pair, client):
+    past_agenda(pair, 7, EVAL_1)
+    agenda = upcoming(pair, OTHER)
+    client.force_login(pair.scholar)
+    url = reverse("agenda_autosave", args=[agenda.meeting_id])
+    answer = client.post(
+        url, {"bottleneck": EVAL_2, "version": agenda.version}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="stuck-prompt"' in answer and 'hx-swap-oob="outerHTML"' in answer
+    assert "You named a similar bottleneck" in answer
+    answer = client.post(
+        url, {"bottleneck": OTHER, "version": agenda.version + 1}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="stuck-prompt"' in answer
+    assert "You named a similar bottleneck" not in answer
+
+
+def test_submit_asks_first_then_submits_anyway(stuck_scholar, client):
+    url = reverse("agenda", args=[stuck_scholar.meeting_id])
+    data = {
+        "version": stuck_scholar.version,
+        "bottleneck": EVAL_3,
+        "tried": "",
+        "progress": "",
+        "reading": "",
+        "asks": "",
+        "wellbeing_visibility": "only_me",
+        "action": "submit",
+    }
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert "Before you submit" in page.content.decode()
+    assert 'value="submit_anyway"' in page.content.decode()
+    stuck_scholar.refresh_from_db()
+    assert stuck_scholar.status == Agenda.Status.DRAFT
+    data.update(version=stuck_scholar.version, action="submit_anyway")
+    assert client.post(url, data).status_code == 302
+    stuck_scholar.refresh_from_db()
+    assert stuck_scholar.status == Agenda.Status.SUBMITTED
+
+
+def test_submit_goes_straight_through_once_tried_and_asked_are_filled(stuck_scholar, client):
+    HelpAsked.objects.create(agenda=stuck_scholar, kind="mentor")
+    url = reverse("agenda", args=[stuck_scholar.meeting_id])
+    data = {
+        "version": stuck_scholar.version,
+        "bottleneck": EVAL_3,
+        "tried": "Sharded the eval across two nodes.",
+        "progress": "",
+        "reading": "",
+        "asks": "",
+        "wellbeing_visibility": "only_me",
+        "action": "submit",
+    }
+    assert client.post(url, data).status_code == 302
+    stuck_scholar.refresh_from_db()
+    assert stuck_scholar.status == Agenda.Status.SUBMITTED
