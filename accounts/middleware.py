@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -37,3 +38,19 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Every page needs a signed-in person, except the views marked `login_not_required` (login,
+    password reset, accepting an invitation, the calendar feed, the error pages).
+
+    An htmx request of a signed-out person gets 401 instead of the redirect to the login page:
+    htmx would swap the login page in as if it were the answer, while a 401 lets the page keep
+    what was typed and say it was not saved."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
+        if getattr(request, "htmx", False):
+            return HttpResponse(
+                "You are logged out: nothing was saved.", status=401, content_type="text/plain"
+            )
+        return super().handle_no_permission(request, view_func)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,6 @@ from ..deletion import deletable_by, deletion_summary, programs_deleting_for
 from ..forms import ConfirmDeletionForm
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def user_delete(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     program = get_object_or_404(programs_deleting_for(request.user), slug=slug)

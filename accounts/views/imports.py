@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -13,7 +12,6 @@ from ..forms import ImportForm
 from ..models import Program
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def mentorship_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Preview (dry run) first; the import button re-sends the same rows and writes them.

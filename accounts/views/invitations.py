@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,6 @@ PROBLEMS = {
 }
 
 
-@login_required
 @require_POST
 def invite_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)
@@ -37,6 +36,7 @@ def invite_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("program_people", slug=program.slug)
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,7 +99,6 @@ def _propose(request: HttpRequest, program: Program, form: PairForm) -> bool:
     return True
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def program_people(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,7 +15,6 @@ def can_create_programs(user: User) -> bool:
     return user.is_authenticated and (user.is_staff or user.is_program_staff())
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def program_new(request: HttpRequest) -> HttpResponse:
     if not can_create_programs(request.user):

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +31,6 @@ def mail_roles(user: User) -> set[str]:
     return roles
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
     # One page, two forms: the profile, and the mail preferences (told apart by "form").
@@ -66,7 +64,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def ics_token_rotate(request: HttpRequest) -> HttpResponse:
     """A new secret calendar link; the old one stops working at once."""
@@ -81,14 +78,12 @@ def ics_token_rotate(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("settings") + "#calendar")
 
 
-@login_required
 @require_http_methods(["GET"])
 def account(request: HttpRequest) -> HttpResponse:
     """Who you are, with links to your settings."""
     return render(request, "accounts/account.html")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link mailed to a new address: the signed-in owner confirms it with a click (POST), so

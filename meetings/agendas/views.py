@@ -9,11 +9,7 @@ The agenda's revision history page.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,25 +40,6 @@ from meetings.unstuck import streaks as stuck
 from meetings.unstuck.forms import HelpAskedForm
 
 AGENDA_TEMPLATE = "meetings/agendas/agenda_edit.html"
-
-
-def login_required_or_401(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """login_required, except that an htmx request of a logged-out user gets 401, not a redirect.
-
-    Following a redirect would hand the login page to htmx as if it were the answer; a 401 lets
-    the page keep the text and tell the scholar it was not saved.
-    """
-    protected = login_required(view)
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated and request.htmx:
-            return HttpResponse(
-                "You are logged out: nothing was saved.", status=401, content_type="text/plain"
-            )
-        return protected(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- Lookups, all scoped to the scholar ------------------------------------------------------
@@ -164,7 +141,6 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
 # --- The agenda page -------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _scholar_meeting(request, pk)
@@ -337,7 +313,6 @@ def _autosave_answer(
     return response
 
 
-@login_required_or_401
 @require_POST
 def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the agenda's fields as the scholar types; never over a version saved meanwhile.
@@ -400,7 +375,6 @@ def _questions_response(
     return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#questions")
 
 
-@login_required_or_401
 @require_POST
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = _editable_agenda(request, pk)
@@ -411,7 +385,6 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, agenda, announce="Question added at the end of your list.")
 
 
-@login_required_or_401
 @require_POST
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
@@ -422,7 +395,6 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, question.agenda, announce="Question saved.")
 
 
-@login_required_or_401
 @require_POST
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
@@ -440,7 +412,6 @@ def _position_message(question: Question) -> str:
     return f"Moved to position {ranked.index(question.pk) + 1} of {len(ranked)}."
 
 
-@login_required_or_401
 @require_POST
 def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
@@ -449,7 +420,6 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, question.agenda, announce=_position_message(question))
 
 
-@login_required_or_401
 @require_POST
 def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the order the scholar dragged the questions into (ids in `order`, top first)."""
@@ -472,7 +442,6 @@ STATE_MESSAGES = {
 }
 
 
-@login_required_or_401
 @require_POST
 def question_state(request: HttpRequest, pk: int) -> HttpResponse:
     """The scholar keeps (reopens), marks done or drops a question, e.g. one carried forward."""
@@ -487,7 +456,6 @@ def question_state(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Action items carried forward ------------------------------------------------------------
 
 
-@login_required_or_401
 @require_POST
 def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """The scholar marks one of their own action items done (or not done) from the agenda."""
@@ -586,7 +554,6 @@ def _help_response(
     return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#help-asked")
 
 
-@login_required_or_401
 @require_POST
 def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a "whom I asked" entry to the agenda (htmx: the list again; otherwise a redirect)."""
@@ -598,7 +565,6 @@ def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _help_response(request, agenda, announce=f"Added: {entry.label}.")
 
 
-@login_required_or_401
 @require_POST
 def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
@@ -611,7 +577,6 @@ def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _help_response(request, entry.agenda, announce=f"Removed: {entry.label}.")
 
 
-@login_required
 @require_http_methods(["GET"])
 def agenda_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     """The scholar sees every revision; their mentor those since the agenda was submitted."""

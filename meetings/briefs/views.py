@@ -10,7 +10,6 @@ also works without JavaScript (a redirect back to the brief).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,7 +84,6 @@ def _mentor_question(user: User, pk: int) -> Question:
 # --- The brief -------------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET"])
 @vary_on_headers("HX-Request")
 def brief(request: HttpRequest, pk: int) -> HttpResponse:
@@ -145,7 +143,6 @@ def _annotations_response(
     return render(request, f"{BRIEF_TEMPLATE}#annotations", ctx)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,7 +176,6 @@ def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
     )
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -195,7 +191,6 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _annotations_response(request, note.agenda, note.section, note.question, **extra)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,7 +222,6 @@ def _question_response(request: HttpRequest, question: Question, **extra) -> Htt
     return render(request, f"{BRIEF_TEMPLATE}#question", ctx)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,7 +240,6 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _question_response(request, question)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def question_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -273,7 +266,6 @@ def _brief_part(request: HttpRequest, meeting: Meeting, part: str, **extra) -> H
     return _back(meeting.pk, part)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -290,7 +282,6 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _brief_part(request, meeting, "actions")
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -306,7 +297,6 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _brief_part(request, meeting, "notes")
 
 
-@login_required
 @require_POST
 def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
@@ -322,7 +312,6 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The mentor's private note ---------------------------------------------------------------
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -346,7 +335,6 @@ def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
 # --- The brief as a PDF ----------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET"])
 def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from meetings import pdf

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,7 +23,6 @@ def _json_download(data: dict, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
 @require_http_methods(["GET"])
 def my_data_export(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -32,7 +30,6 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
     return _json_download(personal_data(user), f"mentorprep-{user.username}-{stamp}.json")
 
 
-@login_required
 @require_http_methods(["GET"])
 def program_export(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.staffed_by(request.user), slug=slug)

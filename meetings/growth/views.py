@@ -13,7 +13,6 @@ each of them may see elsewhere (meetings/growth/report.py); everyone else gets 4
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,7 +48,6 @@ def _page_context(user: User, scholar: User, sharing: GrowthSharing | None, part
     return ctx | (_sharing_context(scholar, sharing) if is_scholar else {})
 
 
-@login_required
 @require_GET
 def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
@@ -62,7 +60,6 @@ def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, TEMPLATE, _page_context(user, scholar, sharing, parts))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def growth_sharing_save(request: HttpRequest) -> HttpResponse:
@@ -122,13 +119,11 @@ def _context(request: HttpRequest, user_id: int) -> dict:
     }
 
 
-@login_required
 @require_http_methods(["GET"])
 def report_page(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "meetings/growth/report.html", _context(request, user_id))
 
 
-@login_required
 @require_http_methods(["GET"])
 def report_pdf(request: HttpRequest, user_id: int) -> HttpResponse:
     from meetings import pdf

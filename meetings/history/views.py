@@ -10,7 +10,6 @@ The page and its htmx partial (the results alone) are the same view with the sam
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,7 +37,6 @@ from meetings.unstuck import streaks as stuck
 HISTORY_PER_PAGE = 10
 
 
-@login_required
 @require_http_methods(["GET"])
 def history(request: HttpRequest, user_id: int) -> HttpResponse:
     user = request.user
@@ -140,7 +138,6 @@ def _open_items(user: User, scholar_id: int) -> list[ActionItem]:
 TEMPLATE = "meetings/history/history_search.html"
 
 
-@login_required
 @require_http_methods(["GET"])
 @vary_on_headers("HX-Request")
 def history_search(request: HttpRequest, user_id: int) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +24,6 @@ NEXT_MEETING_SHOWN = timedelta(hours=12)  # a meeting is "next" until 12 hours a
 OPEN_ITEMS_SHOWN = 20
 
 
-@login_required
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
     user: User = request.user

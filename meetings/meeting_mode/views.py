@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +32,6 @@ from meetings.agendas.views import (
     _editable_agenda,
     _editable_question,
     _questions_response,
-    login_required_or_401,
 )
 from meetings.meeting_mode import budget, live
 from meetings.meeting_mode.budget import MAX_MINUTES, MIN_MINUTES
@@ -84,7 +82,6 @@ def _state(user: User, live_state: LiveMeeting, agenda: Agenda | None) -> dict:
     }
 
 
-@login_required
 @require_GET
 def live_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request.user, pk)
@@ -101,7 +98,6 @@ def live_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATE, ctx)
 
 
-@login_required_or_401
 @require_GET
 def live_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """What is new since capture/move number `since`; the question panel too when the page shows
@@ -131,7 +127,6 @@ def live_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required_or_401
 @require_POST
 def live_capture(request: HttpRequest, pk: int) -> HttpResponse:
     """Append an answer, decision or action item, against a question of this meeting (or none)."""
@@ -167,7 +162,6 @@ def _refuse(request: HttpRequest, meeting: Meeting, message: str) -> HttpRespons
     return redirect("live", pk=meeting.pk)
 
 
-@login_required_or_401
 @require_POST
 def live_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the silent read, start the questions, next or previous question."""
@@ -196,7 +190,6 @@ def live_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, f"{TEMPLATE}#state", ctx, status=status)
 
 
-@login_required
 @require_POST
 def live_held(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor ends the meeting: held, with everything captured filed into its record."""
@@ -227,7 +220,6 @@ def _minutes(value: str) -> int | None:
     return minutes
 
 
-@login_required_or_401
 @require_POST
 def question_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     question = _editable_question(request, pk)
@@ -244,7 +236,6 @@ def question_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, question.agenda, announce=announce)
 
 
-@login_required_or_401
 @require_POST
 def question_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
     """Move one question to "answer in writing", or back into the meeting (in_writing=0)."""
@@ -258,7 +249,6 @@ def question_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
     return _questions_response(request, question.agenda, announce=announce)
 
 
-@login_required_or_401
 @require_POST
 def questions_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
     """The budget's suggestion in one click: these questions (ids in `question`) to writing."""

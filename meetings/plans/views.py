@@ -4,7 +4,6 @@ and the agenda's milestone tags. Every form works without JavaScript; htmx swaps
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -57,14 +56,12 @@ def _respond(request: HttpRequest, part: str, ctx: dict, status: int = 200) -> H
     return render(request, TEMPLATE, ctx, status=status)
 
 
-@login_required
 @require_GET
 def plan(request: HttpRequest, user_id: int) -> HttpResponse:
     scholar = _scholar_for(request.user, user_id)
     return render(request, TEMPLATE, _context(request.user, scholar))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def plan_save(request: HttpRequest) -> HttpResponse:
@@ -94,7 +91,6 @@ def plan_save(request: HttpRequest) -> HttpResponse:
     return _respond(request, "plan-text", _context(request.user, request.user, saved=True))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def milestone_add(request: HttpRequest) -> HttpResponse:
@@ -113,7 +109,6 @@ def _own_milestone(user: User, pk: int) -> Milestone:
     return get_object_or_404(Milestone.objects.filter(plan__scholar=user), pk=pk)
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,7 +124,6 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, "milestones", _context(request.user, request.user))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,7 +134,6 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _respond(request, "milestones", _context(request.user, request.user))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def agenda_milestones(request: HttpRequest, pk: int) -> HttpResponse:

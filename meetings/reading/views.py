@@ -8,7 +8,6 @@ scholar writes entries and log lines; only their mentors recommend. Everyone els
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -60,7 +59,6 @@ def _page_context(user: User, scholar: User, **extra) -> dict:
     }
 
 
-@login_required
 @require_http_methods(["GET"])
 def reading_page(request: HttpRequest, user_id: int) -> HttpResponse:
     if not access.may_see_reading(request.user, user_id):
@@ -116,7 +114,6 @@ def _entries_response(
     return redirect(reverse("reading", args=[user.pk]) + "#reading-entries")
 
 
-@login_required
 @require_POST
 def reading_add(request: HttpRequest) -> HttpResponse:
     _require_scholar(request.user)
@@ -140,7 +137,6 @@ def _own_entry(request: HttpRequest, pk: int) -> ReadingEntry:
     return get_object_or_404(ReadingEntry.objects.filter(scholar=request.user), pk=pk)
 
 
-@login_required
 @require_POST
 def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
@@ -152,7 +148,6 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _entries_response(request, agenda, announce="Reading saved.")
 
 
-@login_required
 @require_POST
 def reading_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
@@ -164,7 +159,6 @@ def reading_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- A mentor's recommendation -----------------------------------------------------------------
 
 
-@login_required
 @require_POST
 def reading_recommend(request: HttpRequest, user_id: int) -> HttpResponse:
     mentorship = (
@@ -215,7 +209,6 @@ def _progress_response(
     return redirect(reverse("home") + "#progress-log")
 
 
-@login_required
 @require_POST
 def progress_add(request: HttpRequest) -> HttpResponse:
     _require_scholar(request.user)
@@ -226,7 +219,6 @@ def progress_add(request: HttpRequest) -> HttpResponse:
     return _progress_response(request, announce="Noted. It goes into your next agenda.")
 
 
-@login_required
 @require_POST
 def progress_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(ProgressLine.objects.filter(scholar=request.user), pk=pk)

@@ -7,7 +7,6 @@ part of the page is swapped in place (after the same checks as the page).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -84,14 +83,12 @@ def _refused(request: HttpRequest, meeting: Meeting, refused: ValidationError) -
     return redirect("recap", pk=meeting.pk)
 
 
-@login_required
 @require_GET
 def recap(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
     return render(request, TEMPLATE, _context(request.user, meeting))
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def recap_save(request: HttpRequest, pk: int) -> HttpResponse:
@@ -123,7 +120,6 @@ def recap_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _saved(request, meeting, "recap-part", "Recap saved: your mentor can confirm it.")
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def recap_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -141,7 +137,6 @@ def recap_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return _saved(request, meeting, "recap-part", "Recap confirmed.")
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,7 +155,6 @@ def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _saved(request, meeting, "outcome-part", "Answer saved.")
 
 
-@login_required
 @require_POST
 @vary_on_headers("HX-Request")
 def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:

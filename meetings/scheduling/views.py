@@ -9,7 +9,7 @@ The calendar feed: a user's meetings at a secret-token URL (no login: calendar a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,6 @@ from meetings.scheduling import lifecycle as scheduling
 from meetings.scheduling.forms import MoveForm, ScheduleForm
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, repeat: str = "once") -> HttpResponse:
     """One form for one meeting or a series; `repeat` is what it offers first. A link may name
@@ -52,7 +51,6 @@ def meeting_new(request: HttpRequest, repeat: str = "once") -> HttpResponse:
     return render(request, "meetings/scheduling/meeting_new.html", {"form": form})
 
 
-@login_required
 @require_http_methods(["GET"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
@@ -61,7 +59,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("brief", pk=meeting.pk)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move one planned meeting; the other meetings of its series keep their times."""
@@ -88,7 +85,6 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 CONFIRM_TEMPLATE = "meetings/scheduling/meeting_confirm.html"
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,7 +101,6 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request.user, meeting)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
@@ -128,7 +123,6 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("brief", pk=meeting.pk)
 
 
-@login_required
 @require_POST
 def meeting_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a meeting marked held or cancelled today back to planned. Whoever may cancel may
@@ -146,7 +140,6 @@ def meeting_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_change(request.user, meeting)
 
 
-@login_required
 @require_POST
 def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor confirms the proposed next meeting of a pair in one click."""
@@ -223,6 +216,7 @@ def _to_meeting(user: User, meeting: Meeting) -> HttpResponse:
 MIN_TOKEN_LENGTH = 20
 
 
+@login_not_required
 @require_http_methods(["GET", "HEAD"])
 def ics_feed(request: HttpRequest, token: str) -> HttpResponse:
     if len(token) < MIN_TOKEN_LENGTH:

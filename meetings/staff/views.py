@@ -12,7 +12,6 @@ import csv
 from datetime import date
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -133,7 +132,6 @@ def _columns(filters: dict) -> list[dict]:
 # --- Cadence dashboard -----------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET"])
 def cadence(request: HttpRequest, slug: str) -> HttpResponse:
     # The program with "does this user manage scholars in it" (for one link), in one query.
@@ -247,7 +245,6 @@ def _csv_row(r: CadenceRow) -> list:
     ]
 
 
-@login_required
 @require_http_methods(["GET"])
 def cadence_csv(request: HttpRequest, slug: str) -> HttpResponse:
     program = _staffed_program(request, slug)
@@ -304,7 +301,6 @@ def _managed_scholar_ids(user: User, program: Program) -> list[int]:
     )
 
 
-@login_required
 @require_http_methods(["GET"])
 def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     """Program staff, or the scholar's research manager; check-ins only for the latter."""
@@ -347,7 +343,6 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     return render(request, "meetings/staff/staff_summary.html", ctx)
 
 
-@login_required
 @require_http_methods(["GET"])
 def mentor_summary(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     program = _staffed_program(request, slug)
@@ -387,7 +382,6 @@ def _upcoming(user: User, program: Program, **party: User) -> list[Meeting]:
 # --- Research manager ------------------------------------------------------------------------
 
 
-@login_required
 @require_http_methods(["GET"])
 def managed_scholars(request: HttpRequest, slug: str) -> HttpResponse:
     """A research manager's scholars: their figures and the check-ins shared with the manager."""

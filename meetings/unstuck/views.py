@@ -9,7 +9,6 @@ notice by the peer named (access.help_asked_as_peer). Everyone else: 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +71,6 @@ def _entry_response(
     return render(request, f"{BOARD_TEMPLATE}#entry", ctx)
 
 
-@login_required
 @require_http_methods(["GET"])
 def peer_board(request: HttpRequest, slug: str) -> HttpResponse:
     program = _program_for_scholar(request.user, slug)
@@ -90,7 +88,6 @@ def peer_board(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def peer_offer_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = _program_for_scholar(request.user, slug)
@@ -109,7 +106,6 @@ def peer_offer_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _entry_response(request, program, agenda.pk, announce=f"{name} is told of your offer.")
 
 
-@login_required
 @require_POST
 def bottleneck_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """The scholar marks their shared bottleneck resolved (with how), or open again."""
@@ -131,7 +127,6 @@ def bottleneck_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_response(request, program, agenda.pk, announce="Marked as resolved.")
 
 
-@login_required
 @require_POST
 def peer_offer_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(
@@ -148,7 +143,6 @@ def peer_offer_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("home")
 
 
-@login_required
 @require_POST
 def asked_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """The peer hides a "<scholar> listed you as someone they asked" notice."""
