@@ -14,7 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 class _Env(Env):
     """environs, with an empty variable counted as unset (`EMAIL_HOST=` in an env file means
     "none", not "the empty string"), as this project always read them. A value that is set but
-    bad (`DEBUG=maybe`, `CONN_MAX_AGE=soon`) fails at start-up, naming the variable."""
+    bad (`DEBUG=maybe`, `CONN_MAX_AGE=soon`) fails at start-up, naming the variable.
+
+    `_get_value` is the one lookup environs' own FileAwareEnv overrides too; the settings tests
+    (tests/test_config.py) would notice if it changed."""
 
     def _get_value(self, env_key, default):
         value = super()._get_value(env_key, default)
