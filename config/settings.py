@@ -5,40 +5,33 @@ import sys
 import tempfile
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
+from environs import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name) or default
+class _Env(Env):
+    """environs, with an empty variable counted as unset (`EMAIL_HOST=` in an env file means
+    "none", not "the empty string"), as this project always read them. A value that is set but
+    bad (`DEBUG=maybe`, `CONN_MAX_AGE=soon`) fails at start-up, naming the variable.
+
+    `_get_value` is the one lookup environs' own FileAwareEnv overrides too; the settings tests
+    (tests/test_config.py) would notice if it changed."""
+
+    def _get_value(self, env_key, default):
+        value = super()._get_value(env_key, default)
+        return default if value == "" else value
 
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return list(default or [])
-    return [item.strip() for item in value.split(",") if item.strip()]
+env = _Env()
 
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env.bool("DEBUG", False)
 # The development key is public: with it anyone could forge invitation and password-reset links
 # offline. Outside development and tests the server refuses to start without a key of its own.
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env.str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         from django.core.exceptions import ImproperlyConfigured
@@ -49,10 +42,13 @@ if not SECRET_KEY:
             "or set DEBUG=1 on a development machine."
         )
     SECRET_KEY = "django-insecure-mentorprep-development-key-not-for-production"
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else []
+# Comma-separated; spaces around the commas are allowed.
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]"] if DEBUG or TESTING else [],
+    subcast=str.strip,
 )
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [], subcast=str.strip)
 
 INSTALLED_APPS = [
     "accounts",
@@ -109,9 +105,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
+    "default": env.dj_db_url(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env.int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -136,7 +133,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # PostgreSQL's JIT compiles any query whose estimated cost is high, such as the cadence figures
 # (index probes per meeting), and spends longer compiling than running them. Off by default for
 # this app's connections; PG_JIT=1 turns it back on.
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("PG_JIT", False):
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env.bool("PG_JIT", False):
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -157,9 +154,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Off in the test suite (tests log in with force_login/Client.login); its own tests turn it on.
-AXES_ENABLED = env_bool("AXES_ENABLED", not TESTING)
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_ENABLED = env.bool("AXES_ENABLED", not TESTING)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", 15)
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
 # Per username and address together: a stranger cannot lock a user out from elsewhere, and the
 # same thing happens whether or not the username exists (no enumeration).
@@ -191,26 +188,26 @@ STORAGES = {
 }
 
 # Mail: the console in development; SMTP when EMAIL_HOST is set.
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_BACKEND = env_str(
+EMAIL_HOST = env.str("EMAIL_HOST", "")
+EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mentorprep <noreply@mentorprep.local>")
+EMAIL_PORT = env.int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "mentorprep <noreply@mentorprep.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
 # How long an invitation link stays valid; password-reset links last 3 days.
-INVITE_EXPIRY_DAYS = env_int("INVITE_EXPIRY_DAYS", 7)
-PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+INVITE_EXPIRY_DAYS = env.int("INVITE_EXPIRY_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # The brief's PDF is printed by headless Chromium (meetings/pdf.py).
-CHROMIUM_PATH = env_str("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # Mail is a task stored in the database with the write that causes it; `manage.py db_worker`
 # sends it (and retries a failed send), so a slow or failing mail server never slows a page or
@@ -228,10 +225,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # Login throttling keys on (username, client address); django-axes reads the address through
@@ -240,7 +237,7 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 # X-Forwarded-For to the address it saw, it is that header's single entry (a header the client
 # forged arrives with two entries and falls back to the proxy's address, locking out no one else).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-if env_bool("BEHIND_PROXY", False):
+if env.bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     AXES_IPWARE_PROXY_COUNT = 0
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
@@ -268,5 +265,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }

@@ -2,6 +2,7 @@
 
 import io
 import os
+import runpy
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from environs import EnvValidationError
 
 from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, Meeting
@@ -74,6 +76,41 @@ def test_it_uses_the_development_key_only_in_debug():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _settings_with(monkeypatch, **variables) -> dict:
+    """The settings module run afresh with these variables (Django's own settings untouched)."""
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "config" / "settings.py"))
+
+
+def test_it_reads_an_empty_variable_as_unset(monkeypatch):
+    s = _settings_with(
+        monkeypatch, SITE_URL="", CONN_MAX_AGE="", DEBUG="", EMAIL_USE_TLS="", ALLOWED_HOSTS=""
+    )
+    assert s["SITE_URL"] == "http://127.0.0.1:8000"
+    assert s["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    assert s["DEBUG"] is False and s["EMAIL_USE_TLS"] is True
+    assert s["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
+
+
+def test_it_reads_lists_numbers_and_switches(monkeypatch):
+    s = _settings_with(
+        monkeypatch, ALLOWED_HOSTS="a.example, b.example", EMAIL_PORT="2525", BEHIND_PROXY="yes"
+    )
+    assert s["ALLOWED_HOSTS"] == ["a.example", "b.example"]
+    assert s["EMAIL_PORT"] == 2525
+    assert s["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("DEBUG", "maybe"), ("CONN_MAX_AGE", "soon"), ("DATABASE_URL", "nonsense://here")],
+)
+def test_it_refuses_to_start_with_a_bad_value(monkeypatch, name, value):
+    with pytest.raises(EnvValidationError, match=name):
+        _settings_with(monkeypatch, **{name: value})
 
 
 @pytest.mark.django_db

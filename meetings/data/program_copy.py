@@ -5,6 +5,10 @@ databases (SQLite ↔ PostgreSQL) with nothing lost. Used by `manage.py export_p
 In the copy, people are named by username and every other row by the id it had in the
 source database; import creates new rows and maps those ids, so a program can be imported into a
 database that already holds others.
+
+Not Django's serializers (dumpdata/loaddata with natural keys): they keep each row's source id
+(only people have a natural key here), so the id remapping below would still be hand-written;
+loaddata overwrites a person already in the database, and their JSON cuts times to milliseconds.
 """
 
 from __future__ import annotations
