@@ -2,8 +2,8 @@
 
 Each part of the page (GrowthSharing.PARTS, plus the check-in energy trend for the scholar
 alone) is a list of signals; a signal is a dated series (one value per brief, or per week), a
-headline figure and the coordinates of its small chart. The Python computes the numbers and
-the points, templates/meetings/growth/_growth_signal.html draws them. Only figures leave this module,
+headline figure and its small chart. This module computes the numbers, meetings/charts.py
+places them, templates/meetings/growth/_growth_signal.html draws them. Only figures leave this module,
 never a text the scholar wrote.
 
 What counts: the scholar's own data across all their pairs. A "brief" is a submitted agenda of a
@@ -25,7 +25,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
-from meetings import access
+from meetings import access, charts
 from meetings.models import (
     ONE_PAGE_WORDS,
     Agenda,
@@ -40,8 +40,6 @@ from meetings.models import (
 )
 from meetings.unstuck import streaks as stuck
 
-WIDTH, PAD, LEFT = 280, 4, 24  # LEFT: room for the scale's labels
-BAR_HEIGHT, MARK_HEIGHT = 64, 22
 WEEKS_SHOWN = 26  # weekly series: at most the last half year, from the first week with data
 # A question "dealt with" in a meeting held without meeting mode.
 DEALT_WITH = {Question.Status.DISCUSSED, Question.Status.ANSWERED, Question.Status.RESOLVED}
@@ -61,10 +59,6 @@ class Point:
     value: float | None  # None: nothing to count here (e.g. no answer given)
     text: str = ""  # the value in words, for the table
     state: str = ""  # marks: css class of the mark ("yes", "no", "partly", "none")
-    x: float = 0
-    y: float = 0
-    w: float = 0
-    h: float = 0
 
 
 @dataclass
@@ -77,23 +71,9 @@ class Signal:
     kind: str  # "bars" (a number per point) or "marks" (a yes / no per point)
     points: list[Point]
     headline: str
-    top: float = 0  # the bars' scale
+    plot: charts.Plot
     guide: float | None = None  # a reference value drawn as a line (e.g. one page)
-    guide_y: float = 0
     guide_label: str = ""
-    width: int = WIDTH
-
-    @property
-    def height(self) -> int:
-        return BAR_HEIGHT if self.kind == "bars" else MARK_HEIGHT
-
-    @property
-    def baseline(self) -> float:
-        return self.height - PAD
-
-    @property
-    def left(self) -> int:
-        return LEFT
 
     @property
     def first(self) -> Point | None:
@@ -102,10 +82,6 @@ class Signal:
     @property
     def last(self) -> Point | None:
         return self.points[-1] if self.points else None
-
-    @property
-    def top_text(self) -> str:
-        return _number(self.top)
 
     @property
     def label(self) -> str:
@@ -247,7 +223,7 @@ def _leading(data: _Data) -> list[Signal]:
             "brief",
             words,
             (
-                f"Median {_number(median)} words per brief; the latest {words[-1].value:g}."
+                f"Median {charts.number(median)} words per brief; the latest {words[-1].value:g}."
                 if words
                 else "No briefs yet."
             ),
@@ -533,7 +509,7 @@ def staff_figures(scholar_id: int, mentorships: QuerySet) -> dict:
     }
 
 
-# --- Series and chart coordinates ---------------------------------------------------------------
+# --- Series and their charts --------------------------------------------------------------------
 
 
 def _mark(when: date, yes: bool) -> Point:
@@ -563,42 +539,23 @@ def _per_week(total: int, weeks: list[date]) -> str:
     return f"{total / len(weeks):.1f}"
 
 
-def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
-
-
-def _slots(points: list[Point]) -> float:
-    return (WIDTH - LEFT - PAD) / max(len(points), 1)
-
-
 def _bars(name, title, why, definition, per, points, headline, *, top=None, guide=None,
           guide_label="") -> Signal:  # fmt: skip
-    top = top or max([*(p.value or 0 for p in points), guide or 0, 1])
-    span = BAR_HEIGHT - 2 * PAD
-    slot = _slots(points)
-    for i, p in enumerate(points):
-        p.w = max(slot * 0.7, 1.5)
-        p.x = LEFT + slot * i + (slot - p.w) / 2
-        p.h = span * (p.value or 0) / top
-        p.y = BAR_HEIGHT - PAD - p.h
-    signal = Signal(name, title, why, definition, per, "bars", points, headline, top=top)
-    if guide is not None:
-        signal.guide, signal.guide_label = guide, guide_label
-        signal.guide_y = BAR_HEIGHT - PAD - span * guide / top
+    """A number per point, as bars; `top`: the scale's top when it is fixed (else the largest
+    value, or the guide)."""
+    plot = charts.bars(charts.GROWTH_BARS, [p.value for p in points], top=top, guide=guide)
+    signal = Signal(name, title, why, definition, per, "bars", points, headline, plot)
+    signal.guide, signal.guide_label = guide, guide_label
     return signal
 
 
 def _marks(name, title, why, definition, per, points, noun, *, headline=None) -> Signal:
     """A yes / no per point, as a row of dots; the headline "7 of 9 <noun>."."""
-    slot = _slots(points)
-    for i, p in enumerate(points):
-        p.x = LEFT + slot * (i + 0.5)
-        p.y = MARK_HEIGHT / 2
-        p.w = min(slot * 0.35, 6)
     if headline is None:
         yes = sum(p.state == "yes" for p in points)
         headline = f"{yes} of {len(points)} {noun}." if points else "Nothing to count yet."
-    return Signal(name, title, why, definition, per, "marks", points, headline, top=1)
+    plot = charts.marks(charts.GROWTH_MARKS, [p.state for p in points])
+    return Signal(name, title, why, definition, per, "marks", points, headline, plot)
 
 
 # --- What the scholar shares ------------------------------------------------------------------

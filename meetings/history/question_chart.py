@@ -6,20 +6,20 @@ copy. At each meeting (oldest first) the chart gives, counting every question ra
 asked, resolved (answered in writing or resolved), dropped (set aside by the scholar) and
 open (the rest). Only submitted agendas count (a draft's questions have not been asked yet),
 and only those the viewer may see (access.agenda): a mentor's chart covers their own pair.
+Where the lines go is meetings/charts.py's business.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from itertools import groupby
 
 from accounts.models import User
-from meetings import access
+from meetings import access, charts
 from meetings.models import Agenda, Question
 
-WIDTH, HEIGHT, PAD = 280, 96, 6
-LEFT = 20  # room for the count labels
 SETTLED = {Question.Status.ANSWERED, Question.Status.RESOLVED}
 
 
@@ -29,9 +29,6 @@ class ChartPoint:
     asked: int
     resolved: int
     dropped: int
-    x: float = 0
-    y_asked: float = 0
-    y_resolved: float = 0
 
     @property
     def open(self) -> int:
@@ -41,36 +38,25 @@ class ChartPoint:
 @dataclass
 class QuestionsChart:
     points: list[ChartPoint]
-    width: int = WIDTH
-    height: int = HEIGHT
+
+    @property
+    def first(self) -> ChartPoint | None:
+        return self.points[0] if self.points else None
 
     @property
     def last(self) -> ChartPoint | None:
         return self.points[-1] if self.points else None
 
-    @property
-    def top(self) -> int:
-        return max((p.asked for p in self.points), default=0)
-
-    @property
-    def asked_line(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y_asked:.1f}" for p in self.points)
-
-    @property
-    def resolved_line(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y_resolved:.1f}" for p in self.points)
-
-    @property
-    def baseline(self) -> float:
-        return HEIGHT - PAD
-
-    @property
-    def left(self) -> int:
-        return LEFT
-
-    @property
-    def first(self) -> ChartPoint | None:
-        return self.points[0] if self.points else None
+    @cached_property
+    def plot(self) -> charts.Plot:
+        """Asked and resolved (the css classes of the two lines) at each meeting."""
+        return charts.lines(
+            charts.QUESTIONS,
+            {
+                "q-asked": [p.asked for p in self.points],
+                "q-resolved": [p.resolved for p in self.points],
+            },
+        )
 
     @property
     def label(self) -> str:
@@ -110,7 +96,6 @@ def questions_over_time(user: User, scholar_id: int) -> QuestionsChart:
             root_of[pk] = root
             state[root] = status
         points.append(_point(when, state))
-    _place(points)
     return QuestionsChart(points)
 
 
@@ -122,13 +107,3 @@ def _point(when: datetime, state: dict[int, str]) -> ChartPoint:
         resolved=sum(s in SETTLED for s in states),
         dropped=sum(s == Question.Status.DROPPED for s in states),
     )
-
-
-def _place(points: list[ChartPoint]) -> None:
-    """SVG coordinates: meetings evenly along x, counts up y (0 at the bottom)."""
-    top = max((p.asked for p in points), default=0) or 1
-    span_x, span_y = WIDTH - LEFT - PAD, HEIGHT - 2 * PAD
-    for i, p in enumerate(points):
-        p.x = LEFT + (span_x * i / (len(points) - 1) if len(points) > 1 else span_x / 2)
-        p.y_asked = HEIGHT - PAD - span_y * p.asked / top
-        p.y_resolved = HEIGHT - PAD - span_y * p.resolved / top

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
 from config.ids import parse_id
-from meetings import access
+from meetings import access, charts
 from meetings.growth import report
 from meetings.growth import signals as growth
 from meetings.models import Agenda, Meeting
@@ -76,26 +76,12 @@ def _sort_links(filters: dict) -> dict[str, dict]:
     return links
 
 
-def sparkline(values: list[int], width: int = 180, height: int = 36) -> dict:
-    """Polyline points for an inline SVG (no style attributes: CSP)."""
-    if not values:
-        return {"points": "", "width": width, "height": height}
-    top = max(max(values), 1)
-    step = width / max(len(values) - 1, 1)
-    pad = 2
-    points = " ".join(
-        f"{round(i * step, 1)},{round(height - pad - (v / top) * (height - 2 * pad), 1)}"
-        for i, v in enumerate(values)
-    )
-    return {"points": points, "width": width, "height": height}
-
-
 def _trend(mentorship_ids: list[int]) -> dict:
     weeks = weekly_held(mentorship_ids, timezone.now())
     values = [n for _, n in weeks]
     first: date | None = weeks[0][0] if weeks else None
     return {
-        **sparkline(values),
+        "plot": charts.lines(charts.SPARKLINE, {"held": values}, labelled=False, dotted=False),
         "label": (
             f"Held meetings per week since {first:%d %b}: " + ", ".join(str(v) for v in values)
             if first

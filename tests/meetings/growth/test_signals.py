@@ -227,7 +227,7 @@ def test_it_follows_the_energy_of_submitted_check_ins(hand):
     s = _signals(hand.scholar, {"energy"})
     assert _values(s["energy"]) == [2, 4, 3]
     assert s["energy"].headline == ("Energy 3 of 5 at the latest check-in; 3.0 over the last 3.")
-    assert s["energy"].top == 5
+    assert s["energy"].plot.top == 5
 
 
 def test_it_computes_only_the_parts_asked_for(hand, django_assert_num_queries):
@@ -243,14 +243,27 @@ def test_it_computes_only_the_parts_asked_for(hand, django_assert_num_queries):
 
 def test_it_places_bars_within_the_chart(hand):
     words = _signals(hand.scholar, {"leading"})["words"]
-    assert words.top == 508
-    tallest = words.points[2]
-    assert tallest.y == pytest.approx(growth.PAD)
-    assert tallest.y + tallest.h == pytest.approx(words.baseline)
-    assert all(p.x >= growth.LEFT and p.x + p.w <= growth.WIDTH for p in words.points)
-    assert words.guide_y == pytest.approx(
-        words.baseline - (words.baseline - growth.PAD) * 450 / 508
+    plot, frame = words.plot, words.plot.frame
+    assert plot.top == 508
+    assert len(plot.bars) == len(words.points)
+    tallest = plot.bars[2]
+    assert tallest.y == pytest.approx(frame.pad)
+    assert tallest.y + tallest.h == pytest.approx(frame.baseline)
+    assert all(b.x >= frame.left and b.x + b.w <= frame.width for b in plot.bars)
+    # to the tenth of a pixel every coordinate is rounded to
+    assert plot.guide.y1 == pytest.approx(
+        frame.baseline - (frame.baseline - frame.pad) * 450 / 508, abs=0.05
     )
+
+
+def test_it_places_marks_in_a_row_by_their_state(hand):
+    came_for = _signals(hand.scholar, {"leading"})["came_for"].plot
+    # 280 × 22, the plot from 24 to 276: three slots of 84, a dot in the middle of each
+    assert [(m.kind, m.x, m.y, m.r) for m in came_for.marks] == [
+        ("yes", 66.0, 11.0, 6),
+        ("partly", 150.0, 11.0, 6),
+        ("no", 234.0, 11.0, 6),
+    ]
 
 
 def test_it_says_nothing_yet_without_data(db, travel):

@@ -90,22 +90,32 @@ def test_the_second_mentor_counts_their_own_pair_only(world, second):
     assert chart.label == "Questions over 1 meeting: 2 asked, 0 resolved, 2 open."
 
 
+def _lines(chart):
+    asked, resolved = chart.plot.lines
+    assert (asked.kind, resolved.kind) == ("q-asked", "q-resolved")
+    return asked, resolved
+
+
 def test_it_places_the_points_on_the_chart(world, second):
     chart = questions_over_time(world.mentor, world.scholar.pk)
+    asked, resolved = _lines(chart)
     # 280 × 96: x from 20 (after the count labels) to 274, y from 90 (none) up to 6 (the most
     # asked: 6)
-    assert [round(p.x, 1) for p in chart.points] == [20.0, 104.7, 189.3, 274.0]
-    assert [p.y_asked for p in chart.points] == [48.0, 20.0, 20.0, 6.0]
-    assert [p.y_resolved for p in chart.points] == [62.0, 62.0, 48.0, 48.0]
-    assert chart.asked_line == "20.0,48.0 104.7,20.0 189.3,20.0 274.0,6.0"
+    assert [x for x, _ in asked.vertices] == [20.0, 104.7, 189.3, 274.0]
+    assert [y for _, y in asked.vertices] == [48.0, 20.0, 20.0, 6.0]
+    assert resolved.vertices == ((20.0, 62.0), (104.7, 62.0), (189.3, 48.0), (274.0, 48.0))
+    assert asked.points == "20.0,48.0 104.7,20.0 189.3,20.0 274.0,6.0"
+    assert [t.text for t in chart.plot.ticks] == ["6", "0"]
 
 
 def test_it_centres_a_single_meeting_and_handles_none(world):
     world.agenda.questions.all().delete()
     assert questions_over_time(world.scholar, world.scholar.pk).points == []
     QuestionFactory(agenda=world.agenda)
-    (point,) = questions_over_time(world.scholar, world.scholar.pk).points
-    assert (point.x, point.y_asked, point.y_resolved) == (147.0, 6.0, 90.0)
+    chart = questions_over_time(world.scholar, world.scholar.pk)
+    assert len(chart.points) == 1
+    asked, resolved = _lines(chart)
+    assert (asked.vertices, resolved.vertices) == (((147.0, 6.0),), ((147.0, 90.0),))
 
 
 def test_it_counts_nothing_for_someone_else(world, second):
