@@ -1,11 +1,14 @@
 """Meeting mode: one page for the meeting itself, open on the scholar's and the mentor's screens
 at once (meetings/meeting_mode/live.py has the rules).
 
-The page polls a small partial (`live_poll`) for what is new since the number it last saw: new
-captures are appended, the question panel is replaced only when the meeting moved on, and the
-capture box is never part of a poll answer, so nothing being typed is wiped. Every endpoint
-looks the meeting up through access.live_meeting (the pair; 404 for everyone else, staff too),
-and every form also works without JavaScript (a redirect back to the page).
+The page polls a small partial (`live_poll`, htmx attributes in the template) for what is new
+since the number it last saw: new captures are appended, the question panel is replaced only
+when the meeting moved on, and the capture box is never part of a poll answer, so nothing being
+typed is wiped. A capture or a move made with htmx answers the same way, with what is new since
+the page's number (its own capture included). Once the meeting is no longer planned the poll
+answers 286 (htmx's "stop polling") with HX-Redirect, which sends the page to the meeting's
+record. Every endpoint looks the meeting up through access.live_meeting (the pair; 404 for everyone else,
+staff too), and every form also works without JavaScript (a redirect back to the page).
 
 The agenda's time budget: each question's minutes, and moving questions out of the meeting to
 be answered in writing (one at a time, or the budget's suggestion in one click).
@@ -19,10 +22,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from accounts.models import User
 from config.ids import parse_id
@@ -101,7 +106,7 @@ def live_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def live_poll(request: HttpRequest, pk: int) -> HttpResponse:
     """What is new since capture/move number `since`; the question panel too when the page shows
-    an older `version`. A poll with nothing new answers in one query."""
+    an older version `v`. A poll with nothing new answers in one query."""
     live_state = (
         LiveMeeting.objects.filter(access.live_meeting(request.user, "meeting__"))
         .select_related("meeting__mentorship")
@@ -111,20 +116,40 @@ def live_poll(request: HttpRequest, pk: int) -> HttpResponse:
     if live_state is None:
         # Nobody opened the meeting page yet: nothing has happened (404 for everyone else).
         live_state = LiveMeeting(meeting=_meeting(request.user, pk))
-    since = parse_id(request.GET.get("since", "")) or 0
-    version = parse_id(request.GET.get("v", "")) or 0
+    if not live_state.meeting.is_open:
+        # Held or cancelled: nothing more to poll for; the page goes to the record.
+        response = HttpResponseStopPolling()
+        response["HX-Redirect"] = reverse("brief", args=[pk])
+        return response
+    response = _news(request, live_state, request.GET)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _news(
+    request: HttpRequest,
+    live_state: LiveMeeting,
+    asked: QueryDict,
+    agenda: Agenda | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The poll's answer: the captures after the page's number `since`, the question panel when
+    the page shows an older version `v` (`agenda` when the caller has it already), and the two
+    numbers the page asks from next time."""
+    since = parse_id(asked.get("since", "")) or 0
+    version = parse_id(asked.get("v", "")) or 0
     ctx: dict = {"live": live_state, "meeting": live_state.meeting, "captures": []}
     moved = version != live_state.version
     if moved:
-        ctx |= _state(request.user, live_state, _agenda(request.user, live_state.meeting))
+        if agenda is None:
+            agenda = _agenda(request.user, live_state.meeting)
+        ctx |= _state(request.user, live_state, agenda)
     if live_state.seq > since:
         ctx["captures"] = live_state.captures.filter(seq__gt=since).select_related(
             "author", "question"
         )
     ctx["moved"] = moved
-    response = render(request, f"{TEMPLATE}#poll", ctx)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, f"{TEMPLATE}#poll", ctx, status=status)
 
 
 @require_POST
@@ -152,7 +177,7 @@ def live_capture(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, f"{item.get_kind_display()} added.")
         return redirect("live", pk=meeting.pk)
-    return render(request, f"{TEMPLATE}#capture", {"c": item, "meeting": meeting}, status=201)
+    return _news(request, live_state, request.POST, status=201)
 
 
 def _refuse(request: HttpRequest, meeting: Meeting, message: str) -> HttpResponse:
@@ -186,8 +211,7 @@ def live_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse(request, meeting, " ".join(refused.messages))
     if not request.htmx:
         return redirect("live", pk=meeting.pk)
-    ctx = _state(request.user, live_state, agenda)
-    return render(request, f"{TEMPLATE}#state", ctx, status=status)
+    return _news(request, live_state, request.POST, agenda, status=status)
 
 
 @require_POST
@@ -199,14 +223,22 @@ def live_held(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         filed = live.finish(meeting, request.user)
     except (scheduling.NotPlanned, scheduling.NotStarted, ValidationError) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else problem
+        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
+        if request.htmx and meeting.is_open:
+            return HttpResponse(text, status=422, content_type="text/plain")
         messages.error(request, f"Not marked held: {text}")
-        return redirect("live", pk=meeting.pk) if meeting.is_open else redirect("brief", pk=pk)
+        return _go(request, "live" if meeting.is_open else "brief", meeting.pk)
     messages.success(
         request,
         f"Meeting marked held. {filed} capture{'s' if filed != 1 else ''} filed into its record.",
     )
-    return redirect("brief", pk=meeting.pk)
+    return _go(request, "brief", meeting.pk)
+
+
+def _go(request: HttpRequest, name: str, pk: int) -> HttpResponse:
+    """To another page: htmx is told where (HX-Redirect), a plain post is redirected."""
+    url = reverse(name, args=[pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _minutes(value: str) -> int | None:

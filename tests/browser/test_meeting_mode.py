@@ -151,6 +151,49 @@ def test_a_whole_meeting_with_both_pages_open(meeting, page_for, console_errors)
     assert console_errors == []
 
 
+def test_a_stale_move_and_a_refusal_are_explained(meeting, page_for, console_errors):
+    """The page's htmx answers that are not plain successes: a move from a page that had not
+    heard of the other's move (409: shown where the meeting is), a refused capture (the reason,
+    and the text kept), a refused "mark held" (why)."""
+    Meeting.objects.filter(pk=meeting.pk).update(scheduled_at=timezone.now() + timedelta(days=1))
+    scholar_page = page_for(meeting.mentorship.scholar)
+    mentor_page = page_for(meeting.mentorship.mentor)
+    _open(scholar_page, meeting)
+    _open(mentor_page, meeting)
+    scholar_page.locator("#move-start").click()
+    expect(mentor_page.locator(".live-question")).to_have_text("Should I lower the learning rate?")
+    # The scholar's page hears nothing for a while; both press "next" from the first question.
+    scholar_page.route("**/live/poll/**", lambda route: route.abort())
+    mentor_page.locator("#move-next").click()
+    expect(mentor_page.locator(".live-question")).to_have_text("Which ablation first?")
+    scholar_page.locator("#move-next").click()
+    expect(scholar_page.locator(".live-question")).to_have_text("Which ablation first?")
+    expect(scholar_page.locator("#capture-status")).to_contain_text("had moved on already")
+    scholar_page.unroute("**/live/poll/**")
+    assert Capture.objects.count() == 0
+    scholar_page.locator("#capture-text").fill("x" * 301)
+    scholar_page.locator("#kind-action").click()
+    expect(scholar_page.locator("#capture-status")).to_contain_text(
+        "Not added: An action item has at most 300 characters."
+    )
+    expect(scholar_page.locator("#capture-text")).to_have_value("x" * 301)
+    mentor_page.locator("#end-meeting").click()
+    mentor_page.locator("#confirm-held").click()
+    expect(mentor_page.locator("#held-status")).to_contain_text(
+        "Not marked held: This meeting starts on"
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.PLANNED and Capture.objects.count() == 0
+    # The browser and htmx log the refusals and the polls cut off; no script error besides.
+    expected = (
+        "Failed to load resource",
+        "Status Error Code 422",
+        "htmx:afterRequest",
+        "htmx:sendError",
+    )
+    assert [e for e in console_errors if not any(text in e for text in expected)] == []
+
+
 def test_the_agenda_budget_suggests_and_moves_questions_to_writing(
     meeting, page_for, console_errors
 ):

@@ -285,12 +285,13 @@ MATRIX: dict[str, Row] = {
     "question_estimate": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_in_writing": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "questions_in_writing": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
-    "live": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
+    "live": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY, hx_get=hx401(only(200, "scholar", "mentor")), hx_post=hx401(GET_ONLY)),
     "live_poll": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY, hx_get=hx401(only(200, "scholar", "mentor")), hx_post=hx401(GET_ONLY)),
     # An empty capture or move is refused with a message (422 to the page's script).
     "live_capture": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
     "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
-    "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor")),
+    # The meeting has not started: "mark held" is refused (a redirect back; 422 to htmx, with why).
+    "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "mentor"))),
 }
 # fmt: on
 

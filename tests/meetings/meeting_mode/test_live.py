@@ -40,8 +40,9 @@ def _url(name, world, **extra):
     return reverse(name, args=[world.meeting.pk])
 
 
-def _capture(client, world, kind, text, question=None, htmx=True):
-    data = {"kind": kind, "text": text, "question": question.pk if question else ""}
+def _capture(client, world, kind, text, question=None, htmx=True, **page):
+    """`page`: the numbers the page sends with it (since, v), as its poll does."""
+    data = {"kind": kind, "text": text, "question": question.pk if question else "", **page}
     return client.post(_url("live_capture", world), data, headers=HX if htmx else {})
 
 
@@ -149,7 +150,95 @@ def test_each_sees_the_others_captures_and_none_is_lost(pair):
     # Asking again from the last number seen brings nothing twice.
     again = _poll(scholar, world, since=3, version=LiveMeeting.objects.get().version)
     assert _seqs(again.content.decode()) == []
-    assert 'data-seq="3"' in again.content.decode()
+    assert 'name="since" value="3"' in again.content.decode()
+
+
+def test_a_capture_answers_with_what_is_new_since_the_pages_number(pair):
+    """With htmx, a capture answers like a poll: the page's own capture and the other's captures
+    it had not seen yet, appended out of band, and the number to ask from next; so a page never
+    appends a capture twice, and a second tab (its own number) sees it once, in its poll."""
+    world, scholar, mentor = pair
+    scholar.get(_url("live", world))
+    version = LiveMeeting.objects.get().version
+    _capture(mentor, world, "decision", "MENTOR-FIRST", since=0, v=version)
+    response = _capture(scholar, world, "answer", "SCHOLAR-SECOND", since=0, v=version)
+    html = response.content.decode()
+    assert response.status_code == 201
+    assert _seqs(html) == [1, 2] and "MENTOR-FIRST" in html and "SCHOLAR-SECOND" in html
+    assert 'hx-swap-oob="beforeend:#capture-list"' in html
+    assert 'name="since" value="2"' in html and 'id="live-state"' not in html
+    # The mentor's page (at number 1) learns of the scholar's capture alone.
+    assert _seqs(_poll(mentor, world, since=1, version=version).content.decode()) == [2]
+    # A second tab of the scholar, still at number 0, gets both once; the first tab nothing.
+    assert _seqs(_poll(scholar, world, since=0, version=version).content.decode()) == [1, 2]
+    assert _seqs(_poll(scholar, world, since=2, version=version).content.decode()) == []
+    assert Capture.objects.count() == 2
+
+
+def test_the_page_polls_with_htmx_attributes(pair, settings):
+    settings.MEETING_POLL_MS = 1500
+    world, scholar, _ = pair
+    html = scholar.get(_url("live", world)).content.decode()
+    poll = re.search(r'<form id="poll"[^>]*>', html).group(0)
+    assert f'hx-get="{_url("live_poll", world)}"' in poll
+    assert 'hx-trigger="every 1500ms"' in poll
+    assert 'name="since" value="0"' in html and 'name="v" value="1"' in html
+    for name in ("live_capture", "live_move"):
+        assert f'hx-post="{_url(name, world)}"' in html
+    # Each form still posts without JavaScript, and no script is inline (CSP: script-src 'self').
+    assert f'action="{_url("live_capture", world)}"' in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+
+
+def test_a_move_answers_with_the_panel_out_of_band(pair):
+    world, scholar, _ = pair
+    q1 = _questions(world)[0]
+    scholar.get(_url("live", world))
+    data = {"action": "start", "version": 1, "since": 0, "v": 1}
+    html = scholar.post(_url("live_move", world), data, headers=HX).content.decode()
+    assert re.search(r'<section id="live-state"[^>]*hx-swap-oob="true"', html)
+    assert q1.text in html
+    state = LiveMeeting.objects.get()
+    assert f'name="since" value="{state.seq}"' in html
+    assert f'name="v" value="{state.version}"' in html
+
+
+@pytest.mark.parametrize("status", [Meeting.Status.HELD, Meeting.Status.CANCELLED])
+def test_the_poll_stops_once_the_meeting_is_no_longer_planned(pair, status):
+    """286 is htmx's "stop polling"; the page goes to the meeting's record."""
+    world, scholar, mentor = pair
+    scholar.get(_url("live", world))
+    assert _poll(scholar, world).status_code == 200
+    Meeting.objects.filter(pk=world.meeting.pk).update(status=status)
+    for client in (scholar, mentor):
+        response = _poll(client, world)
+        assert response.status_code == 286
+        assert response["HX-Redirect"] == reverse("brief", args=[world.meeting.pk])
+        assert _seqs(response.content.decode()) == []
+
+
+def test_the_poll_stops_once_the_mentor_marks_the_meeting_held(pair):
+    world, scholar, mentor = pair
+    Meeting.objects.filter(pk=world.meeting.pk).update(
+        scheduled_at=timezone.now() - timedelta(minutes=25)
+    )
+    scholar.get(_url("live", world))
+    _capture(scholar, world, "decision", "Filed at held")
+    response = mentor.post(_url("live_held", world), headers=HX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("brief", args=[world.meeting.pk])
+    assert MeetingNote.objects.filter(meeting=world.meeting, body="Filed at held").exists()
+    assert _poll(scholar, world, since=1, version=1).status_code == 286
+
+
+def test_a_refused_held_tells_the_page_why(pair):
+    world, _, mentor = pair
+    response = mentor.post(_url("live_held", world), headers=HX)  # it has not started yet
+    assert response.status_code == 422
+    assert "mark it held once it has started" in response.content.decode()
+    assert "HX-Redirect" not in response
+    world.meeting.refresh_from_db()
+    assert world.meeting.is_open
 
 
 @pytest.mark.django_db(transaction=True)
