@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
@@ -8,7 +9,8 @@ from .views import deletion, imports, invitations, people, programs, settings
 # Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Logging out needs no sign-in: a second tab that already logged out still gets the login page.
+    path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(),
