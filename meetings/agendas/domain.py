@@ -5,6 +5,10 @@ Each function records its own revision (meetings/agendas/revisions.py) and, when
 changes, queues the mentor's mail in the same transaction (meetings/notifications.py), so the
 mail is stored exactly when the change is. Callers have already looked the agenda or question up
 through a queryset scoped to the scholar.
+
+A meeting that is no longer planned has a read-only agenda: the writes that take a meeting as it
+was loaded refuse it with scheduling's NotPlanned (the question and "whom I asked" endpoints never
+reach theirs: Agenda.objects.editable_by only finds a planned meeting's agenda).
 """
 
 from __future__ import annotations
@@ -27,6 +31,16 @@ from meetings.agendas.revisions import (
 )
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from meetings.reading import domain as reading
+from meetings.scheduling.lifecycle import NotPlanned
+
+READ_ONLY = "This meeting is no longer planned: its agenda is read-only."
+
+
+def _require_planned(meeting: Meeting) -> None:
+    """Refuse a write to the agenda of a meeting that was held or cancelled."""
+    if not meeting.is_open:
+        raise NotPlanned(READ_ONLY)
+
 
 # --- The agenda ------------------------------------------------------------------------------
 
@@ -88,12 +102,14 @@ def save_fields(
 ) -> bool:
     """Write the given fields only if nobody saved a newer version meanwhile.
 
-    Returns False (and writes nothing) when the stored version is not expected_version, or when
-    the meeting is no longer planned (a held meeting's record is read-only). Raises
+    Raises NotPlanned when the meeting is no longer planned (a held meeting's record is
+    read-only). Returns False (and writes nothing) when the stored version is not
+    expected_version, or when the meeting stopped being planned since it was loaded. Raises
     ValidationError when a submitted agenda would stop being submittable. Each save is kept in
     the revision history, by default as the scholar's. A change to the check-in alone is the
     scholar's own business: the mentor does not see the brief as updated and gets no mail.
     """
+    _require_planned(agenda.meeting)
     if not data:
         return True
     if agenda.version != expected_version:
@@ -139,8 +155,9 @@ def save_fields(
 def submit(agenda: Agenda, author: User | None = None) -> bool:
     """Hand the draft to the mentor. Raises ValidationError (messages by field name, and
     "questions") when it has no bottleneck, no question, or last time's bottleneck with nothing
-    tried. Only a draft is submitted: of several submits at once one wins (True), the others
-    change nothing and record nothing."""
+    tried; NotPlanned when the meeting is no longer planned. Only a draft is submitted: of
+    several submits at once one wins (True), the others change nothing and record nothing."""
+    _require_planned(agenda.meeting)
     errors = agenda.submission_errors()
     if errors:
         raise ValidationError(errors)
@@ -295,6 +312,13 @@ def carried_items(meeting: Meeting) -> list[ActionItem]:
         item.mentorship = meeting.mentorship
         item.can_toggle = item.owner == ActionItem.Owner.SCHOLAR
     return items
+
+
+def tick_carried_item(meeting: Meeting, item: ActionItem, done: bool) -> None:
+    """The scholar marks one of their own action items done (or not) from the agenda of a
+    planned meeting (NotPlanned otherwise)."""
+    _require_planned(meeting)
+    item.set_done(done)
 
 
 # --- Whom I asked ------------------------------------------------------------------------------

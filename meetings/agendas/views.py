@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
 from config.ids import parse_id
@@ -22,6 +23,7 @@ from meetings import access
 from meetings.agendas import domain as agendas
 from meetings.agendas.forms import CHECKBOXES, AgendaForm, QuestionForm
 from meetings.agendas.revisions import rows_for
+from meetings.htmx import part_or_redirect, refresh_or_redirect
 from meetings.meeting_mode import budget
 from meetings.models import (
     ONE_PAGE_WORDS,
@@ -35,6 +37,7 @@ from meetings.models import (
 from meetings.plans import domain as plans
 from meetings.reading.forms import ReadingEntryForm
 from meetings.recaps import domain as recaps
+from meetings.scheduling.lifecycle import NotPlanned
 from meetings.unstuck import peers
 from meetings.unstuck import streaks as stuck
 from meetings.unstuck.forms import HelpAskedForm
@@ -70,16 +73,19 @@ def _scholar_agenda(request: HttpRequest, pk: int) -> Agenda:
     return agenda
 
 
-def _editable_agenda(request: HttpRequest, pk: int) -> Agenda:
+def editable_agenda(user: User, pk: int) -> Agenda:
+    """The agenda of meeting `pk` when this user may edit it (its scholar, while the meeting is
+    planned), else 404. The time budget's endpoints look it up here too."""
     return get_object_or_404(
-        Agenda.objects.editable_by(request.user).select_related("meeting__mentorship__scholar"),
+        Agenda.objects.editable_by(user).select_related("meeting__mentorship__scholar"),
         meeting_id=pk,
     )
 
 
-def _editable_question(request: HttpRequest, pk: int) -> Question:
+def editable_question(user: User, pk: int) -> Question:
+    """A question of an agenda this user may edit (as editable_agenda), else 404."""
     return get_object_or_404(
-        Question.objects.filter(agenda__in=Agenda.objects.editable_by(request.user)).select_related(
+        Question.objects.filter(agenda__in=Agenda.objects.editable_by(user)).select_related(
             "agenda__meeting"
         ),
         pk=pk,
@@ -145,7 +151,8 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
 def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _scholar_meeting(request, pk)
     if not meeting.is_open:
-        messages.info(request, "This meeting is no longer planned: its agenda is read-only.")
+        # A held or cancelled meeting's agenda is its (read-only) brief; no agenda is started.
+        messages.info(request, agendas.READ_ONLY)
         return redirect("brief", pk=meeting.pk)
     agenda = agendas.start(meeting)
     if request.method == "GET":
@@ -324,9 +331,6 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     423: the meeting is no longer planned, so the agenda is read-only.
     """
     agenda = _scholar_agenda(request, pk)
-    if not agenda.meeting.is_open:
-        message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
-        return _autosave_answer(request, agenda, message, status=423)
     form = AgendaForm(request.POST, partial=True, has_manager=agenda.has_manager)
     if not form.is_valid():
         return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
@@ -334,6 +338,9 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     changed = _changed_fields(agenda, data)
     try:
         saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
+    except NotPlanned:
+        message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
+        return _autosave_answer(request, agenda, message, status=423)
     except ValidationError as refused:
         message = "Not saved: your mentor already has this brief. " + " ".join(refused.messages)
         return _autosave_answer(request, agenda, message, status=422)
@@ -361,48 +368,66 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Questions -------------------------------------------------------------------------------
 
 
-def _questions_response(
-    request: HttpRequest, agenda: Agenda, form: QuestionForm | None = None, announce: str = ""
+def questions_part(
+    request: HttpRequest,
+    agenda: Agenda,
+    form: QuestionForm | None = None,
+    *,
+    announce: str = "",
+    error: str = "",
 ) -> HttpResponse:
-    if request.htmx:
-        ctx = _questions_context(agenda, form, announce=announce)
-        return render(request, f"{AGENDA_TEMPLATE}#questions", ctx)
-    if form is not None and form.errors:
-        for error in form.errors.get("text", []):
-            messages.error(request, error)
-    elif announce:
-        messages.success(request, announce)
-    return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#questions")
+    """The question list (budget included) for htmx, announcing `announce`; a plain post gets
+    `error` (or `announce`) as a message and goes back to the list. The time budget's endpoints
+    answer with it too."""
+    return part_or_redirect(
+        request,
+        AGENDA_TEMPLATE,
+        "questions",
+        lambda: _questions_context(agenda, form, announce=announce),
+        url=reverse("agenda", args=[agenda.meeting_id]),
+        anchor="questions",
+        message=announce,
+        error=error,
+    )
+
+
+def _refused_question(request: HttpRequest, agenda: Agenda, form: QuestionForm) -> HttpResponse:
+    """The list again with the form's message beside the new-question box (htmx), or the
+    message and back to the list."""
+    return questions_part(request, agenda, form, error=" ".join(form.errors.get("text", [])))
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agenda = _editable_agenda(request, pk)
+    agenda = editable_agenda(request.user, pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        return _questions_response(request, agenda, form)
+        return _refused_question(request, agenda, form)
     agendas.add_question(agenda, form.cleaned_data["text"], request.user)
-    return _questions_response(request, agenda, announce="Question added at the end of your list.")
+    return questions_part(request, agenda, announce="Question added at the end of your list.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        return _questions_response(request, question.agenda, form)
+        return _refused_question(request, question.agenda, form)
     agendas.edit_question(question, form.cleaned_data["text"], request.user)
-    return _questions_response(request, question.agenda, announce="Question saved.")
+    return questions_part(request, question.agenda, announce="Question saved.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     if agendas.delete_question(question, request.user):
         announce = "Question deleted."
     else:
         announce = "Question dropped. It stays in your history."
-    return _questions_response(request, question.agenda, announce=announce)
+    return questions_part(request, question.agenda, announce=announce)
 
 
 def _position_message(question: Question) -> str:
@@ -413,17 +438,19 @@ def _position_message(question: Question) -> str:
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_move(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     agendas.move_question(question, offset, request.user)
-    return _questions_response(request, question.agenda, announce=_position_message(question))
+    return questions_part(request, question.agenda, announce=_position_message(question))
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the order the scholar dragged the questions into (ids in `order`, top first)."""
-    agenda = _editable_agenda(request, pk)
+    agenda = editable_agenda(request.user, pk)
     ids = [parse_id(value) for value in request.POST.getlist("order")]
     if None in ids:
         return HttpResponse(
@@ -432,7 +459,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
             content_type="text/plain",
         )
     agendas.reorder_questions(agenda, ids, request.user)
-    return _questions_response(request, agenda, announce="New order saved.")
+    return questions_part(request, agenda, announce="New order saved.")
 
 
 STATE_MESSAGES = {
@@ -443,20 +470,22 @@ STATE_MESSAGES = {
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_state(request: HttpRequest, pk: int) -> HttpResponse:
     """The scholar keeps (reopens), marks done or drops a question, e.g. one carried forward."""
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     state = request.POST.get("state", "")
     if state not in STATE_MESSAGES:
         return HttpResponse("Unknown state.", status=400, content_type="text/plain")
     agendas.set_question_state(question, state)
-    return _questions_response(request, question.agenda, announce=STATE_MESSAGES[state])
+    return questions_part(request, question.agenda, announce=STATE_MESSAGES[state])
 
 
 # --- Action items carried forward ------------------------------------------------------------
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """The scholar marks one of their own action items done (or not done) from the agenda."""
     meeting = _scholar_meeting(request, pk)
@@ -466,19 +495,27 @@ def agenda_item_done(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         ),
         pk=item_pk,
     )
-    if not meeting.is_open:
-        messages.error(request, "This meeting is no longer planned.")
-        return redirect("brief", pk=meeting.pk)
     done = request.POST.get("done") == "1"
-    item.set_done(done)
-    if not request.htmx:
-        return redirect(reverse("agenda", args=[meeting.pk]) + "#carried")
-    ctx = {
-        "meeting": meeting,
-        "carried_items": agendas.carried_items(meeting),
-        "announce": f"“{item.text}” marked {'done' if done else 'not done'}.",
-    }
-    return render(request, f"{AGENDA_TEMPLATE}#carried", ctx)
+    try:
+        agendas.tick_carried_item(meeting, item, done)
+    except NotPlanned:
+        return refresh_or_redirect(
+            request,
+            url=reverse("brief", args=[meeting.pk]),
+            error="This meeting is no longer planned.",
+        )
+    return part_or_redirect(
+        request,
+        AGENDA_TEMPLATE,
+        "carried",
+        lambda: {
+            "meeting": meeting,
+            "carried_items": agendas.carried_items(meeting),
+            "announce": f"“{item.text}” marked {'done' if done else 'not done'}.",
+        },
+        url=reverse("agenda", args=[meeting.pk]),
+        anchor="carried",
+    )
 
 
 # --- Stuck: the same bottleneck again, and whom the scholar asked ---------------------------
@@ -534,38 +571,45 @@ def _unanswered_stuck_prompt(agenda: Agenda) -> bool:
     )
 
 
-def _help_response(
+def _help_part(
     request: HttpRequest, agenda: Agenda, form: HelpAskedForm | None = None, announce: str = ""
 ) -> HttpResponse:
-    if request.htmx:
+    """The "whom I asked" list for htmx (the suggested peers too, saying which of them are now
+    listed as asked); a plain post gets the form's messages (or `announce`) and goes back."""
+
+    def context() -> dict:
         ctx = {"agenda": agenda, "meeting": agenda.meeting, **_stuck_context(agenda)}
         if form is not None:
             ctx["help_form"] = form
-        ctx["announce"] = announce
-        # The suggested peers say which of them are now listed as asked.
-        ctx["suggestions_oob"] = True
-        return render(request, "meetings/unstuck/_help_asked.html", ctx)
-    if form is not None and form.errors:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    elif announce:
-        messages.success(request, announce)
-    return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#help-asked")
+        return ctx | {"announce": announce, "suggestions_oob": True}
+
+    errors = form.errors.values() if form is not None else []
+    return part_or_redirect(
+        request,
+        AGENDA_TEMPLATE,
+        "help_asked",
+        context,
+        url=reverse("agenda", args=[agenda.meeting_id]),
+        anchor="help-asked",
+        message=announce,
+        error=" ".join(error for field_errors in errors for error in field_errors),
+    )
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a "whom I asked" entry to the agenda (htmx: the list again; otherwise a redirect)."""
-    agenda = _editable_agenda(request, pk)
+    agenda = editable_agenda(request.user, pk)
     form = HelpAskedForm(request.POST, peers=_peers(agenda.meeting))
     if not form.is_valid():
-        return _help_response(request, agenda, form)
+        return _help_part(request, agenda, form)
     entry = agendas.add_help_asked(agenda, form.cleaned_data, request.user)
-    return _help_response(request, agenda, announce=f"Added: {entry.label}.")
+    return _help_part(request, agenda, announce=f"Added: {entry.label}.")
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
         HelpAsked.objects.filter(
@@ -574,7 +618,7 @@ def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     agendas.delete_help_asked(entry, request.user)
-    return _help_response(request, entry.agenda, announce=f"Removed: {entry.label}.")
+    return _help_part(request, entry.agenda, announce=f"Removed: {entry.label}.")
 
 
 @require_http_methods(["GET"])

@@ -2,6 +2,10 @@
 
 Callers have already looked the meeting, agenda or question up through a queryset scoped to the
 user (meetings/access.py); what is loaded here is scoped the same way.
+
+The mentor's writes on the brief (comments, answers, triage, action items) refuse a meeting that
+is no longer planned with scheduling's NotPlanned: a held meeting's record is read-only, and
+later changes are notes.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -30,12 +34,19 @@ from meetings.models import (
 from meetings.plans import domain as plans
 from meetings.reading import domain as reading
 from meetings.recaps import domain as recaps
+from meetings.scheduling.lifecycle import NotPlanned
 from meetings.unstuck import peers
 from meetings.unstuck import streaks as stuck
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
 HEADINGS = {name: heading for name, heading, _ in Agenda.SECTIONS}
+READ_ONLY = "This meeting is no longer planned: its record is read-only. Add a note instead."
+
+
+def _require_planned(meeting: Meeting) -> None:
+    if not meeting.is_open:
+        raise NotPlanned(READ_ONLY)
 
 
 def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
@@ -200,11 +211,21 @@ def _changed_labels(changed: set[str], questions: list[Question]) -> list[str]:
 # --- Comments --------------------------------------------------------------------------------
 
 
+def add_comment(
+    agenda: Agenda, author: User, body: str, section: str, question: Question | None
+) -> Annotation:
+    """The mentor comments on the brief of a planned meeting (NotPlanned otherwise)."""
+    _require_planned(agenda.meeting)
+    return annotate(agenda, author, body, section, question)
+
+
 def annotate(
     agenda: Agenda, author: User, body: str, section: str, question: Question | None
 ) -> Annotation:
-    """The mentor's comment on a question, or on a section of the brief ("general" for an
-    unknown one)."""
+    """File a comment on a question, or on a section of the brief ("general" for an unknown
+    one). Meeting mode files its captured answers this way as the meeting is marked held, so
+    this does not ask whether the meeting is planned: the mentor's comments go through
+    add_comment."""
     if question is not None:
         section = "question"
     elif section not in dict(Annotation.SECTION_CHOICES):
@@ -215,9 +236,15 @@ def annotate(
 
 
 def edit_annotation(note: Annotation, body: str) -> None:
+    _require_planned(note.agenda.meeting)
     note.body = body
     note.updated_at = timezone.now()
     note.save(update_fields=["body", "updated_at"])
+
+
+def delete_annotation(note: Annotation) -> None:
+    _require_planned(note.agenda.meeting)
+    note.delete()
 
 
 # --- Answers and triage ----------------------------------------------------------------------
@@ -225,7 +252,9 @@ def edit_annotation(note: Annotation, body: str) -> None:
 
 def triage(question: Question, by: User, status: str) -> None:
     """The mentor moves the question in the meeting: only to a state that follows from its
-    current one (Question.triage_moves), else ValidationError with what is possible."""
+    current one (Question.triage_moves), else ValidationError with what is possible; only
+    while the meeting is planned (NotPlanned otherwise)."""
+    _require_planned(question.agenda.meeting)
     if status not in question.triage_moves:
         names = dict(Question.Status.choices)
         moves = " or ".join(
@@ -241,11 +270,20 @@ def triage(question: Question, by: User, status: str) -> None:
     answer(question, by, status)
 
 
+def answer_in_writing(question: Question, by: User, status: str, text: str) -> None:
+    """The mentor answers the question on the brief of a planned meeting (NotPlanned
+    otherwise)."""
+    _require_planned(question.agenda.meeting)
+    answer(question, by, status, text=text)
+
+
 def answer(question: Question, by: User, status: str, text: str | None = None) -> None:
-    """The mentor sets the question's state, with a written answer when `text` is given.
+    """Set the question's state, with a written answer when `text` is given.
 
     A question answered in writing (Question.is_answered) is never left "open": it shows as
     answered. The mentor cannot drop a question: only the scholar takes it off the brief.
+    Meeting mode marks the questions it discussed this way as the meeting is marked held, so
+    this does not ask whether the meeting is planned (answer_in_writing and triage do).
     """
     if status not in {s.value for s in Question.Status} or status == Question.Status.DROPPED:
         raise ValidationError({"status": "Pick discussed, resolved or open."})
@@ -260,3 +298,34 @@ def answer(question: Question, by: User, status: str, text: str | None = None) -
     if question.status == Question.Status.OPEN and question.is_answered:
         question.status = Question.Status.ANSWERED
     question.save(update_fields=fields)
+
+
+# --- Action items and the private note ---------------------------------------------------------
+
+
+def add_action_item(meeting: Meeting, by: User, data: dict) -> ActionItem:
+    """The mentor adds an action item (ActionItemForm's data) to a planned meeting (NotPlanned
+    otherwise)."""
+    _require_planned(meeting)
+    return ActionItem.objects.create(
+        mentorship=meeting.mentorship, meeting=meeting, created_by=by, **data
+    )
+
+
+def set_item_done(item: ActionItem, user: User, done: bool) -> None:
+    """The mentor updates every item of the pair; the scholar the items they own
+    (PermissionDenied otherwise)."""
+    if not item.can_update(user):
+        raise PermissionDenied("Only your mentor can update this item.")
+    item.set_done(done)
+
+
+def keep_private_note(mentor: User, scholar_id: int, text: str) -> MentorPrivateNote:
+    """Write the mentor's private note on a scholar they mentor (the caller looked the pair up);
+    only they ever see it."""
+    note, _ = MentorPrivateNote.objects.update_or_create(
+        mentor=mentor,
+        scholar_id=scholar_id,
+        defaults={"text": text.strip()[:4000], "updated_at": timezone.now()},
+    )
+    return note

@@ -2,51 +2,46 @@
 items and notes, the mentor's private note, and the brief as a PDF.
 
 Every lookup goes through a queryset scoped to the user (README, "Who sees what") and answers 404 otherwise.
-Every write refuses a meeting that is no longer planned: a held meeting's record is read-only;
-later changes are notes. Each htmx request gets the same checks as the full page, and every form
+Every write refuses a meeting that is no longer planned (the rule is in meetings/briefs/domain.py,
+the view turns the refusal into its answer): a held meeting's record is read-only; later changes
+are notes. Each htmx request gets the same checks as the full page, and every form
 also works without JavaScript (a redirect back to the brief).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.models import Mentorship, User
 from config.ids import parse_id
 from meetings.briefs import domain as briefs
 from meetings.briefs.forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm
 from meetings.forms import form_problem
-from meetings.models import ActionItem, Agenda, Annotation, Meeting, MentorPrivateNote, Question
-from meetings.redirects import redirect_to_next
+from meetings.htmx import part_or_redirect, refresh_or_redirect
+from meetings.models import ActionItem, Agenda, Annotation, Meeting, Question
+from meetings.redirects import redirect_to_next, safe_next
 from meetings.scheduling import lifecycle as scheduling
 from meetings.scheduling import proposals
 
 BRIEF_TEMPLATE = "meetings/briefs/brief.html"
-READ_ONLY_MESSAGE = (
-    "This meeting is no longer planned: its record is read-only. Add a note instead."
-)
 
 
-def _back(meeting_id: int, anchor: str = "") -> HttpResponse:
-    return redirect(reverse("brief", args=[meeting_id]) + (f"#{anchor}" if anchor else ""))
+def _brief_url(meeting_id: int) -> str:
+    return reverse("brief", args=[meeting_id])
 
 
-def _read_only(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Refuse a write on a meeting that is no longer planned; htmx reloads the (read-only) page."""
-    messages.error(request, READ_ONLY_MESSAGE)
-    if request.htmx:
-        response = HttpResponseClientRefresh()
-        response.status_code = 409  # a refusal, even though the page reloads
-        return response
-    return _back(meeting_id)
+def _read_only(
+    request: HttpRequest, meeting_id: int, refused: scheduling.NotPlanned
+) -> HttpResponse:
+    """A write refused because the meeting is no longer planned: htmx reloads the (read-only)
+    page, with a 409 as the refusal it is."""
+    return refresh_or_redirect(request, url=_brief_url(meeting_id), error=str(refused))
 
 
 # --- Lookups ---------------------------------------------------------------------------------
@@ -119,28 +114,46 @@ def _lifecycle(user: User, meeting: Meeting) -> dict:
 # --- Annotations -----------------------------------------------------------------------------
 
 
-def _annotations_response(
-    request: HttpRequest, agenda: Agenda, section: str, question: Question | None, **extra
+def _annotations_part(
+    request: HttpRequest,
+    agenda: Agenda,
+    section: str,
+    question: Question | None,
+    *,
+    error: str = "",
+    message: str = "",
+    **extra,
 ) -> HttpResponse:
+    """The comments under a section or a question for htmx; a plain post gets `error` (or
+    `message`) and goes back to them."""
     meeting = agenda.meeting
-    if not request.htmx:
-        if extra.get("error"):
-            messages.error(request, extra["error"])
-        return _back(meeting.pk, f"q{question.pk}" if question else section)
-    notes = Annotation.objects.filter(agenda=agenda).select_related("author")
-    if question:
-        notes = notes.filter(question=question)
-    else:
-        notes = notes.filter(section=section, question__isnull=True)
-    ctx = {
-        "meeting": meeting,
-        "notes": notes,
-        "section": section,
-        "question": question,
-        "can_annotate": meeting.is_open and meeting.is_mentor(request.user),
-        **extra,
-    }
-    return render(request, f"{BRIEF_TEMPLATE}#annotations", ctx)
+
+    def context() -> dict:
+        notes = Annotation.objects.filter(agenda=agenda).select_related("author")
+        if question:
+            notes = notes.filter(question=question)
+        else:
+            notes = notes.filter(section=section, question__isnull=True)
+        return {
+            "meeting": meeting,
+            "notes": notes,
+            "section": section,
+            "question": question,
+            "can_annotate": meeting.is_open and meeting.is_mentor(request.user),
+            "error": error,
+            **extra,
+        }
+
+    return part_or_redirect(
+        request,
+        BRIEF_TEMPLATE,
+        "annotations",
+        context,
+        url=_brief_url(meeting.pk),
+        anchor=f"q{question.pk}" if question else section,
+        message=message,
+        error=error,
+    )
 
 
 @require_POST
@@ -149,8 +162,6 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _mentor_meeting(request.user, pk)
     agenda = get_object_or_404(Agenda.objects.visible_to(request.user), meeting=meeting)
     agenda.meeting = meeting
-    if not meeting.is_open:
-        return _read_only(request, meeting.pk)
     question = None
     if request.POST.get("question"):
         question_id = parse_id(request.POST["question"])
@@ -162,9 +173,14 @@ def annotation_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error = form_problem(form, "A comment needs some text.")
         draft = request.POST.get("body", "")
-        return _annotations_response(request, agenda, section, question, error=error, draft=draft)
-    note = briefs.annotate(agenda, request.user, form.cleaned_data["body"], section, question)
-    return _annotations_response(request, agenda, note.section, question)
+        return _annotations_part(request, agenda, section, question, error=error, draft=draft)
+    try:
+        note = briefs.add_comment(
+            agenda, request.user, form.cleaned_data["body"], section, question
+        )
+    except scheduling.NotPlanned as refused:
+        return _read_only(request, meeting.pk, refused)
+    return _annotations_part(request, agenda, note.section, question)
 
 
 def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
@@ -180,64 +196,77 @@ def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
 @vary_on_headers("HX-Request")
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_annotation(request, pk)
-    if not note.agenda.meeting.is_open:
-        return _read_only(request, note.agenda.meeting_id)
     form = AnnotationForm(request.POST)
-    extra = {}
-    if form.is_valid():
+    if not form.is_valid():
+        error = "A comment needs some text: delete it instead if it is no longer needed."
+        return _annotations_part(request, note.agenda, note.section, note.question, error=error)
+    try:
         briefs.edit_annotation(note, form.cleaned_data["body"])
-    else:
-        extra["error"] = "A comment needs some text: delete it instead if it is no longer needed."
-    return _annotations_response(request, note.agenda, note.section, note.question, **extra)
+    except scheduling.NotPlanned as refused:
+        return _read_only(request, note.agenda.meeting_id, refused)
+    return _annotations_part(request, note.agenda, note.section, note.question)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def annotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_annotation(request, pk)
-    if not note.agenda.meeting.is_open:
-        return _read_only(request, note.agenda.meeting_id)
-    note.delete()
-    if not request.htmx:
-        messages.success(request, "Comment deleted.")
-    return _annotations_response(request, note.agenda, note.section, note.question)
+    try:
+        briefs.delete_annotation(note)
+    except scheduling.NotPlanned as refused:
+        return _read_only(request, note.agenda.meeting_id, refused)
+    return _annotations_part(
+        request, note.agenda, note.section, note.question, message="Comment deleted."
+    )
 
 
 # --- Questions: answers in writing and triage ------------------------------------------------
 
 
-def _question_response(request: HttpRequest, question: Question, **extra) -> HttpResponse:
+def _question_part(
+    request: HttpRequest, question: Question, *, error: str = "", message: str = "", **extra
+) -> HttpResponse:
+    """One question of the brief, its comments included, for htmx; a plain post gets `error`
+    (or `message`) and goes back to it."""
     meeting = question.agenda.meeting
-    if not request.htmx:
-        if extra.get("error"):
-            messages.error(request, extra["error"])
-        return _back(meeting.pk, f"q{question.pk}")
-    question.notes = list(question.annotations.select_related("author"))
-    ctx = {
-        "meeting": meeting,
-        "q": question,
-        "can_annotate": meeting.is_open and meeting.is_mentor(request.user),
-        **extra,
-    }
-    return render(request, f"{BRIEF_TEMPLATE}#question", ctx)
+
+    def context() -> dict:
+        question.notes = list(question.annotations.select_related("author"))
+        return {
+            "meeting": meeting,
+            "q": question,
+            "can_annotate": meeting.is_open and meeting.is_mentor(request.user),
+            "error": error,
+            **extra,
+        }
+
+    return part_or_redirect(
+        request,
+        BRIEF_TEMPLATE,
+        "question",
+        context,
+        url=_brief_url(meeting.pk),
+        anchor=f"q{question.pk}",
+        message=message,
+        error=error,
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     question = _mentor_question(request.user, pk)
-    if not question.agenda.meeting.is_open:
-        return _read_only(request, question.agenda.meeting_id)
     form = AnswerForm({"status": question.status, **request.POST.dict()})
     if not form.is_valid():
         error = "The answer could not be saved: " + form.errors.as_text()
-        return _question_response(request, question, error=error, draft=request.POST.get("answer"))
-    briefs.answer(
-        question, request.user, form.cleaned_data["status"], text=form.cleaned_data["answer"]
-    )
-    if not request.htmx:
-        messages.success(request, "Answer saved.")
-    return _question_response(request, question)
+        return _question_part(request, question, error=error, draft=request.POST.get("answer"))
+    try:
+        briefs.answer_in_writing(
+            question, request.user, form.cleaned_data["status"], form.cleaned_data["answer"]
+        )
+    except scheduling.NotPlanned as refused:
+        return _read_only(request, question.agenda.meeting_id, refused)
+    return _question_part(request, question, message="Answer saved.")
 
 
 @require_POST
@@ -245,40 +274,44 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def question_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Triage in the meeting: discussed, resolved, or open again."""
     question = _mentor_question(request.user, pk)
-    if not question.agenda.meeting.is_open:
-        return _read_only(request, question.agenda.meeting_id)
     try:
         briefs.triage(question, request.user, request.POST.get("status", ""))
+    except scheduling.NotPlanned as refused:
+        return _read_only(request, question.agenda.meeting_id, refused)
     except ValidationError as refused:
-        return _question_response(request, question, error=" ".join(refused.messages))
-    return _question_response(request, question)
+        return _question_part(request, question, error=" ".join(refused.messages))
+    return _question_part(request, question)
 
 
 # --- Action items and notes ------------------------------------------------------------------
 
 
 def _brief_part(request: HttpRequest, meeting: Meeting, part: str, **extra) -> HttpResponse:
-    if request.htmx:
-        ctx = briefs.brief_context(request.user, meeting) | extra
-        return render(request, f"{BRIEF_TEMPLATE}#{part}", ctx)
-    if extra.get("error"):
-        messages.error(request, extra["error"])
-    return _back(meeting.pk, part)
+    """A part of the brief ("actions", "notes") for htmx; a plain post gets `error` (when given)
+    and goes back to it."""
+    return part_or_redirect(
+        request,
+        BRIEF_TEMPLATE,
+        part,
+        lambda: briefs.brief_context(request.user, meeting) | extra,
+        url=_brief_url(meeting.pk),
+        anchor=part,
+        error=extra.get("error", ""),
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _mentor_meeting(request.user, pk)
-    if not meeting.is_open:
-        return _brief_part(request, meeting, "actions", error=READ_ONLY_MESSAGE)
     form = ActionItemForm(request.POST)
     if not form.is_valid():
         errors = "; ".join(e for errs in form.errors.values() for e in errs)
         return _brief_part(request, meeting, "actions", error=errors, action_form=form)
-    item = form.save(commit=False)
-    item.mentorship, item.meeting, item.created_by = meeting.mentorship, meeting, request.user
-    item.save()
+    try:
+        briefs.add_action_item(meeting, request.user, form.cleaned_data)
+    except scheduling.NotPlanned as refused:
+        return _brief_part(request, meeting, "actions", error=str(refused))
     return _brief_part(request, meeting, "actions")
 
 
@@ -302,10 +335,10 @@ def action_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         ActionItem.objects.visible_to(request.user).select_related("mentorship"), pk=pk
     )
-    if not item.can_update(request.user):
-        messages.error(request, "Only your mentor can update this item.")
-    else:
-        item.set_done(request.POST.get("done") == "1")
+    try:
+        briefs.set_item_done(item, request.user, request.POST.get("done") == "1")
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
     return redirect_to_next(request, "home")
 
 
@@ -318,18 +351,16 @@ def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
     """Only a mentor of this scholar may keep a note, and only they ever see it."""
     if not Mentorship.objects.filter(mentor=request.user, scholar_id=user_id).exists():
         raise Http404("No such scholar.")
-    text = request.POST.get("text", "").strip()[:4000]
-    note, _ = MentorPrivateNote.objects.update_or_create(
-        mentor=request.user,
-        scholar_id=user_id,
-        defaults={"text": text, "updated_at": timezone.now()},
+    note = briefs.keep_private_note(request.user, user_id, request.POST.get("text", ""))
+    back = request.POST.get("next", "")  # only handed on to the form, never followed here
+    return part_or_redirect(
+        request,
+        "meetings/briefs/_private_note.html",
+        "note",
+        {"private_note": note, "scholar_id": user_id, "next": back, "saved": True},
+        url=safe_next(request) or reverse("history", kwargs={"user_id": user_id}),
+        message="Private note saved.",
     )
-    if request.htmx:
-        back = request.POST.get("next", "")  # only handed on to the form, never followed here
-        ctx = {"private_note": note, "scholar_id": user_id, "next": back, "saved": True}
-        return render(request, "meetings/briefs/_private_note.html#note", ctx)
-    messages.success(request, "Private note saved.")
-    return redirect_to_next(request, "history", user_id=user_id)
 
 
 # --- The brief as a PDF ----------------------------------------------------------------------
@@ -347,7 +378,7 @@ def brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         data = pdf.render_brief_pdf(ctx)
     except pdf.PdfUnavailable as exc:
         messages.error(request, f"The PDF could not be made ({exc}). Use your browser's print.")
-        return _back(meeting.pk)
+        return redirect(_brief_url(meeting.pk))
     name = f"brief-{meeting.mentorship.scholar.username}-{meeting.scheduled_at:%Y-%m-%d}.pdf"
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -27,17 +27,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from accounts.models import User
 from config.ids import parse_id
 from meetings import access
 from meetings.agendas import domain as agendas
-from meetings.agendas.views import (
-    _editable_agenda,
-    _editable_question,
-    _questions_response,
-)
+from meetings.agendas.views import editable_agenda, editable_question, questions_part
 from meetings.meeting_mode import budget, live
 from meetings.meeting_mode.budget import MAX_MINUTES, MIN_MINUTES
 from meetings.models import Agenda, LiveMeeting, Meeting
@@ -253,38 +250,38 @@ def _minutes(value: str) -> int | None:
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_estimate(request: HttpRequest, pk: int) -> HttpResponse:
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     try:
         minutes = _minutes(request.POST.get("minutes", ""))
     except ValueError:
         error = f"Minutes are a whole number from {MIN_MINUTES} to {MAX_MINUTES}: not saved."
-        if not request.htmx:
-            messages.error(request, error)
-            return _questions_response(request, question.agenda)
-        return _questions_response(request, question.agenda, announce=error)
+        return questions_part(request, question.agenda, announce=error, error=error)
     agendas.set_estimate(question, minutes)
     announce = f"{minutes or 'Default'} minutes for “{question.text[:40]}”."
-    return _questions_response(request, question.agenda, announce=announce)
+    return questions_part(request, question.agenda, announce=announce)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def question_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
     """Move one question to "answer in writing", or back into the meeting (in_writing=0)."""
-    question = _editable_question(request, pk)
+    question = editable_question(request.user, pk)
     in_writing = request.POST.get("in_writing", "1") != "0"
     agendas.set_in_writing(question.agenda, [question], in_writing)
     if in_writing:
         announce = "Moved to “answer in writing”: your mentor answers it on the brief."
     else:
         announce = "Back in the meeting."
-    return _questions_response(request, question.agenda, announce=announce)
+    return questions_part(request, question.agenda, announce=announce)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def questions_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
     """The budget's suggestion in one click: these questions (ids in `question`) to writing."""
-    agenda = _editable_agenda(request, pk)
+    agenda = editable_agenda(request.user, pk)
     ids = [parse_id(value) for value in request.POST.getlist("question")]
     if None in ids:
         return HttpResponse(
@@ -294,4 +291,4 @@ def questions_in_writing(request: HttpRequest, pk: int) -> HttpResponse:
         )
     moved = agendas.set_in_writing(agenda, list(agenda.questions.filter(pk__in=ids)), True)
     announce = f"{moved} question{'s' if moved != 1 else ''} moved to “answer in writing”."
-    return _questions_response(request, agenda, announce=announce)
+    return questions_part(request, agenda, announce=announce)

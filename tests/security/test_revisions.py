@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from meetings.agendas import domain as agendas
 from meetings.models import Agenda, AgendaRevision, Meeting
+from meetings.scheduling.lifecycle import NotPlanned
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 
@@ -110,11 +111,15 @@ def test_it_keeps_save_fields_semantics_on_a_version_conflict(draft):
 
 
 def test_it_refuses_to_change_a_held_meetings_agenda(world):
-    agenda = world.agenda
+    # Loaded while the meeting was planned, held since: the write's own condition refuses it.
+    agenda = Agenda.objects.select_related("meeting").get(pk=world.agenda.pk)
     Meeting.objects.filter(pk=world.meeting.pk).update(status=Meeting.Status.HELD)
-    agenda.refresh_from_db()
     revisions = agenda.revisions.count()
     assert agendas.save_fields(agenda, {"bottleneck": "Rewriting history"}, agenda.version) is False
+    # Loaded as held: refused before anything is written.
+    agenda.refresh_from_db()
+    with pytest.raises(NotPlanned):
+        agendas.save_fields(agenda, {"bottleneck": "Rewriting history"}, agenda.version)
     agenda.refresh_from_db()
     assert agenda.bottleneck == "SECRET-BOTTLENECK text"
     assert agenda.revisions.count() == revisions

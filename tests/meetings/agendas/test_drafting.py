@@ -321,6 +321,21 @@ def test_it_lets_only_the_scholar_tick_items_from_the_agenda(world, carried, rol
     assert not item.done
 
 
+def test_it_refuses_to_tick_an_item_once_the_agendas_meeting_is_no_longer_planned(world, carried):
+    item = ActionItemFactory(mentorship=world.mentorship, meeting=world.meeting, text="Rerun it")
+    carried.meeting.mark_held()
+    client = world.client_for(world.scholar)
+    url = reverse("agenda_item_done", args=[carried.meeting_id, item.pk])
+    response = client.post(url, {"done": "1"}, **HTMX)
+    assert response.status_code == 409 and response["HX-Refresh"] == "true"
+    response = client.post(url, {"done": "1"})
+    assert response.url == reverse("brief", args=[carried.meeting_id])
+    page = client.get(response.url).content.decode()
+    assert "This meeting is no longer planned." in page
+    item.refresh_from_db()
+    assert not item.done
+
+
 # --- Brevity -------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.agendas import domain as agendas
+from meetings.briefs import domain as briefs
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -17,6 +18,7 @@ from meetings.models import (
     MeetingNote,
     Question,
 )
+from meetings.scheduling.lifecycle import NotPlanned
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
@@ -352,6 +354,32 @@ def test_it_refuses_every_change_to_a_held_meetings_record(world):
     assert Annotation.objects.count() == 1
     assert q.answer == "" and q.status == Question.Status.OPEN and q.text == "SECRET-QUESTION one?"
     assert not ActionItem.objects.exists()
+
+
+def test_the_mentors_writes_refuse_a_held_meeting_where_meeting_mode_still_files(world):
+    note = AnnotationFactory(agenda=world.agenda, body="before")
+    world.meeting.mark_held()
+    agenda = Agenda.objects.select_related("meeting").get(pk=world.agenda.pk)
+    q = Question.objects.select_related("agenda__meeting").get(agenda=agenda)
+    note = Annotation.objects.select_related("agenda__meeting").get(pk=note.pk)
+    writes = [
+        lambda: briefs.add_comment(agenda, world.mentor, "late", "general", None),
+        lambda: briefs.edit_annotation(note, "changed"),
+        lambda: briefs.delete_annotation(note),
+        lambda: briefs.answer_in_writing(q, world.mentor, Question.Status.ANSWERED, "late"),
+        lambda: briefs.triage(q, world.mentor, Question.Status.RESOLVED),
+        lambda: briefs.add_action_item(agenda.meeting, world.mentor, {"text": "late"}),
+    ]
+    for write in writes:
+        with pytest.raises(NotPlanned):
+            write()
+    assert list(Annotation.objects.values_list("body", flat=True)) == ["before"]
+    assert not ActionItem.objects.exists()
+    # Meeting mode files what it captured as the meeting is marked held.
+    briefs.annotate(agenda, world.mentor, "Filed", "general", None)
+    briefs.answer(q, world.mentor, Question.Status.DISCUSSED)
+    assert Annotation.objects.filter(body="Filed").exists()
+    assert Question.objects.get(pk=q.pk).status == Question.Status.DISCUSSED
 
 
 def test_it_answers_409_and_reloads_htmx_writes_on_a_held_meeting(world):
