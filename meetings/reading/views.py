@@ -222,7 +222,7 @@ def _progress_response(
         url=reverse("home"),
         anchor="progress-log",
         message=announce,
-        error=form_problem(form, "Write the win or finding in one line.") if form else "",
+        error="" if form is None else form_problem(form, "Write the win or finding in one line."),
     )
 
 
