@@ -12,7 +12,7 @@ from ..models import User
 
 
 def can_create_programs(user: User) -> bool:
-    return user.is_authenticated and (user.is_staff or user.is_program_staff())
+    return user.is_staff or user.is_program_staff()
 
 
 @require_http_methods(["GET", "POST"])

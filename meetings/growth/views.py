@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -23,6 +24,7 @@ from meetings import access
 from meetings.growth import report
 from meetings.growth import signals as growth
 from meetings.growth.forms import GrowthSharingForm
+from meetings.htmx import part_or_redirect
 from meetings.models import GrowthSharing
 
 TEMPLATE = "meetings/growth/growth.html"
@@ -74,11 +76,18 @@ def growth_sharing_save(request: HttpRequest) -> HttpResponse:
         sharing = growth.save_sharing(user, form.cleaned_data, seen)
     except growth.StaleSharing:
         return _stale(request, form.cleaned_data)
-    if not request.htmx:
-        messages.success(request, "Saved: your mentors now see what you ticked.")
-        return redirect("growth", user_id=user.pk)
-    ctx = {"scholar": user, "is_scholar": True, **_sharing_context(user, sharing, saved=True)}
-    return render(request, f"{TEMPLATE}#sharing", ctx)
+    return part_or_redirect(
+        request,
+        TEMPLATE,
+        "sharing",
+        lambda: {
+            "scholar": user,
+            "is_scholar": True,
+            **_sharing_context(user, sharing, saved=True),
+        },
+        url=reverse("growth", args=[user.pk]),
+        message="Saved: your mentors now see what you ticked.",
+    )
 
 
 def _stale(request: HttpRequest, tried: dict) -> HttpResponse:

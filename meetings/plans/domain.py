@@ -15,25 +15,29 @@ from accounts.models import User
 from meetings.models import Agenda, Milestone, ResearchPlan
 
 
+class StalePlan(Exception):
+    """The plan was saved from another window since this edit began: saving would overwrite it."""
+
+
 def plan_of(scholar: User) -> ResearchPlan:
     plan, _ = ResearchPlan.objects.get_or_create(scholar=scholar)
     return plan
 
 
 @transaction.atomic
-def save_plan(scholar: User, goal: str, theory_of_change: str, version: int | None) -> bool:
-    """Save the plan's text; False when `version` is stale (a newer save happened meanwhile)."""
+def save_plan(scholar: User, goal: str, theory_of_change: str, version: int | None) -> None:
+    """Save the plan's text; StalePlan when `version` is not the plan's own (a newer save
+    happened meanwhile). `version` None: the caller has no version to compare (a first plan)."""
     plan = ResearchPlan.objects.select_for_update().filter(scholar=scholar).first()
     if plan is None:
         ResearchPlan.objects.create(scholar=scholar, goal=goal, theory_of_change=theory_of_change)
-        return True
+        return
     if version is not None and version != plan.version:
-        return False
+        raise StalePlan
     plan.goal, plan.theory_of_change = goal, theory_of_change
     plan.version += 1
     plan.updated_at = timezone.now()
     plan.save()
-    return True
 
 
 def add_milestone(scholar: User, title: str, target_on) -> Milestone:

@@ -3,10 +3,10 @@ and the agenda's milestone tags. Every form works without JavaScript; htmx swaps
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -14,6 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import User
 from config.ids import parse_id
 from meetings import access
+from meetings.htmx import part_or_redirect, refresh_or_redirect
 from meetings.models import Agenda, Meeting, Milestone, ResearchPlan
 from meetings.plans import domain as plans
 from meetings.plans.forms import MilestoneForm, PlanForm
@@ -51,9 +52,25 @@ def _require_scholar(user: User) -> None:
 
 
 def _respond(request: HttpRequest, part: str, ctx: dict, status: int = 200) -> HttpResponse:
+    """A refused form: htmx gets the part again (htmx swaps only 2xx answers), a plain post the
+    whole page with the form's errors and text kept."""
     if request.htmx:
         return render(request, f"{TEMPLATE}#{part}", ctx)
     return render(request, TEMPLATE, ctx, status=status)
+
+
+def _own_part(request: HttpRequest, part: str, message: str = "", error: str = "", **extra):
+    """The scholar's part of their plan page again (htmx), or their plan page (a plain post)."""
+    user = request.user
+    return part_or_redirect(
+        request,
+        TEMPLATE,
+        part,
+        lambda: _context(user, user, **extra),
+        url=reverse("plan", args=[user.pk]),
+        message=message,
+        error=error,
+    )
 
 
 @require_GET
@@ -69,13 +86,12 @@ def plan_save(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST)
     if not form.is_valid():
         return _respond(request, "plan-text", _context(request.user, request.user, plan_form=form))
-    saved = plans.save_plan(
-        request.user,
-        form.cleaned_data["goal"].strip(),
-        form.cleaned_data["theory_of_change"].strip(),
-        form.cleaned_data["version"],
-    )
-    if not saved:
+    data = form.cleaned_data
+    try:
+        plans.save_plan(
+            request.user, data["goal"].strip(), data["theory_of_change"].strip(), data["version"]
+        )
+    except plans.StalePlan:
         form.add_error(
             None,
             "Your plan was changed in another window since you opened it. The newer version is "
@@ -85,10 +101,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         form.data = form.data.copy()
         form.data["version"] = ctx["plan"].version
         return _respond(request, "plan-text", ctx, status=409)
-    if not request.htmx:
-        messages.success(request, "Plan saved.")
-        return redirect("plan", user_id=request.user.pk)
-    return _respond(request, "plan-text", _context(request.user, request.user, saved=True))
+    return _own_part(request, "plan-text", message="Plan saved.", saved=True)
 
 
 @require_POST
@@ -100,9 +113,7 @@ def milestone_add(request: HttpRequest) -> HttpResponse:
         ctx = _context(request.user, request.user, milestone_form=form)
         return _respond(request, "milestones", ctx)
     plans.add_milestone(request.user, form.cleaned_data["title"], form.cleaned_data["target_on"])
-    if not request.htmx:
-        return redirect("plan", user_id=request.user.pk)
-    return _respond(request, "milestones", _context(request.user, request.user))
+    return _own_part(request, "milestones")
 
 
 def _own_milestone(user: User, pk: int) -> Milestone:
@@ -115,48 +126,49 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _own_milestone(request.user, pk)
     form = MilestoneForm(request.POST, instance=milestone)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    else:
-        data = form.cleaned_data
-        plans.update_milestone(milestone, data["title"], data["target_on"], data["done"])
-    if not request.htmx:
-        return redirect("plan", user_id=request.user.pk)
-    return _respond(request, "milestones", _context(request.user, request.user))
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        return _own_part(request, "milestones", error=error, milestone_error=error)
+    data = form.cleaned_data
+    plans.update_milestone(milestone, data["title"], data["target_on"], data["done"])
+    return _own_part(request, "milestones")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _own_milestone(request.user, pk).delete()
-    if not request.htmx:
-        messages.success(request, "Milestone deleted.")
-        return redirect("plan", user_id=request.user.pk)
-    return _respond(request, "milestones", _context(request.user, request.user))
+    return _own_part(request, "milestones", message="Milestone deleted.")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def agenda_milestones(request: HttpRequest, pk: int) -> HttpResponse:
     """Tag the agenda's progress with the milestones it advances (the scholar, while planned)."""
+    # Only the scholar tags their agenda: anyone else finds no such meeting here.
     meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("mentorship"), pk=pk
+        Meeting.objects.visible_to(request.user)
+        .filter(mentorship__scholar=request.user)
+        .select_related("mentorship"),
+        pk=pk,
     )
-    if not meeting.is_scholar(request.user):
-        raise Http404("Only the scholar tags their agenda.")
     agenda = get_object_or_404(Agenda.objects.visible_to(request.user), meeting=meeting)
     agenda.meeting = meeting
     ids = [i for i in (parse_id(v) for v in request.POST.getlist("milestone")) if i]
     try:
         plans.tag_agenda(agenda, ids)
     except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-        return redirect("brief", pk=meeting.pk)
-    if not request.htmx:
-        messages.success(request, "Milestones saved.")
-        return redirect("agenda", pk=meeting.pk)
-    ctx = {
-        "meeting": meeting,
-        "plan_milestones": plans.milestones_for_agenda(agenda),
-        "tags_saved": True,
-    }
-    return render(request, "meetings/plans/_agenda_milestones.html", ctx)
+        return refresh_or_redirect(
+            request, url=reverse("brief", args=[meeting.pk]), error=" ".join(refused.messages)
+        )
+    return part_or_redirect(
+        request,
+        "meetings/plans/_agenda_milestones.html",
+        "agenda-milestones",
+        lambda: {
+            "meeting": meeting,
+            "plan_milestones": plans.milestones_for_agenda(agenda),
+            "tags_saved": True,
+        },
+        url=reverse("agenda", args=[meeting.pk]),
+        message="Milestones saved.",
+    )

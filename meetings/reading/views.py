@@ -18,6 +18,7 @@ from accounts.models import Mentorship, User
 from config.ids import parse_id
 from meetings import access
 from meetings.forms import form_problem
+from meetings.htmx import part_or_redirect
 from meetings.models import Agenda, ProgressLine, ReadingEntry, ReadingRecommendation
 from meetings.reading import domain as reading_log
 from meetings.reading.forms import ProgressLineForm, ReadingEntryForm, RecommendationForm
@@ -81,37 +82,51 @@ def _agenda_from_post(request: HttpRequest) -> Agenda | None:
     )
 
 
-def _entries_response(
-    request: HttpRequest,
-    agenda: Agenda | None,
-    form: ReadingEntryForm | None = None,
-    announce: str = "",
-    status: int = 200,
+def _entries_context(user: User, agenda: Agenda | None, **extra) -> dict:
+    """The entries part: the agenda's entries, or all of the scholar's."""
+    entries = ReadingEntry.objects.filter(scholar=user)
+    entries = entries.filter(agenda=agenda) if agenda else entries
+    return {
+        "entries": list(entries.select_related("recommendation__mentor")),
+        "entry_form": ReadingEntryForm(),
+        "meeting": agenda.meeting if agenda else None,
+        "can_edit": True,
+        **extra,
+    }
+
+
+def _entries_response(request: HttpRequest, agenda: Agenda | None, announce: str) -> HttpResponse:
+    """htmx: the list again; without JS: back to the page the form was on (the agenda or the
+    reading page)."""
+    if agenda is not None:
+        page = reverse("agenda", args=[agenda.meeting_id])
+    else:
+        page = reverse("reading", args=[request.user.pk])
+    return part_or_redirect(
+        request,
+        ENTRIES_TEMPLATE,
+        "reading-entries",
+        lambda: _entries_context(request.user, agenda, announce=announce),
+        url=page,
+        anchor="reading-entries",
+        message=announce,
+    )
+
+
+def _entry_refused(
+    request: HttpRequest, agenda: Agenda | None, form: ReadingEntryForm
 ) -> HttpResponse:
-    """htmx: the list again (the agenda's entries, or all of them); without JS: back to the page
-    the form was on, or, when the form was refused, the reading page with the text kept."""
+    """htmx: the list again with the form's errors; without JS: the reading page with the text
+    kept."""
     user = request.user
     if request.htmx:
-        entries = ReadingEntry.objects.filter(scholar=user)
-        entries = entries.filter(agenda=agenda) if agenda else entries
-        ctx = {
-            "entries": list(entries.select_related("recommendation__mentor")),
-            "entry_form": form or ReadingEntryForm(),
-            "meeting": agenda.meeting if agenda else None,
-            "can_edit": True,
-            "announce": announce,
-        }
-        return render(request, ENTRIES_TEMPLATE, ctx, status=status)
-    if form is not None and form.errors:
-        messages.error(request, form_problem(form, "A reading needs a title."))
-        ctx = _page_context(
-            user, user, entry_form=form, from_meeting=agenda.meeting if agenda else None
-        )
-        return render(request, READING_TEMPLATE, ctx, status=status)
-    messages.success(request, announce)
-    if agenda is not None:
-        return redirect(reverse("agenda", args=[agenda.meeting_id]) + "#reading-entries")
-    return redirect(reverse("reading", args=[user.pk]) + "#reading-entries")
+        ctx = _entries_context(user, agenda, entry_form=form)
+        return render(request, f"{ENTRIES_TEMPLATE}#reading-entries", ctx)
+    messages.error(request, form_problem(form, "A reading needs a title."))
+    ctx = _page_context(
+        user, user, entry_form=form, from_meeting=agenda.meeting if agenda else None
+    )
+    return render(request, READING_TEMPLATE, ctx)
 
 
 @require_POST
@@ -126,11 +141,11 @@ def reading_add(request: HttpRequest) -> HttpResponse:
         )
     form = ReadingEntryForm(request.POST)
     if not form.is_valid():
-        return _entries_response(request, agenda, form)
+        return _entry_refused(request, agenda, form)
     reading_log.add_entry(
         request.user, {**form.cleaned_data, "recommendation": recommendation}, agenda
     )
-    return _entries_response(request, agenda, announce="Reading added.")
+    return _entries_response(request, agenda, "Reading added.")
 
 
 def _own_entry(request: HttpRequest, pk: int) -> ReadingEntry:
@@ -143,9 +158,9 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agenda = _agenda_from_post(request)
     form = ReadingEntryForm(request.POST)
     if not form.is_valid():
-        return _entries_response(request, agenda, form)
+        return _entry_refused(request, agenda, form)
     reading_log.edit_entry(entry, form.cleaned_data)
-    return _entries_response(request, agenda, announce="Reading saved.")
+    return _entries_response(request, agenda, "Reading saved.")
 
 
 @require_POST
@@ -153,7 +168,7 @@ def reading_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
     agenda = _agenda_from_post(request)
     entry.delete()
-    return _entries_response(request, agenda, announce="Reading removed.")
+    return _entries_response(request, agenda, "Reading removed.")
 
 
 # --- A mentor's recommendation -----------------------------------------------------------------
@@ -197,16 +212,18 @@ def progress_context(user: User, **extra) -> dict:
 def _progress_response(
     request: HttpRequest, form: ProgressLineForm | None = None, announce: str = ""
 ) -> HttpResponse:
-    if request.htmx:
-        ctx = progress_context(request.user, announce=announce)
-        if form is not None:
-            ctx["progress_form"] = form
-        return render(request, PROGRESS_TEMPLATE, ctx)
-    if form is not None and form.errors:
-        messages.error(request, form_problem(form, "Write the win or finding in one line."))
-    elif announce:
-        messages.success(request, announce)
-    return redirect(reverse("home") + "#progress-log")
+    """htmx: the log again (with the refused form's errors); without JS: the home page's log."""
+    extra = {"announce": announce} | ({"progress_form": form} if form is not None else {})
+    return part_or_redirect(
+        request,
+        PROGRESS_TEMPLATE,
+        "progress-log",
+        lambda: progress_context(request.user, **extra),
+        url=reverse("home"),
+        anchor="progress-log",
+        message=announce,
+        error="" if form is None else form_problem(form, "Write the win or finding in one line."),
+    )
 
 
 @require_POST

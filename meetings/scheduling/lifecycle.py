@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -152,12 +152,17 @@ def schedule(
     return meetings
 
 
+def check_movable(meeting: Meeting) -> None:
+    """Refuse unless the meeting is planned: a held or cancelled meeting keeps its time."""
+    if not meeting.is_open:
+        raise NotPlanned("Only a planned meeting can be moved.")
+
+
 @transaction.atomic
 def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
     """Give one planned meeting a new time or length. The first planned time is kept (the pair
     sees what it was), and the counter calendar apps use to replace the event grows."""
-    if not meeting.is_open:
-        raise NotPlanned("Only a planned meeting can be moved.")
+    check_movable(meeting)
     validate_slot(start, duration_minutes)
     if (start, duration_minutes) == (meeting.scheduled_at, meeting.duration_minutes):
         return
@@ -218,9 +223,13 @@ def undoable(meeting: Meeting, changes: list[StatusChange] | None = None) -> Sta
 def undo(meeting: Meeting, by: User) -> StatusChange:
     """Put a meeting marked held or cancelled today back to planned; returns the change undone.
 
-    A held meeting stays held when a later meeting of the pair was held since, or when its open
-    questions were carried into a later agenda: reopening it would duplicate them."""
+    Whoever may cancel may undo a cancellation; only the mentor undoes "held", as only they
+    mark it (PermissionDenied otherwise). A held meeting stays held when a later meeting of the
+    pair was held since, or when its open questions were carried into a later agenda: reopening
+    it would duplicate them."""
     given, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.is_held and not given.is_mentor(by):
+        raise PermissionDenied("Only the mentor changes whether a meeting was held.")
     change = undoable(meeting)
     if change is None:
         raise CannotUndo(

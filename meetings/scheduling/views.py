@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -68,15 +68,19 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not meeting.is_open:
-        messages.error(request, "Only a planned meeting can be moved.")
-        return redirect("home")
     form = MoveForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        scheduling.move(meeting, data["scheduled_at"], data["duration_minutes"])
-        messages.success(request, "Meeting moved. The other meetings of its series are unchanged.")
-        return _to_meeting(request.user, meeting)
+    try:
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            scheduling.move(meeting, data["scheduled_at"], data["duration_minutes"])
+            messages.success(
+                request, "Meeting moved. The other meetings of its series are unchanged."
+            )
+            return _to_meeting(request.user, meeting)
+        scheduling.check_movable(meeting)  # the form only for a meeting that may still move
+    except scheduling.NotPlanned as refused:
+        messages.error(request, str(refused))
+        return redirect("home")
     return render(
         request, "meetings/scheduling/meeting_reschedule.html", {"form": form, "meeting": meeting}
     )
@@ -105,9 +109,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor records that the meeting took place, from its start on. GET asks first."""
-    meeting = get_object_or_404(_with_pair(Meeting.objects.visible_to(request.user)), pk=pk)
-    if not meeting.is_mentor(request.user):
-        raise Http404("Only the mentor marks a meeting held.")
+    # Only the mentor marks a meeting held: anyone else finds no such meeting here.
+    mentors = Meeting.objects.visible_to(request.user).filter(mentorship__mentor=request.user)
+    meeting = get_object_or_404(_with_pair(mentors), pk=pk)
     if request.method == "GET":
         return _confirm_page(request, meeting, "held")
     try:
@@ -126,12 +130,13 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def meeting_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a meeting marked held or cancelled today back to planned. Whoever may cancel may
-    undo a cancellation; only the mentor undoes "held", as only they mark it."""
+    undo a cancellation; only the mentor undoes "held" (lifecycle.undo): anyone else finds no
+    such meeting here."""
     meeting = _schedule_meeting(request.user, pk)
-    if meeting.is_held and not meeting.is_mentor(request.user):
-        raise Http404("Only the mentor changes whether a meeting was held.")
     try:
         change = scheduling.undo(meeting, by=request.user)
+    except PermissionDenied as refused:
+        raise Http404(str(refused)) from refused
     except scheduling.CannotUndo as problem:
         messages.error(request, str(problem))
     else:

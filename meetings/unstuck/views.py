@@ -8,16 +8,16 @@ notice by the peer named (access.help_asked_as_peer). Everyone else: 404.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Program, User
 from meetings import access
 from meetings.forms import form_problem
+from meetings.htmx import part_or_redirect
 from meetings.models import Agenda, HelpAsked, PeerOffer
 from meetings.unstuck import peers
 from meetings.unstuck.forms import PeerOfferForm, ResolveForm
@@ -50,25 +50,31 @@ def _decorate(entry: Agenda, user: User) -> Agenda:
 
 
 def _entry_response(
-    request: HttpRequest, program: Program, pk: int, announce: str = "", **extra
+    request: HttpRequest, program: Program, pk: int, announce: str = "", error: str = ""
 ) -> HttpResponse:
     """htmx: the one entry again; otherwise back to the board at that entry."""
-    if not request.htmx:
-        if extra.get("error"):
-            messages.error(request, extra["error"])
-        elif announce:
-            messages.success(request, announce)
-        return redirect(reverse("peer_board", args=[program.slug]) + f"#b{pk}")
-    entry = get_object_or_404(_board_entries(request.user, program), pk=pk)
-    ctx = {
-        "program": program,
-        "entry": _decorate(entry, request.user),
-        "offer_form": PeerOfferForm(),
-        "resolve_form": ResolveForm(),
-        "announce": announce,
-        **extra,
-    }
-    return render(request, f"{BOARD_TEMPLATE}#entry", ctx)
+
+    def context() -> dict:
+        entry = get_object_or_404(_board_entries(request.user, program), pk=pk)
+        return {
+            "program": program,
+            "entry": _decorate(entry, request.user),
+            "offer_form": PeerOfferForm(),
+            "resolve_form": ResolveForm(),
+            "announce": announce,
+            "error": error,
+        }
+
+    return part_or_redirect(
+        request,
+        BOARD_TEMPLATE,
+        "entry",
+        context,
+        url=reverse("peer_board", args=[program.slug]),
+        anchor=f"b{pk}",
+        message=announce,
+        error=error,
+    )
 
 
 @require_http_methods(["GET"])
@@ -100,7 +106,7 @@ def peer_offer_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PeerOfferForm(request.POST)
     if not form.is_valid():
         error = form_problem(form, "Choose what you offer: solved something like it, or a talk.")
-        return _entry_response(request, program, agenda.pk, error=error, offer_form_bound=form)
+        return _entry_response(request, program, agenda.pk, error=error)
     peers.offer(agenda, request.user, form.cleaned_data["kind"], form.cleaned_data["message"])
     name = agenda.meeting.mentorship.scholar.name
     return _entry_response(request, program, agenda.pk, announce=f"{name} is told of your offer.")
@@ -136,11 +142,14 @@ def peer_offer_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     peers.dismiss(offer)
-    if request.htmx:
-        ctx = {"peer_offers": list(peers.offers_to(request.user)), "announce": "Dismissed."}
-        return render(request, "meetings/unstuck/_peer_offers.html", ctx)
-    messages.success(request, "Offer dismissed.")
-    return redirect("home")
+    return part_or_redirect(
+        request,
+        "meetings/unstuck/_peer_offers.html",
+        "peer-offers",
+        lambda: {"peer_offers": list(peers.offers_to(request.user)), "announce": "Dismissed."},
+        url=reverse("home"),
+        message="Offer dismissed.",
+    )
 
 
 @require_POST
@@ -150,8 +159,14 @@ def asked_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         HelpAsked.objects.filter(access.help_asked_as_peer(request.user)), pk=pk
     )
     peers.dismiss_asked(entry)
-    if request.htmx:
-        ctx = {"asked_as_peer": list(peers.asked_as_peer(request.user)), "announce": "Dismissed."}
-        return render(request, "meetings/unstuck/_you_were_asked.html", ctx)
-    messages.success(request, "Notice dismissed.")
-    return redirect("home")
+    return part_or_redirect(
+        request,
+        "meetings/unstuck/_you_were_asked.html",
+        "you-were-asked",
+        lambda: {
+            "asked_as_peer": list(peers.asked_as_peer(request.user)),
+            "announce": "Dismissed.",
+        },
+        url=reverse("home"),
+        message="Notice dismissed.",
+    )

@@ -5,10 +5,11 @@ writes; mentors and the research manager read; staff see milestone counts only."
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Milestone, ResearchPlan
+from meetings.models import Meeting, Milestone, ResearchPlan
 from meetings.plans import domain as plans
 from tests.factories import MentorshipFactory
 
@@ -59,6 +60,31 @@ def test_a_stale_plan_edit_is_refused_with_the_newer_version_shown(world):
     assert ResearchPlan.objects.get().goal == "NEWER goal"
 
 
+def test_a_stale_version_is_refused_by_the_plan_itself(world):
+    plan = _plan(world)
+    plans.save_plan(world.scholar, "NEWER goal", "", plan.version)
+    with pytest.raises(plans.StalePlan):
+        plans.save_plan(world.scholar, "STALE goal", "", plan.version)
+    assert ResearchPlan.objects.get().goal == "NEWER goal"
+
+
+def test_a_refused_milestone_edit_says_why_with_htmx_and_without(world):
+    _plan(world)
+    milestone = plans.add_milestone(world.scholar, "Write-up", None)
+    client = world.client_for(world.scholar)
+    url = reverse("milestone_edit", args=[milestone.pk])
+    swapped = client.post(url, {"title": "", "target_on": "not a date"}, **HX)
+    html = swapped.content.decode()
+    assert swapped.status_code == 200 and 'id="milestones"' in html and "<html" not in html
+    assert "A milestone needs a title. Enter a valid date." in html
+    plain = client.post(url, {"title": "", "target_on": "not a date"})
+    assert plain.status_code == 302 and plain.url == reverse("plan", args=[world.scholar.pk])
+    assert [str(m) for m in get_messages(plain.wsgi_request)] == [
+        "A milestone needs a title. Enter a valid date."
+    ]
+    assert Milestone.objects.get().title == "Write-up"
+
+
 def test_ticking_a_milestone_done_dates_it_and_unticking_clears_it(world):
     _plan(world)
     milestone = plans.add_milestone(world.scholar, "Write-up", None)
@@ -88,6 +114,29 @@ def test_the_agenda_tags_milestones_and_the_brief_and_history_show_them(world):
     assert "Research plan milestones" in html and "advanced" in html and "overdue" in html
     history = world.client_for(world.mentor).get(reverse("history", args=[world.scholar.pk]))
     assert "Advanced in:" in history.content.decode()
+
+
+def test_the_agenda_of_a_meeting_no_longer_planned_keeps_its_tags(world):
+    _plan(world)
+    milestone = plans.add_milestone(world.scholar, "PLAN-MS late", None)
+    Meeting.objects.filter(pk=world.meeting.pk).update(status=Meeting.Status.HELD)
+    client = world.client_for(world.scholar)
+    url = reverse("agenda_milestones", args=[world.meeting.pk])
+    swapped = client.post(url, {"milestone": [milestone.pk]}, **HX)
+    assert swapped.status_code == 409 and swapped["HX-Refresh"] == "true"
+    plain = client.post(url, {"milestone": [milestone.pk]})
+    assert plain.status_code == 302 and plain.url == reverse("brief", args=[world.meeting.pk])
+    assert "no longer planned" in " ".join(str(m) for m in get_messages(plain.wsgi_request))
+    assert not world.agenda.milestones.exists()
+
+
+def test_only_the_scholar_tags_their_agenda(world):
+    _plan(world)
+    milestone = plans.add_milestone(world.scholar, "PLAN-MS mine", None)
+    url = reverse("agenda_milestones", args=[world.meeting.pk])
+    response = world.client_for(world.mentor).post(url, {"milestone": [milestone.pk]}, **HX)
+    assert response.status_code == 404
+    assert not world.agenda.milestones.exists()
 
 
 def test_only_the_scholars_own_milestones_can_be_tagged(world):

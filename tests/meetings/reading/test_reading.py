@@ -32,6 +32,7 @@ def test_the_scholar_adds_a_reading_with_a_takeaway(world):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'href="https://arxiv.org/abs/1706.03762" rel="noopener nofollow"' in html
+    assert html.lstrip().startswith('<section id="reading-entries"') and "<html" not in html
     entry = ReadingEntry.objects.get()
     assert entry.scholar == world.scholar and entry.read_on == date(2026, 11, 20)
     assert entry.takeaway == "Position matters less than I thought"

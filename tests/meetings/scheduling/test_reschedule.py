@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from meetings.models import Meeting
@@ -108,8 +109,16 @@ def test_it_refuses_to_move_a_meeting_that_is_no_longer_planned(world, status):
     world.meeting.status = status
     world.meeting.save()
     before = world.meeting.scheduled_at
-    response = _move(world.client_for(world.mentor), world.meeting, NOW + timedelta(days=9))
-    assert response.status_code == 302
+    client = world.client_for(world.mentor)
+    refusal = "Only a planned meeting can be moved."
+    responses = [
+        client.get(reverse("meeting_reschedule", args=[world.meeting.pk])),
+        _move(client, world.meeting, NOW + timedelta(days=9)),
+        _move(client, world.meeting, "not a time"),
+    ]
+    assert all(r.status_code == 302 and r.url == reverse("home") for r in responses)
+    # the page is not shown, nor the form's errors: the one refusal each time
+    assert [str(m) for m in get_messages(responses[-1].wsgi_request)] == [refusal] * 3
     world.meeting.refresh_from_db()
     assert world.meeting.scheduled_at == before
     with pytest.raises(scheduling.NotPlanned):

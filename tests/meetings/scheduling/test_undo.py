@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from meetings.models import Meeting, StatusChange
@@ -59,6 +60,15 @@ def test_only_the_mentor_undoes_held(world, held, role):
     assert _undo(world, getattr(world, role), held).status_code == 404
     held.refresh_from_db()
     assert held.status == Meeting.Status.HELD
+
+
+@pytest.mark.parametrize("role", ["scholar", "staff"])
+def test_undo_itself_refuses_held_to_anyone_but_the_mentor(world, held, role):
+    with pytest.raises(PermissionDenied):
+        scheduling.undo(held, by=getattr(world, role))
+    held.refresh_from_db()
+    assert held.status == Meeting.Status.HELD
+    assert held.status_changes.last().action == StatusChange.Action.HELD
 
 
 @pytest.mark.parametrize("role", ["other_mentor", "other_scholar", "other_staff", "outsider"])

@@ -122,3 +122,14 @@ def test_the_scholar_dismisses_an_offer(world, shared):
     assert offer.dismissed_at is not None
     home = world.client_for(world.scholar).get(reverse("home")).content.decode()
     assert "Peers offer help" not in home
+
+
+def test_the_scholar_dismisses_an_offer_without_js(world, shared):
+    offer = PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="M")
+    url = reverse("peer_offer_dismiss", args=[offer.pk])
+    response = world.client_for(world.scholar).post(url, follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    html = response.content.decode()
+    assert "Offer dismissed." in html and "Peers offer help" not in html
+    offer.refresh_from_db()
+    assert offer.dismissed_at is not None
