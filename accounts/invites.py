@@ -162,7 +162,7 @@ def roles_in_program(program: Program, email: str) -> tuple[User | None, list[st
     )
     for scholar_id in pairs.values_list("scholar_id", flat=True):
         roles.add(Invite.Role.SCHOLAR if scholar_id == user.pk else Invite.Role.MENTOR)
-    if program.staff.filter(pk=user.pk).exists():
+    if program.is_staffed_by(user):
         roles.add(Invite.Role.STAFF)
     return user, [r for r in Invite.Role.values if r in roles]
 

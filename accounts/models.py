@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,6 +19,22 @@ TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.availa
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"“{value}” is not a known time zone.")
+
+
+# --- Who is who: the rules about people and programs, written once ------------------------------
+# Roles are derived from relations, so one person can be a scholar in one program and a mentor in
+# another without a role field falling out of date. meetings/access.py builds on these.
+
+
+def program_staff(user, program: str = "pk") -> Q:
+    """The one rule for "program staff of this program": the rows whose program has `user` on
+    its staff (`program`: the path to the program's id from the queried model; "pk" when
+    querying programs). A subquery, so that it can be OR-ed with other conditions without
+    repeating rows."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    staffed = Program.staff.through.objects.filter(program_id=OuterRef(program), user_id=user.pk)
+    return Q(Exists(staffed))
 
 
 class User(AbstractUser):
@@ -70,16 +86,12 @@ class User(AbstractUser):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo("UTC")
 
-    # Roles are derived from relations, so one person can be a scholar in one program and a
-    # mentor in another without a role field falling out of date.
     def is_scholar(self) -> bool:
-        return self.mentorships_as_scholar.exists()
+        """The one "is a scholar" rule: a scholar in some mentorship (see `of_scholar`)."""
+        return Mentorship.objects.of_scholar(self).exists()
 
     def is_mentor(self) -> bool:
         return self.mentorships_as_mentor.exists()
-
-    def is_program_staff(self) -> bool:
-        return self.staffed_programs.exists()
 
     def rotate_ics_token(self) -> str:
         import secrets
@@ -91,9 +103,8 @@ class User(AbstractUser):
 
 class ProgramQuerySet(models.QuerySet["Program"]):
     def staffed_by(self, user: User) -> ProgramQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(staff=user)
+        """The programs `user` is on the staff of (`program_staff`)."""
+        return self.filter(program_staff(user))
 
 
 class Program(models.Model):
@@ -116,6 +127,10 @@ class Program(models.Model):
             self.slug = slugify(self.name)[:120] or "program"
         super().save(*args, **kwargs)
 
+    def is_staffed_by(self, user: User) -> bool:
+        """`program_staff` for this program."""
+        return Program.objects.staffed_by(user).filter(pk=self.pk).exists()
+
 
 class MentorshipQuerySet(models.QuerySet["Mentorship"]):
     def active(self) -> MentorshipQuerySet:
@@ -127,11 +142,12 @@ class MentorshipQuerySet(models.QuerySet["Mentorship"]):
             return self.none()
         return self.filter(Q(scholar=user) | Q(mentor=user))
 
-    def for_staff(self, user: User) -> MentorshipQuerySet:
-        """Mentorships in programs the user staffs: figures only, never content."""
+    def of_scholar(self, user: User) -> MentorshipQuerySet:
+        """The mentorships in which `user` is the scholar: being a scholar (anywhere, or in a
+        program) is having one."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(program__staff=user)
+        return self.filter(scholar_id=user.pk)
 
 
 class Mentorship(models.Model):

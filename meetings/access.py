@@ -1,24 +1,65 @@
-"""Who may see what: every rule of the project's privacy statement (README, "Who sees what"),
-written once.
+"""Who may see what and who may do what: every rule of the project's privacy statement (README,
+"Who sees what"), written once.
 
 Each rule is a `Q` builder taking the viewer and, where a rule is used through a relation, the
 path from the queried model to the object it is about (`prefix`, e.g. "agenda__" to filter
 meetings by their agenda). The model querysets (`Meeting.objects.visible_to(user)`, …) and any
 join that needs the same condition (a `FilteredRelation`) call these; pages, partials, exports,
-search and mail never restate them.
+search, mail and the functions that write never restate them.
 
-An anonymous or inactive viewer matches nothing.
+A yes or no about one object is derived from its rule's `Q` (`allows`: one query). The few that
+answer per row for an object already loaded, at no query (`may_see_checkin`, `may_write_recap`,
+…), restate their `Q` in Python beside it; tests/security/test_rules_agree.py proves that the two
+agree for every role.
+
+Who is program staff of a program and who is a scholar are rules about people, written once in
+accounts/models.py; the rules here use them. An anonymous or inactive viewer matches nothing.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import (
+    Mentorship,
+    ResearchManagerAssignment,
+    User,
+    program_staff,
+)
+from meetings.models.choices import (
+    GROWTH_PART_NAMES,
+    ActionItemOwner,
+    AgendaStatus,
+    AgendaVisibility,
+    HelpAskedKind,
+    MeetingStatus,
+)
 
 NOTHING = Q(pk__in=[])
 
 
 def _anonymous(user) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
+
+
+def allows(queryset: QuerySet, rule: Q, pk) -> bool:
+    """A rule's yes or no for one object: whether the row `pk` of `queryset` matches `rule`."""
+    return queryset.filter(rule, pk=pk).exists()
+
+
+def _mentored_by(user, scholar: str) -> Exists:
+    """The scholar at `scholar` (the path to their id) is one the user mentors, in any program."""
+    return Exists(Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(scholar)))
+
+
+def _managed_by(user, scholar, program=None) -> QuerySet:
+    """The assignments making the user research manager of `scholar` (in `program`, when given):
+    ids, or OuterRefs to them."""
+    assigned = ResearchManagerAssignment.objects.filter(manager_id=user.pk, scholar_id=scholar)
+    return assigned if program is None else assigned.filter(program_id=program)
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -47,12 +88,11 @@ def mentorship_schedule(user, prefix: str = "") -> Q:
     program's staff."""
     if _anonymous(user):
         return NOTHING
-    from accounts.models import Program
-
-    staffed = Program.staff.through.objects.filter(
-        program_id=OuterRef(f"{prefix}program_id"), user_id=user.pk
+    return (
+        Q(**{f"{prefix}scholar": user})
+        | Q(**{f"{prefix}mentor": user})
+        | program_staff(user, f"{prefix}program_id")
     )
-    return Q(**{f"{prefix}scholar": user}) | Q(**{f"{prefix}mentor": user}) | Exists(staffed)
 
 
 # --- Agendas ----------------------------------------------------------------------------------
@@ -62,12 +102,10 @@ def agenda(user, prefix: str = "") -> Q:
     """The scholar sees their agendas in every state; their mentor only once submitted."""
     if _anonymous(user):
         return NOTHING
-    from meetings.models import Agenda
-
     return Q(**{f"{prefix}meeting__mentorship__scholar": user}) | Q(
         **{
             f"{prefix}meeting__mentorship__mentor": user,
-            f"{prefix}status": Agenda.Status.SUBMITTED,
+            f"{prefix}status": AgendaStatus.SUBMITTED,
         }
     )
 
@@ -76,79 +114,31 @@ def agenda_editable(user, prefix: str = "") -> Q:
     """Only the scholar edits, and only while the meeting is planned (a held record is fixed)."""
     if _anonymous(user):
         return NOTHING
-    from meetings.models import Meeting
-
     return Q(
         **{
             f"{prefix}meeting__mentorship__scholar": user,
-            f"{prefix}meeting__status": Meeting.Status.PLANNED,
+            f"{prefix}meeting__status": MeetingStatus.PLANNED,
         }
     )
 
 
 # --- The wellbeing check-in -------------------------------------------------------------------
 
-
-def shared_with_mentors(visibility: str) -> bool:
-    from meetings.models import Agenda
-
-    return visibility in (Agenda.Visibility.MENTORS, Agenda.Visibility.BOTH)
-
-
-def shared_with_manager(visibility: str) -> bool:
-    from meetings.models import Agenda
-
-    return visibility in (Agenda.Visibility.MANAGER, Agenda.Visibility.BOTH)
-
-
-def may_see_checkin(user, agenda) -> bool:
-    """The scholar always; their mentor or research manager only if the scholar shared it
-    with them (the agenda must be one the user may see at all: see `agenda`)."""
-    if _anonymous(user):
-        return False
-    mentorship = agenda.meeting.mentorship
-    if user.pk == mentorship.scholar_id:
-        return True
-    if user.pk == mentorship.mentor_id:
-        return agenda.is_submitted and shared_with_mentors(agenda.wellbeing_visibility)
-    if agenda.is_submitted and shared_with_manager(agenda.wellbeing_visibility):
-        from accounts.models import ResearchManagerAssignment
-
-        return ResearchManagerAssignment.objects.filter(
-            manager=user, scholar_id=mentorship.scholar_id, program_id=mentorship.program_id
-        ).exists()
-    return False
-
-
-def scholar_has_manager(prefix: str = "") -> Exists:
-    """For annotating meetings (prefix "" from a Meeting, "meeting__" from an Agenda): the pair's
-    scholar has a research manager in the pair's program, who may be offered their check-in."""
-    from accounts.models import ResearchManagerAssignment
-
-    return Exists(
-        ResearchManagerAssignment.objects.filter(
-            scholar_id=OuterRef(f"{prefix}mentorship__scholar_id"),
-            program_id=OuterRef(f"{prefix}mentorship__program_id"),
-        )
-    )
+# Whom the scholar's choice of visibility shares a submitted check-in with.
+SHARED_WITH_MENTORS = (AgendaVisibility.MENTORS, AgendaVisibility.BOTH)
+SHARED_WITH_MANAGER = (AgendaVisibility.MANAGER, AgendaVisibility.BOTH)
 
 
 def checkin(user, prefix: str = "") -> Q:
-    """Agendas whose check-in the user may read (the Q form of `may_see_checkin`, for search):
-    the scholar's own; a submitted one the scholar shared with the mentor of that meeting or
-    with their research manager."""
+    """Agendas whose check-in the user may read: the scholar's own; a submitted one the scholar
+    shared with the mentor of that meeting or with their research manager."""
     if _anonymous(user):
         return NOTHING
-    from meetings.models import Agenda
-
     shared_with_mentor = Q(
         **{
             f"{prefix}meeting__mentorship__mentor": user,
-            f"{prefix}status": Agenda.Status.SUBMITTED,
-            f"{prefix}wellbeing_visibility__in": [
-                Agenda.Visibility.MENTORS,
-                Agenda.Visibility.BOTH,
-            ],
+            f"{prefix}status": AgendaStatus.SUBMITTED,
+            f"{prefix}wellbeing_visibility__in": SHARED_WITH_MENTORS,
         }
     )
     return (
@@ -162,23 +152,48 @@ def checkin_shared_with_manager(user, prefix: str = "") -> Q:
     """Submitted agendas whose check-in the scholar shared with this research manager."""
     if _anonymous(user):
         return NOTHING
-    from accounts.models import ResearchManagerAssignment
-    from meetings.models import Agenda
-
-    assigned = ResearchManagerAssignment.objects.filter(
-        manager_id=user.pk,
-        scholar_id=OuterRef(f"{prefix}meeting__mentorship__scholar_id"),
-        program_id=OuterRef(f"{prefix}meeting__mentorship__program_id"),
+    assigned = _managed_by(
+        user,
+        OuterRef(f"{prefix}meeting__mentorship__scholar_id"),
+        OuterRef(f"{prefix}meeting__mentorship__program_id"),
     )
     return Q(
         Exists(assigned),
         **{
-            f"{prefix}status": Agenda.Status.SUBMITTED,
-            f"{prefix}wellbeing_visibility__in": [
-                Agenda.Visibility.MANAGER,
-                Agenda.Visibility.BOTH,
-            ],
+            f"{prefix}status": AgendaStatus.SUBMITTED,
+            f"{prefix}wellbeing_visibility__in": SHARED_WITH_MANAGER,
         },
+    )
+
+
+def may_see_checkin(user, agenda) -> bool:
+    """`checkin` for one agenda loaded with its meeting and mentorship, per row: no query but a
+    research manager's assignment. The meeting's own mentor is answered as its mentor only (a
+    query per row would be needed to find that they also manage the scholar: `checkin` says
+    yes to a check-in shared with the manager alone; this says no)."""
+    if _anonymous(user):
+        return False
+    mentorship = agenda.meeting.mentorship
+    if user.pk == mentorship.scholar_id:
+        return True
+    if not agenda.is_submitted:
+        return False
+    if user.pk == mentorship.mentor_id:
+        return agenda.wellbeing_visibility in SHARED_WITH_MENTORS
+    return (
+        agenda.wellbeing_visibility in SHARED_WITH_MANAGER
+        and _managed_by(user, mentorship.scholar_id, mentorship.program_id).exists()
+    )
+
+
+def scholar_has_manager(prefix: str = "") -> Exists:
+    """For annotating meetings (prefix "" from a Meeting, "meeting__" from an Agenda): the pair's
+    scholar has a research manager in the pair's program, who may be offered their check-in."""
+    return Exists(
+        ResearchManagerAssignment.objects.filter(
+            scholar_id=OuterRef(f"{prefix}mentorship__scholar_id"),
+            program_id=OuterRef(f"{prefix}mentorship__program_id"),
+        )
     )
 
 
@@ -190,20 +205,51 @@ def action_item(user, prefix: str = "") -> Q:
     return meeting_content(user, prefix)
 
 
+def action_item_updatable(user, prefix: str = "") -> Q:
+    """Action items the user marks done or not done: the mentor every item of the pair; the
+    scholar the items they own."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentorship__mentor": user}) | Q(
+        **{f"{prefix}mentorship__scholar": user, f"{prefix}owner": ActionItemOwner.SCHOLAR}
+    )
+
+
+def may_update_action_item(user, item) -> bool:
+    """`action_item_updatable` for one item loaded with its mentorship, per row: no query."""
+    if _anonymous(user):
+        return False
+    mentorship = item.mentorship
+    return mentorship.mentor_id == user.pk or (
+        mentorship.scholar_id == user.pk and item.owner == ActionItemOwner.SCHOLAR
+    )
+
+
 def revision(user, prefix: str = "") -> Q:
     """An agenda's change history: the scholar all of it; the mentor the changes made after
     submission of an agenda they may see (never a draft's)."""
     if _anonymous(user):
         return NOTHING
-    from meetings.models import Agenda
-
     return Q(**{f"{prefix}agenda__meeting__mentorship__scholar": user}) | Q(
         **{
             f"{prefix}agenda__meeting__mentorship__mentor": user,
-            f"{prefix}agenda__status": Agenda.Status.SUBMITTED,
+            f"{prefix}agenda__status": AgendaStatus.SUBMITTED,
             f"{prefix}after_submit": True,
         }
     )
+
+
+def checkin_history(user, prefix: str = "") -> Q:
+    """The check-in's changes in an agenda's history: the scholar alone (a check-in shared with
+    a mentor shows them its answer, never how it changed)."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}agenda__meeting__mentorship__scholar": user})
+
+
+def may_see_checkin_history(user, revision) -> bool:
+    """`checkin_history` for one revision loaded with its agenda's meeting: no query."""
+    return not _anonymous(user) and revision.agenda.meeting.is_scholar(user)
 
 
 def private_note(user, prefix: str = "") -> Q:
@@ -221,19 +267,53 @@ def recap(user, prefix: str = "") -> Q:
     return meeting_content(user, f"{prefix}meeting__")
 
 
+def recap_writer(user, prefix: str = "") -> Q:
+    """The meetings whose recap the user writes and whose "Did you get what you came for?" they
+    answer: their scholar's (once held: meetings/recaps/domain.py)."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentorship__scholar": user})
+
+
+def may_write_recap(user, meeting) -> bool:
+    """`recap_writer` for one meeting loaded with its mentorship: no query."""
+    return not _anonymous(user) and meeting.mentorship.scholar_id == user.pk
+
+
+def recap_reviewer(user, prefix: str = "") -> Q:
+    """The meetings whose recap the user confirms or corrects, and on whose leading they give
+    the scholar feedback: their mentor's."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentorship__mentor": user})
+
+
+def may_review_recap(user, meeting) -> bool:
+    """`recap_reviewer` for one meeting loaded with its mentorship: no query."""
+    return not _anonymous(user) and meeting.mentorship.mentor_id == user.pk
+
+
 def meeting_outcome(user, prefix: str = "") -> Q:
     """ "Did you get what you came for?": the scholar; the meeting's mentor sees the answer (their
-    own trend, per meeting) but never the comment (see `may_see_outcome_comment`)."""
+    own trend, per meeting) but never the comment (see `outcome_comment`)."""
     return meeting_content(user, f"{prefix}meeting__")
 
 
 def may_see_outcome_answer(user, scholar_id: int, mentor_id: int) -> bool:
-    """`meeting_outcome` for one meeting already read (its pair's scholar and mentor ids): a
-    growth chart shown to a mentor counts only the answers of their own meetings."""
+    """`meeting_outcome` for one meeting already read (its pair's scholar and mentor ids), per
+    row: a growth chart shown to a mentor counts only the answers of their own meetings."""
     return not _anonymous(user) and user.pk in (scholar_id, mentor_id)
 
 
+def outcome_comment(user, prefix: str = "") -> Q:
+    """The comment on "Did you get what you came for?": the scholar alone."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}meeting__mentorship__scholar": user})
+
+
 def may_see_outcome_comment(user, outcome) -> bool:
+    """`outcome_comment` for one answer loaded with its meeting's mentorship: no query."""
     return not _anonymous(user) and outcome.meeting.mentorship.scholar_id == user.pk
 
 
@@ -253,20 +333,15 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
     only, computed elsewhere)."""
     if _anonymous(user):
         return NOTHING
-    from accounts.models import Mentorship, ResearchManagerAssignment
-
-    mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
-    managed = ResearchManagerAssignment.objects.filter(
-        manager_id=user.pk, scholar_id=OuterRef(f"{prefix}pk")
-    )
-    return Q(**{f"{prefix}pk": user.pk}) | Exists(mentored) | Exists(managed)
+    managed = Exists(_managed_by(user, OuterRef(f"{prefix}pk")))
+    return Q(**{f"{prefix}pk": user.pk}) | _mentored_by(user, f"{prefix}pk") | managed
 
 
 def is_scholar(user) -> bool:
-    """Only scholars keep a research plan, a reading list, a progress log and a growth page."""
-    if _anonymous(user):
-        return False
-    return user.mentorships_as_scholar.exists()
+    """Only scholars keep a research plan, a reading list, a progress log and a growth page.
+    The rule is `User.is_scholar` (accounts/models.py); this name is kept for the callers that
+    still ask it here."""
+    return not _anonymous(user) and user.is_scholar()
 
 
 def research_plan(user, prefix: str = "") -> Q:
@@ -291,30 +366,30 @@ def mentorship_propose(user, prefix: str = "") -> Q:
 PEER_BOARD_WEEKS = 6
 
 
+def _scholar_in(user, program) -> QuerySet:
+    """The user's active mentorships as a scholar of `program` (a Program, its id, or an OuterRef
+    to it): the peer board is for the program's scholars only (not mentors, not staff)."""
+    return Mentorship.objects.of_scholar(user).filter(program=program, active=True)
+
+
 def is_scholar_in(user, program) -> bool:
-    """The peer board is for the program's scholars only (not mentors, not staff)."""
-    if _anonymous(user):
-        return False
-    return user.mentorships_as_scholar.filter(program=program, active=True).exists()
+    """The peer board is for the program's scholars only (see `_scholar_in`)."""
+    return not _anonymous(user) and _scholar_in(user, program).exists()
 
 
 def _shared_with_program(user, program=None, prefix: str = "") -> Q:
     """Bottlenecks their scholar shared (and still does) on a submitted agenda (a draft is the
     scholar's alone), in `program`, the viewer being an active scholar of that program.
     `program` None: the agenda's own program, whichever it is (a lookup across programs)."""
-    from accounts.models import Mentorship
-    from meetings.models import Agenda
-
     if program is None:
         in_program = Q()
         program = OuterRef(f"{prefix}meeting__mentorship__program_id")
     else:
         in_program = Q(**{f"{prefix}meeting__mentorship__program": program})
-    viewer_is_scholar = Mentorship.objects.filter(scholar=user, program=program, active=True)
     return (
-        Exists(viewer_is_scholar)
+        Exists(_scholar_in(user, program))
         & in_program
-        & Q(**{f"{prefix}bottleneck_shared": True, f"{prefix}status": Agenda.Status.SUBMITTED})
+        & Q(**{f"{prefix}bottleneck_shared": True, f"{prefix}status": AgendaStatus.SUBMITTED})
         & ~Q(**{f"{prefix}bottleneck": ""})
     )
 
@@ -326,10 +401,6 @@ def shared_bottlenecks_for(user, program, prefix: str = "") -> Q:
     the program. Nothing unshared ever matches."""
     if _anonymous(user):
         return NOTHING
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     since = timezone.now() - timedelta(weeks=PEER_BOARD_WEEKS)
     return _shared_with_program(user, program, prefix) & Q(
         **{f"{prefix}bottleneck_shared_at__gte": since}
@@ -361,13 +432,11 @@ def help_asked_as_peer(user, prefix: str = "") -> Q:
     never about what nor what came of it."""
     if _anonymous(user):
         return NOTHING
-    from meetings.models import Agenda, HelpAsked
-
     return Q(
         **{
             f"{prefix}peer": user,
-            f"{prefix}kind": HelpAsked.Kind.PEER,
-            f"{prefix}agenda__status": Agenda.Status.SUBMITTED,
+            f"{prefix}kind": HelpAskedKind.PEER,
+            f"{prefix}agenda__status": AgendaStatus.SUBMITTED,
         }
     )
 
@@ -385,44 +454,41 @@ def peer_offer(user, prefix: str = "") -> Q:
 # --- Reading list and progress log ------------------------------------------------------------
 
 
-def reading(user, prefix: str = "") -> Q:
-    """A scholar's reading entries and progress log: the scholar and their mentors."""
+def reading_scholars(user, prefix: str = "") -> Q:
+    """The scholars (User rows) whose reading entries and progress log the user may read:
+    themself and the scholars they mentor."""
     if _anonymous(user):
         return NOTHING
-    from accounts.models import Mentorship
+    return Q(**{f"{prefix}pk": user.pk}) | _mentored_by(user, f"{prefix}pk")
 
-    mentored = Mentorship.objects.filter(scholar_id=OuterRef(f"{prefix}scholar_id"), mentor=user)
-    return Q(**{f"{prefix}scholar": user}) | Exists(mentored)
+
+def reading(user, prefix: str = "") -> Q:
+    """A scholar's reading entries and progress log: see `reading_scholars`."""
+    return reading_scholars(user, f"{prefix}scholar__")
 
 
 def may_see_reading(user, scholar_id: int) -> bool:
-    """The reading page and progress log of one scholar: the scholar and their mentors."""
+    """`reading_scholars` for one scholar: their reading page and progress log (their own is
+    answered without a query)."""
     if _anonymous(user):
         return False
-    if user.pk == scholar_id:
-        return True
-    return user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
+    return user.pk == scholar_id or allows(User.objects, reading_scholars(user), scholar_id)
 
 
 def scholar_reading(user, scholar_id: int) -> Q:
-    """The Q form of `may_see_reading`, for a query about one scholar's reading that has no
-    scholar of its own to check (a recommendation to the whole program): every row when the
-    user is the scholar or one of their mentors, none otherwise. Asks nothing by itself."""
+    """`reading_scholars` for one scholar, as a condition on any row, for a query about their
+    reading that has no scholar of its own to check (a recommendation to the whole program):
+    every row when the user may read this scholar's reading, none otherwise. Asks nothing by
+    itself."""
     if _anonymous(user):
         return NOTHING
-    if user.pk == scholar_id:
-        return Q()
-    from accounts.models import Mentorship
-
-    return Q(Exists(Mentorship.objects.filter(scholar_id=scholar_id, mentor_id=user.pk)))
+    return Q(Exists(User.objects.filter(reading_scholars(user), pk=scholar_id)))
 
 
 def recommendations_for_scholar(scholar_id: int, prefix: str = "") -> Q:
     """The readings recommended to this scholar: to them by name, or to every scholar of one of
     their programs. Callers have already checked that the viewer may see this scholar's reading
     (may_see_reading)."""
-    from accounts.models import Mentorship
-
     programs = Mentorship.objects.filter(scholar_id=scholar_id).values("program_id")
     return Q(**{f"{prefix}scholar_id": scholar_id}) | Q(
         **{f"{prefix}scholar__isnull": True, f"{prefix}program_id__in": programs}
@@ -445,16 +511,14 @@ def growth_parts(user, scholar_id: int, sharing, *, is_mentor: bool | None = Non
     GrowthSharing or None); nothing for anyone else (staff see figures on the summaries).
     `is_mentor`: whether the user mentors this scholar, when the caller already knows (saves
     the query)."""
-    from meetings.models import GrowthSharing
-
     if _anonymous(user):
         return set()
     if user.pk == scholar_id:
-        return {*GrowthSharing.PART_NAMES, *GROWTH_PRIVATE_PARTS}
+        return {*GROWTH_PART_NAMES, *GROWTH_PRIVATE_PARTS}
     if sharing is None or sharing.scholar_id != scholar_id:
         return set()
     if is_mentor is None:
-        is_mentor = user.mentorships_as_mentor.filter(scholar_id=scholar_id).exists()
+        is_mentor = allows(User.objects, _mentored_by(user, "pk"), scholar_id)
     if not is_mentor:
         return set()
     return sharing.shared_parts - GROWTH_PRIVATE_PARTS
@@ -467,7 +531,7 @@ def may_see_growth_figures(user, program, *, is_program_staff: bool | None = Non
     if _anonymous(user):
         return False
     if is_program_staff is None:
-        is_program_staff = program.staff.filter(pk=user.pk).exists()
+        is_program_staff = program.is_staffed_by(user)
     return is_program_staff
 
 
@@ -476,11 +540,8 @@ def report_scholars(user, prefix: str = "") -> Q:
     scholars they mentor who chose to share it (staff see its figures on the summaries)."""
     if _anonymous(user):
         return NOTHING
-    from accounts.models import Mentorship
-
-    mentored = Mentorship.objects.filter(mentor_id=user.pk, scholar_id=OuterRef(f"{prefix}pk"))
     # Only a scholar has a program to report on: a mentor or staff member's own is a 404.
-    own = Mentorship.objects.filter(scholar_id=user.pk)
-    return (Q(**{f"{prefix}pk": user.pk}) & Exists(own)) | (
-        Exists(mentored) & Q(**{f"{prefix}growth_sharing__report": True})
+    own = Exists(Mentorship.objects.of_scholar(user))
+    return (Q(**{f"{prefix}pk": user.pk}) & own) | (
+        _mentored_by(user, f"{prefix}pk") & Q(**{f"{prefix}growth_sharing__report": True})
     )

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..forms import ProgramForm
-from ..models import User
+from ..models import Program, User
 
 
 def can_create_programs(user: User) -> bool:
-    return user.is_staff or user.is_program_staff()
+    return user.is_staff or Program.objects.staffed_by(user).exists()
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,8 +6,9 @@ one burst (each less than COALESCE_GAP after the previous one, the burst no long
 COALESCE_SPAN) are merged into one revision: the first old value and the last new value of each
 field. A field edited back to where it started drops out of the revision.
 
-Who sees revisions (README, "Who sees what"): the scholar all of them; their mentor only once the agenda is
-submitted, only the revisions from the submission on, and never the private check-in fields.
+Who sees revisions (README, "Who sees what"; meetings/access.py, `revision` and `checkin_history`):
+the scholar all of them; their mentor only once the agenda is submitted, only the revisions from
+the submission on, and never the private check-in fields.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from meetings import access
 from meetings.models import Agenda, AgendaRevision
 
 __all__ = [
@@ -38,19 +40,19 @@ ORDER_KEY = "question_order"  # the scholar's ranking of the open questions, one
 
 def rows_for(revision: AgendaRevision, user) -> list[dict]:
     """The revision's changes, labelled as on the agenda form and diffed, without the check-in
-    for anyone but the scholar (reads revision.agenda.meeting.mentorship: load it once for all
-    revisions).
+    for anyone who may not see its history (access.checkin_history: reads
+    revision.agenda.meeting.mentorship, load it once for all revisions).
 
     Each row has a `kind`: "text" (a word diff), "choice" (the choices' names, before and
     after) or "order" (the ranking of the questions as two lists, before and after)."""
-    is_scholar = revision.agenda.meeting.mentorship.scholar_id == user.pk
+    checkin_shown = access.may_see_checkin_history(user, revision)
     labels = {f.name: capfirst(f.verbose_name) for f in Agenda._meta.fields}
     labels |= {name: "Question" for name in revision.changes if name.startswith(QUESTION_KEY)}
     labels[ORDER_KEY] = "Order of questions"
     labels["help_asked"] = "Whom I asked"
     rows = []
     for name, change in revision.changes.items():
-        if name in PRIVATE_FIELDS and not is_scholar:
+        if name in PRIVATE_FIELDS and not checkin_shown:
             continue
         old, new = change.get("old"), change.get("new")
         row = {"field": name, "label": labels.get(name, name), "old": old, "new": new}

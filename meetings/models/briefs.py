@@ -90,11 +90,8 @@ class ActionItem(models.Model):
         return not self.done and self.due_on is not None and self.due_on < timezone.localdate()
 
     def can_update(self, user: User) -> bool:
-        """The mentor updates every item; the scholar the items they own."""
-        m = self.mentorship
-        return m.mentor_id == user.pk or (
-            m.scholar_id == user.pk and self.owner == self.Owner.SCHOLAR
-        )
+        """Whether the user marks this item done or not (access.action_item_updatable)."""
+        return access.may_update_action_item(user, self)
 
     def set_done(self, done: bool) -> None:
         self.done = done

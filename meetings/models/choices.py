@@ -97,3 +97,14 @@ class CaptureKind(models.TextChoices):
     ANSWER = "answer", "Answer"
     DECISION = "decision", "Decision"
     ACTION = "action", "Action item"
+
+
+# (field name, label, why it matters): the growth page's parts a scholar may share with their
+# mentors, in order (GrowthSharing has a field for each).
+GROWTH_PARTS = [
+    ("leading", "Leading meetings", "Mentors value a scholar who steers the meeting."),
+    ("unstuck", "Getting unstuck", "Thriving scholars keep going and ask for help early."),
+    ("reading", "Reading", "Reading widely changes what you try next."),
+    ("peers", "Peer help", "Scholars who learn from peers get unstuck sooner."),
+]
+GROWTH_PART_NAMES = [name for name, _, _ in GROWTH_PARTS]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from meetings import access
+from meetings.models.choices import GROWTH_PART_NAMES, GROWTH_PARTS
 
 
 class GrowthSharingQuerySet(models.QuerySet["GrowthSharing"]):
@@ -19,14 +20,8 @@ class GrowthSharing(models.Model):
     """What a scholar shares with their mentors of their growth page and end-of-program report.
     Nothing is shared until the scholar ticks it; the check-in energy trend is never shareable."""
 
-    # (field name, label, why it matters): the growth page's parts a scholar may share, in order.
-    PARTS = [
-        ("leading", "Leading meetings", "Mentors value a scholar who steers the meeting."),
-        ("unstuck", "Getting unstuck", "Thriving scholars keep going and ask for help early."),
-        ("reading", "Reading", "Reading widely changes what you try next."),
-        ("peers", "Peer help", "Scholars who learn from peers get unstuck sooner."),
-    ]
-    PART_NAMES = [name for name, _, _ in PARTS]
+    PARTS = GROWTH_PARTS
+    PART_NAMES = GROWTH_PART_NAMES
 
     scholar = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="growth_sharing"

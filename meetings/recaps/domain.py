@@ -4,11 +4,17 @@ led the meeting.
 
 Only a held meeting has an "after": every write here refuses any other. The held record itself
 stays read-only; these are separate records about it. Who sees which is in access.py.
+
+Each write is checked here, once, in this order: who may make it (access.py, `recap_writer` and
+`recap_reviewer`; anyone else: NotYours), then the person's form (Invalid: the form says what to
+fix), then the meeting's state (a ValidationError saying why not). The views turn each into their
+answer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,9 +22,37 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
+from meetings import access
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome, Recap
 
+if TYPE_CHECKING:
+    from meetings.recaps.forms import ConfirmRecapForm, LeadFeedbackForm, OutcomeForm, RecapForm
+
 NOT_HELD = "The recap and feedback open once the meeting is marked held."
+
+
+class NotYours(Exception):
+    """The write is someone else's to make (the views answer as for a meeting the person may
+    not see)."""
+
+
+class Invalid(Exception):
+    """The person's form has errors: the form says which, beside its fields."""
+
+
+class Stale(Exception):
+    """Someone saved a newer recap since this one was opened."""
+
+
+def _only(allowed: bool, why: str) -> None:
+    if not allowed:
+        raise NotYours(why)
+
+
+def _cleaned(form) -> dict:
+    if not form.is_valid():
+        raise Invalid
+    return form.cleaned_data
 
 
 def _require_held(meeting: Meeting) -> None:
@@ -27,19 +61,21 @@ def _require_held(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def write_recap(meeting: Meeting, scholar: User, data: dict, version: int | None) -> Recap | None:
-    """Create or update the scholar's recap. Returns None when `version` is stale (someone saved
-    a newer one in between); a confirmed recap is fixed (the mentor's correction follows it)."""
+def write_recap(meeting: Meeting, user: User, form: RecapForm) -> Recap:
+    """Create or update the scholar's recap. Raises Stale when the form's version is not the
+    recap's (someone saved a newer one in between); a confirmed recap is fixed (the mentor's
+    correction follows it)."""
+    _only(access.may_write_recap(user, meeting), "Only the scholar writes the recap.")
+    version = _cleaned(form)["version"]
     _require_held(meeting)
-    if not meeting.is_scholar(scholar):
-        raise ValidationError("Only the scholar writes the recap.")
+    data = form.recap_data()
     recap = Recap.objects.select_for_update().filter(meeting=meeting).first()
     if recap is None:
         return Recap.objects.create(meeting=meeting, **data)
     if recap.is_confirmed:
         raise ValidationError("Your mentor has confirmed this recap: it can no longer change.")
     if version != recap.version:
-        return None
+        raise Stale
     for name, value in data.items():
         setattr(recap, name, value)
     recap.version += 1
@@ -49,34 +85,37 @@ def write_recap(meeting: Meeting, scholar: User, data: dict, version: int | None
 
 
 @transaction.atomic
-def confirm_recap(recap: Recap, mentor: User, correction: str) -> None:
+def confirm_recap(recap: Recap, user: User, form: ConfirmRecapForm) -> None:
     """The mentor confirms the recap as written, or with a correction or addition."""
-    if not recap.meeting.is_mentor(mentor):
-        raise ValidationError("Only the meeting's mentor confirms the recap.")
-    recap.confirmed_by = mentor
+    _only(access.may_review_recap(user, recap.meeting), "Only the mentor confirms the recap.")
+    recap.correction = _cleaned(form)["correction"]
+    recap.confirmed_by = user
     recap.confirmed_at = timezone.now()
-    recap.correction = correction
     recap.version += 1
     recap.save(update_fields=["confirmed_by", "confirmed_at", "correction", "version"])
 
 
-def record_outcome(meeting: Meeting, scholar: User, answer: str, comment: str) -> MeetingOutcome:
+def record_outcome(meeting: Meeting, user: User, form: OutcomeForm) -> MeetingOutcome:
+    _only(access.may_write_recap(user, meeting), "Only the scholar answers.")
+    data = _cleaned(form)
     _require_held(meeting)
-    if not meeting.is_scholar(scholar):
-        raise ValidationError("Only the scholar answers this question.")
     outcome, _ = MeetingOutcome.objects.update_or_create(
         meeting=meeting,
-        defaults={"answer": answer, "comment": comment, "answered_at": timezone.now()},
+        defaults={
+            "answer": data["answer"],
+            "comment": data["comment"],
+            "answered_at": timezone.now(),
+        },
     )
     return outcome
 
 
-def give_feedback(meeting: Meeting, mentor: User, data: dict) -> LeadFeedback:
+def give_feedback(meeting: Meeting, user: User, form: LeadFeedbackForm) -> LeadFeedback:
+    _only(access.may_review_recap(user, meeting), "Only the mentor gives feedback.")
+    data = _cleaned(form)
     _require_held(meeting)
-    if not meeting.is_mentor(mentor):
-        raise ValidationError("Only the meeting's mentor gives feedback on it.")
     feedback, _ = LeadFeedback.objects.update_or_create(
-        meeting=meeting, mentor=mentor, defaults={**data, "updated_at": timezone.now()}
+        meeting=meeting, mentor=user, defaults={**data, "updated_at": timezone.now()}
     )
     return feedback
 
@@ -101,7 +140,7 @@ def recaps_to_write(scholar: User, limit: int = 3) -> list[Meeting]:
     since = timezone.now() - timezone.timedelta(days=21)
     recent = (
         Meeting.objects.held()
-        .filter(mentorship__scholar=scholar, scheduled_at__gte=since)
+        .filter(access.recap_writer(scholar), scheduled_at__gte=since)
         .select_related("mentorship__mentor", "recap")
         .order_by("-scheduled_at")
     )
@@ -115,7 +154,7 @@ def recaps_to_write(scholar: User, limit: int = 3) -> list[Meeting]:
 def recaps_to_confirm(mentor: User, limit: int = 5) -> list[Recap]:
     """Recaps the mentor's scholars wrote that wait for the mentor's confirmation."""
     return list(
-        Recap.objects.filter(meeting__mentorship__mentor=mentor, confirmed_at__isnull=True)
+        Recap.objects.filter(access.recap_reviewer(mentor, "meeting__"), confirmed_at__isnull=True)
         .select_related("meeting__mentorship__scholar")
         .order_by("-meeting__scheduled_at")[:limit]
     )

@@ -6,15 +6,19 @@ part of the page is swapped in place (after the same checks as the page).
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
 from meetings import access
+from meetings.htmx import part_or_redirect, refresh_or_redirect
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome, Recap
 from meetings.recaps import domain as recaps
 from meetings.recaps.forms import ConfirmRecapForm, LeadFeedbackForm, OutcomeForm, RecapForm
@@ -31,14 +35,19 @@ def _meeting_for(user: User, pk: int) -> Meeting:
     )
 
 
+def _url(meeting: Meeting) -> str:
+    return reverse("recap", args=[meeting.pk])
+
+
 def _context(user: User, meeting: Meeting, **forms) -> dict:
     recap = Recap.objects.visible_to(user).filter(meeting=meeting).first()
     outcome = MeetingOutcome.objects.visible_to(user).filter(meeting=meeting).first()
     feedback = list(
         LeadFeedback.objects.visible_to(user).filter(meeting=meeting).select_related("mentor")
     )
-    is_scholar = meeting.is_scholar(user)
-    is_mentor = meeting.is_mentor(user)
+    # The forms show to whom may use them, once the meeting is held (the writes enforce both).
+    writes = meeting.is_held and access.may_write_recap(user, meeting)
+    reviews = meeting.is_held and access.may_review_recap(user, meeting)
     own_feedback = next((f for f in feedback if f.mentor_id == user.pk), None)
     ctx = {
         "meeting": meeting,
@@ -47,16 +56,16 @@ def _context(user: User, meeting: Meeting, **forms) -> dict:
         "outcome_comment_visible": outcome is not None
         and access.may_see_outcome_comment(user, outcome),
         "feedback": feedback,
-        "is_scholar": is_scholar,
-        "is_mentor": is_mentor,
-        "recap_editable": is_scholar and meeting.is_held and not (recap and recap.is_confirmed),
+        "is_scholar": meeting.is_scholar(user),
+        "is_mentor": meeting.is_mentor(user),
+        "recap_editable": writes and not (recap and recap.is_confirmed),
     }
-    if is_scholar and meeting.is_held:
+    if writes:
         ctx["recap_form"] = forms.get("recap_form") or RecapForm(
             instance=recap, initial={"version": recap.version if recap else None}
         )
         ctx["outcome_form"] = forms.get("outcome_form") or OutcomeForm(instance=outcome)
-    if is_mentor and meeting.is_held:
+    if reviews:
         ctx["confirm_form"] = forms.get("confirm_form") or ConfirmRecapForm(
             initial={"correction": recap.correction if recap else ""}
         )
@@ -65,22 +74,44 @@ def _context(user: User, meeting: Meeting, **forms) -> dict:
     return ctx
 
 
-def _respond(request: HttpRequest, meeting: Meeting, part: str, **forms) -> HttpResponse:
-    template = TEMPLATE + f"#{part}" if request.htmx else TEMPLATE
+def _page(request: HttpRequest, meeting: Meeting, part: str, **forms) -> HttpResponse:
+    """The page with these forms (one with errors shows them): only the part, for htmx."""
+    template = f"{TEMPLATE}#{part}" if request.htmx else TEMPLATE
     return render(request, template, _context(request.user, meeting, **forms))
 
 
-def _saved(request: HttpRequest, meeting: Meeting, part: str, message: str) -> HttpResponse:
-    """After a write: htmx gets the part again; a plain form post goes back to the page."""
-    if request.htmx:
-        return _respond(request, meeting, part)
-    messages.success(request, message)
-    return redirect("recap", pk=meeting.pk)
-
-
-def _refused(request: HttpRequest, meeting: Meeting, refused: ValidationError) -> HttpResponse:
-    messages.error(request, " ".join(refused.messages))
-    return redirect("recap", pk=meeting.pk)
+def _write(
+    request: HttpRequest,
+    meeting: Meeting,
+    write: Callable,
+    form,
+    *,
+    form_name: str,
+    part: str,
+    saved: str,
+) -> HttpResponse:
+    """Make one of the page's writes (`write(user, form)`, a domain function, which decides who
+    may make it and when) and answer it: someone whose write it is not gets a 404, as for a
+    meeting they may not see; a form with errors comes back with them; a refusal (the meeting
+    is no longer held, the recap was confirmed) is flashed and the page shown again; a saved
+    form gets its part again, or a redirect to it with the `saved` message."""
+    try:
+        write(request.user, form)
+    except recaps.NotYours as refused:
+        raise Http404(str(refused)) from refused
+    except recaps.Invalid:
+        return _page(request, meeting, part, **{form_name: form})
+    except ValidationError as refused:
+        return refresh_or_redirect(request, url=_url(meeting), error=" ".join(refused.messages))
+    return part_or_redirect(
+        request,
+        TEMPLATE,
+        part,
+        lambda: _context(request.user, meeting),
+        url=_url(meeting),
+        anchor=part,
+        message=saved,
+    )
 
 
 @require_GET
@@ -93,79 +124,79 @@ def recap(request: HttpRequest, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def recap_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    if not meeting.is_scholar(request.user):
-        raise Http404("Only the scholar writes the recap.")
     form = RecapForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, meeting, "recap-part", recap_form=form)
     try:
-        saved = recaps.write_recap(
-            meeting, request.user, form.recap_data(), form.cleaned_data["version"]
+        return _write(
+            request,
+            meeting,
+            partial(recaps.write_recap, meeting),
+            form,
+            form_name="recap_form",
+            part="recap-part",
+            saved="Recap saved: your mentor can confirm it.",
         )
-    except ValidationError as refused:
-        return _refused(request, meeting, refused)
-    if saved is None:
-        form.add_error(
-            None,
-            "This recap was changed in another window since you opened it. The newer version "
-            "is shown below; your text is kept in the form: compare and save again.",
-        )
-        ctx = _context(request.user, meeting, recap_form=form)
-        ctx["stale"] = True
-        form.data = form.data.copy()
-        form.data["version"] = ctx["recap"].version
-        if request.htmx:  # htmx swaps only successful answers: the refusal is in the part
-            return render(request, TEMPLATE + "#recap-part", ctx)
-        return render(request, TEMPLATE, ctx, status=409)
-    return _saved(request, meeting, "recap-part", "Recap saved: your mentor can confirm it.")
+    except recaps.Stale:
+        return _stale(request, meeting, form)
+
+
+def _stale(request: HttpRequest, meeting: Meeting, form: RecapForm) -> HttpResponse:
+    """The recap changed in another window: the newer version, and the person's text kept in the
+    form to compare and save again."""
+    form.add_error(
+        None,
+        "This recap was changed in another window since you opened it. The newer version "
+        "is shown below; your text is kept in the form: compare and save again.",
+    )
+    ctx = _context(request.user, meeting, recap_form=form)
+    ctx["stale"] = True
+    form.data = form.data.copy()
+    form.data["version"] = ctx["recap"].version
+    if request.htmx:  # htmx swaps only successful answers: the refusal is in the part
+        return render(request, TEMPLATE + "#recap-part", ctx)
+    return render(request, TEMPLATE, ctx, status=409)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def recap_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    if not meeting.is_mentor(request.user):
-        raise Http404("Only the mentor confirms the recap.")
     recap = get_object_or_404(Recap.objects.visible_to(request.user), meeting=meeting)
-    form = ConfirmRecapForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, meeting, "recap-part", confirm_form=form)
-    try:
-        recaps.confirm_recap(recap, request.user, form.cleaned_data["correction"].strip())
-    except ValidationError as refused:
-        return _refused(request, meeting, refused)
-    return _saved(request, meeting, "recap-part", "Recap confirmed.")
+    return _write(
+        request,
+        meeting,
+        partial(recaps.confirm_recap, recap),
+        ConfirmRecapForm(request.POST),
+        form_name="confirm_form",
+        part="recap-part",
+        saved="Recap confirmed.",
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def outcome_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    if not meeting.is_scholar(request.user):
-        raise Http404("Only the scholar answers.")
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, meeting, "outcome-part", outcome_form=form)
-    try:
-        recaps.record_outcome(
-            meeting, request.user, form.cleaned_data["answer"], form.cleaned_data["comment"]
-        )
-    except ValidationError as refused:
-        return _refused(request, meeting, refused)
-    return _saved(request, meeting, "outcome-part", "Answer saved.")
+    return _write(
+        request,
+        meeting,
+        partial(recaps.record_outcome, meeting),
+        OutcomeForm(request.POST),
+        form_name="outcome_form",
+        part="outcome-part",
+        saved="Answer saved.",
+    )
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def feedback_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    if not meeting.is_mentor(request.user):
-        raise Http404("Only the mentor gives feedback.")
-    form = LeadFeedbackForm(request.POST)
-    if not form.is_valid():
-        return _respond(request, meeting, "feedback-part", feedback_form=form)
-    try:
-        recaps.give_feedback(meeting, request.user, form.cleaned_data)
-    except ValidationError as refused:
-        return _refused(request, meeting, refused)
-    return _saved(request, meeting, "feedback-part", "Feedback saved: only the scholar sees it.")
+    return _write(
+        request,
+        meeting,
+        partial(recaps.give_feedback, meeting),
+        LeadFeedbackForm(request.POST),
+        form_name="feedback_form",
+        part="feedback-part",
+        saved="Feedback saved: only the scholar sees it.",
+    )

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from accounts.models import Mentorship, Program, ResearchManagerAssignment, User, program_staff
 from config.ids import parse_id
 from meetings import access, charts
 from meetings.growth import report
@@ -258,7 +258,7 @@ def _summary(request: HttpRequest, program: Program, mentorships, person: User, 
         raise Http404("No such person in this program.")
     briefs = sum(r.briefs for r in rows)
     return {
-        "user_is_program_staff": program.staff.filter(pk=request.user.pk).exists(),
+        "user_is_program_staff": program.is_staffed_by(request.user),
         "trend_weeks": GRID_WEEKS_PAST,
         "program": program,
         "person": person,
@@ -293,7 +293,7 @@ def scholar_summary(request: HttpRequest, slug: str, user_id: int) -> HttpRespon
     user = request.user
     program = get_object_or_404(
         Program.objects.filter(
-            Q(staff=user)
+            program_staff(user)
             | Q(manager_assignments__manager=user, manager_assignments__scholar_id=user_id)
         ).distinct(),
         slug=slug,

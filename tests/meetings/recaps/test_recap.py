@@ -4,6 +4,7 @@ opens the next agenda."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,3 +144,24 @@ def test_home_asks_only_for_the_recap_of_each_pairs_latest_held_meeting(world):
     world.client_for(world.scholar).post(reverse("recap_save", args=[latest.pk]), RECAP)
     html = world.client_for(world.scholar).get(reverse("home")).content.decode()
     assert "Write your recap" not in html
+
+
+def test_the_write_itself_refuses_anyone_but_the_scholar(world):
+    """Who may write is checked by the write, not only by the page that calls it."""
+    from meetings.recaps import domain as recaps
+    from meetings.recaps.forms import RecapForm
+
+    meeting = _held(world.meeting)
+    for person in (world.mentor, world.other_scholar, world.staff):
+        with pytest.raises(recaps.NotYours):
+            recaps.write_recap(meeting, person, RecapForm(RECAP))
+    assert not Recap.objects.exists()
+
+
+def test_a_refusal_to_htmx_reloads_the_page_with_its_message(world):
+    client = world.client_for(world.scholar)
+    response = client.post(reverse("recap_save", args=[world.meeting.pk]), RECAP, **HX)
+    assert response.status_code == 409 and response["HX-Refresh"] == "true"
+    flashed = [str(m) for m in get_messages(response.wsgi_request)]
+    assert flashed == ["The recap and feedback open once the meeting is marked held."]
+    assert not Recap.objects.exists()
