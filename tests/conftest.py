@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, Meeting
 
 from .factories import (
@@ -13,6 +13,7 @@ from .factories import (
     MentorshipFactory,
     ProgramFactory,
     QuestionFactory,
+    ResearchManagerAssignmentFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -59,7 +60,7 @@ def world(db) -> World:
     MeetingFactory(mentorship=other_ms)
     manager = UserFactory(username="manager")
     program.staff.add(manager)
-    ResearchManagerAssignment.objects.create(program=program, manager=manager, scholar=scholar)
+    ResearchManagerAssignmentFactory(program=program, manager=manager, scholar=scholar)
     meeting = MeetingFactory(mentorship=mentorship)
     agenda = SubmittedAgendaFactory(meeting=meeting, bottleneck="SECRET-BOTTLENECK text")
     QuestionFactory(agenda=agenda, text="SECRET-QUESTION one?", rank=1)

@@ -15,6 +15,7 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
+    ResearchManagerAssignmentFactory,
 )
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -144,7 +145,7 @@ def test_a_scholar_with_a_research_manager_is_offered_every_audience(world, draf
 
 def test_a_research_manager_of_another_program_does_not_count(world, lone):
     scholar = lone.meeting.mentorship.scholar
-    ResearchManagerAssignment.objects.create(
+    ResearchManagerAssignmentFactory(
         program=world.other_program, manager=world.other_staff, scholar=scholar
     )
     html = world.client_for(scholar).get(reverse("agenda", args=[lone.meeting_id])).text

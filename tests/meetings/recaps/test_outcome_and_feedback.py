@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome
 from meetings.recaps import domain as recaps
-from tests.factories import MeetingFactory, MentorshipFactory
+from tests.factories import MeetingFactory, MeetingOutcomeFactory, MentorshipFactory
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -61,7 +61,7 @@ def test_the_mentor_sees_their_own_trend_oldest_first(world):
     _answer(world, first, "no")
     _answer(world, second, "yes")
     other_pair = MentorshipFactory(program=world.program)  # another mentor's meetings
-    MeetingOutcome.objects.create(meeting=_held(MeetingFactory(mentorship=other_pair)), answer="no")
+    MeetingOutcomeFactory(meeting=_held(MeetingFactory(mentorship=other_pair)), answer="no")
     trend = recaps.outcome_trend(world.mentor)
     assert [o.answer for o in trend] == ["no", "yes"]
 

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agenda, BriefRead, Meeting
+from meetings.models import Agenda, Meeting
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
+    BriefReadFactory,
     MeetingFactory,
     MeetingNoteFactory,
     MentorshipFactory,
@@ -233,7 +234,7 @@ def test_it_exports_figures_with_the_filters_applied(secret_world):
     assert mine["unread"] == "1"
     overdue = client.get(_urls(w)["cadence_csv"] + "?flag=overdue").content.decode()
     assert "thirdscholar" in overdue and "\nscholar," not in overdue
-    BriefRead.objects.create(
+    BriefReadFactory(
         agenda=w.agenda,
         reader=w.mentor,
         first_read_at=w.meeting.scheduled_at - timedelta(hours=1),
@@ -249,7 +250,7 @@ def test_it_exports_figures_with_the_filters_applied(secret_world):
 
 def test_it_shows_the_briefs_opened_share_on_the_dashboard_and_summaries(secret_world):
     w = secret_world
-    BriefRead.objects.create(
+    BriefReadFactory(
         agenda=w.agenda,
         reader=w.mentor,
         first_read_at=w.meeting.scheduled_at - timedelta(hours=3),
@@ -287,7 +288,7 @@ def _grow(world, n: int):
             QuestionFactory(agenda=agenda)
             if days != 17:  # read receipts: one before the meeting, one after, one never
                 read_at = meeting.scheduled_at + timedelta(hours=-5 if days == 3 else 5)
-                BriefRead.objects.create(
+                BriefReadFactory(
                     agenda=agenda, reader=m.mentor, first_read_at=read_at, last_read_at=read_at
                 )
         ActionItemFactory(mentorship=m)

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaRevision, HelpAsked, Meeting
-from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory, UserFactory
+from tests.factories import (
+    AgendaFactory,
+    HelpAskedFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    UserFactory,
+)
 
 HX = {"HX-Request": "true"}
 
@@ -76,7 +82,7 @@ def test_incomplete_entries_are_refused_with_a_message(world, draft, data, messa
 
 
 def test_the_scholar_removes_an_entry(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     client = world.client_for(world.scholar)
     response = client.post(reverse("help_delete", args=[entry.pk]), headers=HX)
     assert response.status_code == 200
@@ -85,7 +91,7 @@ def test_the_scholar_removes_an_entry(world, draft):
 
 
 def test_entries_are_fixed_once_the_meeting_is_held(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     Meeting.objects.filter(pk=draft.meeting_id).update(status=Meeting.Status.HELD)
     client = world.client_for(world.scholar)
     assert client.post(reverse("help_delete", args=[entry.pk])).status_code == 404
@@ -94,7 +100,7 @@ def test_entries_are_fixed_once_the_meeting_is_held(world, draft):
 
 
 def test_nobody_else_adds_or_removes(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     for user in (world.mentor, world.other_scholar, world.staff, world.manager):
         client = world.client_for(user)
         assert _add(client, draft, kind="mentor").status_code == 404
@@ -103,7 +109,7 @@ def test_nobody_else_adds_or_removes(world, draft):
 
 
 def test_the_mentor_sees_them_on_the_brief_and_the_peer_sees_nothing(world):
-    HelpAsked.objects.create(
+    HelpAskedFactory(
         agenda=world.agenda, kind="peer", peer=world.other_scholar, outcome="SENTINEL-OUTCOME"
     )
     brief = reverse("brief", args=[world.meeting.pk])
@@ -115,8 +121,8 @@ def test_the_mentor_sees_them_on_the_brief_and_the_peer_sees_nothing(world):
 
 
 def test_staff_see_people_asked_per_meeting_and_no_names(world):
-    HelpAsked.objects.create(agenda=world.agenda, kind="outside", name="SENTINEL-NAME")
-    HelpAsked.objects.create(agenda=world.agenda, kind="forum", name="SENTINEL-FORUM")
+    HelpAskedFactory(agenda=world.agenda, kind="outside", name="SENTINEL-NAME")
+    HelpAskedFactory(agenda=world.agenda, kind="forum", name="SENTINEL-FORUM")
     other = SubmittedAgenda(world)
     url = reverse("scholar_summary", args=[world.program.slug, world.scholar.pk])
     response = world.client_for(world.staff).get(url)

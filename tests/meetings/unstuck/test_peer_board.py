@@ -12,6 +12,7 @@ from tests.factories import (
     AgendaFactory,
     MeetingFactory,
     MentorshipFactory,
+    PeerOfferFactory,
     QuestionFactory,
     SubmittedAgendaFactory,
 )
@@ -180,10 +181,9 @@ def _add_shared(world, n: int) -> None:
         meeting = MeetingFactory(mentorship=pair, status=Meeting.Status.HELD)
         agenda = _share(SubmittedAgendaFactory(meeting=meeting, bottleneck=f"Shared {i}"))
         QuestionFactory(agenda=agenda)
-        from meetings.models import PeerOffer
 
-        PeerOffer.objects.create(agenda=agenda, author=world.scholar, message=f"offer {i}")
-        PeerOffer.objects.create(agenda=agenda, author=pair.mentor, message="not mine")
+        PeerOfferFactory(agenda=agenda, author=world.scholar, message=f"offer {i}")
+        PeerOfferFactory(agenda=agenda, author=pair.mentor, message="not mine")
 
 
 @pytest.mark.parametrize("size", [1, 8])

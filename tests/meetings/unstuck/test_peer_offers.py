@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import PeerOffer, SentReminder
-from tests.factories import MentorshipFactory
+from tests.factories import MentorshipFactory, PeerOfferFactory
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_nobody_offers_on_an_unshared_bottleneck_or_their_own(world):
 
 @pytest.mark.parametrize("role", ["mentor", "staff", "manager", "other_mentor", "outsider"])
 def test_only_the_two_scholars_see_an_offer(world, shared, role):
-    PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
+    PeerOfferFactory(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
     client = world.client_for(getattr(world, role))
     for url in [
         reverse("home"),
@@ -104,7 +104,7 @@ def test_only_the_two_scholars_see_an_offer(world, shared, role):
 
 
 def test_the_offering_peer_sees_their_own_offer_and_a_third_scholar_does_not(world, shared):
-    PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
+    PeerOfferFactory(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
     board = reverse("peer_board", args=[world.program.slug])
     assert b"OFFER-SENTINEL" in world.client_for(world.other_scholar).get(board).content
     third = MentorshipFactory(program=world.program).scholar
@@ -113,7 +113,7 @@ def test_the_offering_peer_sees_their_own_offer_and_a_third_scholar_does_not(wor
 
 
 def test_the_scholar_dismisses_an_offer(world, shared):
-    offer = PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="M")
+    offer = PeerOfferFactory(agenda=shared, author=world.other_scholar, message="M")
     url = reverse("peer_offer_dismiss", args=[offer.pk])
     assert world.client_for(world.other_scholar).post(url).status_code == 404
     response = world.client_for(world.scholar).post(url, headers={"HX-Request": "true"})
