@@ -102,8 +102,9 @@ class SecurityWorld:
         return None if role == "anon" else getattr(self, role)
 
 
-@pytest.fixture
-def sec(world) -> SecurityWorld:
+def sentinel_world(world) -> SecurityWorld:
+    """The world (tests/conftest.py) filled with the sentinels: the one world every test of who
+    sees what builds on (the staff pages' tests in tests/meetings/staff too)."""
     now = timezone.now()
     agenda = world.agenda
     agenda.tried = "SECRET-TRIED-TEXT"
@@ -207,6 +208,11 @@ def sec(world) -> SecurityWorld:
         held_meeting=held_meeting,
         other_meeting=other_meeting,
     )
+
+
+@pytest.fixture
+def sec(world) -> SecurityWorld:
+    return sentinel_world(world)
 
 
 def with_second_mentor(sec: SecurityWorld) -> SecurityWorld:
