@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
+import django.test
 import pytest
-from django.test import Client
 
 from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, Meeting
@@ -17,6 +17,22 @@ from .factories import (
     SubmittedAgendaFactory,
     UserFactory,
 )
+
+
+class Client(django.test.Client):
+    """A test client; `client.htmx` sends its requests as htmx does, in the same session."""
+
+    @property
+    def htmx(self) -> django.test.Client:
+        twin = django.test.Client(headers={"HX-Request": "true"})
+        twin.cookies = self.cookies  # the same jar: one session, whichever of the two signs in
+        return twin
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's `client`, with its `client.htmx` twin."""
+    return Client()
 
 
 @dataclass
@@ -40,6 +56,10 @@ class World:
         if user is not None:
             client.force_login(user)
         return client
+
+    def htmx_client_for(self, user: User | None) -> django.test.Client:
+        """A client whose every request is an htmx request (it sends HX-Request: true)."""
+        return self.client_for(user).htmx
 
 
 @pytest.fixture

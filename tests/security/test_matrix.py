@@ -373,11 +373,8 @@ def _leaks(content: bytes, role: str) -> list[str]:
 def request_as(sec: SecurityWorld, role: str, method: str, url: str, htmx: bool = False):
     """One request as `role`, rolled back afterwards so every request sees the same data."""
     with transaction.atomic():
-        client = Client()
-        if (user := sec.user(role)) is not None:
-            client.force_login(user)
-        headers = {"HX-Request": "true"} if htmx else {}
-        response = getattr(client, method)(url, headers=headers)
+        client = sec.client_for(sec.user(role))
+        response = getattr(client.htmx if htmx else client, method)(url)
         transaction.set_rollback(True)
     return response
 
@@ -567,11 +564,9 @@ def test_it_changes_nothing_when_it_refuses_a_write(sec, role, htmx):
         expected = (row.hx_post or row.post) if htmx else row.post
         if expected[role] not in (404, LOGIN):
             continue
-        client = Client()
-        if (user := sec.user(role)) is not None:
-            client.force_login(user)
-        headers = {"HX-Request": "true"} if htmx else {}
-        response = client.post(reverse(name, kwargs=row.kwargs(sec)), data, headers=headers)
+        client = sec.client_for(sec.user(role))
+        client = client.htmx if htmx else client
+        response = client.post(reverse(name, kwargs=row.kwargs(sec)), data)
         assert not _status_problem(response, expected[role]), name
         refused += 1
     assert refused >= len(MENTOR_WRITES) - 1  # a second mentor may keep their own note

@@ -11,12 +11,10 @@ from tests.factories import (
     MentorshipFactory,
 )
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
 
 def test_it_saves_the_mentors_private_note_inline(world):
     url = reverse("private_note_save", args=[world.scholar.pk])
-    response = world.client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE tired lately"}, **HX)
+    response = world.htmx_client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE tired lately"})
     assert response.status_code == 200
     assert "Saved." in response.content.decode()
     note = MentorPrivateNote.objects.get()

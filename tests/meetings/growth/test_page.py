@@ -134,8 +134,8 @@ def test_it_saves_the_sharing_choices_without_js(world):
 
 def test_it_swaps_the_form_with_htmx(world):
     _share(world.scholar, **ALL_PARTS)
-    response = world.client_for(world.scholar).post(
-        reverse("growth_sharing_save"), {"peers": "on"}, headers={"HX-Request": "true"}
+    response = world.htmx_client_for(world.scholar).post(
+        reverse("growth_sharing_save"), {"peers": "on"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -258,9 +258,8 @@ def test_it_refuses_a_save_from_an_older_page_and_shows_the_choices_now(world, h
     old_page = _seen(client, world.scholar)
     newer = client.post(reverse("growth_sharing_save"), {"seen": old_page})  # unshares all
     assert newer.status_code == 302
-    headers = {"HX-Request": "true"} if htmx else {}
-    response = client.post(
-        reverse("growth_sharing_save"), {"seen": old_page, "peers": "on"}, headers=headers
+    response = (client.htmx if htmx else client).post(
+        reverse("growth_sharing_save"), {"seen": old_page, "peers": "on"}
     )
     assert response.status_code == (200 if htmx else 409)
     html = response.content.decode()

@@ -38,8 +38,7 @@ from tests.factories import (
 
 def _search(client, scholar, q: str, htmx: bool = False):
     url = reverse("history_search", args=[scholar.pk])
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.get(url, {"q": q}, headers=headers)
+    return (client.htmx if htmx else client).get(url, {"q": q})
 
 
 def _found(client, scholar, q: str) -> str:

@@ -23,8 +23,6 @@ from meetings.models import (
 )
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
-HX = {"HX-Request": "true"}
-
 
 @pytest.fixture
 def pair(world):
@@ -42,12 +40,12 @@ def _url(name, world, **extra):
 
 def _capture(client, world, kind, text, question=None, htmx=True):
     data = {"kind": kind, "text": text, "question": question.pk if question else ""}
-    return client.post(_url("live_capture", world), data, headers=HX if htmx else {})
+    return (client.htmx if htmx else client).post(_url("live_capture", world), data)
 
 
 def _poll(client, world, since=0, version=0):
     url = _url("live_poll", world) + f"?since={since}&v={version}"
-    return client.get(url, headers=HX)
+    return client.htmx.get(url)
 
 
 def _seqs(html: str) -> list[int]:
@@ -185,24 +183,24 @@ def test_it_shares_the_current_question_and_refuses_a_stale_move(pair):
     world, scholar, mentor = pair
     q1, q2, q3 = _questions(world)
     scholar.get(_url("live", world))
-    response = scholar.post(_url("live_move", world), {"action": "start", "version": 1}, headers=HX)
+    response = scholar.htmx.post(_url("live_move", world), {"action": "start", "version": 1})
     assert response.status_code == 200 and q1.text in response.content.decode()
     # Both press "next" from version 2: one moves, the other is shown where the meeting is.
-    first = mentor.post(_url("live_move", world), {"action": "next", "version": 2}, headers=HX)
-    second = scholar.post(_url("live_move", world), {"action": "next", "version": 2}, headers=HX)
+    first = mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 2})
+    second = scholar.htmx.post(_url("live_move", world), {"action": "next", "version": 2})
     assert first.status_code == 200 and second.status_code == 409
     assert LiveMeeting.objects.get().current_question == q2
     assert "Second question?" in second.content.decode()
     # The other page learns of the move in its next poll: the panel comes with it.
     html = _poll(scholar, world, since=0, version=2).content.decode()
     assert 'id="live-state"' in html and "Second question?" in html
-    mentor.post(_url("live_move", world), {"action": "next", "version": 3}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 3})
     assert LiveMeeting.objects.get().current_question == q3
-    mentor.post(_url("live_move", world), {"action": "next", "version": 4}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 4})
     state = LiveMeeting.objects.get()
     assert state.finished and state.current_question is None
     assert live.phase(state) == "end"
-    mentor.post(_url("live_move", world), {"action": "previous", "version": 5}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "previous", "version": 5})
     assert LiveMeeting.objects.get().current_question == q3
 
 
@@ -212,7 +210,7 @@ def test_it_reads_in_silence_first_when_asked(pair, settings):
     world.agenda.decision = "DECISION-FIRST pick a dataset"
     world.agenda.save()
     scholar.get(_url("live", world))
-    response = scholar.post(_url("live_move", world), {"action": "read", "version": 1}, headers=HX)
+    response = scholar.htmx.post(_url("live_move", world), {"action": "read", "version": 1})
     html = response.content.decode()
     assert "Read the brief in silence" in html and "2:00" in html
     assert html.index("DECISION-FIRST") < html.index("SECRET-BOTTLENECK")

@@ -12,8 +12,7 @@ from tests.factories import MeetingFactory, ProgressLineFactory
 
 
 def _jot(client, text, htmx=True):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("progress_add"), {"text": text}, headers=headers)
+    return (client.htmx if htmx else client).post(reverse("progress_add"), {"text": text})
 
 
 def test_the_scholar_jots_a_line_from_home_and_it_is_appended(world):

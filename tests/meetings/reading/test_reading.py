@@ -21,8 +21,7 @@ from tests.factories import (
 
 
 def _add(client, data, htmx=False):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("reading_add"), data, headers=headers)
+    return (client.htmx if htmx else client).post(reverse("reading_add"), data)
 
 
 def test_the_scholar_adds_a_reading_with_a_takeaway(world):

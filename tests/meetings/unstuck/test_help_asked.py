@@ -16,8 +16,6 @@ from tests.factories import (
     UserFactory,
 )
 
-HX = {"HX-Request": "true"}
-
 
 @pytest.fixture
 def draft(world):
@@ -29,7 +27,7 @@ def draft(world):
 
 def _add(client, agenda, htmx=True, **data):
     url = reverse("help_add", args=[agenda.meeting_id])
-    return client.post(url, data, headers=HX if htmx else {})
+    return (client.htmx if htmx else client).post(url, data)
 
 
 def test_the_scholar_adds_a_peer_from_the_program(world, draft):
@@ -84,7 +82,7 @@ def test_incomplete_entries_are_refused_with_a_message(world, draft, data, messa
 def test_the_scholar_removes_an_entry(world, draft):
     entry = HelpAskedFactory(agenda=draft, kind="mentor")
     client = world.client_for(world.scholar)
-    response = client.post(reverse("help_delete", args=[entry.pk]), headers=HX)
+    response = client.htmx.post(reverse("help_delete", args=[entry.pk]))
     assert response.status_code == 200
     assert "Removed: my mentor (mentor)." in response.content.decode()
     assert not HelpAsked.objects.exists()

@@ -22,8 +22,8 @@ def shared(world):
 
 def _offer(world, user, data, htmx=True):
     url = reverse("peer_offer_add", args=[world.program.slug, world.agenda.pk])
-    headers = {"HX-Request": "true"} if htmx else {}
-    return world.client_for(user).post(url, data, headers=headers)
+    client = world.htmx_client_for(user) if htmx else world.client_for(user)
+    return client.post(url, data)
 
 
 def test_a_peer_offers_help_and_the_scholar_is_told_in_the_app_and_by_mail(
@@ -116,7 +116,7 @@ def test_the_scholar_dismisses_an_offer(world, shared):
     offer = PeerOfferFactory(agenda=shared, author=world.other_scholar, message="M")
     url = reverse("peer_offer_dismiss", args=[offer.pk])
     assert world.client_for(world.other_scholar).post(url).status_code == 404
-    response = world.client_for(world.scholar).post(url, headers={"HX-Request": "true"})
+    response = world.htmx_client_for(world.scholar).post(url)
     assert response.status_code == 200 and b"peer-offers" in response.content
     offer.refresh_from_db()
     assert offer.dismissed_at is not None

@@ -133,13 +133,13 @@ def test_autosave_of_the_bottleneck_refreshes_the_prompt(pair, client):
     agenda = upcoming(pair, OTHER)
     client.force_login(pair.scholar)
     url = reverse("agenda_autosave", args=[agenda.meeting_id])
-    answer = client.post(
-        url, {"bottleneck": EVAL_2, "version": agenda.version}, headers={"HX-Request": "true"}
+    answer = client.htmx.post(
+        url, {"bottleneck": EVAL_2, "version": agenda.version}
     ).content.decode()
     assert 'id="stuck-prompt"' in answer and 'hx-swap-oob="outerHTML"' in answer
     assert "You named a similar bottleneck" in answer
-    answer = client.post(
-        url, {"bottleneck": OTHER, "version": agenda.version + 1}, headers={"HX-Request": "true"}
+    answer = client.htmx.post(
+        url, {"bottleneck": OTHER, "version": agenda.version + 1}
     ).content.decode()
     assert 'id="stuck-prompt"' in answer
     assert "You named a similar bottleneck" not in answer

@@ -83,7 +83,7 @@ def test_a_bottleneck_on_the_peer_board_is_linked(world, asked):
 def test_the_peer_dismisses_it_with_htmx_and_without(world, asked):
     client = world.client_for(world.other_scholar)
     url = reverse("asked_dismiss", args=[asked.pk])
-    answer = client.post(url, headers={"HX-Request": "true"})
+    answer = client.htmx.post(url)
     assert answer.status_code == 200
     assert "listed you" not in answer.content.decode() and "Dismissed." in answer.content.decode()
     asked.refresh_from_db()
