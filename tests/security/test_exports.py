@@ -51,6 +51,7 @@ from tests.factories import (
     MeetingOutcomeFactory,
     MeetingSeriesFactory,
     MentorPrivateNoteFactory,
+    MilestoneFactory,
     PeerOfferFactory,
     ProgressLineFactory,
     QuestionFactory,
@@ -351,9 +352,9 @@ def person(world):
     plan = ResearchPlanFactory(
         scholar=world.scholar, goal="PLAN-GOAL", theory_of_change="PLAN-THEORY"
     )
-    milestone = plan.milestones.create(title="MILESTONE-ONE", position=1)
+    milestone = MilestoneFactory(plan=plan, title="MILESTONE-ONE", position=1)
     milestone.agendas.add(meeting.agenda)
-    plan.milestones.create(title="MILESTONE-TWO", position=2)
+    MilestoneFactory(plan=plan, title="MILESTONE-TWO", position=2)
     ReadingEntryFactory(scholar=world.scholar, title="READ-TITLE", takeaway="READ-TAKE")
     ProgressLineFactory(scholar=world.scholar, text="PROGRESS-LINE")
     ReadingRecommendationFactory(
@@ -521,7 +522,9 @@ def test_the_download_costs_the_same_at_any_size(world, person, role, django_ass
         _download(client, reverse("my_data_export"))
     for days in range(20, 60, 5):
         meeting = _after_meeting(world, world.mentorship, days, tag=str(days))
-        world.scholar.research_plan.milestones.create(title=f"m{days}").agendas.add(meeting.agenda)
+        MilestoneFactory(plan=world.scholar.research_plan, title=f"m{days}").agendas.add(
+            meeting.agenda
+        )
         ReadingEntryFactory(scholar=world.scholar, title=f"r{days}")
         ProgressLineFactory(scholar=world.scholar, text=f"p{days}")
         ReadingRecommendationFactory(

@@ -17,6 +17,7 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
+    ResearchManagerAssignmentFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -156,7 +157,9 @@ def test_it_hides_a_check_in_from_a_manager_of_another_scholar(secret_world):
     w.agenda.save()
     other_manager = UserFactory(username="othermanager")
     w.program.staff.add(other_manager)
-    w.other_scholar.research_managers.create(program=w.program, manager=other_manager)
+    ResearchManagerAssignmentFactory(
+        program=w.program, manager=other_manager, scholar=w.other_scholar
+    )
     body = w.client_for(other_manager).get(_urls(w)["managed_scholars"]).content.decode()
     url = reverse("scholar_summary", args=[w.program.slug, w.scholar.pk])
     summary = w.client_for(other_manager).get(url).content.decode()
@@ -296,7 +299,9 @@ def _grow(world, n: int):
                 )
         ActionItemFactory(mentorship=m)
         if i % 2:
-            world.manager.managed_scholars.create(program=world.program, scholar=m.scholar)
+            ResearchManagerAssignmentFactory(
+                program=world.program, manager=world.manager, scholar=m.scholar
+            )
 
 
 @pytest.mark.parametrize("page", list(ALLOWED))
