@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
+import django.test
 import pytest
-from django.test import Client
 
-from accounts.models import Mentorship, Program, ResearchManagerAssignment, User
+from accounts.models import Mentorship, Program, User
 from meetings.models import Agenda, Meeting
 
 from .factories import (
@@ -13,9 +13,26 @@ from .factories import (
     MentorshipFactory,
     ProgramFactory,
     QuestionFactory,
+    ResearchManagerAssignmentFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
+
+
+class Client(django.test.Client):
+    """A test client; `client.htmx` sends its requests as htmx does, in the same session."""
+
+    @property
+    def htmx(self) -> django.test.Client:
+        twin = django.test.Client(headers={"HX-Request": "true"})
+        twin.cookies = self.cookies  # the same jar: one session, whichever of the two signs in
+        return twin
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's `client`, with its `client.htmx` twin."""
+    return Client()
 
 
 @dataclass
@@ -40,6 +57,10 @@ class World:
             client.force_login(user)
         return client
 
+    def htmx_client_for(self, user: User | None) -> django.test.Client:
+        """A client whose every request is an htmx request (it sends HX-Request: true)."""
+        return self.client_for(user).htmx
+
 
 @pytest.fixture
 def world(db) -> World:
@@ -59,7 +80,7 @@ def world(db) -> World:
     MeetingFactory(mentorship=other_ms)
     manager = UserFactory(username="manager")
     program.staff.add(manager)
-    ResearchManagerAssignment.objects.create(program=program, manager=manager, scholar=scholar)
+    ResearchManagerAssignmentFactory(program=program, manager=manager, scholar=scholar)
     meeting = MeetingFactory(mentorship=mentorship)
     agenda = SubmittedAgendaFactory(meeting=meeting, bottleneck="SECRET-BOTTLENECK text")
     QuestionFactory(agenda=agenda, text="SECRET-QUESTION one?", rank=1)

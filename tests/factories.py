@@ -1,12 +1,51 @@
-"""factory-boy factories for every model; tests build exactly the data they need."""
+"""factory-boy factories for every model; tests build exactly the data they need.
+
+Defaults fill only what a row needs to be valid (tests/test_factories.py holds every factory to
+that), so a test's row carries what the test names and nothing it might stumble on: optional
+text stays blank, and related rows come from the same pair (a note's author is the meeting's
+mentor, a capture's the live meeting's).
+"""
 
 from datetime import timedelta
 
 import factory
 from django.utils import timezone
 
-from accounts.models import Mentorship, Program, User
-from meetings.models import ActionItem, Agenda, Annotation, Meeting, MeetingNote, Question
+from accounts.models import (
+    Invite,
+    Mentorship,
+    PendingMentorship,
+    Program,
+    ResearchManagerAssignment,
+    User,
+)
+from meetings.models import (
+    ActionItem,
+    Agenda,
+    AgendaRevision,
+    Annotation,
+    BriefRead,
+    Capture,
+    GrowthSharing,
+    HelpAsked,
+    LeadFeedback,
+    LiveMeeting,
+    Meeting,
+    MeetingNote,
+    MeetingOutcome,
+    MeetingSeries,
+    MentorPrivateNote,
+    Milestone,
+    PeerOffer,
+    ProgressLine,
+    Question,
+    ReadingEntry,
+    ReadingRecommendation,
+    Recap,
+    ResearchPlan,
+    SentReminder,
+    StatusChange,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -47,6 +86,40 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     started_on = factory.LazyAttribute(lambda o: o.program.starts_on)
 
 
+class ResearchManagerAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResearchManagerAssignment
+
+    program = factory.SubFactory(ProgramFactory)
+    manager = factory.SubFactory(UserFactory)
+    scholar = factory.SubFactory(UserFactory)
+
+
+class InviteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    program = factory.SubFactory(ProgramFactory)
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    role = Invite.Role.SCHOLAR
+
+
+class PendingMentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PendingMentorship
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(ProgramFactory)
+    scholar = factory.SubFactory(UserFactory)
+    mentor = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def invites(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.invites.add(*extracted)
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Meeting
@@ -54,6 +127,40 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     mentorship = factory.SubFactory(MentorshipFactory)
     scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
     status = Meeting.Status.PLANNED
+
+
+class HeldMeetingFactory(MeetingFactory):
+    """A meeting two days back, marked held: what recaps, outcomes and feedback hang on."""
+
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+    status = Meeting.Status.HELD
+    held_at = factory.LazyAttribute(lambda o: o.scheduled_at)
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingSeries
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    meeting = factory.SubFactory(HeldMeetingFactory)
+    action = StatusChange.Action.HELD
+    by = factory.LazyAttribute(lambda o: o.meeting.mentorship.mentor)
+
+
+class SentReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentReminder
+
+    kind = SentReminder.Kind.AGENDA_DUE
+    meeting = factory.SubFactory(MeetingFactory)
+    recipient = factory.LazyAttribute(lambda o: o.meeting.mentorship.scholar)
 
 
 class AgendaFactory(factory.django.DjangoModelFactory):
@@ -82,6 +189,16 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     rank = factory.Sequence(lambda n: n + 1)
 
 
+class AgendaRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaRevision
+
+    agenda = factory.SubFactory(AgendaFactory)
+    author = factory.LazyAttribute(lambda o: o.agenda.meeting.mentorship.scholar)
+    version = 1
+    changes = factory.LazyFunction(lambda: {"bottleneck": {"old": "", "new": "A first draft."}})
+
+
 class AnnotationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Annotation
@@ -108,6 +225,139 @@ class MeetingNoteFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     author = factory.LazyAttribute(lambda o: o.meeting.mentorship.mentor)
     body = "We decided to keep going."
+
+
+class BriefReadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BriefRead
+
+    agenda = factory.SubFactory(SubmittedAgendaFactory)
+    reader = factory.LazyAttribute(lambda o: o.agenda.meeting.mentorship.mentor)
+
+
+class MentorPrivateNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorPrivateNote
+
+    mentor = factory.SubFactory(UserFactory)
+    scholar = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Private note {n}")
+
+
+class RecapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recap
+
+    meeting = factory.SubFactory(HeldMeetingFactory)
+    takeaway = factory.Sequence(lambda n: f"Takeaway {n}")
+    next_steps = factory.Sequence(lambda n: f"Next step {n}")
+
+
+class MeetingOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingOutcome
+
+    meeting = factory.SubFactory(HeldMeetingFactory)
+    answer = MeetingOutcome.Answer.YES
+
+
+class LeadFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadFeedback
+
+    meeting = factory.SubFactory(HeldMeetingFactory)
+    mentor = factory.LazyAttribute(lambda o: o.meeting.mentorship.mentor)
+    clarity = LeadFeedback.Clarity.CLEAR
+    important_first = LeadFeedback.First.YES
+
+
+class ResearchPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResearchPlan
+
+    scholar = factory.SubFactory(UserFactory)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    plan = factory.SubFactory(ResearchPlanFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+
+
+class PeerOfferFactory(factory.django.DjangoModelFactory):
+    """An offer on a bottleneck shared on the program's board."""
+
+    class Meta:
+        model = PeerOffer
+
+    agenda = factory.SubFactory(
+        SubmittedAgendaFactory,
+        bottleneck_shared=True,
+        bottleneck_shared_at=factory.LazyFunction(timezone.now),
+    )
+    author = factory.SubFactory(UserFactory)
+
+
+class HelpAskedFactory(factory.django.DjangoModelFactory):
+    """Whom the scholar asked; by default their mentor, which needs no name."""
+
+    class Meta:
+        model = HelpAsked
+
+    agenda = factory.SubFactory(AgendaFactory)
+    kind = HelpAsked.Kind.MENTOR
+
+
+class ReadingRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingRecommendation
+
+    program = factory.SubFactory(ProgramFactory)
+    mentor = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Recommended paper {n}")
+
+
+class ReadingEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReadingEntry
+
+    scholar = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+
+
+class ProgressLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressLine
+
+    scholar = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Small win {n}")
+
+
+class LiveMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LiveMeeting
+
+    meeting = factory.SubFactory(MeetingFactory)
+
+
+class CaptureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Capture
+
+    live = factory.SubFactory(LiveMeetingFactory)
+    seq = factory.Sequence(lambda n: n + 1)
+    author = factory.LazyAttribute(lambda o: o.live.meeting.mentorship.mentor)
+    kind = Capture.Kind.DECISION
+    text = factory.Sequence(lambda n: f"Captured {n}")
+
+
+class GrowthSharingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GrowthSharing
+
+    scholar = factory.SubFactory(UserFactory)
 
 
 def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:

@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from accounts import invites
 from accounts.models import Invite, Mentorship, PendingMentorship
-from tests.factories import UserFactory
+from tests.factories import InviteFactory, UserFactory
 
 LINK = re.compile(r"https?://[^\s]+/accounts/invite/[^\s]+/")
 
 
 def _joined(world, username, role):
     user = UserFactory(username=username, display_name=f"{username.title()} Joined")
-    Invite.objects.create(
+    InviteFactory(
         program=world.program,
         user=user,
         email=user.email,

@@ -3,8 +3,7 @@ link whole, with a Copy button wired by static JS."""
 
 from django.urls import reverse
 
-from accounts.models import Invite
-from tests.factories import MentorshipFactory, UserFactory
+from tests.factories import InviteFactory, MentorshipFactory, UserFactory
 
 SCHOLAR_OPTION = 'name="mail_agenda_reminder"'
 MENTOR_OPTIONS = ('name="mail_brief_submitted"', 'name="mail_brief_reminder"')
@@ -41,7 +40,7 @@ def test_staff_without_a_pair_see_no_mail_options(world):
 
 def test_a_joined_mentor_without_a_pair_sees_the_mentor_options(world):
     newcomer = UserFactory(username="newcomer")
-    Invite.objects.create(
+    InviteFactory(
         program=world.program,
         user=newcomer,
         email=newcomer.email,

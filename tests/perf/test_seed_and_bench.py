@@ -20,10 +20,13 @@ from meetings.models import (
 )
 from tests.factories import (
     AgendaFactory,
+    AgendaRevisionFactory,
+    AnnotationFactory,
     MeetingFactory,
     MentorshipFactory,
     ProgramFactory,
     QuestionFactory,
+    SentReminderFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -81,13 +84,11 @@ def test_reset_removes_what_a_load_run_added(db):
     ).first()
     scholar = draft.meeting.mentorship.scholar
     mentor = draft.meeting.mentorship.mentor
-    AgendaRevision.objects.create(agenda=draft, author=scholar, version=2, changes={})
-    SentReminder.objects.create(
-        kind=SentReminder.Kind.AGENDA_DUE, meeting=draft.meeting, recipient=scholar
-    )
-    Annotation.objects.create(agenda=draft, author=mentor, section="general", body="Load test")
-    Question.objects.create(agenda=draft, text="Added under load?", rank=9)
-    elsewhere = Program.objects.create(name="Kept", slug="kept")  # not the bulk program
+    AgendaRevisionFactory(agenda=draft, author=scholar, version=2, changes={})
+    SentReminderFactory(kind=SentReminder.Kind.AGENDA_DUE, meeting=draft.meeting, recipient=scholar)
+    AnnotationFactory(agenda=draft, author=mentor, section="general", body="Load test")
+    QuestionFactory(agenda=draft, text="Added under load?", rank=9)
+    elsewhere = ProgramFactory(name="Kept", slug="kept")  # not the bulk program
 
     with redirect_stdout(io.StringIO()):
         assert seed_bulk.main(["--scholars", "2", "--meetings", "2", "--reset"]) == 0

@@ -10,24 +10,24 @@ from django.utils import timezone
 
 from meetings.models import (
     Agenda,
-    AgendaRevision,
-    Capture,
-    HelpAsked,
-    LiveMeeting,
     Meeting,
-    PeerOffer,
-    ProgressLine,
-    ReadingEntry,
-    ReadingRecommendation,
 )
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
+    AgendaRevisionFactory,
     AnnotationFactory,
+    CaptureFactory,
+    HelpAskedFactory,
+    LiveMeetingFactory,
     MeetingFactory,
     MeetingNoteFactory,
     MentorshipFactory,
+    PeerOfferFactory,
+    ProgressLineFactory,
     QuestionFactory,
+    ReadingEntryFactory,
+    ReadingRecommendationFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -102,8 +102,9 @@ class SecurityWorld:
         return None if role == "anon" else getattr(self, role)
 
 
-@pytest.fixture
-def sec(world) -> SecurityWorld:
+def sentinel_world(world) -> SecurityWorld:
+    """The world (tests/conftest.py) filled with the sentinels: the one world every test of who
+    sees what builds on (the staff pages' tests in tests/meetings/staff too)."""
     now = timezone.now()
     agenda = world.agenda
     agenda.tried = "SECRET-TRIED-TEXT"
@@ -121,12 +122,12 @@ def sec(world) -> SecurityWorld:
     note = MeetingNoteFactory(meeting=world.meeting, body="SECRET-MEETING-NOTE decided")
     # Whom the scholar asked: a peer of the program (who may learn only that they were asked)
     # and someone outside; the pair alone sees them.
-    HelpAsked.objects.create(
+    HelpAskedFactory(
         agenda=agenda, kind="peer", peer=world.other_scholar, outcome="SECRET-HELP-OUTCOME"
     )
-    HelpAsked.objects.create(agenda=agenda, kind="outside", name="SECRET-HELP-NAME", position=2)
-    live = LiveMeeting.objects.create(meeting=world.meeting, seq=1)
-    Capture.objects.create(
+    HelpAskedFactory(agenda=agenda, kind="outside", name="SECRET-HELP-NAME", position=2)
+    live = LiveMeetingFactory(meeting=world.meeting, seq=1)
+    CaptureFactory(
         live=live, seq=1, author=world.mentor, kind="decision", text="SECRET-CAPTURE decided live"
     )
 
@@ -160,14 +161,14 @@ def sec(world) -> SecurityWorld:
         wellbeing_note="SECRET-WB-MANAGER",
         wellbeing_visibility=Agenda.Visibility.MANAGER,
     )
-    AgendaRevision.objects.create(
+    AgendaRevisionFactory(
         agenda=agenda,
         author=world.scholar,
         version=1,
         changes={"asks": {"old": "", "new": "SECRET-DRAFT-HISTORY"}},
         after_submit=False,
     )
-    AgendaRevision.objects.create(
+    AgendaRevisionFactory(
         agenda=agenda,
         author=world.scholar,
         version=2,
@@ -177,19 +178,19 @@ def sec(world) -> SecurityWorld:
         },
         after_submit=True,
     )
-    PeerOffer.objects.create(
+    PeerOfferFactory(
         agenda=held_agenda, author=world.other_scholar, message="SECRET-PEER-OFFER here"
     )
-    ReadingRecommendation.objects.create(
+    ReadingRecommendationFactory(
         program=world.program,
         mentor=world.mentor,
         scholar=world.scholar,
         title="SECRET-RECOMMENDATION paper",
     )
-    ReadingEntry.objects.create(
+    ReadingEntryFactory(
         scholar=world.scholar, title="A paper", takeaway="SECRET-READING-TAKEAWAY line"
     )
-    ProgressLine.objects.create(scholar=world.scholar, text="SECRET-PROGRESS-LINE win")
+    ProgressLineFactory(scholar=world.scholar, text="SECRET-PROGRESS-LINE win")
     other_meeting = Meeting.objects.get(mentorship__scholar=world.other_scholar)
     other_agenda = SubmittedAgendaFactory(
         meeting=other_meeting, bottleneck="SECRET-OTHER-SCHOLAR stuck"
@@ -207,6 +208,11 @@ def sec(world) -> SecurityWorld:
         held_meeting=held_meeting,
         other_meeting=other_meeting,
     )
+
+
+@pytest.fixture
+def sec(world) -> SecurityWorld:
+    return sentinel_world(world)
 
 
 def with_second_mentor(sec: SecurityWorld) -> SecurityWorld:

@@ -42,10 +42,8 @@ def test_it_parses_ascii_digits_as_an_id(value, expected):
 def test_it_refuses_a_question_order_that_is_not_ids(world, bad):
     a, b = (QuestionFactory(agenda=world.agenda, rank=i) for i in (2, 3))
     before = list(world.agenda.questions.values_list("pk", flat=True))
-    response = world.client_for(world.scholar).post(
-        reverse("question_reorder", args=[world.meeting.pk]),
-        {"order": [b.pk, bad, a.pk]},
-        headers={"HX-Request": "true"},
+    response = world.htmx_client_for(world.scholar).post(
+        reverse("question_reorder", args=[world.meeting.pk]), {"order": [b.pk, bad, a.pk]}
     )
     assert response.status_code == 400
     assert list(world.agenda.questions.values_list("pk", flat=True)) == before
@@ -53,10 +51,9 @@ def test_it_refuses_a_question_order_that_is_not_ids(world, bad):
 
 @pytest.mark.parametrize("bad", ["²", HUGE, "abc"])
 def test_it_refuses_a_comment_on_a_question_that_is_not_an_id(world, bad):
-    response = world.client_for(world.mentor).post(
+    response = world.htmx_client_for(world.mentor).post(
         reverse("annotation_add", args=[world.meeting.pk]),
         {"question": bad, "body": "Good question"},
-        headers={"HX-Request": "true"},
     )
     assert response.status_code == 400
     assert not Annotation.objects.exists()

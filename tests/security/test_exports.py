@@ -33,32 +33,34 @@ from meetings.growth import signals as growth
 from meetings.models import (
     Agenda,
     BriefRead,
-    Capture,
-    GrowthSharing,
-    HelpAsked,
-    LeadFeedback,
-    LiveMeeting,
     Meeting,
-    MeetingOutcome,
-    MeetingSeries,
-    MentorPrivateNote,
-    PeerOffer,
-    ProgressLine,
     Question,
-    ReadingEntry,
-    ReadingRecommendation,
-    Recap,
-    ResearchPlan,
     SentReminder,
-    StatusChange,
 )
 from meetings.plans import domain as plans
 from meetings.staff.cadence import cadence_rows
 from tests.factories import (
     AnnotationFactory,
+    CaptureFactory,
+    GrowthSharingFactory,
+    HelpAskedFactory,
+    LeadFeedbackFactory,
+    LiveMeetingFactory,
     MeetingFactory,
     MeetingNoteFactory,
+    MeetingOutcomeFactory,
+    MeetingSeriesFactory,
+    MentorPrivateNoteFactory,
+    MilestoneFactory,
+    PeerOfferFactory,
+    ProgressLineFactory,
     QuestionFactory,
+    ReadingEntryFactory,
+    ReadingRecommendationFactory,
+    RecapFactory,
+    ResearchPlanFactory,
+    SentReminderFactory,
+    StatusChangeFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -162,7 +164,7 @@ def rich(sec):
     sec.scholar.set_password("s3cret-pass")
     sec.scholar.save()
     # Rows of every kind: a series, a read receipt, a private note, a reminder that went out.
-    series = MeetingSeries.objects.create(
+    series = MeetingSeriesFactory(
         mentorship=sec.mentorship,
         starts_at=sec.meeting.scheduled_at,
         count=2,
@@ -171,17 +173,17 @@ def rich(sec):
     sec.meeting.series = series
     sec.meeting.save()
     BriefRead.record(sec.agenda, sec.mentor)
-    MentorPrivateNote.objects.create(mentor=sec.mentor, scholar=sec.scholar, text="Private ✓")
-    SentReminder.objects.create(
+    MentorPrivateNoteFactory(mentor=sec.mentor, scholar=sec.scholar, text="Private ✓")
+    SentReminderFactory(
         kind=SentReminder.Kind.AGENDA_DUE, meeting=sec.meeting, recipient=sec.scholar
     )
-    StatusChange.objects.create(
+    StatusChangeFactory(
         meeting=sec.held_meeting, action="held", by=sec.mentor, time_zone="Asia/Tokyo"
     )
     # After the meeting, and the research plan with a milestone this agenda advanced.
-    Recap.objects.create(meeting=sec.held_meeting, takeaway="Take ✓", next_steps="Next")
-    MeetingOutcome.objects.create(meeting=sec.held_meeting, answer="partly", comment="ü")
-    LeadFeedback.objects.create(
+    RecapFactory(meeting=sec.held_meeting, takeaway="Take ✓", next_steps="Next")
+    MeetingOutcomeFactory(meeting=sec.held_meeting, answer="partly", comment="ü")
+    LeadFeedbackFactory(
         meeting=sec.held_meeting, mentor=sec.mentor, clarity="clear", important_first="yes"
     )
     plans.save_plan(sec.scholar, "Goal ✓", "Change", None)
@@ -312,7 +314,7 @@ def _after_meeting(world, mentorship, days_ago: int, tag: str = ""):
     """A held meeting of the pair with all that follows it: recap (confirmed, corrected),
     outcome, feedback on leading, meeting-mode captures by both, a milestone it advanced."""
     meeting = _held_meeting(mentorship, days_ago)
-    Recap.objects.create(
+    RecapFactory(
         meeting=meeting,
         takeaway=f"RECAP-TAKEAWAY{tag}",
         next_steps=f"RECAP-NEXT{tag}",
@@ -321,8 +323,8 @@ def _after_meeting(world, mentorship, days_ago: int, tag: str = ""):
         confirmed_at=meeting.scheduled_at,
         correction=f"RECAP-CORRECTION{tag}",
     )
-    MeetingOutcome.objects.create(meeting=meeting, answer="partly", comment=f"OUTCOME-COMMENT{tag}")
-    LeadFeedback.objects.create(
+    MeetingOutcomeFactory(meeting=meeting, answer="partly", comment=f"OUTCOME-COMMENT{tag}")
+    LeadFeedbackFactory(
         meeting=meeting,
         mentor=mentorship.mentor,
         clarity="mostly",
@@ -331,11 +333,11 @@ def _after_meeting(world, mentorship, days_ago: int, tag: str = ""):
     )
     AnnotationFactory(agenda=meeting.agenda, body=f"COMMENT{tag}")
     MeetingNoteFactory(meeting=meeting, body=f"NOTE{tag}")
-    live = LiveMeeting.objects.create(meeting=meeting, seq=2)
-    Capture.objects.create(
+    live = LiveMeetingFactory(meeting=meeting, seq=2)
+    CaptureFactory(
         live=live, seq=1, author=mentorship.scholar, kind="answer", text=f"CAPTURE-SCHOLAR{tag}"
     )
-    Capture.objects.create(
+    CaptureFactory(
         live=live, seq=2, author=mentorship.mentor, kind="action", text=f"CAPTURE-MENTOR{tag}"
     )
     return meeting
@@ -347,33 +349,33 @@ def person(world):
     to others: another scholar's outcome comment, another mentor's private note, a peer's
     bottleneck no longer shared (the scholar's offer on it stays)."""
     meeting = _after_meeting(world, world.mentorship, 7)
-    plan = ResearchPlan.objects.create(
+    plan = ResearchPlanFactory(
         scholar=world.scholar, goal="PLAN-GOAL", theory_of_change="PLAN-THEORY"
     )
-    milestone = plan.milestones.create(title="MILESTONE-ONE", position=1)
+    milestone = MilestoneFactory(plan=plan, title="MILESTONE-ONE", position=1)
     milestone.agendas.add(meeting.agenda)
-    plan.milestones.create(title="MILESTONE-TWO", position=2)
-    ReadingEntry.objects.create(scholar=world.scholar, title="READ-TITLE", takeaway="READ-TAKE")
-    ProgressLine.objects.create(scholar=world.scholar, text="PROGRESS-LINE")
-    ReadingRecommendation.objects.create(
+    MilestoneFactory(plan=plan, title="MILESTONE-TWO", position=2)
+    ReadingEntryFactory(scholar=world.scholar, title="READ-TITLE", takeaway="READ-TAKE")
+    ProgressLineFactory(scholar=world.scholar, text="PROGRESS-LINE")
+    ReadingRecommendationFactory(
         program=world.program, mentor=world.mentor, scholar=world.scholar, title="REC-TO-YOU"
     )
-    ReadingRecommendation.objects.create(
+    ReadingRecommendationFactory(
         program=world.program, mentor=world.other_mentor, title="REC-TO-ALL", note="REC-WHY"
     )
-    ReadingRecommendation.objects.create(
+    ReadingRecommendationFactory(
         program=world.program,
         mentor=world.mentor,
         scholar=world.other_scholar,
         title="REC-TO-OTHER",
     )
-    GrowthSharing.objects.create(scholar=world.scholar, reading=True, report=True)
+    GrowthSharingFactory(scholar=world.scholar, reading=True, report=True)
     # the scholar named a peer as someone they asked
-    HelpAsked.objects.create(
+    HelpAskedFactory(
         agenda=meeting.agenda, kind="peer", peer=world.other_scholar, outcome="ASKED-OUTCOME"
     )
-    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="MY-NOTE")
-    MentorPrivateNote.objects.create(
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="MY-NOTE")
+    MentorPrivateNoteFactory(
         mentor=world.other_mentor, scholar=world.scholar, text="SECRET-OTHER-MENTORS-NOTE"
     )
     # the other scholar's own meeting: an outcome comment, a bottleneck they stopped sharing
@@ -381,11 +383,9 @@ def person(world):
     agenda = SubmittedAgendaFactory(
         meeting=theirs, bottleneck="SECRET-UNSHARED-BOTTLENECK", bottleneck_shared=False
     )
-    PeerOffer.objects.create(agenda=agenda, author=world.scholar, message="OFFER-MADE")
-    PeerOffer.objects.create(agenda=world.agenda, author=world.other_scholar, message="OFFER-GOT")
-    MeetingOutcome.objects.create(
-        meeting=theirs, answer="no", comment="SECRET-OTHER-OUTCOME-COMMENT"
-    )
+    PeerOfferFactory(agenda=agenda, author=world.scholar, message="OFFER-MADE")
+    PeerOfferFactory(agenda=world.agenda, author=world.other_scholar, message="OFFER-GOT")
+    MeetingOutcomeFactory(meeting=theirs, answer="no", comment="SECRET-OTHER-OUTCOME-COMMENT")
     return meeting, milestone
 
 
@@ -522,16 +522,16 @@ def test_the_download_costs_the_same_at_any_size(world, person, role, django_ass
         _download(client, reverse("my_data_export"))
     for days in range(20, 60, 5):
         meeting = _after_meeting(world, world.mentorship, days, tag=str(days))
-        world.scholar.research_plan.milestones.create(title=f"m{days}").agendas.add(meeting.agenda)
-        ReadingEntry.objects.create(scholar=world.scholar, title=f"r{days}")
-        ProgressLine.objects.create(scholar=world.scholar, text=f"p{days}")
-        ReadingRecommendation.objects.create(
+        MilestoneFactory(plan=world.scholar.research_plan, title=f"m{days}").agendas.add(
+            meeting.agenda
+        )
+        ReadingEntryFactory(scholar=world.scholar, title=f"r{days}")
+        ProgressLineFactory(scholar=world.scholar, text=f"p{days}")
+        ReadingRecommendationFactory(
             program=world.program, mentor=world.mentor, scholar=world.scholar, title=f"c{days}"
         )
-        PeerOffer.objects.create(agenda=meeting.agenda, author=world.other_scholar)
-        MentorPrivateNote.objects.create(
-            mentor=world.mentor, scholar=UserFactory(), text=f"n{days}"
-        )
+        PeerOfferFactory(agenda=meeting.agenda, author=world.other_scholar)
+        MentorPrivateNoteFactory(mentor=world.mentor, scholar=UserFactory(), text=f"n{days}")
     with django_assert_num_queries(EXPORT_QUERIES[role]):
         data = _download(client, reverse("my_data_export"))
     if role == "scholar":

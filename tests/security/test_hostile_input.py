@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.models import User
 from meetings.models import Agenda, Question
 from meetings.templatetags.mentorprep import render_markdown
+from tests.factories import AnnotationFactory
 
 from .test_headers_and_deploy import NOT_SERVED
 from .test_matrix import request_as
@@ -158,7 +159,7 @@ def _fill_every_field(sec, payload: str) -> None:
     )
     sec.annotation.body = payload
     sec.annotation.save()
-    sec.annotation.__class__.objects.create(
+    AnnotationFactory(
         agenda=agenda, author=sec.mentor, section="question", question=sec.question, body=payload
     )
     sec.action.text = payload[:300]

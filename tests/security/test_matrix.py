@@ -32,7 +32,14 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from accounts.models import Invite, Mentorship, User
 from meetings.models import Meeting
-from tests.factories import MeetingFactory, MentorshipFactory, UserFactory
+from tests.factories import (
+    GrowthSharingFactory,
+    InviteFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    RecapFactory,
+    UserFactory,
+)
 
 from .conftest import ROLES, SecurityWorld, forbidden_for, with_second_mentor
 
@@ -102,9 +109,7 @@ def _milestone(w) -> dict:
 
 def _recap(w) -> dict:
     """The held meeting of the pair, with the scholar's recap for its mentor to confirm."""
-    from meetings.models import Recap
-
-    Recap.objects.create(meeting=w.held_meeting, takeaway="A takeaway", next_steps="Next steps")
+    RecapFactory(meeting=w.held_meeting, takeaway="A takeaway", next_steps="Next steps")
     return {"pk": w.held_meeting.pk}
 
 
@@ -377,11 +382,8 @@ def _leaks(content: bytes, role: str) -> list[str]:
 def request_as(sec: SecurityWorld, role: str, method: str, url: str, htmx: bool = False):
     """One request as `role`, rolled back afterwards so every request sees the same data."""
     with transaction.atomic():
-        client = Client()
-        if (user := sec.user(role)) is not None:
-            client.force_login(user)
-        headers = {"HX-Request": "true"} if htmx else {}
-        response = getattr(client, method)(url, headers=headers)
+        client = sec.client_for(sec.user(role))
+        response = getattr(client.htmx if htmx else client, method)(url)
         transaction.set_rollback(True)
     return response
 
@@ -517,9 +519,7 @@ def test_it_finds_the_sentinels_a_role_may_see_through_history_search(sec, role,
 def test_a_shared_report_shows_each_mentor_what_they_may_see_and_no_more(sec, role, sentinels):
     """Once the scholar shares it, each mentor opens the report; nothing they may not see
     elsewhere reaches it (no check-in even where shared, no other pair's text)."""
-    from meetings.models import GrowthSharing
-
-    GrowthSharing.objects.create(scholar=sec.scholar, report=True)
+    GrowthSharingFactory(scholar=sec.scholar, report=True)
     for name in ("report", "report_pdf"):
         for other in ("other_mentor", "other_scholar", "staff", "manager", "outsider"):
             url = reverse(name, kwargs=SCHOLAR(sec))
@@ -574,11 +574,9 @@ def test_it_changes_nothing_when_it_refuses_a_write(sec, role, htmx):
         expected = _htmx(url, row.hx_post or row.post) if htmx else row.post
         if expected[role] not in (404, LOGIN, 401):
             continue
-        client = Client()
-        if (user := sec.user(role)) is not None:
-            client.force_login(user)
-        headers = {"HX-Request": "true"} if htmx else {}
-        response = client.post(url, data, headers=headers)
+        client = sec.client_for(sec.user(role))
+        client = client.htmx if htmx else client
+        response = client.post(url, data)
         assert not _status_problem(response, expected[role]), name
         refused += 1
     assert refused >= len(MENTOR_WRITES) - 1  # a second mentor may keep their own note
@@ -615,7 +613,7 @@ def staff_admin(world) -> Client:
 def _admin_urls(world, apps: tuple[str, ...] = ()) -> list[str]:
     """Every registered model's list, add, change, delete and history pages (of `apps`
     only, when given)."""
-    Invite.objects.create(program=world.program, user=UserFactory(), email="new@example.org")
+    InviteFactory(program=world.program, user=UserFactory(), email="new@example.org")
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
         meta = model._meta
@@ -651,7 +649,7 @@ def test_it_sends_a_staff_account_with_every_permission_to_the_admin_login(world
 @pytest.mark.django_db
 def test_it_lets_a_staff_account_change_nothing_through_the_admin(world, staff_admin):
     other_pair = MentorshipFactory(program=world.other_program)
-    invite = Invite.objects.create(
+    invite = InviteFactory(
         program=world.program, user=UserFactory(username="invitee"), email="invitee@example.org"
     )
     attempts = [

@@ -46,11 +46,7 @@ def test_it_keeps_an_over_long_agenda_field_in_the_form_with_an_error(sec):
 
 def test_it_explains_an_over_long_question(sec):
     client = sec.client_for(sec.scholar)
-    response = client.post(
-        reverse("question_add", args=[sec.meeting.pk]),
-        {"text": "q" * 501},
-        headers={"HX-Request": "true"},
-    )
+    response = client.htmx.post(reverse("question_add", args=[sec.meeting.pk]), {"text": "q" * 501})
     assert response.status_code == 200
     assert "at most 500 characters" in response.content.decode()
     assert sec.agenda.questions.count() == 1

@@ -7,12 +7,10 @@ from django_tasks_db.models import DBTaskResult
 from meetings.models import Agenda
 from tests.factories import AgendaFactory, MeetingFactory
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
 
 def _post(client, agenda, **fields):
     data = {"version": agenda.version, **fields}
-    return client.post(reverse("agenda_autosave", args=[agenda.meeting_id]), data, **HTMX)
+    return client.htmx.post(reverse("agenda_autosave", args=[agenda.meeting_id]), data)
 
 
 def test_it_saves_a_draft_in_six_queries(world, django_assert_num_queries):

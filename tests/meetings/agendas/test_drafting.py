@@ -17,7 +17,6 @@ from tests.factories import (
     QuestionFactory,
 )
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 ROLES_REFUSED = ["mentor", "other_scholar", "other_mentor", "staff", "outsider", "manager"]
 
 
@@ -43,7 +42,7 @@ def draft(world):
 
 def _autosave(client, agenda, **changes):
     url = reverse("agenda_autosave", args=[agenda.meeting_id])
-    return client.post(url, _fields(agenda, **changes), **HTMX)
+    return client.htmx.post(url, _fields(agenda, **changes))
 
 
 # --- Autosave ------------------------------------------------------------------------------------
@@ -88,7 +87,7 @@ def test_it_accepts_a_stale_autosave_that_changes_nothing(world, draft):
 def test_it_answers_401_to_a_logged_out_autosave_and_redirects_a_plain_post(world, draft):
     url = reverse("agenda_autosave", args=[draft.meeting_id])
     client = world.client_for(None)
-    response = client.post(url, _fields(draft, bottleneck="x"), **HTMX)
+    response = client.htmx.post(url, _fields(draft, bottleneck="x"))
     assert response.status_code == 401
     assert client.post(url, _fields(draft)).status_code == 302
     assert Agenda.objects.get(pk=draft.pk).bottleneck == draft.bottleneck
@@ -154,8 +153,8 @@ def test_it_saves_the_dragged_order_and_ignores_other_agendas_questions(world, d
     a, b, c = (QuestionFactory(agenda=draft, rank=i) for i in (1, 2, 3))
     foreign = world.agenda.questions.get()
     url = reverse("question_reorder", args=[draft.meeting_id])
-    response = world.client_for(world.scholar).post(
-        url, {"order": [c.pk, foreign.pk, a.pk, b.pk]}, **HTMX
+    response = world.htmx_client_for(world.scholar).post(
+        url, {"order": [c.pk, foreign.pk, a.pk, b.pk]}
     )
     assert response.status_code == 200
     assert "New order saved." in response.content.decode()
@@ -175,14 +174,14 @@ def test_it_lets_only_the_scholar_reorder(world, draft, role):
 
 def test_it_answers_401_to_a_logged_out_htmx_question_change(world, draft):
     url = reverse("question_add", args=[draft.meeting_id])
-    assert world.client_for(None).post(url, {"text": "Q?"}, **HTMX).status_code == 401
+    assert world.htmx_client_for(None).post(url, {"text": "Q?"}).status_code == 401
     assert world.client_for(None).post(url, {"text": "Q?"}).status_code == 302
 
 
 def test_it_announces_the_new_position_after_a_keyboard_move(world, draft):
     a, b = QuestionFactory(agenda=draft, rank=1), QuestionFactory(agenda=draft, rank=2)
-    response = world.client_for(world.scholar).post(
-        reverse("question_move", args=[a.pk]), {"direction": "down"}, **HTMX
+    response = world.htmx_client_for(world.scholar).post(
+        reverse("question_move", args=[a.pk]), {"direction": "down"}
     )
     assert 'data-announce="Moved to position 2 of 2."' in response.content.decode()
     assert list(draft.questions.values_list("pk", flat=True)) == [b.pk, a.pk]
@@ -190,8 +189,8 @@ def test_it_announces_the_new_position_after_a_keyboard_move(world, draft):
 
 def test_it_adds_a_question_before_those_marked_done(world, draft):
     done = QuestionFactory(agenda=draft, rank=1, status=Question.Status.RESOLVED)
-    world.client_for(world.scholar).post(
-        reverse("question_add", args=[draft.meeting_id]), {"text": "New one?"}, **HTMX
+    world.htmx_client_for(world.scholar).post(
+        reverse("question_add", args=[draft.meeting_id]), {"text": "New one?"}
     )
     assert list(draft.questions.values_list("text", flat=True)) == ["New one?", done.text]
 
@@ -200,8 +199,8 @@ def test_it_moves_a_question_past_its_visible_neighbour_only(world, draft):
     a = QuestionFactory(agenda=draft, rank=1)
     dropped = QuestionFactory(agenda=draft, rank=2, status=Question.Status.DROPPED)
     new = QuestionFactory(agenda=draft, rank=3)
-    world.client_for(world.scholar).post(
-        reverse("question_move", args=[new.pk]), {"direction": "up"}, **HTMX
+    world.htmx_client_for(world.scholar).post(
+        reverse("question_move", args=[new.pk]), {"direction": "up"}
     )
     assert list(draft.questions.values_list("pk", flat=True)) == [new.pk, a.pk, dropped.pk]
 
@@ -248,13 +247,13 @@ def test_it_lets_the_scholar_mark_a_carried_question_done_drop_it_or_keep_it(wor
     client = world.client_for(world.scholar)
     top, second = carried.questions.all()
     url = reverse("question_state", args=[top.pk])
-    response = client.post(url, {"state": "resolved"}, **HTMX)
+    response = client.htmx.post(url, {"state": "resolved"})
     assert response.status_code == 200
     top.refresh_from_db()
     assert top.status == Question.Status.RESOLVED
     assert list(carried.questions.values_list("pk", flat=True)) == [second.pk, top.pk]
     assert "Done or dropped (1)" in response.content.decode()
-    client.post(url, {"state": "open"}, **HTMX)
+    client.htmx.post(url, {"state": "open"})
     top.refresh_from_db()
     assert top.status == Question.Status.OPEN
     assert client.post(url, {"state": "answered"}).status_code == 400
@@ -303,7 +302,7 @@ def test_it_lists_the_action_items_and_lets_the_scholar_finish_their_own(world, 
     assert "Rerun it" in page and "Find a contact" in page
     assert "Mark done: Rerun it" in page and "Mark done: Find a contact" not in page
     url = reverse("agenda_item_done", args=[carried.meeting_id, mine.pk])
-    response = client.post(url, {"done": "1"}, **HTMX)
+    response = client.htmx.post(url, {"done": "1"})
     assert response.status_code == 200
     assert "Mark not done: Rerun it" in response.content.decode()
     mine.refresh_from_db()
@@ -326,7 +325,7 @@ def test_it_refuses_to_tick_an_item_once_the_agendas_meeting_is_no_longer_planne
     carried.meeting.mark_held()
     client = world.client_for(world.scholar)
     url = reverse("agenda_item_done", args=[carried.meeting_id, item.pk])
-    response = client.post(url, {"done": "1"}, **HTMX)
+    response = client.htmx.post(url, {"done": "1"})
     assert response.status_code == 409 and response["HX-Refresh"] == "true"
     response = client.post(url, {"done": "1"})
     assert response.url == reverse("brief", args=[carried.meeting_id])

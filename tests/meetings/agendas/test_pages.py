@@ -156,9 +156,7 @@ def test_it_adds_ranks_and_deletes_questions(world, draft):
 
 def test_it_refuses_an_empty_question_with_a_message(world, draft):
     client = world.client_for(world.scholar)
-    response = client.post(
-        reverse("question_add", args=[draft.pk]), {"text": "   "}, HTTP_HX_REQUEST="true"
-    )
+    response = client.htmx.post(reverse("question_add", args=[draft.pk]), {"text": "   "})
     assert response.status_code == 200
     assert "A question needs some text" in response.content.decode()
     assert not Agenda.objects.get(meeting=draft).questions.exists()
@@ -166,9 +164,7 @@ def test_it_refuses_an_empty_question_with_a_message(world, draft):
 
 def test_it_answers_question_partials_for_htmx(world, draft):
     client = world.client_for(world.scholar)
-    response = client.post(
-        reverse("question_add", args=[draft.pk]), {"text": "Via htmx?"}, HTTP_HX_REQUEST="true"
-    )
+    response = client.htmx.post(reverse("question_add", args=[draft.pk]), {"text": "Via htmx?"})
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="questions"')
     assert "Via htmx?" in body and "<html" not in body

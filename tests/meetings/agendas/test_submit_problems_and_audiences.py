@@ -15,9 +15,8 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
+    ResearchManagerAssignmentFactory,
 )
-
-HX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -144,7 +143,7 @@ def test_a_scholar_with_a_research_manager_is_offered_every_audience(world, draf
 
 def test_a_research_manager_of_another_program_does_not_count(world, lone):
     scholar = lone.meeting.mentorship.scholar
-    ResearchManagerAssignment.objects.create(
+    ResearchManagerAssignmentFactory(
         program=world.other_program, manager=world.other_staff, scholar=scholar
     )
     html = world.client_for(scholar).get(reverse("agenda", args=[lone.meeting_id])).text
@@ -155,8 +154,8 @@ def test_a_research_manager_of_another_program_does_not_count(world, lone):
 def test_the_autosave_refuses_a_research_manager_the_scholar_does_not_have(world, lone, audience):
     client = world.client_for(lone.meeting.mentorship.scholar)
     url = reverse("agenda_autosave", args=[lone.meeting_id])
-    response = client.post(
-        url, {"version": lone.version, "wellbeing_visibility": audience, "bottleneck": "B"}, **HX
+    response = client.htmx.post(
+        url, {"version": lone.version, "wellbeing_visibility": audience, "bottleneck": "B"}
     )
     assert response.status_code == 422
     assert "You have no research manager in this program" in response.text
@@ -177,8 +176,8 @@ def test_the_full_save_refuses_a_research_manager_the_scholar_does_not_have(worl
 
 def test_the_autosave_accepts_the_research_manager_the_scholar_has(world, draft):
     url = reverse("agenda_autosave", args=[draft.meeting_id])
-    response = world.client_for(world.scholar).post(
-        url, {"version": draft.version, "wellbeing_visibility": "both"}, **HX
+    response = world.htmx_client_for(world.scholar).post(
+        url, {"version": draft.version, "wellbeing_visibility": "both"}
     )
     assert response.status_code == 200
     assert Agenda.objects.get(pk=draft.pk).wellbeing_visibility == "both"
@@ -197,4 +196,4 @@ def test_the_audience_check_adds_no_query_to_the_autosave(world, lone, django_as
     data = {"version": lone.version, "wellbeing_visibility": "mentors", "bottleneck": "Typed"}
     # six, and one for the stuck prompt since the bottleneck changed
     with django_assert_num_queries(7):
-        assert client.post(url, data, **HX).status_code == 200
+        assert client.htmx.post(url, data).status_code == 200

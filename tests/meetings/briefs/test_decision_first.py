@@ -11,12 +11,10 @@ from meetings.briefs.domain import brief_context
 from meetings.models import Agenda, AgendaRevision
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
-HX = {"HX-Request": "true"}
-
 
 def _autosave(client, agenda, **data):
     url = reverse("agenda_autosave", args=[agenda.meeting_id])
-    return client.post(url, {"version": agenda.version, **data}, headers=HX)
+    return client.htmx.post(url, {"version": agenda.version, **data})
 
 
 def test_the_agenda_asks_for_it_first_and_autosaves_it(world):
@@ -92,10 +90,9 @@ def test_the_mentor_sees_it_marked_changed_and_may_comment_on_it(world):
     html = client.get(reverse("brief", args=[world.meeting.pk])).content.decode()
     section = html[html.index('id="decision"') : html.index('id="bottleneck"')]
     assert "changed" in section
-    response = client.post(
+    response = client.htmx.post(
         reverse("annotation_add", args=[world.meeting.pk]),
         {"section": "decision", "body": "Go with A."},
-        headers=HX,
     )
     assert response.status_code == 200
     assert world.agenda.annotations.get().section == "decision"

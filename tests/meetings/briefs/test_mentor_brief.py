@@ -27,8 +27,6 @@ from tests.factories import (
     QuestionFactory,
 )
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
 
 def _no_tokens(html: str) -> str:
     """The page without its CSRF tokens (a new one in every response)."""
@@ -197,8 +195,8 @@ def test_it_keeps_the_brief_query_count_small(world, django_assert_max_num_queri
 
 def test_it_adds_a_comment_inline_and_returns_the_section_partial(world):
     url = reverse("annotation_add", args=[world.meeting.pk])
-    response = world.client_for(world.mentor).post(
-        url, {"section": "progress", "body": "Nice *plot*"}, **HX
+    response = world.htmx_client_for(world.mentor).post(
+        url, {"section": "progress", "body": "Nice *plot*"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -215,7 +213,7 @@ def test_it_adds_a_comment_without_javascript_and_redirects(world):
 
 def test_it_keeps_the_text_of_an_empty_comment_error(world):
     url = reverse("annotation_add", args=[world.meeting.pk])
-    response = world.client_for(world.mentor).post(url, {"section": "tried", "body": "  "}, **HX)
+    response = world.htmx_client_for(world.mentor).post(url, {"section": "tried", "body": "  "})
     assert "A comment needs some text" in response.content.decode()
     assert not Annotation.objects.exists()
 
@@ -223,8 +221,8 @@ def test_it_keeps_the_text_of_an_empty_comment_error(world):
 def test_it_comments_on_a_question(world):
     q = world.agenda.questions.get()
     url = reverse("annotation_add", args=[world.meeting.pk])
-    response = world.client_for(world.mentor).post(
-        url, {"question": q.pk, "body": "Good question"}, **HX
+    response = world.htmx_client_for(world.mentor).post(
+        url, {"question": q.pk, "body": "Good question"}
     )
     assert f'id="ann-q{q.pk}"' in response.content.decode()
     assert Annotation.objects.get().question == q
@@ -250,11 +248,11 @@ def test_it_edits_and_deletes_only_ones_own_comment(world):
     assert other.post(reverse("annotation_delete", args=[note.pk])).status_code == 404
     client = world.client_for(world.mentor)
     Annotation.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=5))
-    response = client.post(reverse("annotation_edit", args=[note.pk]), {"body": "second"}, **HX)
+    response = client.htmx.post(reverse("annotation_edit", args=[note.pk]), {"body": "second"})
     assert "second" in response.content.decode() and "edited" in response.content.decode()
     note.refresh_from_db()
     assert note.body == "second"
-    response = client.post(reverse("annotation_delete", args=[note.pk]), **HX)
+    response = client.htmx.post(reverse("annotation_delete", args=[note.pk]))
     assert response.status_code == 200
     assert not Annotation.objects.exists()
 
@@ -262,7 +260,7 @@ def test_it_edits_and_deletes_only_ones_own_comment(world):
 def test_it_refuses_an_empty_edit_and_keeps_the_comment(world):
     note = AnnotationFactory(agenda=world.agenda, body="keep me")
     client = world.client_for(world.mentor)
-    response = client.post(reverse("annotation_edit", args=[note.pk]), {"body": ""}, **HX)
+    response = client.htmx.post(reverse("annotation_edit", args=[note.pk]), {"body": ""})
     assert "needs some text" in response.content.decode()
     note.refresh_from_db()
     assert note.body == "keep me"
@@ -273,8 +271,8 @@ def test_it_refuses_an_empty_edit_and_keeps_the_comment(world):
 
 def test_it_answers_a_question_in_writing(world):
     q = world.agenda.questions.get()
-    response = world.client_for(world.mentor).post(
-        reverse("question_answer", args=[q.pk]), {"answer": "Use **AdamW**"}, **HX
+    response = world.htmx_client_for(world.mentor).post(
+        reverse("question_answer", args=[q.pk]), {"answer": "Use **AdamW**"}
     )
     assert response.status_code == 200
     assert "<strong>AdamW</strong>" in response.content.decode()
@@ -300,14 +298,14 @@ def test_it_marks_questions_discussed_and_resolved(world):
     q = world.agenda.questions.get()
     client = world.client_for(world.mentor)
     url = reverse("question_status", args=[q.pk])
-    response = client.post(url, {"status": "discussed"}, **HX)
+    response = client.htmx.post(url, {"status": "discussed"})
     assert "Discussed" in response.content.decode()
     q.refresh_from_db()
     assert q.status == Question.Status.DISCUSSED
     client.post(url, {"status": "resolved"})
     q.refresh_from_db()
     assert q.status == Question.Status.RESOLVED
-    response = client.post(url, {"status": "nonsense"}, **HX)
+    response = client.htmx.post(url, {"status": "nonsense"})
     assert "This question is resolved: it can only be reopened." in response.content.decode()
     q.refresh_from_db()
     assert q.status == Question.Status.RESOLVED
@@ -384,8 +382,8 @@ def test_the_mentors_writes_refuse_a_held_meeting_where_meeting_mode_still_files
 
 def test_it_answers_409_and_reloads_htmx_writes_on_a_held_meeting(world):
     world.meeting.mark_held()
-    response = world.client_for(world.mentor).post(
-        reverse("annotation_add", args=[world.meeting.pk]), {"body": "late"}, **HX
+    response = world.htmx_client_for(world.mentor).post(
+        reverse("annotation_add", args=[world.meeting.pk]), {"body": "late"}
     )
     assert response.status_code == 409
     assert response["HX-Refresh"] == "true"
@@ -399,8 +397,8 @@ def test_it_hides_the_editing_controls_on_a_held_brief_but_still_takes_notes(wor
     assert "Add comment" not in html and "Answer in writing" not in html
     assert "Add action item" not in html and "Mark meeting held" not in html
     assert "Add a later note" in html
-    response = client.post(
-        reverse("note_add", args=[world.meeting.pk]), {"kind": "note", "body": "Later"}, **HX
+    response = client.htmx.post(
+        reverse("note_add", args=[world.meeting.pk]), {"kind": "note", "body": "Later"}
     )
     assert "added after the meeting" in response.content.decode()
     assert MeetingNote.objects.get().body == "Later"
@@ -408,10 +406,9 @@ def test_it_hides_the_editing_controls_on_a_held_brief_but_still_takes_notes(wor
 
 def test_it_adds_an_action_item_with_owner_and_due_date(world):
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
-    response = world.client_for(world.mentor).post(
+    response = world.htmx_client_for(world.mentor).post(
         reverse("action_add", args=[world.meeting.pk]),
         {"text": "Send the draft", "owner": "mentor", "due_on": due},
-        **HX,
     )
     assert "Send the draft" in response.content.decode()
     item = ActionItem.objects.get()
@@ -420,10 +417,9 @@ def test_it_adds_an_action_item_with_owner_and_due_date(world):
 
 
 def test_it_keeps_the_text_when_an_action_item_is_invalid(world):
-    response = world.client_for(world.mentor).post(
+    response = world.htmx_client_for(world.mentor).post(
         reverse("action_add", args=[world.meeting.pk]),
         {"text": "Keep this text", "owner": "mentor", "due_on": "not-a-date"},
-        **HX,
     )
     html = response.content.decode()
     assert 'value="Keep this text"' in html and "valid date" in html

@@ -90,10 +90,9 @@ def test_it_records_an_answer_and_marks_the_question_answered(world):
 
 def test_it_adds_action_items_and_returns_the_partial_for_htmx(world):
     client = world.client_for(world.mentor)
-    response = client.post(
+    response = client.htmx.post(
         reverse("action_add", args=[world.meeting.pk]),
         {"text": "Run 3 seeds", "owner": "scholar", "due_on": "2030-01-10"},
-        HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="brief-section" id="actions"')

@@ -10,7 +10,7 @@ from django.urls import reverse
 from meetings import pdf
 from meetings.briefs.domain import brief_context
 from meetings.models import Agenda, Meeting
-from tests.factories import AnnotationFactory, QuestionFactory
+from tests.factories import AnnotationFactory, MentorPrivateNoteFactory, QuestionFactory
 
 # In CI (.ci/run sets CI) a missing Chromium fails these tests instead of skipping them.
 needs_chromium = pytest.mark.skipif(
@@ -49,11 +49,7 @@ def test_it_sends_anonymous_users_to_log_in_for_the_pdf(world):
 
 
 def test_it_keeps_private_content_out_of_the_pdf_html(world):
-    from meetings.models import MentorPrivateNote
-
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE secret"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE secret")
     Agenda.objects.filter(pk=world.agenda.pk).update(
         wellbeing_energy=2, wellbeing_note="WELLBEING-SECRET", wellbeing_visibility="only_me"
     )

@@ -4,14 +4,17 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import MentorPrivateNote
-from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory
-
-HX = {"HTTP_HX_REQUEST": "true"}
+from tests.factories import (
+    AgendaFactory,
+    MeetingFactory,
+    MentorPrivateNoteFactory,
+    MentorshipFactory,
+)
 
 
 def test_it_saves_the_mentors_private_note_inline(world):
     url = reverse("private_note_save", args=[world.scholar.pk])
-    response = world.client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE tired lately"}, **HX)
+    response = world.htmx_client_for(world.mentor).post(url, {"text": "PRIVATE-NOTE tired lately"})
     assert response.status_code == 200
     assert "Saved." in response.content.decode()
     note = MentorPrivateNote.objects.get()
@@ -30,9 +33,7 @@ def test_it_refuses_a_private_note_from_anyone_but_the_scholars_mentor(world, ro
 
 @pytest.mark.parametrize("role", ["scholar", "other_mentor", "staff", "manager"])
 def test_it_never_shows_the_private_note_to_anyone_else(world, role):
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE text"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE text")
     client = world.client_for(getattr(world, role))
     for url in [
         reverse("brief", args=[world.meeting.pk]),
@@ -44,18 +45,14 @@ def test_it_never_shows_the_private_note_to_anyone_else(world, role):
 
 def test_it_shows_a_second_mentor_only_their_own_note(world):
     second = MentorshipFactory(program=world.program, scholar=world.scholar).mentor
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE first"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE first")
     html = world.client_for(second).get(reverse("history", args=[world.scholar.pk])).content
     assert b"PRIVATE-NOTE first" not in html
     assert b"Your private note" in html
 
 
 def test_it_shows_the_mentor_their_note_on_brief_and_history(world):
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE mine"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE mine")
     client = world.client_for(world.mentor)
     assert b"PRIVATE-NOTE mine" in client.get(reverse("brief", args=[world.meeting.pk])).content
     assert b"PRIVATE-NOTE mine" in client.get(reverse("history", args=[world.scholar.pk])).content
@@ -63,7 +60,7 @@ def test_it_shows_the_mentor_their_note_on_brief_and_history(world):
 
 def test_it_shows_the_mentor_their_note_on_a_brief_not_yet_submitted(world):
     """Without an agenda the mentor may see (a draft), the note is still shown."""
-    MentorPrivateNote.objects.create(
+    MentorPrivateNoteFactory(
         mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE on a draft"
     )
     draft_meeting = MeetingFactory(mentorship=world.mentorship)
@@ -77,9 +74,7 @@ def test_it_shows_the_mentor_their_note_on_a_brief_not_yet_submitted(world):
 def test_it_shows_the_history_of_a_scholar_without_meetings(world):
     """A scholar without meetings still has a history page, with the mentor's note."""
     pair = MentorshipFactory(program=world.program)
-    MentorPrivateNote.objects.create(
-        mentor=pair.mentor, scholar=pair.scholar, text="PRIVATE-NOTE x"
-    )
+    MentorPrivateNoteFactory(mentor=pair.mentor, scholar=pair.scholar, text="PRIVATE-NOTE x")
     response = world.client_for(pair.mentor).get(reverse("history", args=[pair.scholar.pk]))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0

@@ -3,11 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from meetings.models import Agenda, MentorPrivateNote
+from meetings.models import Agenda
 from tests.factories import (
     ActionItemFactory,
     AnnotationFactory,
     MeetingNoteFactory,
+    MentorPrivateNoteFactory,
     QuestionFactory,
 )
 
@@ -37,7 +38,7 @@ def test_it_shows_the_mentor_the_brief_in_a_fixed_number_of_queries(
     world, size, django_assert_num_queries
 ):
     _grow(world, size)
-    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="Mine")
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="Mine")
     client = world.client_for(world.mentor)
     client.get(reverse("brief", args=[world.meeting.pk]))  # a second read: the receipt exists
     with django_assert_num_queries(MENTOR_QUERIES):

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import ActionItem, BriefRead
-from tests.factories import SubmittedAgendaFactory
+from meetings.models import BriefRead
+from tests.factories import ActionItemFactory, MentorPrivateNoteFactory, SubmittedAgendaFactory
 
 
 def test_it_records_a_first_read_in_one_upsert_that_keeps_the_first_read_time(world):
@@ -34,10 +34,10 @@ def test_it_reports_sections_changed_since_the_last_read(world):
 
 
 def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
-    ActionItem.objects.create(
+    ActionItemFactory(
         mentorship=world.mentorship, meeting=world.meeting, text="OWN-ITEM scholar", owner="scholar"
     )
-    ActionItem.objects.create(
+    ActionItemFactory(
         mentorship=world.mentorship, meeting=world.meeting, text="OWN-ITEM mentor", owner="mentor"
     )
     for user in (world.mentor, world.scholar):
@@ -53,11 +53,7 @@ def test_it_names_the_owner_of_each_action_item_on_the_brief(world):
 
 def test_it_shows_the_scholar_the_mentors_read_receipt_but_never_their_private_note(world):
     """The scholar sees when their mentor read the brief, and never the mentor's private note."""
-    from meetings.models import MentorPrivateNote
-
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE hidden"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="PRIVATE-NOTE hidden")
     url = reverse("brief", args=[world.meeting.pk])
     world.client_for(world.mentor).get(url)
     response = world.client_for(world.scholar).get(url)

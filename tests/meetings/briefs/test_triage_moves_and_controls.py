@@ -8,9 +8,6 @@ from django.urls import reverse
 
 from meetings.models import Question
 
-HX = {"HTTP_HX_REQUEST": "true"}
-
-
 # --- The brief: triage moves, buttons, note form ---------------------------------------------
 
 
@@ -46,7 +43,7 @@ def test_the_mentor_is_told_why_a_move_is_refused_and_nothing_changes(world):
     Question.objects.filter(pk=question.pk).update(status="answered", answer="In writing.")
     client = world.client_for(world.mentor)
     url = reverse("question_status", args=[question.pk])
-    response = client.post(url, {"status": "open"}, **HX)
+    response = client.htmx.post(url, {"status": "open"})
     assert response.status_code == 200
     assert (
         "This question is answered in writing: it can only be marked discussed or marked "

@@ -10,20 +10,20 @@ from django.utils import timezone
 from meetings.models import (
     Agenda,
     GrowthSharing,
-    LeadFeedback,
     Meeting,
-    MeetingOutcome,
-    MentorPrivateNote,
     Question,
-    ReadingEntry,
-    Recap,
 )
 from meetings.plans import domain as plans
 from tests.factories import (
     ActionItemFactory,
+    LeadFeedbackFactory,
     MeetingFactory,
+    MeetingOutcomeFactory,
+    MentorPrivateNoteFactory,
     MentorshipFactory,
     QuestionFactory,
+    ReadingEntryFactory,
+    RecapFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -47,8 +47,8 @@ def add_meetings(world, n: int, first_days_ago: int = 100) -> list[Meeting]:
         QuestionFactory(
             agenda=meeting.agenda, text=f"Question {i}?", status="resolved", answer=f"Answer {i}"
         )
-        Recap.objects.create(meeting=meeting, takeaway=f"Takeaway {i}", next_steps=f"Next {i}")
-        ReadingEntry.objects.create(scholar=world.scholar, title=f"Paper {i}", takeaway=f"Took {i}")
+        RecapFactory(meeting=meeting, takeaway=f"Takeaway {i}", next_steps=f"Next {i}")
+        ReadingEntryFactory(scholar=world.scholar, title=f"Paper {i}", takeaway=f"Took {i}")
         plans.add_milestone(world.scholar, f"Milestone {i}", date(2026, 1, 1) + timedelta(i))
         ActionItemFactory(mentorship=world.mentorship, meeting=meeting, done=bool(i % 2))
         meetings.append(meeting)
@@ -66,10 +66,8 @@ def second_mentorship(world, text: str = "SECRET-SECOND-MENTOR bottleneck"):
     pair = MentorshipFactory(program=world.program, scholar=world.scholar, mentor=second)
     meeting = held_meeting(pair, 30, text)
     QuestionFactory(agenda=meeting.agenda, text="SECRET-SECOND-QUESTION?")
-    Recap.objects.create(
-        meeting=meeting, takeaway="SECRET-SECOND-RECAP", next_steps="SECRET-SECOND-NEXT"
-    )
-    LeadFeedback.objects.create(
+    RecapFactory(meeting=meeting, takeaway="SECRET-SECOND-RECAP", next_steps="SECRET-SECOND-NEXT")
+    LeadFeedbackFactory(
         meeting=meeting,
         mentor=second,
         clarity="clear",
@@ -85,13 +83,11 @@ def private_things(world, meeting: Meeting) -> None:
     Agenda.objects.filter(meeting=meeting).update(
         wellbeing_energy=2, wellbeing_note="SECRET-CHECKIN", wellbeing_visibility="only_me"
     )
-    MeetingOutcome.objects.create(meeting=meeting, answer="partly", comment="SECRET-OUTCOME")
-    MentorPrivateNote.objects.create(
+    MeetingOutcomeFactory(meeting=meeting, answer="partly", comment="SECRET-OUTCOME")
+    MentorPrivateNoteFactory(
         mentor=UserFactory(username="notewriter"), scholar=world.scholar, text="SECRET-NOTE"
     )
-    MentorPrivateNote.objects.create(
-        mentor=world.mentor, scholar=world.scholar, text="SECRET-OWN-NOTE"
-    )
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="SECRET-OWN-NOTE")
 
 
 __all__ = ["Question", "add_meetings", "held_meeting", "private_things", "second_mentorship"]

@@ -8,11 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import GrowthSharing, HelpAsked, Meeting, MeetingOutcome, ReadingEntry
+from meetings.models import GrowthSharing, Meeting
 from tests.factories import (
+    GrowthSharingFactory,
+    HelpAskedFactory,
     MeetingFactory,
+    MeetingOutcomeFactory,
     MentorshipFactory,
     QuestionFactory,
+    ReadingEntryFactory,
     SubmittedAgendaFactory,
 )
 
@@ -25,7 +29,7 @@ def _page(client, scholar):
 
 
 def _share(scholar, **parts):
-    return GrowthSharing.objects.create(scholar=scholar, **parts)
+    return GrowthSharingFactory(scholar=scholar, **parts)
 
 
 @pytest.fixture
@@ -35,7 +39,7 @@ def data(world):
     world.agenda.wellbeing_note = "SECRET-WB-NOTE"
     world.agenda.save()
     _held(world.mentorship, 7)
-    ReadingEntry.objects.create(scholar=world.scholar, title="SECRET-READING", takeaway="x")
+    ReadingEntryFactory(scholar=world.scholar, title="SECRET-READING", takeaway="x")
     return world
 
 
@@ -47,8 +51,8 @@ def _held(pair, days_ago: int):
     )
     agenda = SubmittedAgendaFactory(meeting=meeting, decision="SECRET-DECISION", wellbeing_energy=4)
     QuestionFactory(agenda=agenda, status="discussed")
-    HelpAsked.objects.create(agenda=agenda, kind="outside", name="SECRET-ASKED")
-    MeetingOutcome.objects.create(meeting=meeting, answer="yes", comment="SECRET-COMMENT")
+    HelpAskedFactory(agenda=agenda, kind="outside", name="SECRET-ASKED")
+    MeetingOutcomeFactory(meeting=meeting, answer="yes", comment="SECRET-COMMENT")
     return agenda
 
 
@@ -130,8 +134,8 @@ def test_it_saves_the_sharing_choices_without_js(world):
 
 def test_it_swaps_the_form_with_htmx(world):
     _share(world.scholar, **ALL_PARTS)
-    response = world.client_for(world.scholar).post(
-        reverse("growth_sharing_save"), {"peers": "on"}, headers={"HX-Request": "true"}
+    response = world.htmx_client_for(world.scholar).post(
+        reverse("growth_sharing_save"), {"peers": "on"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -197,10 +201,10 @@ def test_it_builds_the_page_in_the_same_number_of_queries(
     _share(data.scholar, leading=True, reading=True)
     for days in range(held):
         agenda = _held(data.mentorship, 14 + 7 * days)
-        ReadingEntry.objects.create(
+        ReadingEntryFactory(
             scholar=data.scholar, title="r", read_on=timezone.localdate() - timedelta(days=days)
         )
-        HelpAsked.objects.create(agenda=agenda, kind="peer", peer=data.other_scholar)
+        HelpAskedFactory(agenda=agenda, kind="peer", peer=data.other_scholar)
     client = data.client_for(getattr(data, role))
     with django_assert_num_queries(queries):
         response = _page(client, data.scholar)
@@ -254,9 +258,8 @@ def test_it_refuses_a_save_from_an_older_page_and_shows_the_choices_now(world, h
     old_page = _seen(client, world.scholar)
     newer = client.post(reverse("growth_sharing_save"), {"seen": old_page})  # unshares all
     assert newer.status_code == 302
-    headers = {"HX-Request": "true"} if htmx else {}
-    response = client.post(
-        reverse("growth_sharing_save"), {"seen": old_page, "peers": "on"}, headers=headers
+    response = (client.htmx if htmx else client).post(
+        reverse("growth_sharing_save"), {"seen": old_page, "peers": "on"}
     )
     assert response.status_code == (200 if htmx else 409)
     html = response.content.decode()

@@ -7,9 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.growth.report import build_report, report_figures
-from meetings.models import GrowthSharing, LeadFeedback, Milestone, Question, ReadingEntry, Recap
+from meetings.models import GrowthSharing, Milestone, Question
 from meetings.plans import domain as plans
-from tests.factories import ActionItemFactory, QuestionFactory
+from tests.factories import (
+    ActionItemFactory,
+    LeadFeedbackFactory,
+    QuestionFactory,
+    ReadingEntryFactory,
+    RecapFactory,
+)
 
 from .report_data import add_meetings, held_meeting, second_mentorship, share_report
 
@@ -36,7 +42,7 @@ def program(world):
     )
     QuestionFactory(agenda=first.agenda, text="Dropped question?", status="dropped")
     carried = QuestionFactory(agenda=first.agenda, text="Do I need more compute?")
-    Recap.objects.create(
+    RecapFactory(
         meeting=first,
         takeaway="Seeds matter more than layers",
         next_steps="Rerun with five seeds",
@@ -45,7 +51,7 @@ def program(world):
         confirmed_at=timezone.now() - timedelta(days=58),
         correction="Also try layer 8",
     )
-    LeadFeedback.objects.create(
+    LeadFeedbackFactory(
         meeting=first,
         mentor=world.mentor,
         clarity="mostly",
@@ -60,7 +66,7 @@ def program(world):
         status="answered",
         answer="No, batch smaller",
     )
-    ReadingEntry.objects.create(
+    ReadingEntryFactory(
         scholar=world.scholar,
         title="Toy Models of Superposition",
         takeaway="Features share dims",

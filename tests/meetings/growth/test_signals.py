@@ -23,20 +23,20 @@ import time_machine
 from meetings.growth import signals as growth
 from meetings.models import (
     Agenda,
-    Capture,
-    HelpAsked,
-    LiveMeeting,
     Meeting,
-    MeetingOutcome,
-    PeerOffer,
     Question,
-    ReadingEntry,
 )
 from tests.factories import (
     AgendaFactory,
+    CaptureFactory,
+    HelpAskedFactory,
+    LiveMeetingFactory,
     MeetingFactory,
+    MeetingOutcomeFactory,
     MentorshipFactory,
+    PeerOfferFactory,
     QuestionFactory,
+    ReadingEntryFactory,
     UserFactory,
 )
 
@@ -73,26 +73,22 @@ def hand(db, travel):
     QuestionFactory(agenda=a1, text="Which optimiser?", rank=1, status="discussed")
     QuestionFactory(agenda=a1, text="More data?", rank=2)
     QuestionFactory(agenda=a1, text="Dropped one here", rank=3, status="dropped")
-    MeetingOutcome.objects.create(meeting=a1.meeting, answer="yes", comment="SECRET-COMMENT")
-    HelpAsked.objects.create(agenda=a1, kind="peer", peer=peer_a)
-    HelpAsked.objects.create(agenda=a1, kind="forum", name="#help", position=1)
+    MeetingOutcomeFactory(meeting=a1.meeting, answer="yes", comment="SECRET-COMMENT")
+    HelpAskedFactory(agenda=a1, kind="peer", peer=peer_a)
+    HelpAskedFactory(agenda=a1, kind="forum", name="#help", position=1)
 
     a2 = _brief(pair, date(2026, 2, 9), bottleneck="Runs diverge", wellbeing_energy=4)
     top = QuestionFactory(agenda=a2, text="A b c", rank=1)
     second = QuestionFactory(agenda=a2, text="d", rank=2, status="discussed")
-    live = LiveMeeting.objects.create(meeting=a2.meeting, seq=2)
-    Capture.objects.create(
-        live=live, seq=1, author=pair.mentor, kind="answer", text="x", question=second
-    )
-    Capture.objects.create(
-        live=live, seq=2, author=pair.mentor, kind="answer", text="y", question=top
-    )
-    MeetingOutcome.objects.create(meeting=a2.meeting, answer="partly")
+    live = LiveMeetingFactory(meeting=a2.meeting, seq=2)
+    CaptureFactory(live=live, seq=1, author=pair.mentor, kind="answer", text="x", question=second)
+    CaptureFactory(live=live, seq=2, author=pair.mentor, kind="answer", text="y", question=top)
+    MeetingOutcomeFactory(meeting=a2.meeting, answer="partly")
 
     cancelled = _brief(
         pair, date(2026, 2, 16), status=Meeting.Status.CANCELLED, decision="Cancelled one"
     )
-    HelpAsked.objects.create(agenda=cancelled, kind="peer", peer=peer_b)
+    HelpAskedFactory(agenda=cancelled, kind="peer", peer=peer_b)
 
     a4 = _brief(
         pair,
@@ -102,9 +98,9 @@ def hand(db, travel):
         asks=" ".join(["word"] * 500),
     )
     QuestionFactory(agenda=a4, text="Top?", rank=1, status="answered")
-    MeetingOutcome.objects.create(meeting=a4.meeting, answer="no")
-    HelpAsked.objects.create(agenda=a4, kind="peer", peer=peer_a)
-    HelpAsked.objects.create(agenda=a4, kind="peer", peer=peer_b, position=1)
+    MeetingOutcomeFactory(meeting=a4.meeting, answer="no")
+    HelpAskedFactory(agenda=a4, kind="peer", peer=peer_a)
+    HelpAskedFactory(agenda=a4, kind="peer", peer=peer_b, position=1)
 
     draft = _brief(
         pair,
@@ -114,7 +110,7 @@ def hand(db, travel):
         decision="Draft decision",
         wellbeing_energy=1,
     )
-    HelpAsked.objects.create(agenda=draft, kind="peer", peer=peer_b)
+    HelpAskedFactory(agenda=draft, kind="peer", peer=peer_b)
 
     _brief(
         pair,
@@ -127,18 +123,18 @@ def hand(db, travel):
 
     for day, takeaway in [(date(2026, 2, 3), "Changed it"), (date(2026, 2, 4), ""),
                           (date(2026, 2, 18), "Also")]:  # fmt: skip
-        ReadingEntry.objects.create(scholar=scholar, title="R", read_on=day, takeaway=takeaway)
-    ReadingEntry.objects.create(scholar=other.scholar, title="R", read_on=date(2026, 2, 10))
+        ReadingEntryFactory(scholar=scholar, title="R", read_on=day, takeaway=takeaway)
+    ReadingEntryFactory(scholar=other.scholar, title="R", read_on=date(2026, 2, 10))
 
     theirs = _brief(other, date(2026, 2, 10), decision="Theirs", wellbeing_energy=5)
-    HelpAsked.objects.create(agenda=theirs, kind="peer", peer=scholar)
+    HelpAskedFactory(agenda=theirs, kind="peer", peer=scholar)
     other_agenda = _brief(third, date(2026, 2, 24))
     theirs_later = _brief(other, date(2026, 2, 17))
     for agenda, day in [(theirs, 10), (other_agenda, 24), (theirs_later, 25)]:
-        PeerOffer.objects.create(
+        PeerOfferFactory(
             agenda=agenda, author=scholar, created_at=datetime(2026, 2, day, tzinfo=UTC)
         )
-    PeerOffer.objects.create(agenda=a1, author=other.scholar)  # an offer TO the scholar
+    PeerOfferFactory(agenda=a1, author=other.scholar)  # an offer TO the scholar
     return pair
 
 
@@ -172,7 +168,7 @@ def test_a_second_mentor_sees_only_their_own_meetings_answers(hand):
     shares their leading part, and each mentor's chart counts their own meetings' answers."""
     second = MentorshipFactory(program=hand.program, scholar=hand.scholar)
     theirs = _brief(second, date(2026, 2, 12))
-    MeetingOutcome.objects.create(meeting=theirs.meeting, answer="no")
+    MeetingOutcomeFactory(meeting=theirs.meeting, answer="no")
 
     def came_for(viewer):
         parts = growth.growth(hand.scholar, {"leading"}, viewer=viewer)
@@ -325,9 +321,9 @@ def test_it_shows_weeks_ahead_with_data_and_at_most_half_a_year(db, travel):
     pair = MentorshipFactory()
     peer = UserFactory()
     ahead = _brief(pair, date(2026, 3, 12), status=Meeting.Status.PLANNED)
-    HelpAsked.objects.create(agenda=ahead, kind="peer", peer=peer)
+    HelpAskedFactory(agenda=ahead, kind="peer", peer=peer)
     for day in (date(2025, 1, 6), date(2026, 2, 24)):
-        ReadingEntry.objects.create(scholar=pair.scholar, title="R", read_on=day)
+        ReadingEntryFactory(scholar=pair.scholar, title="R", read_on=day)
     s = _signals(pair.scholar, {"peers", "reading"})
     assert [p.when for p in s["peers_asked"].points] == [date(2026, 3, 9)]
     assert _values(s["peers_asked"]) == [1]

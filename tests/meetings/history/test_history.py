@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agenda, Meeting, MentorPrivateNote, Question
+from meetings.models import Agenda, Meeting, Question
 from meetings.plans import domain as plans
 from tests.factories import (
     ActionItemFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     AnnotationFactory,
     MeetingFactory,
     MeetingNoteFactory,
+    MentorPrivateNoteFactory,
     MentorshipFactory,
     QuestionFactory,
     SubmittedAgendaFactory,
@@ -126,7 +127,7 @@ def test_it_lists_the_open_items_of_the_viewers_pairs(world, two_mentors):
 
 
 def test_it_shows_the_mentor_their_private_note_only(world, two_mentors):
-    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="NOTE-1")
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="NOTE-1")
     assert b"NOTE-1" in _history(world.client_for(world.mentor), world.scholar).content
     for user in (two_mentors.mentor, world.scholar):
         response = _history(world.client_for(user), world.scholar)
@@ -169,7 +170,7 @@ def test_it_builds_the_history_in_the_same_number_of_queries(
 ):
     for days in range(1, held + 1):
         _held(world.mentorship, days)
-    MentorPrivateNote.objects.create(mentor=world.mentor, scholar=world.scholar, text="n")
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="n")
     for i in range(held):
         plans.add_milestone(world.scholar, f"Milestone {i}", None).agendas.add(world.agenda)
     client = world.client_for(getattr(world, role))

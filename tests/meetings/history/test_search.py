@@ -17,11 +17,7 @@ from meetings.history import search
 from meetings.models import (
     Agenda,
     Meeting,
-    MentorPrivateNote,
-    ProgressLine,
     Question,
-    ReadingEntry,
-    ReadingRecommendation,
 )
 from tests.factories import (
     ActionItemFactory,
@@ -29,8 +25,12 @@ from tests.factories import (
     AnnotationFactory,
     MeetingFactory,
     MeetingNoteFactory,
+    MentorPrivateNoteFactory,
     MentorshipFactory,
+    ProgressLineFactory,
     QuestionFactory,
+    ReadingEntryFactory,
+    ReadingRecommendationFactory,
     SubmittedAgendaFactory,
     UserFactory,
 )
@@ -38,8 +38,7 @@ from tests.factories import (
 
 def _search(client, scholar, q: str, htmx: bool = False):
     url = reverse("history_search", args=[scholar.pk])
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.get(url, {"q": q}, headers=headers)
+    return (client.htmx if htmx else client).get(url, {"q": q})
 
 
 def _found(client, scholar, q: str) -> str:
@@ -218,7 +217,7 @@ def two_pairs(world):
     draft = MeetingFactory(mentorship=world.mentorship, scheduled_at=timezone.now() + timedelta(9))
     draft_agenda = AgendaFactory(meeting=draft, bottleneck="tagdraft needle")
     QuestionFactory(agenda=draft_agenda, text="tagdraftquestion needle?")
-    MentorPrivateNote.objects.create(
+    MentorPrivateNoteFactory(
         mentor=world.mentor, scholar=world.scholar, text="tagprivatenote needle"
     )
     # another scholar of the same mentor
@@ -289,34 +288,34 @@ def log(world):
     """The scholar's reading entry, progress line and recommendations, a word of their own in
     each field; and the same words in what neither the scholar nor their mentors may see."""
     second = MentorshipFactory(program=world.program, scholar=world.scholar)
-    entry = ReadingEntry.objects.create(
+    entry = ReadingEntryFactory(
         scholar=world.scholar, title="The okapititle paper", takeaway="Learnt okapitakeaway"
     )
-    line = ProgressLine.objects.create(scholar=world.scholar, text="Fixed okapiprogress bug")
-    ReadingRecommendation.objects.create(
+    line = ProgressLineFactory(scholar=world.scholar, text="Fixed okapiprogress bug")
+    ReadingRecommendationFactory(
         program=world.program,
         mentor=world.mentor,
         scholar=world.scholar,
         title="The okapirecommended book",
         note="Because okapiwhy",
     )
-    ReadingRecommendation.objects.create(
+    ReadingRecommendationFactory(
         program=world.program, mentor=second.mentor, title="okapiprogramwide for all"
     )
     # what nobody searching the scholar may find
-    ReadingEntry.objects.create(
+    ReadingEntryFactory(
         scholar=world.other_scholar,
         title="okapiother tagotherpaper",
         takeaway="okapiother tagothertakeaway",
     )
-    ProgressLine.objects.create(scholar=world.other_scholar, text="okapiother tagotherline")
-    ReadingRecommendation.objects.create(
+    ProgressLineFactory(scholar=world.other_scholar, text="okapiother tagotherline")
+    ReadingRecommendationFactory(
         program=world.program,
         mentor=world.mentor,
         scholar=world.other_scholar,
         title="okapiother tagotherrecommended",
     )
-    ReadingRecommendation.objects.create(
+    ReadingRecommendationFactory(
         program=world.other_program, mentor=world.other_mentor, title="okapiother tagotherprogram"
     )
     return second, entry, line
@@ -365,10 +364,10 @@ def test_it_lists_the_log_under_a_heading_of_its_own_not_under_a_meeting(world, 
 
 
 def test_it_orders_the_log_newest_first(world):
-    old = ProgressLine.objects.create(
+    old = ProgressLineFactory(
         scholar=world.scholar, text="okapi old", created_at=timezone.now() - timedelta(days=9)
     )
-    new = ProgressLine.objects.create(scholar=world.scholar, text="okapi new")
+    new = ProgressLineFactory(scholar=world.scholar, text="okapi new")
     results = search.search(world.scholar, world.scholar.pk, "okapi")
     assert [h.url.rsplit("-", 1)[1] for h in results.log] == [str(new.pk), str(old.pk)]
 
@@ -393,14 +392,12 @@ def test_the_log_sources_find_nothing_for_anyone_else_even_asked_directly(world,
 
 
 def test_it_escapes_the_reading_text_and_marks_only_the_matches(world):
-    ReadingEntry.objects.create(
+    ReadingEntryFactory(
         scholar=world.scholar,
         title="<b>bold</b> okapiscript paper",
         takeaway='<script>alert("x")</script> okapiscript',
     )
-    ProgressLine.objects.create(
-        scholar=world.scholar, text=f"{search.START}fake{search.STOP} okapi"
-    )
+    ProgressLineFactory(scholar=world.scholar, text=f"{search.START}fake{search.STOP} okapi")
     html = _found(world.client_for(world.mentor), world.scholar, "okapiscript OR okapi")
     assert "<script>alert" not in html and "<b>bold" not in html
     assert "<mark>okapiscript</mark>" in html and "<mark>okapi</mark>" in html
@@ -567,9 +564,9 @@ def test_the_htmx_results_cost_the_same_at_any_size(world):
 
 def _add_log(scholar, mentorship, n: int) -> None:
     for i in range(n):
-        ReadingEntry.objects.create(scholar=scholar, title=f"needle {i}", takeaway="a needle")
-        ProgressLine.objects.create(scholar=scholar, text=f"needle line {i}")
-        ReadingRecommendation.objects.create(
+        ReadingEntryFactory(scholar=scholar, title=f"needle {i}", takeaway="a needle")
+        ProgressLineFactory(scholar=scholar, text=f"needle line {i}")
+        ReadingRecommendationFactory(
             program=mentorship.program, mentor=mentorship.mentor, scholar=scholar, title="needle"
         )
 

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from meetings.models import Agenda, BriefRead, Meeting
+from meetings.models import Agenda, Meeting
 from tests.factories import (
     ActionItemFactory,
+    BriefReadFactory,
     MeetingFactory,
     MentorshipFactory,
     SubmittedAgendaFactory,
@@ -119,7 +120,7 @@ def _pairs(world, n: int) -> None:
             MentorshipFactory(program=world.program, mentor=world.mentor),
         ):
             agenda = SubmittedAgendaFactory(meeting__mentorship=pair)
-            BriefRead.objects.create(agenda=agenda, reader=pair.mentor)
+            BriefReadFactory(agenda=agenda, reader=pair.mentor)
             MeetingFactory(mentorship=pair, status="held", scheduled_at=NOW)
             ActionItemFactory(mentorship=pair)
 

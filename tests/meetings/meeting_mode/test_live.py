@@ -23,8 +23,6 @@ from meetings.models import (
 )
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
-HX = {"HX-Request": "true"}
-
 
 @pytest.fixture
 def pair(world):
@@ -43,12 +41,12 @@ def _url(name, world, **extra):
 def _capture(client, world, kind, text, question=None, htmx=True, **page):
     """`page`: the numbers the page sends with it (since, v), as its poll does."""
     data = {"kind": kind, "text": text, "question": question.pk if question else "", **page}
-    return client.post(_url("live_capture", world), data, headers=HX if htmx else {})
+    return (client.htmx if htmx else client).post(_url("live_capture", world), data)
 
 
 def _poll(client, world, since=0, version=0):
     url = _url("live_poll", world) + f"?since={since}&v={version}"
-    return client.get(url, headers=HX)
+    return client.htmx.get(url)
 
 
 def _seqs(html: str) -> list[int]:
@@ -195,7 +193,7 @@ def test_a_move_answers_with_the_panel_out_of_band(pair):
     q1 = _questions(world)[0]
     scholar.get(_url("live", world))
     data = {"action": "start", "version": 1, "since": 0, "v": 1}
-    html = scholar.post(_url("live_move", world), data, headers=HX).content.decode()
+    html = scholar.htmx.post(_url("live_move", world), data).content.decode()
     assert re.search(r'<section id="live-state"[^>]*hx-swap-oob="true"', html)
     assert q1.text in html
     state = LiveMeeting.objects.get()
@@ -224,7 +222,7 @@ def test_the_poll_stops_once_the_mentor_marks_the_meeting_held(pair):
     )
     scholar.get(_url("live", world))
     _capture(scholar, world, "decision", "Filed at held")
-    response = mentor.post(_url("live_held", world), headers=HX)
+    response = mentor.htmx.post(_url("live_held", world))
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("brief", args=[world.meeting.pk])
     assert MeetingNote.objects.filter(meeting=world.meeting, body="Filed at held").exists()
@@ -233,7 +231,7 @@ def test_the_poll_stops_once_the_mentor_marks_the_meeting_held(pair):
 
 def test_a_refused_held_tells_the_page_why(pair):
     world, _, mentor = pair
-    response = mentor.post(_url("live_held", world), headers=HX)  # it has not started yet
+    response = mentor.htmx.post(_url("live_held", world))  # it has not started yet
     assert response.status_code == 422
     assert "mark it held once it has started" in response.content.decode()
     assert "HX-Redirect" not in response
@@ -274,24 +272,24 @@ def test_it_shares_the_current_question_and_refuses_a_stale_move(pair):
     world, scholar, mentor = pair
     q1, q2, q3 = _questions(world)
     scholar.get(_url("live", world))
-    response = scholar.post(_url("live_move", world), {"action": "start", "version": 1}, headers=HX)
+    response = scholar.htmx.post(_url("live_move", world), {"action": "start", "version": 1})
     assert response.status_code == 200 and q1.text in response.content.decode()
     # Both press "next" from version 2: one moves, the other is shown where the meeting is.
-    first = mentor.post(_url("live_move", world), {"action": "next", "version": 2}, headers=HX)
-    second = scholar.post(_url("live_move", world), {"action": "next", "version": 2}, headers=HX)
+    first = mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 2})
+    second = scholar.htmx.post(_url("live_move", world), {"action": "next", "version": 2})
     assert first.status_code == 200 and second.status_code == 409
     assert LiveMeeting.objects.get().current_question == q2
     assert "Second question?" in second.content.decode()
     # The other page learns of the move in its next poll: the panel comes with it.
     html = _poll(scholar, world, since=0, version=2).content.decode()
     assert 'id="live-state"' in html and "Second question?" in html
-    mentor.post(_url("live_move", world), {"action": "next", "version": 3}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 3})
     assert LiveMeeting.objects.get().current_question == q3
-    mentor.post(_url("live_move", world), {"action": "next", "version": 4}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "next", "version": 4})
     state = LiveMeeting.objects.get()
     assert state.finished and state.current_question is None
     assert live.phase(state) == "end"
-    mentor.post(_url("live_move", world), {"action": "previous", "version": 5}, headers=HX)
+    mentor.htmx.post(_url("live_move", world), {"action": "previous", "version": 5})
     assert LiveMeeting.objects.get().current_question == q3
 
 
@@ -301,7 +299,7 @@ def test_it_reads_in_silence_first_when_asked(pair, settings):
     world.agenda.decision = "DECISION-FIRST pick a dataset"
     world.agenda.save()
     scholar.get(_url("live", world))
-    response = scholar.post(_url("live_move", world), {"action": "read", "version": 1}, headers=HX)
+    response = scholar.htmx.post(_url("live_move", world), {"action": "read", "version": 1})
     html = response.content.decode()
     assert "Read the brief in silence" in html and "2:00" in html
     assert html.index("DECISION-FIRST") < html.index("SECRET-BOTTLENECK")

@@ -8,8 +8,6 @@ from django.urls import reverse
 from meetings.models import Meeting, Question
 from tests.factories import QuestionFactory
 
-HX = {"HX-Request": "true"}
-
 
 def _questions(world):
     world.meeting.duration_minutes = 20
@@ -35,11 +33,11 @@ def test_the_scholar_sets_minutes_and_the_budget_follows(world):
     first, second, third = _questions(world)
     client = world.client_for(world.scholar)
     url = reverse("question_estimate", args=[third.pk])
-    response = client.post(url, {"minutes": "2"}, headers=HX)
+    response = client.htmx.post(url, {"minutes": "2"})
     assert response.status_code == 200 and "18 of 20 min" in response.content.decode()
     third.refresh_from_db()
     assert third.estimate_minutes == 2
-    client.post(url, {"minutes": ""}, headers=HX)
+    client.htmx.post(url, {"minutes": ""})
     third.refresh_from_db()
     assert third.estimate_minutes is None
 
@@ -49,7 +47,7 @@ def test_it_refuses_minutes_out_of_range_and_keeps_the_old_value(world):
     client = world.client_for(world.scholar)
     url = reverse("question_estimate", args=[first.pk])
     for bad in ("0", "61", "ten", "-3"):
-        response = client.post(url, {"minutes": bad}, headers=HX)
+        response = client.htmx.post(url, {"minutes": bad})
         assert response.status_code == 200
         assert "whole number from 1 to 60" in response.content.decode()
     first.refresh_from_db()
@@ -61,10 +59,8 @@ def test_it_refuses_minutes_out_of_range_and_keeps_the_old_value(world):
 def test_one_click_moves_the_suggestion_to_writing_and_the_brief_lists_them_apart(world):
     _, _, third = _questions(world)
     client = world.client_for(world.scholar)
-    response = client.post(
-        reverse("questions_in_writing", args=[world.meeting.pk]),
-        {"question": [third.pk]},
-        headers=HX,
+    response = client.htmx.post(
+        reverse("questions_in_writing", args=[world.meeting.pk]), {"question": [third.pk]}
     )
     assert response.status_code == 200
     third.refresh_from_db()
@@ -88,7 +84,7 @@ def test_a_question_comes_back_into_the_meeting(world):
     url = reverse("question_in_writing", args=[second.pk])
     client.post(url, {"in_writing": "1"})
     assert Question.objects.get(pk=second.pk).in_writing
-    client.post(url, {"in_writing": "0"}, headers=HX)
+    client.htmx.post(url, {"in_writing": "0"})
     assert not Question.objects.get(pk=second.pk).in_writing
 
 

@@ -13,7 +13,6 @@ from meetings.models import Meeting, Milestone, ResearchPlan
 from meetings.plans import domain as plans
 from tests.factories import MentorshipFactory
 
-HX = {"HTTP_HX_REQUEST": "true"}
 PLAN = {"goal": "PLAN-GOAL a probe benchmark", "theory_of_change": "PLAN-TOC better evals"}
 
 
@@ -26,10 +25,8 @@ def test_the_scholar_writes_their_plan_and_adds_milestones(world):
     client = world.client_for(world.scholar)
     response = client.post(reverse("plan_save"), PLAN)
     assert response.status_code == 302
-    response = client.post(
-        reverse("milestone_add"),
-        {"title": "PLAN-MS dataset ready", "target_on": "2027-01-15"},
-        **HX,
+    response = client.htmx.post(
+        reverse("milestone_add"), {"title": "PLAN-MS dataset ready", "target_on": "2027-01-15"}
     )
     assert response.status_code == 200 and "PLAN-MS dataset ready" in response.content.decode()
     plan = ResearchPlan.objects.get(scholar=world.scholar)
@@ -40,8 +37,8 @@ def test_the_scholar_writes_their_plan_and_adds_milestones(world):
 
 
 def test_a_milestone_needs_a_title(world):
-    response = world.client_for(world.scholar).post(
-        reverse("milestone_add"), {"title": "  ", "target_on": ""}, **HX
+    response = world.htmx_client_for(world.scholar).post(
+        reverse("milestone_add"), {"title": "  ", "target_on": ""}
     )
     assert "A milestone needs a title." in response.content.decode()
     assert not Milestone.objects.exists()
@@ -104,8 +101,8 @@ def test_the_agenda_tags_milestones_and_the_brief_and_history_show_them(world):
     scholar = world.client_for(world.scholar)
     agenda_page = scholar.get(reverse("agenda", args=[world.meeting.pk])).content.decode()
     assert "This progress advances" in agenda_page and "PLAN-MS probe baseline" in agenda_page
-    response = scholar.post(
-        reverse("agenda_milestones", args=[world.meeting.pk]), {"milestone": [advanced.pk]}, **HX
+    response = scholar.htmx.post(
+        reverse("agenda_milestones", args=[world.meeting.pk]), {"milestone": [advanced.pk]}
     )
     assert response.status_code == 200
     assert list(world.agenda.milestones.all()) == [advanced]
@@ -203,6 +200,6 @@ def test_it_keeps_no_plan_for_someone_who_is_not_a_scholar(world, role):
     client = world.client_for(getattr(world, role))
     assert client.post(reverse("plan_save"), PLAN).status_code == 404
     milestone = {"title": "A milestone", "target_on": ""}
-    assert client.post(reverse("milestone_add"), milestone, **HX).status_code == 404
+    assert client.htmx.post(reverse("milestone_add"), milestone).status_code == 404
     assert not ResearchPlan.objects.filter(scholar=getattr(world, role)).exists()
     assert not Milestone.objects.exists()

@@ -8,12 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Agenda, ProgressLine
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, ProgressLineFactory
 
 
 def _jot(client, text, htmx=True):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("progress_add"), {"text": text}, headers=headers)
+    return (client.htmx if htmx else client).post(reverse("progress_add"), {"text": text})
 
 
 def test_the_scholar_jots_a_line_from_home_and_it_is_appended(world):
@@ -37,7 +36,7 @@ def test_an_empty_line_is_refused_with_a_message(world):
 
 
 def test_the_scholar_deletes_a_line_and_nobody_else_can(world):
-    line = ProgressLine.objects.create(scholar=world.scholar, text="mine")
+    line = ProgressLineFactory(scholar=world.scholar, text="mine")
     url = reverse("progress_delete", args=[line.pk])
     assert world.client_for(world.mentor).post(url).status_code == 404
     assert world.client_for(world.other_scholar).post(url).status_code == 404
@@ -48,13 +47,11 @@ def test_the_scholar_deletes_a_line_and_nobody_else_can(world):
 def test_a_new_agenda_starts_from_the_lines_since_the_last_submitted_one(world):
     # the world's agenda was submitted two days before its meeting
     submitted = world.agenda.submitted_at
-    ProgressLine.objects.create(
-        scholar=world.scholar, text="BEFORE", created_at=submitted - timedelta(1)
-    )
-    ProgressLine.objects.create(
+    ProgressLineFactory(scholar=world.scholar, text="BEFORE", created_at=submitted - timedelta(1))
+    ProgressLineFactory(
         scholar=world.scholar, text="First win", created_at=submitted + timedelta(hours=1)
     )
-    ProgressLine.objects.create(
+    ProgressLineFactory(
         scholar=world.scholar, text="Second win", created_at=submitted + timedelta(hours=2)
     )
     meeting = MeetingFactory(
@@ -81,7 +78,7 @@ def test_a_new_agenda_without_lines_starts_empty(world):
 
 @pytest.mark.parametrize("role", ["other_scholar", "other_mentor", "staff", "manager", "outsider"])
 def test_only_the_scholar_and_their_mentors_see_the_log(world, role):
-    ProgressLine.objects.create(scholar=world.scholar, text="PROGRESS-SENTINEL")
+    ProgressLineFactory(scholar=world.scholar, text="PROGRESS-SENTINEL")
     client = world.client_for(getattr(world, role))
     for url in [
         reverse("home"),

@@ -9,12 +9,19 @@ from django.utils import timezone
 
 from meetings.models import Meeting, ReadingEntry, ReadingRecommendation
 from meetings.reading.domain import weekly_counts
-from tests.factories import MeetingFactory, MentorshipFactory, SubmittedAgendaFactory
+from tests.factories import (
+    MeetingFactory,
+    MentorshipFactory,
+    PeerOfferFactory,
+    ProgressLineFactory,
+    ReadingEntryFactory,
+    ReadingRecommendationFactory,
+    SubmittedAgendaFactory,
+)
 
 
 def _add(client, data, htmx=False):
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("reading_add"), data, headers=headers)
+    return (client.htmx if htmx else client).post(reverse("reading_add"), data)
 
 
 def test_the_scholar_adds_a_reading_with_a_takeaway(world):
@@ -68,7 +75,7 @@ def test_it_adds_removes_and_edits_from_the_agenda_without_js(world):
 
 
 def test_nobody_else_edits_or_attaches_to_someone_elses_agenda(world):
-    entry = ReadingEntry.objects.create(scholar=world.scholar, title="Mine")
+    entry = ReadingEntryFactory(scholar=world.scholar, title="Mine")
     other = world.client_for(world.other_scholar)
     assert other.post(reverse("reading_delete", args=[entry.pk])).status_code == 404
     assert other.post(reverse("reading_edit", args=[entry.pk]), {"title": "X"}).status_code == 404
@@ -127,7 +134,7 @@ def test_a_recommendation_to_the_whole_program_reaches_every_scholar_of_it(world
 
 @pytest.mark.parametrize("role", ["other_scholar", "other_mentor", "staff", "manager", "outsider"])
 def test_the_reading_page_is_the_scholars_and_their_mentors_only(world, role):
-    ReadingEntry.objects.create(scholar=world.scholar, title="T", takeaway="READ-SENTINEL")
+    ReadingEntryFactory(scholar=world.scholar, title="T", takeaway="READ-SENTINEL")
     user = getattr(world, role)
     client = world.client_for(user)
     assert client.get(reverse("reading", args=[world.scholar.pk])).status_code == 404
@@ -153,10 +160,8 @@ def test_the_brief_shows_what_was_read_since_the_last_meeting(world):
     )
     SubmittedAgendaFactory(meeting=held)
     today = timezone.localdate()
-    ReadingEntry.objects.create(
-        scholar=world.scholar, title="OLD-READ", read_on=today - timedelta(30)
-    )
-    ReadingEntry.objects.create(
+    ReadingEntryFactory(scholar=world.scholar, title="OLD-READ", read_on=today - timedelta(30))
+    ReadingEntryFactory(
         scholar=world.scholar, title="NEW-READ", takeaway="NEW-TAKE", read_on=today - timedelta(2)
     )
     html = world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
@@ -168,10 +173,10 @@ def test_the_brief_shows_what_was_read_since_the_last_meeting(world):
 def test_the_history_counts_readings_per_week(world):
     today = date(2026, 12, 2)  # a Wednesday
     for days in (0, 1, 8):
-        ReadingEntry.objects.create(
+        ReadingEntryFactory(
             scholar=world.scholar, title=f"R{days}", read_on=today - timedelta(days)
         )
-    ReadingEntry.objects.create(scholar=world.other_scholar, title="Not theirs", read_on=today)
+    ReadingEntryFactory(scholar=world.other_scholar, title="Not theirs", read_on=today)
     weeks = weekly_counts(world.scholar.pk, today=today)
     assert weeks[-1] == {"week": date(2026, 11, 30), "count": 2}
     assert weeks[-2] == {"week": date(2026, 11, 23), "count": 1}
@@ -182,14 +187,12 @@ def test_the_history_counts_readings_per_week(world):
 
 def _fill(world, n: int) -> None:
     for i in range(n):
-        rec = ReadingRecommendation.objects.create(
+        rec = ReadingRecommendationFactory(
             program=world.program, mentor=world.mentor, scholar=world.scholar, title=f"Rec {i}"
         )
-        ReadingEntry.objects.create(scholar=world.scholar, title=f"E {i}", recommendation=rec)
-        ReadingRecommendation.objects.create(
-            program=world.program, mentor=world.mentor, title=f"Open {i}"
-        )
-        ReadingEntry.objects.create(scholar=world.scholar, title=f"F {i}", link="https://e.org")
+        ReadingEntryFactory(scholar=world.scholar, title=f"E {i}", recommendation=rec)
+        ReadingRecommendationFactory(program=world.program, mentor=world.mentor, title=f"Open {i}")
+        ReadingEntryFactory(scholar=world.scholar, title=f"F {i}", link="https://e.org")
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -208,11 +211,9 @@ def test_it_builds_the_reading_page_in_the_same_number_of_queries(
 def test_the_scholars_data_download_holds_their_reading_log_and_offers(world):
     import json
 
-    from meetings.models import PeerOffer, ProgressLine
-
-    ReadingEntry.objects.create(scholar=world.scholar, title="R1", takeaway="TAKE-1")
-    ProgressLine.objects.create(scholar=world.scholar, text="LINE-1")
-    PeerOffer.objects.create(agenda=world.agenda, author=world.other_scholar, message="OFF-1")
+    ReadingEntryFactory(scholar=world.scholar, title="R1", takeaway="TAKE-1")
+    ProgressLineFactory(scholar=world.scholar, text="LINE-1")
+    PeerOfferFactory(agenda=world.agenda, author=world.other_scholar, message="OFF-1")
     data = json.loads(world.client_for(world.scholar).get(reverse("my_data_export")).content)
     assert data["reading"][0]["takeaway"] == "TAKE-1"
     assert data["progress_log"][0]["text"] == "LINE-1"

@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome
 from meetings.recaps import domain as recaps
-from tests.factories import MeetingFactory, MentorshipFactory
-
-HX = {"HTTP_HX_REQUEST": "true"}
+from tests.factories import MeetingFactory, MeetingOutcomeFactory, MentorshipFactory
 
 
 def _held(meeting: Meeting, days_ago: int = 1) -> Meeting:
@@ -25,8 +23,8 @@ def _held(meeting: Meeting, days_ago: int = 1) -> Meeting:
 
 
 def _answer(world, meeting, answer, comment=""):
-    return world.client_for(world.scholar).post(
-        reverse("outcome_save", args=[meeting.pk]), {"answer": answer, "comment": comment}, **HX
+    return world.htmx_client_for(world.scholar).post(
+        reverse("outcome_save", args=[meeting.pk]), {"answer": answer, "comment": comment}
     )
 
 
@@ -61,7 +59,7 @@ def test_the_mentor_sees_their_own_trend_oldest_first(world):
     _answer(world, first, "no")
     _answer(world, second, "yes")
     other_pair = MentorshipFactory(program=world.program)  # another mentor's meetings
-    MeetingOutcome.objects.create(meeting=_held(MeetingFactory(mentorship=other_pair)), answer="no")
+    MeetingOutcomeFactory(meeting=_held(MeetingFactory(mentorship=other_pair)), answer="no")
     trend = recaps.outcome_trend(world.mentor)
     assert [o.answer for o in trend] == ["no", "yes"]
 
@@ -93,8 +91,8 @@ FEEDBACK = {"clarity": "mostly", "important_first": "partly", "note": "FEEDBACK-
 
 def test_the_mentor_gives_feedback_that_only_the_scholar_sees(world):
     meeting = _held(world.meeting)
-    response = world.client_for(world.mentor).post(
-        reverse("lead_feedback_save", args=[meeting.pk]), FEEDBACK, **HX
+    response = world.htmx_client_for(world.mentor).post(
+        reverse("lead_feedback_save", args=[meeting.pk]), FEEDBACK
     )
     assert response.status_code == 200
     feedback = LeadFeedback.objects.get()

@@ -11,7 +11,6 @@ from django.utils import timezone
 from meetings.models import Meeting, Recap
 from tests.factories import MeetingFactory, MentorshipFactory
 
-HX = {"HTTP_HX_REQUEST": "true"}
 RECAP = {
     "takeaway": "RECAP-TAKEAWAY use a smaller probe",
     "next_steps": "RECAP-NEXT rerun on layer 12",
@@ -50,7 +49,7 @@ def test_it_refuses_a_recap_before_the_meeting_is_held(world):
 def test_it_asks_for_the_two_required_lines(world):
     meeting = _held(world.meeting)
     client = world.client_for(world.scholar)
-    response = client.post(reverse("recap_save", args=[meeting.pk]), {"takeaway": " "}, **HX)
+    response = client.htmx.post(reverse("recap_save", args=[meeting.pk]), {"takeaway": " "})
     html = response.content.decode()
     assert "Say what you take away from the meeting." in html
     assert "Say what you will do next." in html
@@ -79,10 +78,9 @@ def test_the_mentor_confirms_with_a_correction_and_the_recap_is_then_fixed(world
     meeting = _held(world.meeting)
     world.client_for(world.scholar).post(reverse("recap_save", args=[meeting.pk]), RECAP)
     mentor = world.client_for(world.mentor)
-    response = mentor.post(
+    response = mentor.htmx.post(
         reverse("recap_confirm", args=[meeting.pk]),
         {"correction": "RECAP-CORRECTION also try layer 8"},
-        **HX,
     )
     assert response.status_code == 200
     assert "RECAP-CORRECTION" in response.content.decode()

@@ -60,9 +60,7 @@ def test_it_asks_before_cancelling(world):
 
 def test_it_opens_the_confirmation_inline_for_htmx(world):
     client = world.client_for(world.mentor)
-    response = client.get(
-        reverse("meeting_cancel", args=[world.meeting.pk]), headers={"HX-Request": "true"}
-    )
+    response = client.htmx.get(reverse("meeting_cancel", args=[world.meeting.pk]))
     body = response.content.decode()
     assert 'id="lifecycle-confirm"' in body and "<html" not in body
     assert "HX-Request" in response["Vary"]  # a cache must not give the partial to a page load

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Mentorship
-from meetings.models import BriefRead, Meeting
+from meetings.models import Meeting
 from meetings.staff.cadence import cadence_rows
 from tests.factories import (
+    BriefReadFactory,
     MeetingFactory,
     MentorshipFactory,
     ProgramFactory,
@@ -93,7 +94,7 @@ def _pairs(program, n: int) -> None:
             mentorship=ms, scheduled_at=timezone.now() - timedelta(days=3), status="held"
         )
         SubmittedAgendaFactory(meeting=meeting)
-        BriefRead.objects.create(
+        BriefReadFactory(
             agenda=meeting.agenda,
             reader=ms.mentor,
             first_read_at=meeting.scheduled_at + timedelta(hours=1),

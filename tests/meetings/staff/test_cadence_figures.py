@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from meetings.models import BriefRead, Meeting
+from meetings.models import Meeting
 from meetings.staff.cadence import cadence_page, cadence_rows, weekly_grid
 from tests.factories import (
     ActionItemFactory,
     AgendaFactory,
+    BriefReadFactory,
     MeetingFactory,
     MentorshipFactory,
     ProgramFactory,
@@ -210,7 +211,7 @@ def test_it_pages_through_every_sort_without_losing_rows(program, pair_a, pair_b
 
 def _read(agenda, reader, hours_from_meeting: float):
     at = agenda.meeting.scheduled_at + timedelta(hours=hours_from_meeting)
-    return BriefRead.objects.create(
+    return BriefReadFactory(
         agenda=agenda, reader=reader, first_read_at=at, last_read_at=at + timedelta(hours=30)
     )
 

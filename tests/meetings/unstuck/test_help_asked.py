@@ -8,9 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaRevision, HelpAsked, Meeting
-from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory, UserFactory
-
-HX = {"HX-Request": "true"}
+from tests.factories import (
+    AgendaFactory,
+    HelpAskedFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -23,7 +27,7 @@ def draft(world):
 
 def _add(client, agenda, htmx=True, **data):
     url = reverse("help_add", args=[agenda.meeting_id])
-    return client.post(url, data, headers=HX if htmx else {})
+    return (client.htmx if htmx else client).post(url, data)
 
 
 def test_the_scholar_adds_a_peer_from_the_program(world, draft):
@@ -76,16 +80,16 @@ def test_incomplete_entries_are_refused_with_a_message(world, draft, data, messa
 
 
 def test_the_scholar_removes_an_entry(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     client = world.client_for(world.scholar)
-    response = client.post(reverse("help_delete", args=[entry.pk]), headers=HX)
+    response = client.htmx.post(reverse("help_delete", args=[entry.pk]))
     assert response.status_code == 200
     assert "Removed: my mentor (mentor)." in response.content.decode()
     assert not HelpAsked.objects.exists()
 
 
 def test_entries_are_fixed_once_the_meeting_is_held(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     Meeting.objects.filter(pk=draft.meeting_id).update(status=Meeting.Status.HELD)
     client = world.client_for(world.scholar)
     assert client.post(reverse("help_delete", args=[entry.pk])).status_code == 404
@@ -94,7 +98,7 @@ def test_entries_are_fixed_once_the_meeting_is_held(world, draft):
 
 
 def test_nobody_else_adds_or_removes(world, draft):
-    entry = HelpAsked.objects.create(agenda=draft, kind="mentor")
+    entry = HelpAskedFactory(agenda=draft, kind="mentor")
     for user in (world.mentor, world.other_scholar, world.staff, world.manager):
         client = world.client_for(user)
         assert _add(client, draft, kind="mentor").status_code == 404
@@ -103,7 +107,7 @@ def test_nobody_else_adds_or_removes(world, draft):
 
 
 def test_the_mentor_sees_them_on_the_brief_and_the_peer_sees_nothing(world):
-    HelpAsked.objects.create(
+    HelpAskedFactory(
         agenda=world.agenda, kind="peer", peer=world.other_scholar, outcome="SENTINEL-OUTCOME"
     )
     brief = reverse("brief", args=[world.meeting.pk])
@@ -115,8 +119,8 @@ def test_the_mentor_sees_them_on_the_brief_and_the_peer_sees_nothing(world):
 
 
 def test_staff_see_people_asked_per_meeting_and_no_names(world):
-    HelpAsked.objects.create(agenda=world.agenda, kind="outside", name="SENTINEL-NAME")
-    HelpAsked.objects.create(agenda=world.agenda, kind="forum", name="SENTINEL-FORUM")
+    HelpAskedFactory(agenda=world.agenda, kind="outside", name="SENTINEL-NAME")
+    HelpAskedFactory(agenda=world.agenda, kind="forum", name="SENTINEL-FORUM")
     other = SubmittedAgenda(world)
     url = reverse("scholar_summary", args=[world.program.slug, world.scholar.pk])
     response = world.client_for(world.staff).get(url)

@@ -12,6 +12,7 @@ from tests.factories import (
     AgendaFactory,
     MeetingFactory,
     MentorshipFactory,
+    PeerOfferFactory,
     QuestionFactory,
     SubmittedAgendaFactory,
 )
@@ -68,10 +69,9 @@ def test_unsharing_takes_it_off_the_board_at_once(world):
     _share(world.agenda)
     assert "SECRET-BOTTLENECK" in _board(world, world.other_scholar).content.decode()
     client = world.client_for(world.scholar)
-    response = client.post(
+    response = client.htmx.post(
         reverse("agenda_autosave", args=[world.meeting.pk]),
         {"version": world.agenda.version, "bottleneck_shared_shown": "1"},
-        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     world.agenda.refresh_from_db()
@@ -81,14 +81,13 @@ def test_unsharing_takes_it_off_the_board_at_once(world):
 
 def test_sharing_from_the_agenda_is_saved_with_it_and_does_not_alert_the_mentor(world):
     client = world.client_for(world.scholar)
-    response = client.post(
+    response = client.htmx.post(
         reverse("agenda_autosave", args=[world.meeting.pk]),
         {
             "version": world.agenda.version,
             "bottleneck_shared_shown": "1",
             "bottleneck_shared": "on",
         },
-        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     world.agenda.refresh_from_db()
@@ -100,10 +99,9 @@ def test_sharing_from_the_agenda_is_saved_with_it_and_does_not_alert_the_mentor(
 def test_an_autosave_without_the_checkbox_on_the_page_keeps_the_sharing(world):
     _share(world.agenda)
     client = world.client_for(world.scholar)
-    client.post(
+    client.htmx.post(
         reverse("agenda_autosave", args=[world.meeting.pk]),
         {"version": world.agenda.version, "progress": "More done"},
-        headers={"HX-Request": "true"},
     )
     world.agenda.refresh_from_db()
     assert world.agenda.progress == "More done" and world.agenda.bottleneck_shared
@@ -148,11 +146,7 @@ def test_the_scholar_marks_a_shared_bottleneck_resolved_with_how(world):
     _share(world.agenda)
     client = world.client_for(world.scholar)
     url = reverse("bottleneck_resolve", args=[world.agenda.pk])
-    response = client.post(
-        url,
-        {"action": "resolve", "resolution": "Gradient  clipping"},
-        headers={"HX-Request": "true"},
-    )
+    response = client.htmx.post(url, {"action": "resolve", "resolution": "Gradient  clipping"})
     assert response.status_code == 200
     assert "Resolved" in response.content.decode()
     world.agenda.refresh_from_db()
@@ -180,10 +174,9 @@ def _add_shared(world, n: int) -> None:
         meeting = MeetingFactory(mentorship=pair, status=Meeting.Status.HELD)
         agenda = _share(SubmittedAgendaFactory(meeting=meeting, bottleneck=f"Shared {i}"))
         QuestionFactory(agenda=agenda)
-        from meetings.models import PeerOffer
 
-        PeerOffer.objects.create(agenda=agenda, author=world.scholar, message=f"offer {i}")
-        PeerOffer.objects.create(agenda=agenda, author=pair.mentor, message="not mine")
+        PeerOfferFactory(agenda=agenda, author=world.scholar, message=f"offer {i}")
+        PeerOfferFactory(agenda=agenda, author=pair.mentor, message="not mine")
 
 
 @pytest.mark.parametrize("size", [1, 8])

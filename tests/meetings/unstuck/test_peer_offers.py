@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import PeerOffer, SentReminder
-from tests.factories import MentorshipFactory
+from tests.factories import MentorshipFactory, PeerOfferFactory
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def shared(world):
 
 def _offer(world, user, data, htmx=True):
     url = reverse("peer_offer_add", args=[world.program.slug, world.agenda.pk])
-    headers = {"HX-Request": "true"} if htmx else {}
-    return world.client_for(user).post(url, data, headers=headers)
+    client = world.htmx_client_for(user) if htmx else world.client_for(user)
+    return client.post(url, data)
 
 
 def test_a_peer_offers_help_and_the_scholar_is_told_in_the_app_and_by_mail(
@@ -90,7 +90,7 @@ def test_nobody_offers_on_an_unshared_bottleneck_or_their_own(world):
 
 @pytest.mark.parametrize("role", ["mentor", "staff", "manager", "other_mentor", "outsider"])
 def test_only_the_two_scholars_see_an_offer(world, shared, role):
-    PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
+    PeerOfferFactory(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
     client = world.client_for(getattr(world, role))
     for url in [
         reverse("home"),
@@ -104,7 +104,7 @@ def test_only_the_two_scholars_see_an_offer(world, shared, role):
 
 
 def test_the_offering_peer_sees_their_own_offer_and_a_third_scholar_does_not(world, shared):
-    PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
+    PeerOfferFactory(agenda=shared, author=world.other_scholar, message="OFFER-SENTINEL")
     board = reverse("peer_board", args=[world.program.slug])
     assert b"OFFER-SENTINEL" in world.client_for(world.other_scholar).get(board).content
     third = MentorshipFactory(program=world.program).scholar
@@ -113,10 +113,10 @@ def test_the_offering_peer_sees_their_own_offer_and_a_third_scholar_does_not(wor
 
 
 def test_the_scholar_dismisses_an_offer(world, shared):
-    offer = PeerOffer.objects.create(agenda=shared, author=world.other_scholar, message="M")
+    offer = PeerOfferFactory(agenda=shared, author=world.other_scholar, message="M")
     url = reverse("peer_offer_dismiss", args=[offer.pk])
     assert world.client_for(world.other_scholar).post(url).status_code == 404
-    response = world.client_for(world.scholar).post(url, headers={"HX-Request": "true"})
+    response = world.htmx_client_for(world.scholar).post(url)
     assert response.status_code == 200 and b"peer-offers" in response.content
     offer.refresh_from_db()
     assert offer.dismissed_at is not None

@@ -170,7 +170,7 @@ def test_add_to_whom_i_asked_lists_the_peer_with_htmx_and_without(stuck):
     client = stuck.client_for(stuck.scholar)
     url = reverse("help_add", args=[stuck.meeting.pk])
     data = {"kind": "peer", "peer": dana.scholar.pk}
-    answer = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+    answer = client.htmx.post(url, data).content.decode()
     entry = HelpAsked.objects.get(agenda=stuck.agenda)
     assert (entry.kind, entry.peer_id) == ("peer", dana.scholar.pk)
     assert "Dana Ruiz (peer)" in answer
@@ -187,10 +187,9 @@ def test_autosave_refreshes_the_suggestions_with_the_bottleneck(stuck):
     _solved(_peer(stuck, "Dana Ruiz"))
     stuck.agenda.bottleneck = UNRELATED
     stuck.agenda.save()
-    response = stuck.client_for(stuck.scholar).post(
+    response = stuck.htmx_client_for(stuck.scholar).post(
         reverse("agenda_autosave", args=[stuck.meeting.pk]),
         {"version": stuck.agenda.version, "bottleneck": STUCK},
-        headers={"HX-Request": "true"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -220,10 +219,9 @@ def test_an_unshared_bottleneck_never_appears_for_anyone_but_the_pair(stuck):
         for url in [*scholar_pages, reverse("history", args=[stuck.scholar.pk])]:
             html = client.get(url).content.decode()
             assert "UNSHARED" not in html, (user.username, url)
-    autosave = stuck.client_for(stuck.scholar).post(
+    autosave = stuck.htmx_client_for(stuck.scholar).post(
         reverse("agenda_autosave", args=[stuck.meeting.pk]),
         {"version": stuck.agenda.version, "bottleneck": STUCK + " Again."},
-        headers={"HX-Request": "true"},
     )
     assert "Ask Dana about “Gradient checkpointing”" in autosave.content.decode()
     assert "UNSHARED" not in autosave.content.decode()
@@ -244,10 +242,9 @@ def test_the_agenda_page_and_prompt_take_the_same_queries_whatever_the_peers(
         html = client.get(url).content.decode()
     assert html.count("to whom I asked</button>") == min(peers_count, 3)
     with django_assert_num_queries(AUTOSAVE_QUERIES):
-        client.post(
+        client.htmx.post(
             reverse("agenda_autosave", args=[stuck.meeting.pk]),
             {"version": Agenda.objects.get(pk=stuck.agenda.pk).version, "bottleneck": SIMILAR},
-            headers={"HX-Request": "true"},
         )
 
 

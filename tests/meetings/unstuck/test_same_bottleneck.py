@@ -17,7 +17,6 @@ from meetings.unstuck import streaks as stuck
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory, past_agenda
 from tests.meetings.briefs.test_query_counts import MENTOR_QUERIES, SCHOLAR_QUERIES
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 # Two wordings the detector does not link (no word in common that counts).
 BEFORE = "SENTINEL-EARLIER my sparse-autoencoder features look dead on layer twelve"
 NOW = "SENTINEL-NOW the SAE dictionary learns nothing useful past the middle of the network"
@@ -169,8 +168,8 @@ def test_the_box_quotes_the_last_submitted_bottleneck_with_its_date(world):
 
 def _autosave(world, agenda, **fields):
     data = {"version": agenda.version, **fields}
-    return world.client_for(world.scholar).post(
-        reverse("agenda_autosave", args=[agenda.meeting_id]), data, **HTMX
+    return world.htmx_client_for(world.scholar).post(
+        reverse("agenda_autosave", args=[agenda.meeting_id]), data
     )
 
 

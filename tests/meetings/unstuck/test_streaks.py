@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Agenda, HelpAsked, Meeting
+from meetings.models import Agenda, Meeting
 from meetings.unstuck import streaks as stuck
 from tests.factories import (
     AgendaFactory,
+    HelpAskedFactory,
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
@@ -78,7 +79,7 @@ def test_drafts_cancelled_meetings_and_other_pairs_do_not_count(pair):
 
 def test_asked_nobody_counts_back_to_the_last_meeting_with_someone_asked(pair):
     first = past_agenda(pair, 14, EVAL_1)
-    HelpAsked.objects.create(agenda=first, kind="forum", name="#help")
+    HelpAskedFactory(agenda=first, kind="forum", name="#help")
     past_agenda(pair, 7, EVAL_2)
     assert stuck.stuck_streak(upcoming(pair, EVAL_3)).asked_nobody == 2
 
@@ -132,13 +133,13 @@ def test_autosave_of_the_bottleneck_refreshes_the_prompt(pair, client):
     agenda = upcoming(pair, OTHER)
     client.force_login(pair.scholar)
     url = reverse("agenda_autosave", args=[agenda.meeting_id])
-    answer = client.post(
-        url, {"bottleneck": EVAL_2, "version": agenda.version}, headers={"HX-Request": "true"}
+    answer = client.htmx.post(
+        url, {"bottleneck": EVAL_2, "version": agenda.version}
     ).content.decode()
     assert 'id="stuck-prompt"' in answer and 'hx-swap-oob="outerHTML"' in answer
     assert "You named a similar bottleneck" in answer
-    answer = client.post(
-        url, {"bottleneck": OTHER, "version": agenda.version + 1}, headers={"HX-Request": "true"}
+    answer = client.htmx.post(
+        url, {"bottleneck": OTHER, "version": agenda.version + 1}
     ).content.decode()
     assert 'id="stuck-prompt"' in answer
     assert "You named a similar bottleneck" not in answer
@@ -169,7 +170,7 @@ def test_submit_asks_first_then_submits_anyway(stuck_scholar, client):
 
 
 def test_submit_goes_straight_through_once_tried_and_asked_are_filled(stuck_scholar, client):
-    HelpAsked.objects.create(agenda=stuck_scholar, kind="mentor")
+    HelpAskedFactory(agenda=stuck_scholar, kind="mentor")
     url = reverse("agenda", args=[stuck_scholar.meeting_id])
     data = {
         "version": stuck_scholar.version,

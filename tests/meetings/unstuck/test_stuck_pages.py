@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import HelpAsked, Meeting
-from tests.factories import MeetingFactory, MentorshipFactory, SubmittedAgendaFactory
+from tests.factories import (
+    HelpAskedFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    SubmittedAgendaFactory,
+)
 
 FIRST = "SENTINEL-A evaluating the reward model runs out of GPU memory on the cluster"
 SECOND = "SENTINEL-B the reward model evaluation keeps running out of GPU memory on the cluster"
@@ -44,7 +49,7 @@ def test_the_mentor_sees_stuck_for_three_meetings_and_asked_nobody(stuck_world):
 
 def test_the_scholar_sees_it_too_and_asking_someone_clears_asked_nobody(stuck_world):
     w = stuck_world
-    HelpAsked.objects.create(agenda=w.agenda, kind="forum", name="#rl-help", outcome="Try fp16")
+    HelpAskedFactory(agenda=w.agenda, kind="forum", name="#rl-help", outcome="Try fp16")
     html = w.client_for(w.scholar).get(reverse("brief", args=[w.meeting.pk])).content.decode()
     assert "Stuck for 3 meetings" in html
     assert "asked nobody" not in html
@@ -61,10 +66,10 @@ def test_the_history_marks_the_stuck_stretch_and_the_help_line(stuck_world):
     w = stuck_world
     first = HelpAsked.objects.filter(agenda__bottleneck=FIRST)
     assert not first.exists()
-    HelpAsked.objects.create(
+    HelpAskedFactory(
         agenda=w.agenda, kind="peer", peer=w.other_scholar, outcome="pointed me to a paper"
     )
-    HelpAsked.objects.create(agenda=w.agenda, kind="forum", name="forum")
+    HelpAskedFactory(agenda=w.agenda, kind="forum", name="forum")
     html = w.client_for(w.mentor).get(reverse("history", args=[w.scholar.pk])).content.decode()
     timeline = html[html.index('id="bottleneck-timeline"') :]
     assert timeline.count("in-stuck") == 3
@@ -88,7 +93,7 @@ def test_a_different_bottleneck_breaks_the_stretch_on_the_timeline(world):
 
 def test_staff_and_managers_see_the_flag_and_figure_never_the_text(stuck_world):
     w = stuck_world
-    HelpAsked.objects.create(agenda=w.agenda, kind="outside", name="SENTINEL-PERSON")
+    HelpAskedFactory(agenda=w.agenda, kind="outside", name="SENTINEL-PERSON")
     pages = {
         w.staff: [
             reverse("cadence", args=[w.program.slug]),

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Agenda, HelpAsked
-from tests.factories import AgendaFactory, MeetingFactory, MentorshipFactory, UserFactory
+from tests.factories import (
+    AgendaFactory,
+    HelpAskedFactory,
+    MeetingFactory,
+    MentorshipFactory,
+    UserFactory,
+)
 
 OUTCOME = "SENTINEL-OUTCOME she pointed me to a paper"
 
@@ -20,7 +26,7 @@ def asked(world):
     """The world's scholar (submitted agenda, bottleneck SECRET-BOTTLENECK) lists the other
     scholar of the program as a peer they asked, on 3 Nov."""
     with time_machine.travel(datetime(2026, 11, 3, 12, 0, tzinfo=UTC), tick=False):
-        entry = HelpAsked.objects.create(
+        entry = HelpAskedFactory(
             agenda=world.agenda, kind="peer", peer=world.other_scholar, outcome=OUTCOME
         )
     return entry
@@ -57,7 +63,7 @@ def test_a_draft_tells_the_peer_nothing_until_it_is_submitted(world):
         mentorship=world.mentorship, scheduled_at=timezone.now() + timedelta(9)
     )
     draft = AgendaFactory(meeting=meeting)
-    HelpAsked.objects.create(agenda=draft, kind="peer", peer=world.other_scholar)
+    HelpAskedFactory(agenda=draft, kind="peer", peer=world.other_scholar)
     client = world.client_for(world.other_scholar)
     assert "listed you as someone they asked" not in _home(client)
     Agenda.objects.filter(pk=draft.pk).update(status=Agenda.Status.SUBMITTED)
@@ -77,7 +83,7 @@ def test_a_bottleneck_on_the_peer_board_is_linked(world, asked):
 def test_the_peer_dismisses_it_with_htmx_and_without(world, asked):
     client = world.client_for(world.other_scholar)
     url = reverse("asked_dismiss", args=[asked.pk])
-    answer = client.post(url, headers={"HX-Request": "true"})
+    answer = client.htmx.post(url)
     assert answer.status_code == 200
     assert "listed you" not in answer.content.decode() and "Dismissed." in answer.content.decode()
     asked.refresh_from_db()
@@ -99,7 +105,7 @@ def test_no_one_else_may_dismiss_it(world, asked):
 
 
 def test_an_entry_that_is_not_a_peer_names_no_one(world):
-    entry = HelpAsked.objects.create(agenda=world.agenda, kind="outside", name="Priya")
+    entry = HelpAskedFactory(agenda=world.agenda, kind="outside", name="Priya")
     url = reverse("asked_dismiss", args=[entry.pk])
     for user in (world.other_scholar, world.scholar):
         assert world.client_for(user).post(url).status_code == 404
@@ -112,7 +118,7 @@ def test_the_home_page_takes_the_same_queries_whatever_the_notices(
     for _ in range(notices):
         pair = MentorshipFactory(program=world.program, scholar=UserFactory())
         agenda = AgendaFactory(meeting__mentorship=pair, status=Agenda.Status.SUBMITTED)
-        HelpAsked.objects.create(agenda=agenda, kind="peer", peer=world.other_scholar)
+        HelpAskedFactory(agenda=agenda, kind="peer", peer=world.other_scholar)
     client = world.client_for(world.other_scholar)
     with django_assert_num_queries(HOME_QUERIES):
         html = _home(client)
