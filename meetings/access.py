@@ -337,13 +337,6 @@ def research_plan_scholars(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}pk": user.pk}) | _mentored_by(user, f"{prefix}pk") | managed
 
 
-def is_scholar(user) -> bool:
-    """Only scholars keep a research plan, a reading list, a progress log and a growth page.
-    The rule is `User.is_scholar` (accounts/models.py); this name is kept for the callers that
-    still ask it here."""
-    return not _anonymous(user) and user.is_scholar()
-
-
 def research_plan(user, prefix: str = "") -> Q:
     """A research plan: see `research_plan_scholars`."""
     return research_plan_scholars(user, f"{prefix}scholar__")

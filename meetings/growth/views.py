@@ -66,7 +66,7 @@ def growth_page(request: HttpRequest, user_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def growth_sharing_save(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not access.is_scholar(user):
+    if not user.is_scholar():
         raise Http404("Only scholars have a growth page.")
     form = GrowthSharingForm(request.POST)
     # Checkboxes: anything sent is read as ticked or not, so the form is always valid.

@@ -47,7 +47,7 @@ def _context(user: User, scholar: User, **extra) -> dict:
 
 
 def _require_scholar(user: User) -> None:
-    if not access.is_scholar(user):
+    if not user.is_scholar():
         raise Http404("Only scholars keep a research plan.")
 
 

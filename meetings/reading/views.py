@@ -30,7 +30,7 @@ PROGRESS_LINES_SHOWN = 30
 
 
 def _require_scholar(user: User) -> None:
-    if not access.is_scholar(user):
+    if not user.is_scholar():
         raise Http404("Only scholars keep a reading list and a progress log.")
 
 

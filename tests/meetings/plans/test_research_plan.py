@@ -70,7 +70,7 @@ def test_a_refused_milestone_edit_says_why_with_htmx_and_without(world):
     milestone = plans.add_milestone(world.scholar, "Write-up", None)
     client = world.client_for(world.scholar)
     url = reverse("milestone_edit", args=[milestone.pk])
-    swapped = client.post(url, {"title": "", "target_on": "not a date"}, **HX)
+    swapped = client.htmx.post(url, {"title": "", "target_on": "not a date"})
     html = swapped.content.decode()
     assert swapped.status_code == 200 and 'id="milestones"' in html and "<html" not in html
     assert "A milestone needs a title. Enter a valid date." in html
@@ -119,7 +119,7 @@ def test_the_agenda_of_a_meeting_no_longer_planned_keeps_its_tags(world):
     Meeting.objects.filter(pk=world.meeting.pk).update(status=Meeting.Status.HELD)
     client = world.client_for(world.scholar)
     url = reverse("agenda_milestones", args=[world.meeting.pk])
-    swapped = client.post(url, {"milestone": [milestone.pk]}, **HX)
+    swapped = client.htmx.post(url, {"milestone": [milestone.pk]})
     assert swapped.status_code == 409 and swapped["HX-Refresh"] == "true"
     plain = client.post(url, {"milestone": [milestone.pk]})
     assert plain.status_code == 302 and plain.url == reverse("brief", args=[world.meeting.pk])
@@ -131,7 +131,7 @@ def test_only_the_scholar_tags_their_agenda(world):
     _plan(world)
     milestone = plans.add_milestone(world.scholar, "PLAN-MS mine", None)
     url = reverse("agenda_milestones", args=[world.meeting.pk])
-    response = world.client_for(world.mentor).post(url, {"milestone": [milestone.pk]}, **HX)
+    response = world.client_for(world.mentor).htmx.post(url, {"milestone": [milestone.pk]})
     assert response.status_code == 404
     assert not world.agenda.milestones.exists()
 

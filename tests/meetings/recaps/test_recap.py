@@ -158,7 +158,7 @@ def test_the_write_itself_refuses_anyone_but_the_scholar(world):
 
 def test_a_refusal_to_htmx_reloads_the_page_with_its_message(world):
     client = world.client_for(world.scholar)
-    response = client.post(reverse("recap_save", args=[world.meeting.pk]), RECAP, **HX)
+    response = client.htmx.post(reverse("recap_save", args=[world.meeting.pk]), RECAP)
     assert response.status_code == 409 and response["HX-Refresh"] == "true"
     flashed = [str(m) for m in get_messages(response.wsgi_request)]
     assert flashed == ["The recap and feedback open once the meeting is marked held."]
