@@ -342,6 +342,14 @@ def research_plan(user, prefix: str = "") -> Q:
     return research_plan_scholars(user, f"{prefix}scholar__")
 
 
+def history_scholars(user, prefix: str = "") -> Q:
+    """The scholars (User rows) whose history the user may open: themself as a scholar, and the
+    scholars they mentor. A research manager reads the plan (above), never the history."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(Exists(Mentorship.objects.of_user(user).filter(scholar_id=OuterRef(f"{prefix}pk"))))
+
+
 # --- Proposed next meetings -------------------------------------------------------------------
 
 

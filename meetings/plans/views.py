@@ -4,6 +4,7 @@ and the agenda's milestone tags. Every form works without JavaScript; htmx swaps
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +25,10 @@ TEMPLATE = "meetings/plans/plan.html"
 
 def _scholar_for(user: User, user_id: int) -> User:
     """The scholar whose plan the user may read (themself, a mentor, their research manager)."""
-    return get_object_or_404(User.objects.filter(access.research_plan_scholars(user)), pk=user_id)
+    readable = User.objects.filter(access.research_plan_scholars(user)).annotate(
+        history_visible=ExpressionWrapper(access.history_scholars(user), BooleanField())
+    )
+    return get_object_or_404(readable, pk=user_id)
 
 
 def _context(user: User, scholar: User, **extra) -> dict:
@@ -34,6 +38,8 @@ def _context(user: User, scholar: User, **extra) -> dict:
         "scholar": scholar,
         "plan": plan,
         "is_owner": is_owner,
+        # A research manager reads the plan but not the history: no link they can't follow.
+        "history_visible": getattr(scholar, "history_visible", is_owner),
         "milestones": plans.milestones_with_agendas(scholar.pk, user),
         "today": timezone.localdate(),
     }
