@@ -341,7 +341,7 @@ def test_it_finds_the_projects_urls_from_the_resolver():
     assert not any(route.startswith("/admin") for _, route in PROJECT_URLS)
 
 
-def _htmx(url: str, expected: dict[str, Expected]) -> dict[str, Expected]:
+def _expected_for_htmx(url: str, expected: dict[str, Expected]) -> dict[str, Expected]:
     """What an htmx request gets: as a plain one, except that the sign-in middleware answers a
     signed-out person 401 on every view that needs sign-in (a public view answers for itself)."""
     public = getattr(resolve(url).func, "login_required", True) is False
@@ -403,8 +403,8 @@ def test_it_answers_every_role_as_the_matrix_says(sec, name, route):
     variants = [
         ("get", False, row.get, url),
         ("post", False, row.post, url),
-        ("get", True, _htmx(url, row.hx_get or row.get), hx_get_url),
-        ("post", True, _htmx(url, row.hx_post or row.post), url),
+        ("get", True, _expected_for_htmx(url, row.hx_get or row.get), hx_get_url),
+        ("post", True, _expected_for_htmx(url, row.hx_post or row.post), url),
     ]
     failures: list[str] = []
     for role in ROLES:
@@ -571,7 +571,7 @@ def test_it_changes_nothing_when_it_refuses_a_write(sec, role, htmx):
     for name, data in MENTOR_WRITES.items():
         row = MATRIX[name]
         url = reverse(name, kwargs=row.kwargs(sec))
-        expected = _htmx(url, row.hx_post or row.post) if htmx else row.post
+        expected = _expected_for_htmx(url, row.hx_post or row.post) if htmx else row.post
         if expected[role] not in (404, LOGIN, 401):
             continue
         client = sec.client_for(sec.user(role))
