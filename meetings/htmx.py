@@ -1,5 +1,6 @@
-"""The one answer every small form gives: the part of the page for htmx, else a message and a
-redirect to the page at the part's anchor (so every form also works without JavaScript)."""
+"""The answers every small form gives: the part of the page for htmx, else a message and a
+redirect to the page at the part's anchor, or the whole page (so every form also works without
+JavaScript)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,17 @@ def part_or_redirect(
     elif message:
         messages.success(request, message)
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def part_or_page(
+    request: HttpRequest, template: str, part: str, context: dict, *, status: int = 200
+) -> HttpResponse:
+    """A form shown again (with its errors, or the newer version after a stale save): htmx gets
+    `template#part` with 200, since htmx swaps only 2xx answers; a plain post gets the whole page
+    with `status`."""
+    if request.htmx:
+        return render(request, f"{template}#{part}", context)
+    return render(request, template, context, status=status)
 
 
 def refresh_or_redirect(

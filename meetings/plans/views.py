@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import User
 from config.ids import parse_id
 from meetings import access
-from meetings.htmx import part_or_redirect, refresh_or_redirect
+from meetings.htmx import part_or_page, part_or_redirect, refresh_or_redirect
 from meetings.models import Agenda, Meeting, Milestone, ResearchPlan
 from meetings.plans import domain as plans
 from meetings.plans.forms import MilestoneForm, PlanForm
@@ -57,14 +57,6 @@ def _require_scholar(user: User) -> None:
         raise Http404("Only scholars keep a research plan.")
 
 
-def _respond(request: HttpRequest, part: str, ctx: dict, status: int = 200) -> HttpResponse:
-    """A refused form: htmx gets the part again (htmx swaps only 2xx answers), a plain post the
-    whole page with the form's errors and text kept."""
-    if request.htmx:
-        return render(request, f"{TEMPLATE}#{part}", ctx)
-    return render(request, TEMPLATE, ctx, status=status)
-
-
 def _own_part(request: HttpRequest, part: str, message: str = "", error: str = "", **extra):
     """The scholar's part of their plan page again (htmx), or their plan page (a plain post)."""
     user = request.user
@@ -91,7 +83,9 @@ def plan_save(request: HttpRequest) -> HttpResponse:
     _require_scholar(request.user)
     form = PlanForm(request.POST)
     if not form.is_valid():
-        return _respond(request, "plan-text", _context(request.user, request.user, plan_form=form))
+        return part_or_page(
+            request, TEMPLATE, "plan-text", _context(request.user, request.user, plan_form=form)
+        )
     data = form.cleaned_data
     try:
         plans.save_plan(
@@ -106,7 +100,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
         ctx = _context(request.user, request.user, plan_form=form)
         form.data = form.data.copy()
         form.data["version"] = ctx["plan"].version
-        return _respond(request, "plan-text", ctx, status=409)
+        return part_or_page(request, TEMPLATE, "plan-text", ctx, status=409)
     return _own_part(request, "plan-text", message="Plan saved.", saved=True)
 
 
@@ -117,7 +111,7 @@ def milestone_add(request: HttpRequest) -> HttpResponse:
     form = MilestoneForm(request.POST)
     if not form.is_valid():
         ctx = _context(request.user, request.user, milestone_form=form)
-        return _respond(request, "milestones", ctx)
+        return part_or_page(request, TEMPLATE, "milestones", ctx)
     plans.add_milestone(request.user, form.cleaned_data["title"], form.cleaned_data["target_on"])
     return _own_part(request, "milestones")
 

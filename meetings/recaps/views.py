@@ -18,7 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
 from meetings import access
-from meetings.htmx import part_or_redirect, refresh_or_redirect
+from meetings.htmx import part_or_page, part_or_redirect, refresh_or_redirect
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome, Recap
 from meetings.recaps import domain as recaps
 from meetings.recaps.forms import ConfirmRecapForm, LeadFeedbackForm, OutcomeForm, RecapForm
@@ -76,8 +76,7 @@ def _context(user: User, meeting: Meeting, **forms) -> dict:
 
 def _page(request: HttpRequest, meeting: Meeting, part: str, **forms) -> HttpResponse:
     """The page with these forms (one with errors shows them): only the part, for htmx."""
-    template = f"{TEMPLATE}#{part}" if request.htmx else TEMPLATE
-    return render(request, template, _context(request.user, meeting, **forms))
+    return part_or_page(request, TEMPLATE, part, _context(request.user, meeting, **forms))
 
 
 def _write(
@@ -151,9 +150,7 @@ def _stale(request: HttpRequest, meeting: Meeting, form: RecapForm) -> HttpRespo
     ctx["stale"] = True
     form.data = form.data.copy()
     form.data["version"] = ctx["recap"].version
-    if request.htmx:  # htmx swaps only successful answers: the refusal is in the part
-        return render(request, TEMPLATE + "#recap-part", ctx)
-    return render(request, TEMPLATE, ctx, status=409)
+    return part_or_page(request, TEMPLATE, "recap-part", ctx, status=409)
 
 
 @require_POST
