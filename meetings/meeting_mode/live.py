@@ -6,9 +6,11 @@ page that asks "what came after number N?" never misses a capture committed a mo
 current question is shared state with a `version`: a move made from a page showing an older
 version is refused, so two people pressing "next" at once move one question, not two.
 
-When the mentor marks the meeting held (scheduling.mark_held: its rule applies), the captures
-are filed into the meeting record: answers as comments on their question (the question marked
-discussed), decisions as decision notes, action items as action items of the pair.
+When the mentor marks the meeting held (scheduling.mark_held, from whichever page), the captures
+are filed into the meeting record (file_captures): answers as comments on their question (the
+question marked discussed), decisions as decision notes, action items as action items of the
+pair. Once both of the pair have opened this page the meeting has begun (`opened`): it may be
+marked held even before its scheduled time.
 
 Callers have looked the meeting up through a queryset scoped to the user (meetings/access.py).
 """
@@ -26,7 +28,6 @@ from django.utils import timezone
 from accounts.models import User
 from meetings.briefs import domain as briefs
 from meetings.models import ActionItem, Agenda, Capture, LiveMeeting, Meeting, MeetingNote, Question
-from meetings.scheduling import lifecycle as scheduling
 
 MAX_TEXT = {Capture.Kind.ANSWER: 4000, Capture.Kind.DECISION: 4000, Capture.Kind.ACTION: 300}
 MOVES = ("read", "start", "next", "previous")
@@ -45,6 +46,23 @@ def session(meeting: Meeting) -> LiveMeeting:
     live, _ = LiveMeeting.objects.get_or_create(meeting=meeting)
     live.meeting = meeting
     return live
+
+
+def opened(live: LiveMeeting, user: User) -> None:
+    """Note the first time each of the pair opens meeting mode (later visits change nothing, and
+    cost no query)."""
+    if live.meeting.is_mentor(user):
+        field = "mentor_opened_at"
+    elif live.meeting.is_scholar(user):
+        field = "scholar_opened_at"
+    else:
+        return
+    if getattr(live, field) is not None or not live.meeting.is_open:
+        return
+    now = timezone.now()
+    # Only the first open counts, even when two tabs open at once.
+    LiveMeeting.objects.filter(pk=live.pk, **{f"{field}__isnull": True}).update(**{field: now})
+    setattr(live, field, now)
 
 
 def questions(agenda: Agenda | None) -> list[Question]:
@@ -142,14 +160,6 @@ def move(live: LiveMeeting, action: str, expected_version: int, agenda: Agenda |
 
 def _at(question: Question | None, now, finished: bool) -> dict:
     return {"current_question": question, "question_started_at": now, "finished": finished}
-
-
-@transaction.atomic
-def finish(meeting: Meeting, by: User) -> int:
-    """Mark the meeting held (the scheduling rule decides whether it may be) and file what was
-    captured into its record. Returns how many captures were filed."""
-    scheduling.mark_held(meeting, by)
-    return file_captures(meeting, by)
 
 
 def file_captures(meeting: Meeting, by: User) -> int:

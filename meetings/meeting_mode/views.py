@@ -91,6 +91,7 @@ def live_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "This meeting is no longer planned: here is its record.")
         return redirect("brief", pk=meeting.pk)
     live_state = live.session(meeting)
+    live.opened(live_state, request.user)
     agenda = _agenda(request.user, meeting)
     ctx = _state(request.user, live_state, agenda)
     ctx |= {
@@ -218,7 +219,7 @@ def live_held(request: HttpRequest, pk: int) -> HttpResponse:
     if not meeting.is_mentor(request.user):
         raise Http404("Only the mentor marks a meeting held.")
     try:
-        filed = live.finish(meeting, request.user)
+        filed = scheduling.mark_held(meeting, request.user)
     except (scheduling.NotPlanned, scheduling.NotStarted, ValidationError) as problem:
         text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
         if request.htmx and meeting.is_open:

@@ -29,9 +29,20 @@ class LiveMeeting(models.Model):
     )
     question_started_at = models.DateTimeField(null=True, blank=True)
     finished = models.BooleanField(default=False)  # past the last question
+    # When each of the pair first opened meeting mode: once both have, the meeting has begun,
+    # and it may be marked held even before its scheduled time (scheduling.mark_held).
+    scholar_opened_at = models.DateTimeField(null=True, blank=True)
+    mentor_opened_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Live {self.meeting}"
+
+    @property
+    def both_opened_at(self):
+        """When the second of the pair opened meeting mode (None until both have)."""
+        if self.scholar_opened_at and self.mentor_opened_at:
+            return max(self.scholar_opened_at, self.mentor_opened_at)
+        return None
 
 
 class Capture(models.Model):

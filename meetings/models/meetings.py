@@ -183,6 +183,9 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     time_zone = models.CharField(max_length=64, default="UTC")
+    # A meeting held before its scheduled time (both had opened meeting mode) takes the time it
+    # began; this keeps the time it had, so the record says so and an undo puts it back.
+    moved_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

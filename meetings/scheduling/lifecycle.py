@@ -6,7 +6,8 @@ the writing functions check again, so no caller can store a meeting outside the 
 Moving or cancelling one meeting of a series changes only that meeting: the series keeps its rule.
 Each of them queues the pair's mail with a calendar invitation (meetings/scheduling/invitations.py).
 
-A meeting is marked held only from its start time on. Marking held and cancelling are recorded
+A meeting is marked held from its start time on, or once both of the pair opened meeting mode;
+marking it held files what meeting mode captured (one function, whatever page calls it). Marking held and cancelling are recorded
 (StatusChange) and may be undone until the end of that day in the time zone of the person who
 did it; the undo is recorded too.
 """
@@ -17,13 +18,13 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import Mentorship, User
 from meetings import access
-from meetings.models import Meeting, MeetingSeries, Question, StatusChange
+from meetings.models import LiveMeeting, Meeting, MeetingSeries, Question, StatusChange
 from meetings.scheduling import invitations
 
 # A meeting may be entered just after it started (people record it as they sit down); two years
@@ -191,17 +192,58 @@ def cancel(meeting: Meeting, by: User) -> None:
 
 
 @transaction.atomic
-def mark_held(meeting: Meeting, by: User) -> None:
-    """Record that a planned meeting took place (from its start time on): its brief becomes
-    read-only."""
+def mark_held(meeting: Meeting, by: User) -> int:
+    """Record that a planned meeting took place and file everything captured in meeting mode
+    into its record (returns how many captures were filed): the one way a meeting becomes held,
+    whichever page it is done from. Its brief becomes read-only.
+
+    Allowed from its scheduled start on, or once both of the pair have opened meeting mode: a
+    meeting run early then takes the time it began, and the status change keeps the time it
+    had (`moved_from`)."""
     _lock_planned(meeting, "Only a planned meeting can be marked held.")
-    if not meeting.has_started:
+    live = live_facts(meeting)
+    began = live.both_opened_at if live else None
+    if not may_mark_held(meeting, live):
         raise NotStarted(
             f"This meeting starts on {_moment(meeting.scheduled_at, by)} (your time): "
-            "mark it held once it has started."
+            "mark it held once it has started, or once you have both opened meeting mode."
         )
+    moved_from = None
+    if began is not None and began < meeting.scheduled_at:
+        moved_from = meeting.scheduled_at
+        if meeting.rescheduled_from is None:
+            meeting.rescheduled_from = moved_from
+        meeting.scheduled_at = began
+        meeting.save(update_fields=["scheduled_at", "rescheduled_from"])
     meeting.mark_held()
-    _record(meeting, StatusChange.Action.HELD, by)
+    _record(meeting, StatusChange.Action.HELD, by, moved_from=moved_from)
+    # Imported here: meeting mode's filing uses the briefs' domain, which imports this module.
+    from meetings.meeting_mode import live
+
+    return live.file_captures(meeting, by)
+
+
+def began_at(meeting: Meeting) -> datetime | None:
+    """When the meeting began in meeting mode: the moment the second of the pair opened it
+    (None while only one, or neither, has)."""
+    live = live_facts(meeting)
+    return live.both_opened_at if live else None
+
+
+def live_facts(meeting: Meeting) -> LiveMeeting | None:
+    """The meeting's meeting-mode state (None if nobody opened it), with `unfiled`: how many
+    captures marking it held would file. One query."""
+    return (
+        LiveMeeting.objects.filter(meeting_id=meeting.pk)
+        .annotate(unfiled=Count("captures", filter=Q(captures__filed_at__isnull=True)))
+        .first()
+    )
+
+
+def may_mark_held(meeting: Meeting, live: LiveMeeting | None) -> bool:
+    """The held rule, for pages that offer it: from the start time on, or once both of the pair
+    opened meeting mode (`live`: live_facts)."""
+    return meeting.has_started or bool(live and live.both_opened_at)
 
 
 def undoable(meeting: Meeting, changes: list[StatusChange] | None = None) -> StatusChange | None:
@@ -239,7 +281,12 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
         _check_reopen(meeting)
         meeting.status = Meeting.Status.PLANNED
         meeting.held_at = None
-        meeting.save(update_fields=["status", "held_at"])
+        if change.moved_from is not None:
+            # Held early, it had taken the time it began: it gets its planned time back.
+            if meeting.rescheduled_from == change.moved_from:
+                meeting.rescheduled_from = None
+            meeting.scheduled_at = change.moved_from
+        meeting.save(update_fields=["status", "held_at", "scheduled_at", "rescheduled_from"])
     else:
         meeting.status = Meeting.Status.PLANNED
         meeting.reschedule_count = F("reschedule_count") + 1
@@ -248,6 +295,7 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
         invitations.restored(meeting)
     _record(meeting, StatusChange.Action.UNDONE, by)
     given.status, given.held_at = meeting.status, meeting.held_at
+    given.scheduled_at, given.rescheduled_from = meeting.scheduled_at, meeting.rescheduled_from
     given.reschedule_count = meeting.reschedule_count
     return change
 
@@ -278,8 +326,10 @@ def _lock_planned(meeting: Meeting, refusal: str) -> None:
         raise NotPlanned(refusal)
 
 
-def _record(meeting: Meeting, action: str, by: User) -> StatusChange:
-    return StatusChange.objects.create(meeting=meeting, action=action, by=by, time_zone=by.zone.key)
+def _record(meeting: Meeting, action: str, by: User, **extra) -> StatusChange:
+    return StatusChange.objects.create(
+        meeting=meeting, action=action, by=by, time_zone=by.zone.key, **extra
+    )
 
 
 def _moment(when: datetime, user: User) -> str:

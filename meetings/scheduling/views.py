@@ -115,13 +115,18 @@ def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _confirm_page(request, meeting, "held")
     try:
-        scheduling.mark_held(meeting, by=request.user)
+        filed = scheduling.mark_held(meeting, by=request.user)
     except (scheduling.NotPlanned, scheduling.NotStarted) as problem:
         messages.error(request, str(problem))
     else:
+        captured = (
+            f" {filed} capture{'s' if filed != 1 else ''} from meeting mode filed into its record."
+            if filed
+            else ""
+        )
         messages.success(
             request,
-            "Meeting marked held. Its brief is now read-only. "
+            f"Meeting marked held.{captured} Its brief is now read-only. "
             "You can undo this until the end of today.",
         )
     return redirect("brief", pk=meeting.pk)
@@ -198,6 +203,10 @@ def _confirm_page(request: HttpRequest, meeting: Meeting, action: str) -> HttpRe
         "is_mentor": meeting.is_mentor(request.user),
         "inline": bool(request.htmx),
     }
+    if action == "held" and meeting.is_open:
+        live = scheduling.live_facts(meeting)
+        ctx["may_hold"] = scheduling.may_mark_held(meeting, live)
+        ctx["unfiled"] = live.unfiled if live else 0
     template = CONFIRM_TEMPLATE + ("#confirm" if request.htmx else "")
     return render(request, template, ctx)
 
