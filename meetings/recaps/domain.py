@@ -60,14 +60,24 @@ def _require_held(meeting: Meeting) -> None:
         raise ValidationError(NOT_HELD)
 
 
+def _lock_held(meeting: Meeting) -> None:
+    """Refuse unless the meeting is held in the database, holding its row until the transaction
+    ends: an undo of "held" waits for the write (or the write sees the undo), and two first
+    saves of a recap make one recap, the second seeing the first."""
+    status = Meeting.objects.select_for_update().values_list("status", flat=True).get(pk=meeting.pk)
+    if status != Meeting.Status.HELD:
+        raise ValidationError(NOT_HELD)
+
+
 @transaction.atomic
 def write_recap(meeting: Meeting, user: User, form: RecapForm) -> Recap:
     """Create or update the scholar's recap. Raises Stale when the form's version is not the
-    recap's (someone saved a newer one in between); a confirmed recap is fixed (the mentor's
-    correction follows it)."""
+    recap's (someone saved a newer one in between, or the form was opened before there was a
+    recap and names no version); a confirmed recap is fixed (the mentor's correction follows
+    it)."""
     _only(access.may_write_recap(user, meeting), "Only the scholar writes the recap.")
     version = _cleaned(form)["version"]
-    _require_held(meeting)
+    _lock_held(meeting)
     data = form.recap_data()
     recap = Recap.objects.select_for_update().filter(meeting=meeting).first()
     if recap is None:
@@ -86,9 +96,17 @@ def write_recap(meeting: Meeting, user: User, form: RecapForm) -> Recap:
 
 @transaction.atomic
 def confirm_recap(recap: Recap, user: User, form: ConfirmRecapForm) -> None:
-    """The mentor confirms the recap as written, or with a correction or addition."""
+    """The mentor confirms the recap as written, or with a correction or addition: the version
+    the form names, which the mentor read (Stale when the scholar saved another since, or the
+    form names none); only while the meeting is held (an undo of "held" closes it)."""
     _only(access.may_review_recap(user, recap.meeting), "Only the mentor confirms the recap.")
-    recap.correction = _cleaned(form)["correction"]
+    data = _cleaned(form)
+    _lock_held(recap.meeting)
+    current = Recap.objects.select_for_update().get(pk=recap.pk)
+    if data["version"] != current.version:
+        raise Stale
+    recap.version = current.version
+    recap.correction = data["correction"]
     recap.confirmed_by = user
     recap.confirmed_at = timezone.now()
     recap.version += 1

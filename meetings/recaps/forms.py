@@ -38,6 +38,8 @@ class RecapForm(forms.ModelForm):
 
 
 class ConfirmRecapForm(forms.Form):
+    # The version the mentor read: a confirmation is of that text, never of a newer one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     correction = forms.CharField(
         label="Correction or addition (optional)",
         required=False,

@@ -67,7 +67,10 @@ def _context(user: User, meeting: Meeting, **forms) -> dict:
         ctx["outcome_form"] = forms.get("outcome_form") or OutcomeForm(instance=outcome)
     if reviews:
         ctx["confirm_form"] = forms.get("confirm_form") or ConfirmRecapForm(
-            initial={"correction": recap.correction if recap else ""}
+            initial={
+                "correction": recap.correction if recap else "",
+                "version": recap.version if recap else None,
+            }
         )
         ctx["feedback_form"] = forms.get("feedback_form") or LeadFeedbackForm(instance=own_feedback)
         ctx["trend"] = recaps.outcome_trend(user)
@@ -158,15 +161,33 @@ def _stale(request: HttpRequest, meeting: Meeting, form: RecapForm) -> HttpRespo
 def recap_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
     recap = get_object_or_404(Recap.objects.visible_to(request.user), meeting=meeting)
-    return _write(
-        request,
-        meeting,
-        partial(recaps.confirm_recap, recap),
-        ConfirmRecapForm(request.POST),
-        form_name="confirm_form",
-        part="recap-part",
-        saved="Recap confirmed.",
+    form = ConfirmRecapForm(request.POST)
+    try:
+        return _write(
+            request,
+            meeting,
+            partial(recaps.confirm_recap, recap),
+            form,
+            form_name="confirm_form",
+            part="recap-part",
+            saved="Recap confirmed.",
+        )
+    except recaps.Stale:
+        return _stale_confirm(request, meeting, form)
+
+
+def _stale_confirm(request: HttpRequest, meeting: Meeting, form: ConfirmRecapForm) -> HttpResponse:
+    """The scholar changed the recap since the mentor opened it: nothing is confirmed; the newer
+    text is shown, with the mentor's correction kept, to read and confirm again."""
+    form.add_error(
+        None,
+        "The recap changed since you opened it: nothing was confirmed. Read the newer version "
+        "above and confirm again; your correction is kept.",
     )
+    ctx = _context(request.user, meeting, confirm_form=form)
+    form.data = form.data.copy()
+    form.data["version"] = ctx["recap"].version
+    return part_or_page(request, TEMPLATE, "recap-part", ctx, status=409)
 
 
 @require_POST

@@ -235,8 +235,9 @@ MATRIX: dict[str, Row] = {
     # After the meeting (the matrix meeting is planned: the writes are refused with a message)
     "recap": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
     "recap_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
-    # on the held meeting with a recap: the meeting's mentor confirms it, nobody else
-    "recap_confirm": Row(_recap, get=POST_ONLY, post=only(302, "mentor"), hx_post=only(200, "mentor")),
+    # on the held meeting with a recap: the meeting's mentor confirms it, nobody else (a post
+    # naming no version is a stale confirmation: 409, the recap shown again)
+    "recap_confirm": Row(_recap, get=POST_ONLY, post=only(409, "mentor"), hx_post=only(200, "mentor")),
     "outcome_save": Row(MEETING, get=POST_ONLY, post=only(200, "scholar"), hx_post=only(200, "scholar")),
     "plan": Row(SCHOLAR, get=only(200, "scholar", "mentor", "second_mentor", "manager"), post=GET_ONLY),
     # each scholar writes their own plan; nobody else keeps one

@@ -80,7 +80,7 @@ def test_the_mentor_confirms_with_a_correction_and_the_recap_is_then_fixed(world
     mentor = world.client_for(world.mentor)
     response = mentor.htmx.post(
         reverse("recap_confirm", args=[meeting.pk]),
-        {"correction": "RECAP-CORRECTION also try layer 8"},
+        {"correction": "RECAP-CORRECTION also try layer 8", "version": 1},
     )
     assert response.status_code == 200
     assert "RECAP-CORRECTION" in response.content.decode()
@@ -92,6 +92,79 @@ def test_the_mentor_confirms_with_a_correction_and_the_recap_is_then_fixed(world
         follow=True,
     )
     assert "can no longer change" in response.content.decode()
+    assert Recap.objects.get().takeaway == RECAP["takeaway"]
+
+
+def _mentor_opens_then_scholar_edits(world):
+    """The mentor opens the recap (version 1); the scholar then saves a newer text."""
+    meeting = _held(world.meeting)
+    scholar = world.client_for(world.scholar)
+    scholar.post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    mentor = world.client_for(world.mentor)
+    page = mentor.get(reverse("recap", args=[meeting.pk])).content.decode()
+    assert 'name="version" value="1"' in page
+    scholar.post(
+        reverse("recap_save", args=[meeting.pk]),
+        {**RECAP, "takeaway": "NEWER takeaway the mentor never read", "version": 1},
+    )
+    return meeting, mentor
+
+
+@pytest.mark.parametrize("version", [{"version": 1}, {}], ids=["stale", "none"])
+def test_a_confirmation_of_a_version_the_mentor_did_not_read_is_refused(world, version):
+    """A confirmation is of the text the mentor read: from a page showing an older version, or
+    naming none, nothing is confirmed; the newer text is shown with the correction kept."""
+    meeting, mentor = _mentor_opens_then_scholar_edits(world)
+    response = mentor.post(
+        reverse("recap_confirm", args=[meeting.pk]), {"correction": "KEPT correction", **version}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "The recap changed since you opened it: nothing was confirmed" in html
+    assert "NEWER takeaway the mentor never read" in html and "KEPT correction" in html
+    assert 'name="version" value="2"' in html
+    recap = Recap.objects.get()
+    assert not recap.is_confirmed and recap.correction == ""
+    response = mentor.post(
+        reverse("recap_confirm", args=[meeting.pk]), {"correction": "KEPT correction", "version": 2}
+    )
+    assert response.status_code == 302
+    assert Recap.objects.get().is_confirmed
+
+
+def test_a_stale_confirmation_with_htmx_shows_the_newer_text_in_place(world):
+    meeting, mentor = _mentor_opens_then_scholar_edits(world)
+    response = mentor.htmx.post(reverse("recap_confirm", args=[meeting.pk]), {"version": 1})
+    html = response.content.decode()
+    assert "NEWER takeaway the mentor never read" in html and "<html" not in html
+    assert not Recap.objects.get().is_confirmed
+
+
+def test_a_confirmation_after_held_was_undone_is_refused(world):
+    from meetings.scheduling import lifecycle as scheduling
+
+    world.meeting.scheduled_at = timezone.now() - timedelta(minutes=30)
+    world.meeting.save()
+    scheduling.mark_held(world.meeting, by=world.mentor)
+    world.client_for(world.scholar).post(reverse("recap_save", args=[world.meeting.pk]), RECAP)
+    scheduling.undo(world.meeting, by=world.mentor)
+    response = world.client_for(world.mentor).post(
+        reverse("recap_confirm", args=[world.meeting.pk]), {"version": 1}, follow=True
+    )
+    assert "open once the meeting is marked held" in response.content.decode()
+    assert not Recap.objects.get().is_confirmed
+
+
+def test_a_first_recap_saved_from_a_page_that_had_none_does_not_overwrite_one_saved_since(world):
+    """Two windows opened before there was a recap: the second save names no version and is
+    refused, with the first one's text shown."""
+    meeting = _held(world.meeting)
+    client = world.client_for(world.scholar)
+    client.post(reverse("recap_save", args=[meeting.pk]), RECAP)
+    response = client.post(
+        reverse("recap_save", args=[meeting.pk]), {**RECAP, "takeaway": "SECOND window"}
+    )
+    assert response.status_code == 409
     assert Recap.objects.get().takeaway == RECAP["takeaway"]
 
 
