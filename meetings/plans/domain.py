@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
 from meetings.models import Agenda, Milestone, ResearchPlan
+
+# Milestones read in date order; those without a date after the dated ones, in the order added.
+BY_DATE = (F("target_on").asc(nulls_last=True), "position", "pk")
 
 
 class StalePlan(Exception):
@@ -27,12 +30,18 @@ def plan_of(scholar: User) -> ResearchPlan:
 @transaction.atomic
 def save_plan(scholar: User, goal: str, theory_of_change: str, version: int | None) -> None:
     """Save the plan's text; StalePlan when `version` is not the plan's own (a newer save
-    happened meanwhile). `version` None: the caller has no version to compare (a first plan)."""
-    plan = ResearchPlan.objects.select_for_update().filter(scholar=scholar).first()
-    if plan is None:
-        ResearchPlan.objects.create(scholar=scholar, goal=goal, theory_of_change=theory_of_change)
-        return
-    if version is not None and version != plan.version:
+    happened meanwhile). `version` None: the form was opened before there was a plan, so it
+    may only fill a plan that has no text yet (adding a milestone makes an empty one): over a
+    text saved since, it is stale too. Two first saves at once make one plan, the second
+    refused as stale."""
+    # get_or_create survives a simultaneous first save (it reads the row the other one made);
+    # the lock then makes the second save wait for the first and see its text.
+    created = plan_of(scholar)
+    plan = ResearchPlan.objects.select_for_update().get(pk=created.pk)
+    if version is None:
+        if plan.goal or plan.theory_of_change:
+            raise StalePlan
+    elif version != plan.version:
         raise StalePlan
     plan.goal, plan.theory_of_change = goal, theory_of_change
     plan.version += 1
@@ -71,11 +80,7 @@ def tag_agenda(agenda: Agenda, milestone_ids: list[int]) -> None:
 def milestones_with_agendas(scholar_id: int, viewer: User) -> list[Milestone]:
     """The scholar's milestones, each with `advanced_by`: the agendas the viewer may see that
     advanced it (newest first). Two queries."""
-    milestones = list(
-        Milestone.objects.filter(plan__scholar_id=scholar_id).order_by(
-            "position", "target_on", "pk"
-        )
-    )
+    milestones = list(Milestone.objects.filter(plan__scholar_id=scholar_id).order_by(*BY_DATE))
     links = (
         Milestone.agendas.through.objects.filter(
             milestone__in=milestones, agenda__in=Agenda.objects.visible_to(viewer)
@@ -114,7 +119,7 @@ def milestones_for_agenda(agenda: Agenda) -> list[Milestone]:
     """The scholar's milestones, each with `tagged`: this agenda's progress advances it."""
     links = Milestone.agendas.through.objects.filter(milestone=OuterRef("pk"), agenda_id=agenda.pk)
     return list(
-        Milestone.objects.filter(plan__scholar_id=agenda.meeting.mentorship.scholar_id).annotate(
-            tagged=Exists(links)
-        )
+        Milestone.objects.filter(plan__scholar_id=agenda.meeting.mentorship.scholar_id)
+        .annotate(tagged=Exists(links))
+        .order_by(*BY_DATE)
     )

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from meetings.models import Milestone, ResearchPlan
 
@@ -22,6 +25,9 @@ class PlanForm(forms.ModelForm):
         }
 
 
+TARGET_YEARS = 5
+
+
 class MilestoneForm(forms.ModelForm):
     done = forms.BooleanField(label="Done", required=False)
 
@@ -36,3 +42,19 @@ class MilestoneForm(forms.ModelForm):
         if not title:
             raise forms.ValidationError("A milestone needs a title.")
         return title
+
+    def clean_target_on(self):
+        """Within a few years of today either way: a plan's horizon, and no date (9999) that
+        would stretch the plan's charts over centuries."""
+        target_on = self.cleaned_data.get("target_on")
+        if target_on is None:
+            return None
+        today = timezone.localdate()
+        span = timedelta(days=round(365.25 * TARGET_YEARS))
+        earliest, latest = today - span, today + span
+        if not earliest <= target_on <= latest:
+            raise forms.ValidationError(
+                f"Pick a target date within {TARGET_YEARS} years: between {earliest:%Y-%m-%d} "
+                f"and {latest:%Y-%m-%d}."
+            )
+        return target_on

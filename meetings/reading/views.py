@@ -139,7 +139,7 @@ def reading_add(request: HttpRequest) -> HttpResponse:
             ReadingRecommendation.objects.for_scholar(request.user.pk),
             pk=parse_id(request.POST["recommendation"]),
         )
-    form = ReadingEntryForm(request.POST)
+    form = ReadingEntryForm(request.POST, scholar=request.user)
     if not form.is_valid():
         return _entry_refused(request, agenda, form)
     reading_log.add_entry(
@@ -156,7 +156,7 @@ def _own_entry(request: HttpRequest, pk: int) -> ReadingEntry:
 def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _own_entry(request, pk)
     agenda = _agenda_from_post(request)
-    form = ReadingEntryForm(request.POST)
+    form = ReadingEntryForm(request.POST, scholar=request.user)
     if not form.is_valid():
         return _entry_refused(request, agenda, form)
     reading_log.edit_entry(entry, form.cleaned_data)

@@ -203,3 +203,57 @@ def test_it_keeps_no_plan_for_someone_who_is_not_a_scholar(world, role):
     assert client.htmx.post(reverse("milestone_add"), milestone).status_code == 404
     assert not ResearchPlan.objects.filter(scholar=getattr(world, role)).exists()
     assert not Milestone.objects.exists()
+
+
+def test_a_plan_save_naming_no_version_does_not_overwrite_the_plan(world):
+    """A form opened before there was a plan names no version: once a plan was saved since, it
+    is a stale save like any other (409, the newer text shown, nothing overwritten)."""
+    _plan(world)
+    response = world.client_for(world.scholar).post(
+        reverse("plan_save"), {**PLAN, "goal": "BLIND goal"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert PLAN["goal"] in html and "BLIND goal" in html
+    assert ResearchPlan.objects.get().goal == PLAN["goal"]
+
+
+def test_a_first_plan_may_follow_a_milestone_added_from_the_same_page(world):
+    """Adding a milestone makes an empty plan: the goal typed on the page opened before it still
+    saves, as nothing is overwritten."""
+    client = world.client_for(world.scholar)
+    client.post(reverse("milestone_add"), {"title": "First milestone"})
+    assert client.post(reverse("plan_save"), PLAN).status_code == 302
+    assert ResearchPlan.objects.get().goal == PLAN["goal"]
+
+
+@pytest.mark.parametrize("years", [6, -6, "9999"])
+@pytest.mark.parametrize("view", ["milestone_add", "milestone_edit"])
+def test_a_milestone_date_is_within_a_few_years(world, years, view):
+    today = timezone.localdate()
+    target = "9999-12-31" if years == "9999" else (today + timedelta(days=365 * years)).isoformat()
+    client = world.client_for(world.scholar)
+    data = {"title": "KEPT-MILESTONE", "target_on": target}
+    if view == "milestone_add":
+        response = client.htmx.post(reverse("milestone_add"), data)
+        assert "KEPT-MILESTONE" in response.content.decode()
+        assert not Milestone.objects.exists()
+    else:
+        milestone = plans.add_milestone(world.scholar, "Write-up", None)
+        response = client.htmx.post(reverse("milestone_edit", args=[milestone.pk]), data)
+        milestone.refresh_from_db()
+        assert milestone.target_on is None and milestone.title == "Write-up"
+    assert "Pick a target date within 5 years" in response.content.decode()
+
+
+def test_milestones_read_in_date_order(world):
+    client = world.client_for(world.scholar)
+    today = timezone.localdate()
+    for title, days in [("LATE", 90), ("UNDATED", None), ("EARLY", 10), ("MIDDLE", 40)]:
+        target = (today + timedelta(days=days)).isoformat() if days else ""
+        client.post(reverse("milestone_add"), {"title": f"MS-{title}", "target_on": target})
+    html = client.get(reverse("plan", args=[world.scholar.pk])).content.decode()
+    order = sorted(["EARLY", "MIDDLE", "LATE", "UNDATED"], key=lambda t: html.index(f"MS-{t}"))
+    assert order == ["EARLY", "MIDDLE", "LATE", "UNDATED"]
+    agenda_order = [m.title for m in plans.milestones_for_agenda(world.agenda)]
+    assert agenda_order == ["MS-EARLY", "MS-MIDDLE", "MS-LATE", "MS-UNDATED"]

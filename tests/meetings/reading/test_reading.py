@@ -24,6 +24,11 @@ def _add(client, data, htmx=False):
     return (client.htmx if htmx else client).post(reverse("reading_add"), data)
 
 
+def _days_ago(days: int) -> date:
+    """A day in the scholar's program (it began 120 days ago), whenever the tests run."""
+    return timezone.localdate() - timedelta(days=days)
+
+
 def test_the_scholar_adds_a_reading_with_a_takeaway(world):
     client = world.client_for(world.scholar)
     response = _add(
@@ -32,7 +37,7 @@ def test_the_scholar_adds_a_reading_with_a_takeaway(world):
             "title": "Attention is all you need",
             "link": "https://arxiv.org/abs/1706.03762",
             "takeaway": "Position  matters less than I thought",
-            "read_on": "2026-11-20",
+            "read_on": _days_ago(10).isoformat(),
         },
         htmx=True,
     )
@@ -41,7 +46,7 @@ def test_the_scholar_adds_a_reading_with_a_takeaway(world):
     assert 'href="https://arxiv.org/abs/1706.03762" rel="noopener nofollow"' in html
     assert html.lstrip().startswith('<section id="reading-entries"') and "<html" not in html
     entry = ReadingEntry.objects.get()
-    assert entry.scholar == world.scholar and entry.read_on == date(2026, 11, 20)
+    assert entry.scholar == world.scholar and entry.read_on == _days_ago(10)
     assert entry.takeaway == "Position matters less than I thought"
 
 
@@ -51,7 +56,9 @@ def test_the_scholar_adds_a_reading_with_a_takeaway(world):
 )
 def test_it_refuses_a_link_that_is_not_a_web_address_and_keeps_the_text(world, link, message):
     client = world.client_for(world.scholar)
-    response = _add(client, {"title": "KEPT-TITLE", "link": link, "read_on": "2026-11-20"})
+    response = _add(
+        client, {"title": "KEPT-TITLE", "link": link, "read_on": _days_ago(10).isoformat()}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert message in html and "KEPT-TITLE" in html
@@ -67,7 +74,7 @@ def test_it_adds_removes_and_edits_from_the_agenda_without_js(world):
     page = client.get(reverse("agenda", args=[world.meeting.pk])).content.decode()
     assert "From agenda" in page and 'name="reading"' in page  # the free text stays too
     edit = reverse("reading_edit", args=[entry.pk])
-    client.post(edit, {"title": "Renamed", "takeaway": "T", "read_on": "2026-11-01"})
+    client.post(edit, {"title": "Renamed", "takeaway": "T", "read_on": _days_ago(30).isoformat()})
     entry.refresh_from_db()
     assert (entry.title, entry.takeaway) == ("Renamed", "T")
     client.post(reverse("reading_delete", args=[entry.pk]), {"meeting": world.meeting.pk})
@@ -225,3 +232,50 @@ def test_the_scholars_data_download_holds_their_reading_log_and_offers(world):
     assert [o["message"] for o in theirs["peer_offers"]] == ["OFF-1"]  # the offer they made
     mentor = world.client_for(world.mentor).get(reverse("my_data_export")).content
     assert b"OFF-1" not in mentor and b"TAKE-1" not in mentor and b"LINE-1" not in mentor
+
+
+@pytest.mark.parametrize(
+    ("read_on", "message"),
+    [
+        ("9999-12-31", "A reading is logged once read: pick a date up to today"),
+        ("0001-01-01", "when your first program or mentorship began"),
+        ("TOMORROW", "A reading is logged once read: pick a date up to today"),
+        ("BEFORE-PROGRAM", "when your first program or mentorship began"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_it_refuses_a_date_no_one_means_beside_the_field_keeping_the_input(
+    world, read_on, message, htmx
+):
+    """Not in the future, in the scholar's time zone, nor before their first program or
+    mentorship began: such a date would stretch the reading chart over centuries."""
+    today = timezone.localdate()
+    first = world.mentorship.program.starts_on
+    read_on = {
+        "TOMORROW": (today + timedelta(days=1)).isoformat(),
+        "BEFORE-PROGRAM": (first - timedelta(days=1)).isoformat(),
+    }.get(read_on, read_on)
+    response = _add(
+        world.client_for(world.scholar), {"title": "KEPT-TITLE", "read_on": read_on}, htmx=htmx
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "KEPT-TITLE" in html and read_on in html
+    assert not ReadingEntry.objects.exists()
+
+
+def test_the_future_is_the_scholars_own_day(world):
+    """Just after midnight in Auckland it is already tomorrow there, not yet in UTC."""
+    import time_machine
+
+    world.scholar.time_zone = "Pacific/Auckland"
+    world.scholar.save()
+    now = timezone.now().replace(hour=12, minute=30)  # 00:30 or 01:30 the next day there
+    with time_machine.travel(now, tick=False):
+        auckland_today = timezone.localtime(now, world.scholar.zone).date()
+        response = _add(
+            world.client_for(world.scholar),
+            {"title": "Read in Auckland", "read_on": auckland_today.isoformat()},
+        )
+    assert response.status_code == 302
+    assert ReadingEntry.objects.get().read_on == auckland_today
