@@ -2,7 +2,8 @@
 
 After a pair's meeting is held and nothing later is planned (a recurring series that goes on
 has its next meeting already), the mentor is offered the next meeting `cadence_days` after the
-held one, at the same wall-clock time in the mentor's time zone (or the first such slot from now
+slot the held one was planned for (a one-off move keeps the usual slot), at the same wall-clock
+time in the mentor's time zone (or the first such slot from now
 on, when that one has passed). A proposal is not a meeting: it is worked out from the pair's
 meetings whenever it is shown, nothing is stored, and cadence figures never count it. Confirming
 it schedules an ordinary meeting (scheduling.schedule, with its mail and invitation).
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
@@ -44,7 +46,9 @@ class Proposal:
 
 def with_facts(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     """Annotate each pair with what a proposal needs: its last held meeting's time and length
-    (`last_held_at`, `last_held_minutes`) and whether a planned meeting comes after it."""
+    (`last_held_at`, `last_held_minutes`), the slot it was planned for (`last_held_slot`: a
+    meeting moved once, or run early, keeps the pair's usual slot there) and whether a planned
+    meeting comes after it."""
     last_held = (
         Meeting.objects.held()
         .filter(mentorship=OuterRef("pk"), scheduled_at__lte=timezone.now())
@@ -57,6 +61,9 @@ def with_facts(pairs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
     )
     return pairs.annotate(
         last_held_at=Subquery(last_held.values("scheduled_at")[:1]),
+        last_held_slot=Subquery(
+            last_held.annotate(slot=Coalesce("rescheduled_from", "scheduled_at")).values("slot")[:1]
+        ),
         last_held_minutes=Subquery(last_held.values("duration_minutes")[:1]),
     ).annotate(later_planned=Exists(later))
 
@@ -65,7 +72,8 @@ def for_pair(pair: Mentorship, mentor: User, now: datetime | None = None) -> Pro
     """The proposal for a pair annotated by `with_facts` (None when nothing is proposed)."""
     if pair.last_held_at is None or pair.later_planned:
         return None
-    start = next_slot(pair.last_held_at, pair.cadence_days, mentor.zone, now)
+    # From the slot it was planned for: a one-off move is not the pair's new rhythm.
+    start = next_slot(pair.last_held_slot, pair.cadence_days, mentor.zone, now)
     if start is None:
         return None
     return Proposal(pair.pk, start, pair.last_held_minutes, pair.last_held_at)

@@ -159,10 +159,18 @@ def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("scholar", "mentor"),
         pk=pk,
     )
-    start = parse_datetime(request.POST.get("start", "") or "")
+    try:
+        start = parse_datetime(request.POST.get("start", "") or "")
+    except ValueError:  # well-formed but no such moment (month 13, 30 February)
+        start = None
     if start is None or timezone.is_naive(start):
-        messages.error(request, "That proposal could not be read: confirm it again.")
-        return redirect_to_next(request, "home")
+        # The form posts the proposal's own time: only a tampered or truncated post gets here.
+        return HttpResponse(
+            "That proposal could not be read (its time is not a date and time with a zone): "
+            "go back and confirm it again.",
+            status=400,
+            content_type="text/plain",
+        )
     try:
         meeting = proposals.confirm(mentorship, start, by=request.user)
     except proposals.NothingToConfirm as problem:

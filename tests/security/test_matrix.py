@@ -201,7 +201,8 @@ MATRIX: dict[str, Row] = {
     # whoever may cancel may undo a cancellation (only the mentor undoes "held": test_undo.py)
     "meeting_undo": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor", "staff", "manager")),
     # the pair's mentor confirms the proposed next meeting; others schedule through meeting_new
-    "proposal_confirm": Row(MENTORSHIP, get=POST_ONLY, post=only(302, "mentor")),
+    # a post without the proposal's time is refused as unreadable (400)
+    "proposal_confirm": Row(MENTORSHIP, get=POST_ONLY, post=only(400, "mentor")),
     "question_edit": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_delete": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "question_move": Row(QUESTION, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
