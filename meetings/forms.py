@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 
 def form_problem(form: forms.BaseForm, fallback: str) -> str:
@@ -14,6 +15,14 @@ def form_problem(form: forms.BaseForm, fallback: str) -> str:
         if e.code != "required"
     ]
     return " ".join(problems) if problems else fallback
+
+
+def storable_text(text: str) -> None:
+    """Refuse text read without a form that holds a NUL character, as a form's CharField does
+    (PostgreSQL cannot store one: the write would fail with a 500)."""
+    ProhibitNullCharactersValidator(
+        message="The text holds a NUL character, which cannot be saved: remove it and try again."
+    )(text)
 
 
 def one_line(form: forms.BaseForm, name: str, message: str, required: bool = True) -> str:

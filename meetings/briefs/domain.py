@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from meetings import access
 from meetings.briefs.forms import ActionItemForm, MeetingNoteForm
+from meetings.forms import storable_text
 from meetings.models import (
     ActionItem,
     Agenda,
@@ -322,7 +323,8 @@ def set_item_done(item: ActionItem, user: User, done: bool) -> None:
 
 def keep_private_note(mentor: User, scholar_id: int, text: str) -> MentorPrivateNote:
     """Write the mentor's private note on a scholar they mentor (the caller looked the pair up);
-    only they ever see it."""
+    only they ever see it. ValidationError for text that cannot be stored."""
+    storable_text(text)
     note, _ = MentorPrivateNote.objects.update_or_create(
         mentor=mentor,
         scholar_id=scholar_id,

@@ -20,11 +20,12 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Mentorship, User
 from config.ids import parse_id
+from meetings import access
 from meetings.briefs import domain as briefs
 from meetings.briefs.forms import ActionItemForm, AnnotationForm, AnswerForm, MeetingNoteForm
 from meetings.forms import form_problem
 from meetings.htmx import part_or_redirect, refresh_or_redirect
-from meetings.models import ActionItem, Agenda, Annotation, Meeting, Question
+from meetings.models import ActionItem, Agenda, Annotation, Meeting, MentorPrivateNote, Question
 from meetings.redirects import redirect_to_next, safe_next
 from meetings.scheduling import lifecycle as scheduling
 from meetings.scheduling import proposals
@@ -351,8 +352,26 @@ def private_note_save(request: HttpRequest, user_id: int) -> HttpResponse:
     """Only a mentor of this scholar may keep a note, and only they ever see it."""
     if not Mentorship.objects.filter(mentor=request.user, scholar_id=user_id).exists():
         raise Http404("No such scholar.")
-    note = briefs.keep_private_note(request.user, user_id, request.POST.get("text", ""))
+    text = request.POST.get("text", "")
     back = request.POST.get("next", "")  # only handed on to the form, never followed here
+    try:
+        note = briefs.keep_private_note(request.user, user_id, text)
+    except ValidationError as refused:
+        # The note as it was, the text typed kept in the box, and why it was not saved.
+        error = " ".join(refused.messages)
+        note = MentorPrivateNote.objects.filter(
+            access.private_note(request.user), scholar_id=user_id
+        ).first()
+        ctx = {"private_note": note, "scholar_id": user_id, "next": back, "draft": text}
+        ctx["error"] = error
+        return part_or_redirect(
+            request,
+            "meetings/briefs/_private_note.html",
+            "note",
+            ctx,
+            url=safe_next(request) or reverse("history", kwargs={"user_id": user_id}),
+            error=f"Private note not saved: {error}",
+        )
     return part_or_redirect(
         request,
         "meetings/briefs/_private_note.html",

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from meetings.briefs import domain as briefs
+from meetings.forms import storable_text
 from meetings.models import ActionItem, Agenda, Capture, LiveMeeting, Meeting, MeetingNote, Question
 
 MAX_TEXT = {Capture.Kind.ANSWER: 4000, Capture.Kind.DECISION: 4000, Capture.Kind.ACTION: 300}
@@ -97,10 +98,11 @@ def _check_open(meeting: Meeting) -> None:
 def capture(
     live: LiveMeeting, author: User, kind: str, text: str, question: Question | None
 ) -> Capture:
-    """Append one capture. Raises ValidationError for an unknown kind, no text, too much text
-    or a meeting that is no longer planned."""
+    """Append one capture. Raises ValidationError for an unknown kind, no text, too much text,
+    text that cannot be stored or a meeting that is no longer planned."""
     _check_open(live.meeting)
     text = (text or "").strip()
+    storable_text(text)
     if kind not in MAX_TEXT:
         raise ValidationError("Pick answer, decision or action item.")
     if not text:

@@ -80,3 +80,21 @@ def test_it_shows_the_history_of_a_scholar_without_meetings(world):
     assert response.context["page"].paginator.count == 0
     assert response.context["entries"] == []
     assert b"PRIVATE-NOTE x" in response.content
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_private_note_holding_a_nul_character_is_refused_with_a_message(world, htmx):
+    """PostgreSQL cannot store NUL: the note is refused with why, the saved note unchanged and,
+    with htmx, the typed text kept in the box."""
+    MentorPrivateNoteFactory(mentor=world.mentor, scholar=world.scholar, text="Saved before")
+    url = reverse("private_note_save", args=[world.scholar.pk])
+    client = world.client_for(world.mentor)
+    response = (client.htmx if htmx else client).post(
+        url, {"text": "Typed\x00 text"}, follow=not htmx
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "holds a NUL character, which cannot be saved" in html
+    if htmx:
+        assert "Typed" in html and "Saved before" not in html
+    assert MentorPrivateNote.objects.get().text == "Saved before"

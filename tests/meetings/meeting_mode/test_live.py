@@ -427,3 +427,16 @@ def test_poll_queries_do_not_grow(pair, size, django_assert_num_queries):
     with django_assert_num_queries(3):  # nothing new: the live state alone
         response = _poll(mentor, world, since=seq, version=version)
     assert _seqs(response.content.decode()) == []
+
+
+@pytest.mark.parametrize("kind", ["answer", "decision", "action"])
+def test_a_capture_holding_a_nul_character_is_refused_with_a_message(pair, kind):
+    """PostgreSQL cannot store NUL: refused with why (422 for the page's script), nothing
+    added."""
+    world, scholar, _ = pair
+    response = _capture(scholar, world, kind, "Half\x00 a line")
+    assert response.status_code == 422
+    assert "holds a NUL character, which cannot be saved" in response.content.decode()
+    assert not Capture.objects.exists()
+    plain = _capture(scholar, world, kind, "Half\x00 a line", htmx=False)
+    assert plain.status_code == 302 and not Capture.objects.exists()
