@@ -257,3 +257,37 @@ def test_milestones_read_in_date_order(world):
     assert order == ["EARLY", "MIDDLE", "LATE", "UNDATED"]
     agenda_order = [m.title for m in plans.milestones_for_agenda(world.agenda)]
     assert agenda_order == ["MS-EARLY", "MS-MIDDLE", "MS-LATE", "MS-UNDATED"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_saves_make_one_plan(world):
+    """Two windows save the first plan at the same moment (on PostgreSQL, really at once): one
+    plan, the first save's, and the other refused as stale instead of an IntegrityError."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write at a time: only PostgreSQL shows the race.")
+    barrier = threading.Barrier(4)
+    results = []
+
+    def save(i):
+        try:
+            barrier.wait()
+            plans.save_plan(world.scholar, f"Goal {i}", "", None)
+            results.append("saved")
+        except plans.StalePlan:
+            results.append("stale")
+        except Exception as exc:  # pragma: no cover - reported below
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(str, results)) == ["saved", "stale", "stale", "stale"]
+    assert ResearchPlan.objects.filter(scholar=world.scholar).count() == 1

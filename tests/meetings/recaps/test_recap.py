@@ -236,3 +236,42 @@ def test_a_refusal_to_htmx_reloads_the_page_with_its_message(world):
     flashed = [str(m) for m in get_messages(response.wsgi_request)]
     assert flashed == ["The recap and feedback open once the meeting is marked held."]
     assert not Recap.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_recaps_make_one_recap(world):
+    """Two windows save the first recap at the same moment (on PostgreSQL, really at once): one
+    recap, and the other save refused as stale instead of an IntegrityError."""
+    import threading
+
+    from django.db import connection
+
+    from meetings.recaps import domain as recaps
+    from meetings.recaps.forms import RecapForm
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one write at a time: only PostgreSQL shows the race.")
+    meeting = _held(world.meeting)
+    barrier = threading.Barrier(4)
+    results = []
+
+    def save(i):
+        try:
+            form = RecapForm({**RECAP, "takeaway": f"Takeaway {i}"})
+            barrier.wait()
+            recaps.write_recap(meeting, world.scholar, form)
+            results.append("saved")
+        except recaps.Stale:
+            results.append("stale")
+        except Exception as exc:  # pragma: no cover - reported below
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(str, results)) == ["saved", "stale", "stale", "stale"]
+    assert Recap.objects.filter(meeting=meeting).count() == 1
