@@ -69,13 +69,25 @@ def opened(live: LiveMeeting, user: User) -> None:
 def questions(agenda: Agenda | None) -> list[Question]:
     """The questions the meeting goes through, top-ranked first: those of a submitted agenda
     that the scholar did not drop or mark done, and that were not moved to writing."""
+    return outline(agenda)[0]
+
+
+def outline(agenda: Agenda | None) -> tuple[list[Question], dict[str, int]]:
+    """`questions`, and how many questions of the brief the meeting skips, by why: resolved
+    before the meeting ("resolved") or moved to be answered in writing ("in_writing"); so the
+    page can say why it counts fewer questions than the brief. One query."""
     if agenda is None or not agenda.is_submitted:
-        return []
-    return list(
-        agenda.questions.exclude(status__in=Question.SET_ASIDE_STATES)
-        .filter(in_writing=False)
-        .order_by("rank", "pk")
-    )
+        return [], {"resolved": 0, "in_writing": 0}
+    on_brief = agenda.questions.exclude(status=Question.Status.DROPPED).order_by("rank", "pk")
+    kept, skipped = [], {"resolved": 0, "in_writing": 0}
+    for question in on_brief:
+        if question.status in Question.SET_ASIDE_STATES:
+            skipped["resolved"] += 1
+        elif question.in_writing:
+            skipped["in_writing"] += 1
+        else:
+            kept.append(question)
+    return kept, skipped
 
 
 def phase(live: LiveMeeting, now=None) -> str:

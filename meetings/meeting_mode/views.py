@@ -64,7 +64,7 @@ def _state(user: User, live_state: LiveMeeting, agenda: Agenda | None) -> dict:
     """What the question panel shows: the phase, the questions with their budget, the current
     one and the timers' starting points."""
     meeting = live_state.meeting
-    questions = live.questions(agenda)
+    questions, skipped = live.outline(agenda)
     current = next((q for q in questions if q.pk == live_state.current_question_id), None)
     for number, q in enumerate(questions, start=1):
         q.number = number
@@ -75,6 +75,7 @@ def _state(user: User, live_state: LiveMeeting, agenda: Agenda | None) -> dict:
         "live": live_state,
         "phase": live.phase(live_state),
         "questions": questions,
+        "skipped": skipped,
         "current": current,
         "budget": budget.for_questions(questions, meeting.duration_minutes),
         "is_mentor": meeting.is_mentor(user),

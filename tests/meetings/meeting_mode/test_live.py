@@ -440,3 +440,27 @@ def test_a_capture_holding_a_nul_character_is_refused_with_a_message(pair, kind)
     assert not Capture.objects.exists()
     plain = _capture(scholar, world, kind, "Half\x00 a line", htmx=False)
     assert plain.status_code == 302 and not Capture.objects.exists()
+
+
+def test_it_says_which_questions_of_the_brief_it_skips(pair):
+    """Four questions on the brief, one resolved beforehand and one moved to writing: the
+    meeting counts two, and says why the other two are not among them."""
+    world, _, mentor = pair
+    first, second, third = _questions(world)
+    second.status = Question.Status.RESOLVED
+    second.save()
+    third.in_writing = True
+    third.save()
+    QuestionFactory(agenda=world.agenda, text="Fourth question?", rank=4)
+    live.move(live.session(world.meeting), "start", 1, world.agenda)
+    html = mentor.get(_url("live", world)).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert "Question 1 of 2 (1 resolved beforehand and 1 answered in writing: skipped here)" in text
+    assert "2 questions (1 resolved beforehand and 1 answered in writing: skipped here)" in text
+
+
+def test_it_says_nothing_of_skipping_when_it_skips_nothing(pair):
+    world, _, mentor = pair
+    live.move(live.session(world.meeting), "start", 1, world.agenda)
+    html = mentor.get(_url("live", world)).content.decode()
+    assert "Question 1 of 3" in html and "skipped here" not in html
