@@ -127,7 +127,8 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST, instance=milestone)
     if not form.is_valid():
         error = " ".join(e for errors in form.errors.values() for e in errors)
-        return _own_part(request, "milestones", error=error, milestone_error=error)
+        # The refused edit stays open with what was typed, each message beside its field.
+        return _own_part(request, "milestones", error=error, milestone_error=error, edit_form=form)
     data = form.cleaned_data
     plans.update_milestone(milestone, data["title"], data["target_on"], data["done"])
     return _own_part(request, "milestones")

@@ -243,6 +243,11 @@ def test_a_milestone_date_is_within_a_few_years(world, years, view):
         response = client.htmx.post(reverse("milestone_edit", args=[milestone.pk]), data)
         milestone.refresh_from_db()
         assert milestone.target_on is None and milestone.title == "Write-up"
+        # Beside the field, what was typed kept in the form left open.
+        html = response.content.decode()
+        assert f'value="{target}" aria-invalid="true"' in html
+        assert f'id="ms-target-error-{milestone.pk}">Pick a target date within 5 years' in html
+        assert '<details class="milestone-edit" open>' in html
     assert "Pick a target date within 5 years" in response.content.decode()
 
 
