@@ -8,7 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings.models import ActionItem, Annotation, Capture, Meeting, MeetingNote, Question
+from meetings.models import (
+    ActionItem,
+    Annotation,
+    Capture,
+    LiveMeeting,
+    Meeting,
+    MeetingNote,
+    Question,
+)
 from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
@@ -177,6 +185,9 @@ def test_a_stale_move_and_a_refusal_are_explained(meeting, page_for, console_err
         "Not added: An action item has at most 300 characters."
     )
     expect(scholar_page.locator("#capture-text")).to_have_value("x" * 301)
+    # Both pages open would let it begin early: as if only the mentor had opened meeting mode,
+    # a day before its time, marking it held is refused.
+    LiveMeeting.objects.filter(meeting=meeting).update(scholar_opened_at=None)
     mentor_page.locator("#end-meeting").click()
     mentor_page.locator("#confirm-held").click()
     expect(mentor_page.locator("#held-status")).to_contain_text(
