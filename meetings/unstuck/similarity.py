@@ -27,6 +27,7 @@ recall needs knowledge of the field, not more weight tuning.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -38,7 +39,9 @@ SIMILAR_AT = 0.45
 # The stem overlap counts more than the spelling: words carry the meaning.
 STEM_WEIGHT = 0.75
 
-_STEMMER = snowballstemmer.stemmer("english")
+# Snowball's stemmers keep the word being stemmed on the instance: one shared by gunicorn's
+# threads mixes their words up (an IndexError, or a wrong stem). Each thread gets its own.
+_PER_THREAD = threading.local()
 _WORD = re.compile(r"[a-z0-9]+")
 
 # Words that do not tell one problem from another: function words, contractions typed with or
@@ -119,9 +122,19 @@ def _spelling(word: str) -> str:
     return word
 
 
+def _stemmer():
+    """This thread's English stemmer, made on its first use."""
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _PER_THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
+
+
+# lru_cache is thread-safe, and what it caches is a pure function of the word: two threads
+# missing the same word at once each stem it with their own stemmer and store the same answer.
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    stem = _STEMMER.stemWord(_spelling(word))
+    stem = _stemmer().stemWord(_spelling(word))
     return SYNONYMS.get(stem, SYNONYMS.get(word, stem))
 
 
