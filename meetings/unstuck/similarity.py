@@ -182,7 +182,10 @@ def _prefixed(words: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
 
 def aligned_terms(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Both texts' terms, with the compound words and stem variants they share made equal."""
-    ta, tb = terms(a or ""), terms(b or "")
+    return _aligned(terms(a or ""), terms(b or ""))
+
+
+def _aligned(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ta = _joined(ta, set(tb))
     tb = _joined(tb, set(ta))
     ta = _prefixed(ta, set(tb))
@@ -214,7 +217,13 @@ def combine(stem_overlap: float, trigram: float) -> float:
 
 def bottleneck_score(a: str, b: str) -> float:
     """How much two bottlenecks are the same problem, from 0 (unrelated) to 1 (same words)."""
-    ta, tb = aligned_terms(a, b)
+    return terms_score(terms(a or ""), terms(b or ""))
+
+
+def terms_score(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """bottleneck_score of two texts from their `terms` (stored with a submitted agenda, so the
+    stuck streak of a whole pair is worked out again without stemming a word)."""
+    ta, tb = _aligned(a, b)
     if not ta or not tb:
         return 0.0
     return round(
@@ -224,6 +233,10 @@ def bottleneck_score(a: str, b: str) -> float:
 
 def similar(a: str, b: str) -> bool:
     return bottleneck_score(a, b) >= SIMILAR_AT
+
+
+def similar_terms(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return terms_score(a, b) >= SIMILAR_AT
 
 
 def pair_scores(pairs: list[tuple[str, str]]) -> list[float]:
