@@ -247,29 +247,30 @@ def stuck_streak(
     agenda's entries of whom the scholar asked unless they were prefetched (`help_asked`) or
     `count_asked` is False."""
     meeting = agenda.meeting
-    earlier = list(
+    stored = (
+        agenda.stuck_run
+        if bottleneck is None and agenda.is_submitted and meeting.status != Meeting.Status.CANCELLED
+        else 0
+    )
+    before = (
         _submitted_before([meeting.mentorship_id])
         .filter(meeting__scheduled_at__lt=meeting.scheduled_at)
         .exclude(pk=agenda.pk)
     )
+    # A stored figure needs only its run (and the agenda right before, for the box); a text
+    # not saved yet is compared with the run before it, knowing the scholar's usual words.
+    earlier = list(before[: max(stored - 1, 1)] if stored else before)
     previous = earlier[0] if earlier else None
-    stored = (
-        bottleneck is None
-        and agenda.is_submitted
-        and meeting.status != Meeting.Status.CANCELLED
-        and agenda.stuck_run
-    )
     if stored:
-        meetings = _figure(agenda.stuck_run)
+        meetings = _figure(stored)
     else:
         text = agenda.bottleneck if bottleneck is None else bottleneck
         run = earlier[: previous.stuck_run] if previous else []
-        other_problems = earlier[len(run) :]
         joined = continues(
             stems_of(text),
             agenda.bottleneck_same_as_last,
             [(_stored(a.bottleneck_stems), a.bottleneck_same_as_last) for a in run],
-            usual_words([_stored(a.bottleneck_stems) for a in other_problems]),
+            usual_words([_stored(a.bottleneck_stems) for a in earlier[len(run) :]]),
         )
         meetings = _figure(len(run) + 1) if joined and text.strip() else 0
     if not meetings:

@@ -22,6 +22,7 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     QuestionFactory,
+    UserFactory,
     past_agenda,
 )
 
@@ -167,3 +168,27 @@ def test_the_demo_seed_stores_its_streaks(db, settings):
     call_command("seed_demo", stdout=io.StringIO())
     assert stuck.recompute_pairs(Mentorship.objects.values_list("pk", flat=True)) == {}
     assert Agenda.objects.filter(stuck_run__gt=0).exists()
+
+
+def test_an_operator_cancelling_a_meeting_in_the_admin_stores_it_again(pair, client):
+    past_agenda(pair, 7, EVAL_1)
+    middle = _submitted(pair, 2, OTHER)
+    _submitted(pair, 9, EVAL_2)
+    client.force_login(UserFactory(username="operator", is_staff=True, is_superuser=True))
+    meeting = Meeting.objects.get(pk=middle.meeting_id)
+    when = timezone.localtime(meeting.scheduled_at)
+    response = client.post(
+        reverse("admin:meetings_meeting_change", args=[meeting.pk]),
+        {
+            "mentorship": pair.pk,
+            "scheduled_at_0": when.strftime("%Y-%m-%d"),
+            "scheduled_at_1": when.strftime("%H:%M:%S"),
+            "duration_minutes": meeting.duration_minutes,
+            "status": Meeting.Status.CANCELLED,
+            "held_at_0": "",
+            "held_at_1": "",
+        },
+    )
+    assert response.status_code == 302
+    assert _runs(pair) == [1, 0, 2]
+    _fresh(pair)
