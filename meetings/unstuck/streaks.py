@@ -8,7 +8,9 @@ when its bottleneck is similar (meetings/unstuck/similarity.py) to EVERY bottlen
 written since the scholar last ticked the box, at most the LOOK_BACK newest: a run never drifts
 from one problem to another through a middle text that shares a little with both (compute
 budget, then the write-up's framing, then seeds), and a tick joins the words it was ticked on,
-not everything before them. An agenda is stuck for N meetings when it is the Nth of its run, N
+not everything before them. The scholar's usual words (`usual_words`: those in most of their
+earlier bottlenecks on other problems, such as a topic they write into every one) are left out
+of the comparison. An agenda is stuck for N meetings when it is the Nth of its run, N
 from STUCK_FROM on; a stuck stretch is exactly one run, so the history brackets the meetings the
 badge counts.
 
@@ -70,15 +72,15 @@ def _figure(run: int) -> int:
 # --- The one definition ------------------------------------------------------------------------
 
 
-def stems_of(text: str) -> tuple[str, ...]:
+Stems = tuple[str, ...]
+
+
+def stems_of(text: str) -> Stems:
     return terms(text or "")
 
 
-def _stored(stems: str) -> tuple[str, ...]:
+def _stored(stems: str) -> Stems:
     return tuple(stems.split())
-
-
-Stems = tuple[str, ...]
 
 
 def usual_words(other_problems: Sequence[Stems]) -> frozenset[str]:
