@@ -12,6 +12,7 @@ from meetings.models import (
     Question,
     SentReminder,
 )
+from meetings.unstuck.streaks import recompute_pair
 
 
 @admin.register(Meeting)
@@ -21,6 +22,25 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "scheduled_at"
     raw_id_fields = ("mentorship", "created_by")
     fields = ("mentorship", "scheduled_at", "duration_minutes", "status", "held_at")
+
+    # An operator's edit may change which agendas count for the stuck detector, or their order:
+    # the pairs' stored streaks are written again (meetings/unstuck/streaks.py).
+    def save_model(self, request, obj, form, change):
+        before = Meeting.objects.filter(pk=obj.pk).values_list("mentorship_id", flat=True)
+        pairs = {*before, obj.mentorship_id} if change else {obj.mentorship_id}
+        super().save_model(request, obj, form, change)
+        for pair in pairs:
+            recompute_pair(pair)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recompute_pair(obj.mentorship_id)
+
+    def delete_queryset(self, request, queryset):
+        pairs = set(queryset.values_list("mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for pair in pairs:
+            recompute_pair(pair)
 
 
 class QuestionInline(admin.TabularInline):
@@ -36,6 +56,24 @@ class AgendaAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     raw_id_fields = ("meeting",)
     inlines = [QuestionInline]
+
+    # as MeetingAdmin: the bottleneck, the tick or the status may change the pair's streaks
+    def save_model(self, request, obj, form, change):
+        before = Agenda.objects.filter(pk=obj.pk).values_list("meeting__mentorship_id", flat=True)
+        pairs = {*before, obj.meeting.mentorship_id} if change else {obj.meeting.mentorship_id}
+        super().save_model(request, obj, form, change)
+        for pair in pairs:
+            recompute_pair(pair)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recompute_pair(obj.meeting.mentorship_id)
+
+    def delete_queryset(self, request, queryset):
+        pairs = set(queryset.values_list("meeting__mentorship_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for pair in pairs:
+            recompute_pair(pair)
 
 
 @admin.register(Annotation)

@@ -32,6 +32,7 @@ from meetings.agendas.revisions import (
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from meetings.reading import domain as reading
 from meetings.scheduling.lifecycle import NotPlanned
+from meetings.unstuck import streaks as stuck
 
 READ_ONLY = "This meeting is no longer planned: its agenda is read-only."
 
@@ -144,6 +145,8 @@ def save_fields(
         record_edit(
             agenda, author or agenda.meeting.mentorship.scholar, old, data, agenda.version + 1, now
         )
+        if agenda.is_submitted and {"bottleneck", "bottleneck_same_as_last"} & set(data):
+            stuck.recompute_pair(agenda.meeting.mentorship_id, agenda)
         if for_mentor:
             notifications.brief_updated(agenda)
     for name, value in changes.items():
@@ -173,6 +176,7 @@ def submit(agenda: Agenda, author: User | None = None) -> bool:
         if won:
             agenda.refresh_from_db(fields=["status", "submitted_at", "version", "updated_at"])
             agenda.updated_after_submit_at = None
+            stuck.recompute_pair(agenda.meeting.mentorship_id, agenda)
             record_submit(
                 agenda, author or agenda.meeting.mentorship.scholar, Agenda.Status.DRAFT, now
             )

@@ -92,6 +92,13 @@ class Agenda(models.Model):
     bottleneck_same_as_last = models.BooleanField(
         "Still the same bottleneck as last meeting", default=False
     )
+    # The stuck detector's figures, stored by its one definition (meetings/unstuck/streaks.py,
+    # recompute_pair) whenever they may change, so that no page works them out from the text:
+    # the bottleneck's content words, stemmed, space-separated; and the meetings in a row, this
+    # one included, whose bottleneck was the same problem (0: not counted, e.g. a draft or a
+    # cancelled meeting's agenda; 1: a new bottleneck; 2 or more: stuck).
+    bottleneck_stems = models.TextField(blank=True, default="", editable=False)
+    stuck_run = models.PositiveSmallIntegerField(default=0, editable=False)
     tried = models.TextField("What I tried and whom I asked", blank=True, max_length=3000)
     reading = models.TextField("What I read", blank=True, max_length=3000)
     asks = models.TextField("What I want from this meeting", blank=True, max_length=2000)

@@ -26,6 +26,7 @@ from accounts.models import Mentorship, User
 from meetings import access
 from meetings.models import LiveMeeting, Meeting, MeetingSeries, Question, StatusChange
 from meetings.scheduling import invitations
+from meetings.unstuck import streaks as stuck
 
 # A meeting may be entered just after it started (people record it as they sit down); two years
 # ahead covers any mentoring programme and keeps absurd dates (9999) out of the calendar.
@@ -176,6 +177,7 @@ def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
         update_fields=["scheduled_at", "duration_minutes", "rescheduled_from", "reschedule_count"]
     )
     meeting.refresh_from_db(fields=["reschedule_count"])
+    stuck.recompute_pair(meeting.mentorship_id)  # the order of the pair's agendas may change
     invitations.moved(meeting)
 
 
@@ -188,6 +190,7 @@ def cancel(meeting: Meeting, by: User) -> None:
     meeting.save(update_fields=["status", "reschedule_count"])
     meeting.refresh_from_db(fields=["reschedule_count"])
     _record(meeting, StatusChange.Action.CANCELLED, by)
+    stuck.recompute_pair(meeting.mentorship_id)  # its agenda no longer counts
     invitations.cancelled(meeting)
 
 
@@ -293,6 +296,7 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
         meeting.save(update_fields=["status", "reschedule_count"])
         meeting.refresh_from_db(fields=["reschedule_count"])
         invitations.restored(meeting)
+        stuck.recompute_pair(meeting.mentorship_id)  # its agenda counts again
     _record(meeting, StatusChange.Action.UNDONE, by)
     given.status, given.held_at = meeting.status, meeting.held_at
     given.scheduled_at, given.rescheduled_from = meeting.scheduled_at, meeting.rescheduled_from

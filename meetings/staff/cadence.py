@@ -344,7 +344,7 @@ def cadence_queryset(
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "stuck":
-        # Worked out in Python from the bottlenecks (meetings/unstuck/streaks.py), not in SQL.
+        # The streak stored with each pair's latest agenda (meetings/unstuck/streaks.py).
         qs = qs.filter(
             pk__in=stuck.stuck_mentorship_ids(mentorships) if stuck_ids is None else stuck_ids
         )

@@ -27,6 +27,7 @@ recall needs knowledge of the field, not more weight tuning.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -38,7 +39,9 @@ SIMILAR_AT = 0.45
 # The stem overlap counts more than the spelling: words carry the meaning.
 STEM_WEIGHT = 0.75
 
-_STEMMER = snowballstemmer.stemmer("english")
+# Snowball's stemmers keep the word being stemmed on the instance: one shared by gunicorn's
+# threads mixes their words up (an IndexError, or a wrong stem). Each thread gets its own.
+_PER_THREAD = threading.local()
 _WORD = re.compile(r"[a-z0-9]+")
 
 # Words that do not tell one problem from another: function words, contractions typed with or
@@ -119,9 +122,19 @@ def _spelling(word: str) -> str:
     return word
 
 
+def _stemmer():
+    """This thread's English stemmer, made on its first use."""
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _PER_THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
+
+
+# lru_cache is thread-safe, and what it caches is a pure function of the word: two threads
+# missing the same word at once each stem it with their own stemmer and store the same answer.
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    stem = _STEMMER.stemWord(_spelling(word))
+    stem = _stemmer().stemWord(_spelling(word))
     return SYNONYMS.get(stem, SYNONYMS.get(word, stem))
 
 
@@ -169,7 +182,10 @@ def _prefixed(words: tuple[str, ...], other: set[str]) -> tuple[str, ...]:
 
 def aligned_terms(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Both texts' terms, with the compound words and stem variants they share made equal."""
-    ta, tb = terms(a or ""), terms(b or "")
+    return _aligned(terms(a or ""), terms(b or ""))
+
+
+def _aligned(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ta = _joined(ta, set(tb))
     tb = _joined(tb, set(ta))
     ta = _prefixed(ta, set(tb))
@@ -201,7 +217,13 @@ def combine(stem_overlap: float, trigram: float) -> float:
 
 def bottleneck_score(a: str, b: str) -> float:
     """How much two bottlenecks are the same problem, from 0 (unrelated) to 1 (same words)."""
-    ta, tb = aligned_terms(a, b)
+    return terms_score(terms(a or ""), terms(b or ""))
+
+
+def terms_score(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """bottleneck_score of two texts from their `terms` (stored with a submitted agenda, so the
+    stuck streak of a whole pair is worked out again without stemming a word)."""
+    ta, tb = _aligned(a, b)
     if not ta or not tb:
         return 0.0
     return round(
@@ -211,6 +233,10 @@ def bottleneck_score(a: str, b: str) -> float:
 
 def similar(a: str, b: str) -> bool:
     return bottleneck_score(a, b) >= SIMILAR_AT
+
+
+def similar_terms(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return terms_score(a, b) >= SIMILAR_AT
 
 
 def pair_scores(pairs: list[tuple[str, str]]) -> list[float]:

@@ -1,43 +1,54 @@
 """The stuck detector: a scholar naming the same bottleneck meeting after meeting.
 
-A bottleneck is "the same again" when meetings/unstuck/similarity.py says so. An agenda's streak is the
-run of the pair's earlier submitted agendas, newest first and without a gap, whose bottleneck is
-similar to this one's, looking back at most LOOK_BACK agendas (meetings cancelled do not count).
-Stuck "for N meetings" counts this agenda too: two earlier similar bottlenecks make three.
+The one definition. The pair's counted agendas (submitted, their meeting not cancelled) are read in
+the order of their meetings; each starts a new run or continues the run of the one right before
+it. It continues that run when the scholar ticked "still the same bottleneck as last meeting"
+(`bottleneck_same_as_last`): the scholar knows better than the words. Otherwise it continues it
+when its bottleneck is similar (meetings/unstuck/similarity.py) to EVERY bottleneck of the run
+written since the scholar last ticked the box, at most the LOOK_BACK newest: a run never drifts
+from one problem to another through a middle text that shares a little with both (compute
+budget, then the write-up's framing, then seeds), and a tick joins the words it was ticked on,
+not everything before them. The scholar's usual words (`usual_words`: those in most of their
+earlier bottlenecks on other problems, such as a topic they write into every one) are left out
+of the comparison. An agenda is stuck for N meetings when it is the Nth of its run, N
+from STUCK_FROM on; a stuck stretch is exactly one run, so the history brackets the meetings the
+badge counts.
 
-The scholar knows better than the words: an agenda ticked "still the same bottleneck as last
-meeting" (`bottleneck_same_as_last`) continues the streak from the agenda right before it,
-whatever the similarity score; from there the detector goes on comparing, with that earlier
-bottleneck's words too, so a ticked agenda carries on the earlier one's own streak.
+Each counted agenda stores its run position (`Agenda.stuck_run`) and its bottleneck's stems
+(`Agenda.bottleneck_stems`), written by `recompute_pair` in the transaction of every change that
+can move them (a submit, an edit of a submitted bottleneck or of the tick, a meeting cancelled,
+put back or moved); pages read the stored figure and never score text. Only the agenda page's
+live prompt scores words not yet saved, by the same `continues`.
 
 Only the pair's own meetings count: a mentor sees the briefs of their own mentorship only
 (README, "Who sees what"), so a streak never shows them a bottleneck written for another mentor.
-
-Every function here reads the texts once and scores them in Python: a page listing many pairs
-costs one query, whatever their number.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from accounts.models import Mentorship
 from meetings.models import Agenda, Meeting
-from meetings.unstuck.similarity import similar
+from meetings.unstuck.similarity import similar_terms, terms
 
+# A new bottleneck is compared with at most this many of the run's latest ones.
 LOOK_BACK = 3
-# A pair is flagged stuck (staff and research managers: the figure and the flag) from here on.
+# Stuck from this many meetings in a row (the badge, the staff's figure and flag).
 STUCK_FROM = 2
 
 
 @dataclass
 class Streak:
-    """An agenda's stuck streak: the earlier agendas with a similar bottleneck, oldest first."""
+    """An agenda's stuck streak: how many meetings in a row (this one included; 0 when not
+    stuck) and, where a page shows them, the earlier agendas of the run, oldest first."""
 
+    meetings: int = 0
     earlier: list[Agenda] = field(default_factory=list)
     # How many of the streak's meetings, counted back from this one, had nobody asked.
     asked_nobody: int = 0
@@ -46,20 +57,154 @@ class Streak:
     previous: Agenda | None = None
 
     @property
-    def meetings(self) -> int:
-        """Stuck for this many meetings (this one included), 0 when not stuck."""
-        return len(self.earlier) + 1 if self.earlier else 0
-
-    @property
     def is_stuck(self) -> bool:
         return self.meetings >= STUCK_FROM
 
     def __bool__(self) -> bool:
-        return bool(self.earlier)
+        return self.is_stuck
+
+
+def _figure(run: int) -> int:
+    """Stuck for this many meetings: the run position from STUCK_FROM on, 0 before."""
+    return run if run >= STUCK_FROM else 0
+
+
+# --- The one definition ------------------------------------------------------------------------
+
+
+Stems = tuple[str, ...]
+
+
+def stems_of(text: str) -> Stems:
+    return terms(text or "")
+
+
+def _stored(stems: str) -> Stems:
+    return tuple(stems.split())
+
+
+def usual_words(other_problems: Sequence[Stems]) -> frozenset[str]:
+    """The scholar's usual words: stems in most of the pair's earlier bottlenecks that were other
+    problems (those before the run), at least two of them. A scholar who writes their topic into
+    every bottleneck ("the sparse autoencoder features for factual recall sweep needs more
+    compute", "… framing for the sparse autoencoder features for factual recall write-up") shares
+    those words between any two of them: they tell one problem from another no more than "the"."""
+    if len(other_problems) < 2:
+        return frozenset()
+    counts = Counter(stem for stems in other_problems for stem in set(stems))
+    return frozenset(s for s, n in counts.items() if n >= 2 and 2 * n > len(other_problems))
+
+
+def _same_problem(a: Stems, b: Stems, usual: frozenset[str]) -> bool:
+    if a == b:
+        return True
+    return similar_terms(
+        tuple(w for w in a if w not in usual), tuple(w for w in b if w not in usual)
+    )
+
+
+def continues(
+    stems: Stems,
+    ticked: bool,
+    run: Sequence[tuple[Stems, bool]],
+    usual: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a bottleneck (`stems`, `ticked`: the "same as last" box) continues `run`: the
+    (stems, ticked) of the run it follows, newest first (empty: it starts one); `usual`: the
+    scholar's usual words, left out of the comparison."""
+    if not run:
+        return False
+    if ticked:
+        return True
+    if not stems:
+        return False
+    for earlier_stems, earlier_ticked in run[:LOOK_BACK]:
+        if not _same_problem(stems, earlier_stems, usual):
+            return False
+        if earlier_ticked:
+            break  # the words before a tick are the scholar's to join, not the detector's
+    return True
+
+
+def _runs(agendas: Sequence[Agenda]) -> list[int]:
+    """The run position of each counted agenda (`agendas`: one pair's, oldest first, each with
+    `stems` as a tuple)."""
+    positions: list[int] = []
+    run: list[tuple[Stems, bool]] = []  # newest first
+    other_problems: list[Stems] = []
+    for agenda in agendas:
+        usual = usual_words(other_problems)
+        if continues(agenda.stems, agenda.bottleneck_same_as_last, run, usual):
+            run.insert(0, (agenda.stems, agenda.bottleneck_same_as_last))
+        else:
+            other_problems += [stems for stems, _ in run]
+            run = [(agenda.stems, agenda.bottleneck_same_as_last)]
+        positions.append(len(run))
+    return positions
+
+
+def _counted() -> Q:
+    return Q(status=Agenda.Status.SUBMITTED) & ~Q(meeting__status=Meeting.Status.CANCELLED)
+
+
+def _is_counted(status: str, meeting_status: str) -> bool:
+    """_counted, in Python (one row already read)."""
+    return status == Agenda.Status.SUBMITTED and meeting_status != Meeting.Status.CANCELLED
+
+
+def recompute_pairs(mentorship_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
+    """Store the stems and run position of every agenda of these pairs, from scratch: one query
+    to read, one bulk update of the rows that changed. Returns those that changed, by id."""
+    rows = list(
+        Agenda.objects.filter(meeting__mentorship_id__in=mentorship_ids)
+        .annotate(
+            mentorship_id=F("meeting__mentorship_id"),
+            meeting_status=F("meeting__status"),
+        )
+        .only(
+            "pk",
+            "status",
+            "bottleneck",
+            "bottleneck_same_as_last",
+            "bottleneck_stems",
+            "stuck_run",
+        )
+        .order_by("meeting__mentorship_id", "meeting__scheduled_at", "pk")
+    )
+    by_pair: dict[int, list[Agenda]] = defaultdict(list)
+    changed = []
+    for agenda in rows:
+        stems = " ".join(stems_of(agenda.bottleneck))
+        agenda.stems = _stored(stems)
+        if _is_counted(agenda.status, agenda.meeting_status):
+            by_pair[agenda.mentorship_id].append(agenda)
+        agenda.new_stems, agenda.new_run = stems, 0
+    for agendas in by_pair.values():
+        for agenda, run in zip(agendas, _runs(agendas), strict=True):
+            agenda.new_run = run
+    for agenda in rows:
+        if (agenda.bottleneck_stems, agenda.stuck_run) != (agenda.new_stems, agenda.new_run):
+            agenda.bottleneck_stems, agenda.stuck_run = agenda.new_stems, agenda.new_run
+            changed.append(agenda)
+    Agenda.objects.bulk_update(changed, ["bottleneck_stems", "stuck_run"], batch_size=500)
+    return {a.pk: (a.bottleneck_stems, a.stuck_run) for a in changed}
+
+
+def recompute_pair(mentorship_id: int, agenda: Agenda | None = None) -> None:
+    """After a change to one pair's agendas or meetings: its stored streaks again, in the
+    caller's transaction, under the pair's lock (two changes at once are written one by one);
+    `agenda`, the instance the caller goes on showing, gets its new figures too."""
+    Mentorship.objects.select_for_update().filter(pk=mentorship_id).values_list("pk").first()
+    changed = recompute_pairs([mentorship_id])
+    if agenda is not None and agenda.pk in changed:
+        agenda.bottleneck_stems, agenda.stuck_run = changed[agenda.pk]
+
+
+# --- Reading the stored streaks ----------------------------------------------------------------
 
 
 def _submitted_before(mentorship_ids: Iterable[int], agendas=None):
-    """The pairs' submitted agendas, newest first, with how many people the scholar asked for
+    """The pairs' counted agendas, newest first, with how many people the scholar asked for
     each (`agendas`: a queryset already scoped to a viewer, to read from)."""
     if isinstance(mentorship_ids, QuerySet):
         # a queryset of mentorships: one subquery, not a list of ids fetched first
@@ -68,110 +213,125 @@ def _submitted_before(mentorship_ids: Iterable[int], agendas=None):
         mentorship_ids = list(mentorship_ids)
     return (
         (Agenda.objects.all() if agendas is None else agendas)
-        .filter(meeting__mentorship_id__in=mentorship_ids, status=Agenda.Status.SUBMITTED)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .filter(_counted(), meeting__mentorship_id__in=mentorship_ids)
         .annotate(
             asked=Count("help_asked"),
             mentorship_id=F("meeting__mentorship_id"),
             scheduled_at=F("meeting__scheduled_at"),
         )
-        .only("pk", "bottleneck", "bottleneck_same_as_last", "meeting_id")
+        .only(
+            "pk",
+            "bottleneck",
+            "bottleneck_same_as_last",
+            "bottleneck_stems",
+            "stuck_run",
+            "meeting_id",
+        )
         .order_by("-meeting__scheduled_at", "-pk")
     )
 
 
-def _streak(bottleneck: str, asked: int, earlier: list[Agenda], same_as_last: bool) -> Streak:
-    """`earlier`: the pair's agendas before this one, newest first (at most LOOK_BACK used);
-    `same_as_last`: this agenda is ticked "still the same bottleneck as last meeting"."""
-    run: list[Agenda] = []
-    if bottleneck.strip():
-        texts = [bottleneck]  # this bottleneck's words, and those a tick bridged to
-        ticked = same_as_last
-        for agenda in earlier[:LOOK_BACK]:
-            if ticked:
-                texts.append(agenda.bottleneck)
-            elif not any(similar(text, agenda.bottleneck) for text in texts):
-                break
-            run.append(agenda)
-            ticked = agenda.bottleneck_same_as_last
+def _asked_nobody(asked: int, earlier_newest_first: Sequence[Agenda]) -> int:
     nobody = 0
-    if run:
-        for n in [asked, *(a.asked for a in run)]:
-            if n:
-                break
-            nobody += 1
-    return Streak(earlier=run[::-1], asked_nobody=nobody)
+    for n in [asked, *(a.asked for a in earlier_newest_first)]:
+        if n:
+            break
+        nobody += 1
+    return nobody
 
 
 def stuck_streak(
     agenda: Agenda, bottleneck: str | None = None, *, count_asked: bool = True
 ) -> Streak:
-    """The agenda's streak (`bottleneck`: text to test instead of the saved one). One query for
-    the earlier agendas, and one for this agenda's entries of whom the scholar asked unless they
-    were prefetched (`help_asked`) or `count_asked` is False."""
+    """The agenda's streak, with its earlier agendas. A counted agenda's is its stored figure;
+    a draft's (or `bottleneck`: text not saved yet) is worked out now by the same definition
+    from the stored runs before it. One query for the earlier agendas, and one for this
+    agenda's entries of whom the scholar asked unless they were prefetched (`help_asked`) or
+    `count_asked` is False."""
     meeting = agenda.meeting
-    earlier = list(
+    stored = (
+        agenda.stuck_run
+        if bottleneck is None and agenda.is_submitted and meeting.status != Meeting.Status.CANCELLED
+        else 0
+    )
+    before = (
         _submitted_before([meeting.mentorship_id])
         .filter(meeting__scheduled_at__lt=meeting.scheduled_at)
-        .exclude(pk=agenda.pk)[:LOOK_BACK]
+        .exclude(pk=agenda.pk)
     )
-    text = agenda.bottleneck if bottleneck is None else bottleneck
+    # A stored figure needs only its run (and the agenda right before, for the box); a text
+    # not saved yet is compared with the run before it, knowing the scholar's usual words.
+    earlier = list(before[: max(stored - 1, 1)] if stored else before)
     previous = earlier[0] if earlier else None
-    if not earlier or not text.strip():
+    if stored:
+        meetings = _figure(stored)
+    else:
+        text = agenda.bottleneck if bottleneck is None else bottleneck
+        run = earlier[: previous.stuck_run] if previous else []
+        joined = continues(
+            stems_of(text),
+            agenda.bottleneck_same_as_last,
+            [(_stored(a.bottleneck_stems), a.bottleneck_same_as_last) for a in run],
+            usual_words([_stored(a.bottleneck_stems) for a in earlier[len(run) :]]),
+        )
+        meetings = _figure(len(run) + 1) if joined and text.strip() else 0
+    if not meetings:
         return Streak(previous=previous)
+    run_before = earlier[: meetings - 1]
     # all(): the entries prefetched with the agenda when the caller shows them anyway; without
     # count_asked (the agenda page's prompt) `asked_nobody` is not worked out.
-    asked = len(agenda.help_asked.all()) if count_asked else 1
-    streak = _streak(text, asked, earlier, agenda.bottleneck_same_as_last)
-    streak.previous = previous
-    return streak
+    nobody = _asked_nobody(len(agenda.help_asked.all()), run_before) if count_asked else 0
+    return Streak(
+        meetings=meetings, earlier=run_before[::-1], asked_nobody=nobody, previous=previous
+    )
 
 
 def streaks_by_agenda(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
-    """The streak of every submitted agenda of these pairs, by agenda id, in one query (a
-    history page shows the whole timeline)."""
+    """The streak of every counted agenda of these pairs, by agenda id, in one query."""
     return {agenda.pk: streak for agenda, streak in streak_timeline(mentorship_ids)}
 
 
-def streak_timeline(mentorship_ids: Iterable[int]) -> list[tuple[Agenda, Streak]]:
-    """Every submitted agenda of these pairs, newest first, with its streak, in one query; each
-    agenda carries `scheduled_at` and `asked` (how many people the scholar asked)."""
-    rows = list(_submitted_before(mentorship_ids))
+def streak_timeline(mentorship_ids: Iterable[int], agendas=None) -> list[tuple[Agenda, Streak]]:
+    """Every counted agenda of these pairs, newest first, with its stored streak, in one query;
+    each agenda carries `scheduled_at` and `asked` (how many people the scholar asked)."""
+    rows = list(_submitted_before(mentorship_ids, agendas))
     by_pair: dict[int, list[Agenda]] = defaultdict(list)
     for agenda in rows:
         by_pair[agenda.mentorship_id].append(agenda)
     streaks: dict[int, Streak] = {}
-    for agendas in by_pair.values():
-        for i, agenda in enumerate(agendas):
-            streaks[agenda.pk] = _streak(
-                agenda.bottleneck, agenda.asked, agendas[i + 1 :], agenda.bottleneck_same_as_last
+    for pair_rows in by_pair.values():
+        for i, agenda in enumerate(pair_rows):
+            meetings = _figure(agenda.stuck_run)
+            run_before = pair_rows[i + 1 : i + meetings] if meetings else []
+            streaks[agenda.pk] = Streak(
+                meetings=meetings,
+                earlier=run_before[::-1],
+                asked_nobody=_asked_nobody(agenda.asked, run_before) if meetings else 0,
             )
     return [(agenda, streaks[agenda.pk]) for agenda in rows]
 
 
 def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
-    """Each pair's streak as of its latest submitted agenda, by mentorship id, in one query that
-    reads only the last LOOK_BACK + 1 agendas of each pair (the staff pages: figures only)."""
+    """Each pair's streak as of its latest counted agenda, by mentorship id: the stored figure,
+    one query (the staff pages, the mentor's home: figures only)."""
+    if isinstance(mentorship_ids, QuerySet):
+        mentorship_ids = mentorship_ids.order_by().values("pk")
+    else:
+        mentorship_ids = list(mentorship_ids)
     latest = (
-        _submitted_before(mentorship_ids)
+        Agenda.objects.filter(_counted(), meeting__mentorship_id__in=mentorship_ids)
         .annotate(
+            pair=F("meeting__mentorship_id"),
             row=Window(
                 RowNumber(),
                 partition_by=[F("meeting__mentorship_id")],
                 order_by=[F("meeting__scheduled_at").desc(), F("pk").desc()],
-            )
+            ),
         )
-        .filter(row__lte=LOOK_BACK + 1)
+        .filter(row=1)
+        .values_list("pair", "stuck_run")
     )
-    by_pair: dict[int, list[Agenda]] = defaultdict(list)
-    for agenda in latest:
-        by_pair[agenda.mentorship_id].append(agenda)
-    return {
-        pair: _streak(
-            agendas[0].bottleneck, agendas[0].asked, agendas[1:], agendas[0].bottleneck_same_as_last
-        )
-        for pair, agendas in by_pair.items()
-    }
+    return {pair: Streak(meetings=_figure(run)) for pair, run in latest}
 
 
 def stuck_mentorship_ids(mentorship_ids: Iterable[int]) -> set[int]:
@@ -207,36 +367,20 @@ def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
     queries, whatever the length of the history."""
     from meetings.models import HelpAsked
 
-    rows = list(_submitted_before(mentorship_ids, agendas))
+    timed = streak_timeline(mentorship_ids, agendas)
     asked: dict[int, list[HelpAsked]] = defaultdict(list)
-    for entry in HelpAsked.objects.filter(agenda__in=[a.pk for a in rows]).select_related("peer"):
+    entries = HelpAsked.objects.filter(agenda__in=[a.pk for a, _ in timed]).select_related("peer")
+    for entry in entries:
         asked[entry.agenda_id].append(entry)
-    by_pair: dict[int, list[Agenda]] = defaultdict(list)
-    for agenda in rows:
-        by_pair[agenda.mentorship_id].append(agenda)
-    streaks: dict[int, Streak] = {}
-    for pair_agendas in by_pair.values():
-        for i, agenda in enumerate(pair_agendas):
-            streaks[agenda.pk] = _streak(
-                agenda.bottleneck,
-                agenda.asked,
-                pair_agendas[i + 1 :],
-                agenda.bottleneck_same_as_last,
-            )
-    in_stretch: set[int] = set()
-    covered: set[int] = set()  # earlier members of a stretch already told at its latest meeting
-    lines = []
-    for agenda in rows:
-        streak = streaks[agenda.pk]
-        line = TimelineLine(agenda=agenda, streak=streak, asked=asked[agenda.pk])
-        if streak:
-            in_stretch.add(agenda.pk)
-            in_stretch.update(a.pk for a in streak.earlier)
-            line.stretch_end = agenda.pk not in covered
-            covered.update(a.pk for a in streak.earlier)
-        lines.append(line)
+    lines = [TimelineLine(agenda=a, streak=s, asked=asked[a.pk]) for a, s in timed]
+    newer: dict[int, Agenda] = {}  # by pair: the line above, one meeting later
     for line in lines:
-        line.in_stretch = line.agenda.pk in in_stretch
+        agenda, later = line.agenda, newer.get(line.agenda.mentorship_id)
+        continued = later is not None and later.stuck_run == agenda.stuck_run + 1
+        # a stretch is one run: told at its latest meeting, every member marked
+        line.stretch_end = line.streak.is_stuck and not continued
+        line.in_stretch = line.streak.is_stuck or (continued and _figure(later.stuck_run) > 0)
+        newer[agenda.mentorship_id] = agenda
     return lines
 
 

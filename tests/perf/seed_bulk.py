@@ -28,6 +28,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Mentorship, Program, ResearchManagerAssignment, User  # noqa: E402
 from meetings.models import ActionItem, Agenda, BriefRead, Meeting, Question  # noqa: E402
+from meetings.unstuck.streaks import recompute_pairs  # noqa: E402
 
 SLUG = "bulk"
 PREFIX = "bulk-"
@@ -181,6 +182,8 @@ def _meetings(mentorships, n_meetings: int, now, rng: random.Random) -> None:
             )
         )
     Agenda.objects.bulk_create(agendas, batch_size=BATCH)
+    # The stored stuck streaks, as agendas.submit leaves them: one read and one bulk update.
+    recompute_pairs([m.pk for m in mentorships])
     Question.objects.bulk_create(
         [
             Question(

@@ -35,6 +35,7 @@ from meetings.models import (
     Recap,
 )
 from meetings.plans import domain as plans
+from meetings.unstuck.streaks import recompute_pairs
 
 PASSWORD = "demo"
 PEOPLE = [
@@ -198,6 +199,9 @@ class Command(BaseCommand):
         self._research_manager(program, users)
         self._unstuck_and_after(program, users)
         self._stuck_and_a_peer(users)
+        # The agendas above were written directly, not through agendas.submit: their stored
+        # stuck streaks, as submitting them would have left them.
+        recompute_pairs(program.mentorships.values_list("pk", flat=True))
 
     def _unstuck_and_after(self, program: Program, users: dict[str, User]) -> None:
         """A little of everything around the meetings, so each page has something to show:

@@ -14,6 +14,7 @@ from meetings.agendas import domain as agendas
 from meetings.agendas.revisions import rows_for
 from meetings.models import Agenda, Meeting
 from meetings.unstuck import streaks as stuck
+from meetings.unstuck.streaks import recompute_pair
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory, past_agenda
 from tests.meetings.briefs.test_query_counts import MENTOR_QUERIES, SCHOLAR_QUERIES
 
@@ -30,6 +31,7 @@ def _now(world, ticked: bool, text: str = NOW, before: str = BEFORE) -> Agenda:
     Agenda.objects.filter(pk=world.agenda.pk).update(
         bottleneck=text, bottleneck_same_as_last=ticked
     )
+    recompute_pair(world.mentorship.pk)
     return Agenda.objects.get(pk=world.agenda.pk)
 
 
@@ -54,9 +56,11 @@ def test_it_continues_the_earlier_agendas_own_streak(world):
     past_agenda(world.mentorship, 14, SIMILAR_BEFORE)
     past_agenda(world.mentorship, 7, SIMILAR_NOW)
     Agenda.objects.filter(pk=world.agenda.pk).update(bottleneck=NOW, bottleneck_same_as_last=True)
+    recompute_pair(world.mentorship.pk)
     assert stuck.stuck_streak(Agenda.objects.get(pk=world.agenda.pk)).meetings == 3
     # Without the tick, the new wording starts afresh.
     Agenda.objects.filter(pk=world.agenda.pk).update(bottleneck_same_as_last=False)
+    recompute_pair(world.mentorship.pk)
     assert not stuck.stuck_streak(Agenda.objects.get(pk=world.agenda.pk))
 
 
@@ -66,6 +70,7 @@ def test_an_earlier_ticked_agenda_links_the_one_before_it_in_every_function(worl
     Agenda.objects.filter(pk=world.agenda.pk).update(
         bottleneck=NOW + " again", bottleneck_same_as_last=False
     )
+    recompute_pair(world.mentorship.pk)
     current = Agenda.objects.get(pk=world.agenda.pk)
     assert [a.pk for a in stuck.stuck_streak(current).earlier] == [first.pk, second.pk]
     pairs = [world.mentorship.pk]
@@ -240,6 +245,7 @@ def test_the_brief_costs_the_same_ticked_as_stuck_by_the_words(
     mentor.get(url)  # the first open records the read receipt
     for ticked, text in [(False, SIMILAR_NOW), (True, NOW)]:
         Agenda.objects.filter(pk=agenda.pk).update(bottleneck=text, bottleneck_same_as_last=ticked)
+        recompute_pair(world.mentorship.pk)
         with django_assert_num_queries(MENTOR_QUERIES):
             assert "Stuck for" in mentor.get(url).content.decode()
         # A stuck scholar's brief also reads the peers who got past something similar.
@@ -262,6 +268,7 @@ def test_the_agenda_page_costs_the_same_ticked_as_stuck_by_the_words(
     with django_assert_num_queries(AGENDA_PAGE_QUERIES):
         assert "You named a similar bottleneck" in client.get(url).content.decode()
     Agenda.objects.filter(pk=agenda.pk).update(bottleneck=NOW, bottleneck_same_as_last=True)
+    recompute_pair(world.mentorship.pk)
     with django_assert_num_queries(AGENDA_PAGE_QUERIES):
         assert "You say this is the same bottleneck" in client.get(url).content.decode()
 

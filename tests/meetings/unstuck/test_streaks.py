@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meetings.models import Agenda, Meeting
 from meetings.unstuck import streaks as stuck
+from meetings.unstuck.similarity import similar
 from tests.factories import (
     AgendaFactory,
     HelpAskedFactory,
@@ -60,10 +61,12 @@ def test_a_different_bottleneck_in_between_breaks_the_streak(pair):
     assert streak.meetings == 2
 
 
-def test_only_the_last_three_earlier_agendas_count(pair):
+def test_a_long_run_counts_every_meeting_of_it(pair):
+    """A new bottleneck is compared with the run's last LOOK_BACK only, but the run counts all:
+    six meetings in a row are "stuck for 6", not capped at four."""
     for days in (35, 28, 21, 14, 7):
         past_agenda(pair, days, EVAL_1)
-    assert stuck.stuck_streak(upcoming(pair, EVAL_2)).meetings == 4
+    assert stuck.stuck_streak(upcoming(pair, EVAL_2)).meetings == 6
 
 
 def test_drafts_cancelled_meetings_and_other_pairs_do_not_count(pair):
@@ -185,3 +188,50 @@ def test_submit_goes_straight_through_once_tried_and_asked_are_filled(stuck_scho
     assert client.post(url, data).status_code == 302
     stuck_scholar.refresh_from_db()
     assert stuck_scholar.status == Agenda.Status.SUBMITTED
+
+
+# --- One run, no drift: the demo's defect -------------------------------------------------------
+
+TOPIC = "sparse autoencoder features for factual recall"
+SEEDS = f"My {TOPIC} results don't replicate across seeds; I need to know whether to debug further or change the setup."
+COMPUTE = f"Compute: the {TOPIC} sweep needs ~3× my budget. Should I shrink the model or the grid?"
+FRAMING = f"I'm stuck choosing between two framings for the {TOPIC} write-up."
+
+
+def test_a_topic_written_into_every_bottleneck_does_not_join_other_problems(pair):
+    """The demo's scholar1: the history bracketed seven meetings (seeds, compute, framing) as
+    one stretch while the badge said 4. The topic's words are the scholar's usual words once
+    their earlier bottlenecks show it; only the three framings in a row are a stretch."""
+    texts = [SEEDS, COMPUTE, SEEDS, FRAMING, FRAMING, FRAMING, COMPUTE]
+    for days, text in zip(range(7 * len(texts), 0, -7), texts, strict=True):
+        past_agenda(pair, days, text)
+    lines = stuck.timeline([pair.pk], Agenda.objects.all())[::-1]  # oldest first
+    assert [line.streak.meetings for line in lines] == [0, 0, 0, 0, 2, 3, 0]
+    assert [line.in_stretch for line in lines] == [False] * 3 + [True] * 3 + [False]
+    assert [line.stretch_end for line in lines] == [False] * 5 + [True, False]
+
+
+def test_a_run_does_not_drift_through_a_middle_bottleneck(pair):
+    """Each new bottleneck must be like every one of the run's latest, not just the last: jobs
+    dying after a driver update is like the third wording (the cluster, jobs dying) but not like
+    the reward model's evaluation of the first two."""
+    past_agenda(pair, 21, EVAL_1)
+    past_agenda(pair, 14, EVAL_2)
+    past_agenda(pair, 7, EVAL_3)
+    assert stuck.current_streaks([pair.pk])[pair.pk].meetings == 3
+    drifted = "Jobs die out of memory on the cluster since the driver update."
+    assert similar(drifted, EVAL_3) and not similar(drifted, EVAL_2)
+    assert stuck.stuck_streak(upcoming(pair, drifted)).meetings == 0
+
+
+def test_a_tick_joins_the_last_meeting_not_a_run_it_did_not_continue(pair):
+    """Ticked "same as last" joins the meeting right before; it does not bridge back over that
+    meeting to an earlier run because the ticked words happen to be like it."""
+    past_agenda(pair, 14, EVAL_1)
+    past_agenda(pair, 7, OTHER)  # a new problem: the evaluation's run ended
+    agenda = upcoming(pair, EVAL_2)  # like the evaluation, ticked "same as" the venue
+    Agenda.objects.filter(pk=agenda.pk).update(bottleneck_same_as_last=True)
+    agenda.refresh_from_db()
+    streak = stuck.stuck_streak(agenda)
+    assert streak.meetings == 2
+    assert [a.bottleneck for a in streak.earlier] == [OTHER]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import HelpAsked, Meeting
+from meetings.unstuck.streaks import recompute_pair
 from tests.factories import (
     HelpAskedFactory,
     MeetingFactory,
@@ -36,6 +37,7 @@ def stuck_world(world):
     _held(world.mentorship, 7, SECOND)
     world.agenda.bottleneck = NOW_TEXT
     world.agenda.save()
+    recompute_pair(world.mentorship.pk)
     return world
 
 
@@ -85,6 +87,7 @@ def test_a_different_bottleneck_breaks_the_stretch_on_the_timeline(world):
     _held(world.mentorship, 7, SECOND)
     world.agenda.bottleneck = NOW_TEXT
     world.agenda.save()
+    recompute_pair(world.mentorship.pk)
     html = world.client_for(world.scholar).get(reverse("history", args=[world.scholar.pk]))
     timeline = html.content.decode()[html.content.decode().index('id="bottleneck-timeline"') :]
     assert "Stuck for 2 meetings" in timeline and "Stuck for 3" not in timeline
