@@ -27,7 +27,11 @@ from meetings.management.commands.seed_demo import PEOPLE
 SKIP = ("/accounts/logout/", "/static/", "/admin/")
 LOGIN = "/accounts/login/"
 # What a page says when its reader can do nothing there: reached by a link, it is a dead end.
-DEAD_ENDS = ("You have no active mentorship to schedule meetings for",)
+DEAD_ENDS = (
+    "You have no active mentorship to schedule meetings for",
+    "there is nothing to recap",
+    "The recap and feedback open once the meeting is marked held",
+)
 # Pages differing only in their query (sorting, filters, pages of a list): a few of each are
 # enough to show their links are followed; the rest is the same page.
 PER_PATH = 4
