@@ -198,7 +198,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
         label="CSV file",
-        help_text="One mentorship per line: scholar e-mail, mentor e-mail, cadence in days.",
+        help_text="One mentorship per line: scholar e-mail, mentor e-mail, cadence in days, "
+        "separated by commas, semicolons or tabs.",
     )
     text = forms.CharField(
         required=False,

@@ -34,6 +34,11 @@ HEADER_WORDS = {
     "cadence": {"cadence", "cadencedays", "cadenceindays", "days", "everydays", "frequency"},
 }
 COLUMNS = ("scholar", "mentor", "cadence")
+# Excel writes CSV with semicolons where the decimal separator is a comma (much of Europe), and
+# "Text (tab-delimited)" with tabs; the comma comes first: it wins a tie.
+DELIMITERS = ",;\t"
+SNIFF_LINES = 50
+SNIFF_CHARS = 64 * 1024
 
 
 def _header_word(cell: str) -> str:
@@ -90,6 +95,8 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)  # by lower-case e-mail
+    # A header that cannot be read leaves the column order unknown: no row can be trusted.
+    bad_header: bool = False
 
     def _with(self, status: str) -> list[Person]:
         return [p for p in self.people.values() if p.status == status]
@@ -126,6 +133,15 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_lines(self) -> list[int]:
+        return [line for line, _ in self.errors]
+
+    @property
+    def ok_without_error_lines(self) -> bool:
+        """Some rows are good, and every error is one line's (it can be left out), not the file's."""
+        return bool(self.rows) and 0 not in self.error_lines and not self.bad_header
+
 
 def _email_problem(value: str) -> str:
     try:
@@ -135,12 +151,27 @@ def _email_problem(value: str) -> str:
     return ""
 
 
+def delimiter(text: str) -> str:
+    """The cell separator of `text`: the csv module's guess from the first lines, limited to
+    DELIMITERS. When rows disagree (a bad row among good ones) it cannot guess; then the separator
+    found on the most lines is taken, then the most frequent, and the comma when none is found."""
+    lines = [line for line in text[:SNIFF_CHARS].splitlines()[:SNIFF_LINES] if line.strip()]
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        score = {d: (sum(d in line for line in lines), sample.count(d)) for d in DELIMITERS}
+        best = max(DELIMITERS, key=score.__getitem__)
+        return best if score[best][0] else ","
+
+
 def parse(program: Program, text: str) -> ImportPlan:
     plan = ImportPlan()
     # Spreadsheets often start a file with a byte-order mark (pasted text can carry it too) and
     # some end lines with a bare carriage return, which the csv module refuses unless it reads
     # universal newlines.
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=None))
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter(text))
     try:
         records = list(reader)
     except csv.Error:
@@ -171,6 +202,7 @@ def parse(program: Program, text: str) -> ImportPlan:
                 continue
             known = set().union(*HEADER_WORDS.values())
             if not any("@" in c for c in cells) and any(_header_word(c) in known for c in cells):
+                plan.bad_header = True
                 plan.errors.append(
                     (
                         line,
@@ -259,9 +291,14 @@ def parse(program: Program, text: str) -> ImportPlan:
     return plan
 
 
-def apply(program: Program, plan: ImportPlan, invited_by: User | None) -> tuple[int, int]:
-    """Write the plan in one transaction: (mentorships created, pairs waiting for acceptance)."""
-    if not plan.ok:
+def apply(
+    program: Program, plan: ImportPlan, invited_by: User | None, *, leave_out: list[int] = ()
+) -> tuple[int, int]:
+    """Write the plan in one transaction: (mentorships created, pairs waiting for acceptance).
+    A plan with errors is written only when `leave_out` names exactly the lines in error (the
+    ones the person saw listed when they chose to leave them out)."""
+    left_out = plan.ok_without_error_lines and list(leave_out) == plan.error_lines
+    if not plan.ok and not left_out:
         raise ValueError("Refusing to import a plan with errors.")
     created = waiting = 0
     with transaction.atomic():

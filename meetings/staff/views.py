@@ -26,6 +26,7 @@ from meetings.growth import signals as growth
 from meetings.models import Agenda, Meeting
 from meetings.plans import domain as plans
 from meetings.recaps import domain as recaps
+from meetings.scheduling.lifecycle import schedulable_mentorships
 from meetings.staff.cadence import (
     FLAGS,
     GRID_WEEKS_PAST,
@@ -276,6 +277,11 @@ def _summary(request: HttpRequest, program: Program, mentorships, person: User, 
             "stuck": sum(1 for r in rows if r.stuck),
         },
         "stuck_from": STUCK_FROM,
+        # Upcoming meetings are listed to be moved or cancelled, and the list offers to schedule
+        # more: only for a reader who may schedule this person's meetings (not a research manager).
+        "may_schedule": schedulable_mentorships(request.user)
+        .filter(pk__in=[r.mentorship.pk for r in rows])
+        .exists(),
     }
 
 

@@ -164,7 +164,7 @@ def test_staff_pages_cost_the_same_queries_with_more_stuck_pairs(
 # Each page's queries include one for the pairs' latest bottlenecks (the stuck flag), and the
 # scholar summary one more for people asked per meeting, one for the research plan's milestone
 # counts, three for the growth figures (briefs, their questions, readings: the manager here is
-# program staff too) and, for program staff, one for the end-of-program report's figures; none
-# grows with the number of pairs.
+# program staff too), for program staff, one for the end-of-program report's figures, and one
+# for whether the reader may schedule the person's meetings; none grows with the number of pairs.
 MANAGER_PAGE_QUERIES = 10
-SUMMARY_QUERIES = 20
+SUMMARY_QUERIES = 21
