@@ -28,6 +28,7 @@ from meetings.agendas.revisions import (
     record_question,
     record_question_order,
     record_submit,
+    same,
 )
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from meetings.reading import domain as reading
@@ -97,6 +98,12 @@ def _not_carried_yet(agenda: Agenda, previous: Meeting) -> list[Question]:
     )
 
 
+def changed_fields(agenda: Agenda, data: dict) -> dict:
+    """The fields of `data` whose value differs from the agenda's: a text only when its
+    normalised form does (revisions.normalised), so spaces alone never update the brief."""
+    return {name: value for name, value in data.items() if not same(getattr(agenda, name), value)}
+
+
 def save_fields(
     agenda: Agenda, data: dict, expected_version: int, author: User | None = None
 ) -> bool:
@@ -108,8 +115,10 @@ def save_fields(
     ValidationError when a submitted agenda would stop being submittable. Each save is kept in
     the revision history, by default as the scholar's. A change to the check-in alone is the
     scholar's own business: the mentor does not see the brief as updated and gets no mail.
+    Fields whose text is unchanged but for spaces (changed_fields) are not written at all.
     """
     _require_planned(agenda.meeting)
+    data = changed_fields(agenda, data)
     if not data:
         return True
     if agenda.version != expected_version:
@@ -209,10 +218,11 @@ def add_question(agenda: Agenda, text: str, author: User) -> Question:
 
 @transaction.atomic
 def edit_question(question: Question, text: str, author: User) -> None:
+    if same(question.text, text):
+        return  # spaces alone: no revision, and the mentor is not told of an update
     old, question.text = question.text, text
     question.save(update_fields=["text"])
-    if old != text:
-        record_question(question, author, old, text)
+    record_question(question, author, old, text)
     touch(question.agenda)
 
 

@@ -22,7 +22,7 @@ from config.ids import parse_id
 from meetings import access
 from meetings.agendas import domain as agendas
 from meetings.agendas.forms import CHECKBOXES, AgendaForm, QuestionForm
-from meetings.agendas.revisions import rows_for
+from meetings.agendas.revisions import rows_for, same
 from meetings.htmx import part_or_redirect, refresh_or_redirect
 from meetings.meeting_mode import budget
 from meetings.models import (
@@ -166,10 +166,9 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return render(request, AGENDA_TEMPLATE, ctx)
     data = form.field_data()
+    changed = agendas.changed_fields(agenda, data)
     try:
-        saved = agendas.save_fields(
-            agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
-        )
+        saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
     except ValidationError as refused:
         return _render_with_errors(
             request, agenda, refused, meeting.has_manager, title=NOT_SAVED, unsaved=True
@@ -202,14 +201,15 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, advice)
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
-        messages.success(request, "Changes saved. Your mentor sees the brief as updated.")
+        if set(changed) - set(Agenda.SCHOLAR_ONLY_FIELDS):
+            messages.success(request, "Changes saved. Your mentor sees the brief as updated.")
+        elif changed:
+            messages.success(request, "Saved. The brief did not change: your mentor is not told.")
+        else:
+            messages.info(request, "Nothing changed in the brief.")
         return redirect("brief", pk=meeting.pk)
     messages.success(request, "Draft saved.")
     return redirect("agenda", pk=meeting.pk)
-
-
-def _changed_fields(agenda: Agenda, data: dict) -> dict:
-    return {name: value for name, value in data.items() if getattr(agenda, name) != value}
 
 
 def _conflict_page(
@@ -239,7 +239,7 @@ def _differences(agenda: Agenda, data: dict) -> list[dict]:
     rows = []
     for name, value in data.items():
         saved = getattr(agenda, name)
-        if saved == value:
+        if same(saved, value):
             continue
         field = form.fields[name]
         if name == "wellbeing_energy":
@@ -335,14 +335,14 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
     data = form.field_data()
-    changed = _changed_fields(agenda, data)
+    changed = agendas.changed_fields(agenda, data)
     try:
         saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
     except NotPlanned:
         message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
         return _autosave_answer(request, agenda, message, status=423)
     except ValidationError as refused:
-        message = "Not saved: your mentor already has this brief. " + " ".join(refused.messages)
+        message = "Not saved. " + " ".join(refused.messages)
         return _autosave_answer(request, agenda, message, status=422)
     if not saved:
         agenda.refresh_from_db()

@@ -180,7 +180,13 @@ class Agenda(models.Model):
         values = {"bottleneck": self.bottleneck, "tried": self.tried, **(changes or {})}
         bottleneck, tried = values["bottleneck"].strip(), values["tried"].strip()
         errors: dict[str, str] = {}
-        if not bottleneck:
+        if not bottleneck and self.is_submitted:
+            # Said while the mentor already has the brief: "before submitting" would be wrong.
+            errors["bottleneck"] = (
+                "Your mentor already has this brief, so it keeps a main bottleneck: "
+                "what is blocking you, and what would unblock it?"
+            )
+        elif not bottleneck:
             errors["bottleneck"] = (
                 "Name your one main bottleneck before submitting: what is blocking you, "
                 "and what would unblock it?"

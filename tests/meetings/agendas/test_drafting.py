@@ -124,7 +124,7 @@ def test_it_autosaves_a_submitted_brief_as_updated_but_never_empties_its_bottlen
     agenda = world.agenda
     response = _autosave(client, agenda, bottleneck="")
     assert response.status_code == 422
-    assert "Name your one main bottleneck" in response.content.decode()
+    assert "it keeps a main bottleneck" in response.content.decode()
     assert Agenda.objects.get(pk=agenda.pk).bottleneck == agenda.bottleneck
     assert _autosave(client, agenda, bottleneck="Sharper bottleneck").status_code == 200
     stored = Agenda.objects.get(pk=agenda.pk)
