@@ -148,6 +148,8 @@ peer_urls = [
         "programs/<slug:slug>/peers/<id:pk>/offer/", unstuck.peer_offer_add, name="peer_offer_add"
     ),
     path("bottlenecks/<id:pk>/resolved/", unstuck.bottleneck_resolve, name="bottleneck_resolve"),
+    # Sharing is consent: the scholar gives or withdraws it from the brief, history or board.
+    path("bottlenecks/<id:pk>/shared/", unstuck.bottleneck_share, name="bottleneck_share"),
     path("peer-offers/<id:pk>/dismiss/", unstuck.peer_offer_dismiss, name="peer_offer_dismiss"),
     # "You were asked": the peer named in a scholar's "whom I asked" hides the notice.
     path("asked-you/<id:pk>/dismiss/", unstuck.asked_dismiss, name="asked_dismiss"),

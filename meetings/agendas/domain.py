@@ -33,6 +33,7 @@ from meetings.agendas.revisions import (
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from meetings.reading import domain as reading
 from meetings.scheduling.lifecycle import NotPlanned
+from meetings.unstuck import peers
 
 READ_ONLY = "This meeting is no longer planned: its agenda is read-only."
 
@@ -117,8 +118,14 @@ def save_fields(
     scholar's own business: the mentor does not see the brief as updated and gets no mail.
     Fields whose text is unchanged but for spaces (changed_fields) are not written at all.
     """
-    _require_planned(agenda.meeting)
     data = changed_fields(agenda, data)
+    author = author or agenda.meeting.mentorship.scholar
+    # Sharing the bottleneck with peers is the scholar's consent, not part of the brief: its
+    # own function writes it, whatever the meeting's state, and the mentor is not told.
+    sharing = data.pop("bottleneck_shared", None)
+    if sharing is not None and not data:
+        return peers.set_shared(agenda, sharing, author, expected_version)
+    _require_planned(agenda.meeting)
     if not data:
         return True
     if agenda.version != expected_version:
@@ -131,14 +138,11 @@ def save_fields(
     now = timezone.now()
     old = {name: getattr(agenda, name) for name in data}
     changes = dict(data)
-    # Sharing the bottleneck with peers is not a change of the brief either.
     for_mentor = agenda.is_submitted and bool(set(data) - set(Agenda.SCHOLAR_ONLY_FIELDS))
     if for_mentor or not agenda.is_submitted:
         changes["updated_at"] = now
     if for_mentor:
         changes["updated_after_submit_at"] = now
-    if "bottleneck_shared" in data:
-        changes["bottleneck_shared_at"] = now if data["bottleneck_shared"] else None
     # The version is a condition on the agenda row itself, not inside a join: PostgreSQL then
     # checks it again on the row a parallel save just committed, and only one save wins.
     current = Agenda.objects.filter(
@@ -150,14 +154,14 @@ def save_fields(
     with transaction.atomic(savepoint=False):
         if not current.update(**changes, version=F("version") + 1):
             return False
-        record_edit(
-            agenda, author or agenda.meeting.mentorship.scholar, old, data, agenda.version + 1, now
-        )
+        record_edit(agenda, author, old, data, agenda.version + 1, now)
         if for_mentor:
             notifications.brief_updated(agenda)
-    for name, value in changes.items():
-        setattr(agenda, name, value)
-    agenda.version += 1
+        for name, value in changes.items():
+            setattr(agenda, name, value)
+        agenda.version += 1
+        if sharing is not None:
+            peers.set_shared(agenda, sharing, author, agenda.version)
     return True
 
 
