@@ -426,7 +426,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if agendas.delete_question(question, request.user):
         announce = "Question deleted."
     else:
-        announce = "Question dropped. It stays in your history."
+        announce = "Question dropped: it leaves your brief. Put it back from “Done or dropped”."
     return questions_part(request, question.agenda, announce=announce)
 
 
@@ -465,7 +465,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 STATE_MESSAGES = {
     Question.Status.OPEN: "Question kept: it is back in your list, at the end.",
     Question.Status.RESOLVED: "Question marked done. Your mentor sees it as resolved.",
-    Question.Status.DROPPED: "Question dropped. It stays in your history.",
+    Question.Status.DROPPED: "Question dropped: it leaves your brief. Put it back from “Done or dropped”.",
 }
 
 

@@ -53,7 +53,8 @@ def questions(agenda: Agenda | None) -> list[Question]:
     if agenda is None or not agenda.is_submitted:
         return []
     return list(
-        agenda.questions.exclude(status__in=Question.SET_ASIDE_STATES)
+        agenda.questions.for_mentor()
+        .exclude(status=Question.Status.RESOLVED)
         .filter(in_writing=False)
         .order_by("rank", "pk")
     )

@@ -226,6 +226,14 @@ class Agenda(models.Model):
         return digests
 
 
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def for_mentor(self) -> QuestionQuerySet:
+        """The questions a mentor sees: every one but those the scholar dropped. The one
+        definition for the brief, meeting mode, the report, the history, its search and the
+        exports: a dropped question stays in the agenda's changes, nowhere else."""
+        return self.exclude(status=QuestionStatus.DROPPED)
+
+
 class Question(models.Model):
     Status = QuestionStatus
 
@@ -256,6 +264,8 @@ class Question(models.Model):
     )
     in_writing = models.BooleanField("Answer in writing", default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "pk"]
