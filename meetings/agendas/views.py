@@ -375,15 +375,17 @@ def questions_part(
     *,
     announce: str = "",
     error: str = "",
+    estimate_error: dict | None = None,
 ) -> HttpResponse:
     """The question list (budget included) for htmx, announcing `announce`; a plain post gets
     `error` (or `announce`) as a message and goes back to the list. The time budget's endpoints
-    answer with it too."""
+    answer with it too: `estimate_error` ({"pk", "value", "message"}) shows a refused number of
+    minutes beside its field, as typed."""
     return part_or_redirect(
         request,
         AGENDA_TEMPLATE,
         "questions",
-        lambda: _questions_context(agenda, form, announce=announce),
+        lambda: _questions_context(agenda, form, announce=announce, estimate_error=estimate_error),
         url=reverse("agenda", args=[agenda.meeting_id]),
         anchor="questions",
         message=announce,
