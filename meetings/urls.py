@@ -55,6 +55,7 @@ agenda_urls = [
     path("meetings/<id:pk>/revisions/", agendas.agenda_revisions, name="agenda_revisions"),
     path("meetings/<id:pk>/help-asked/", agendas.help_add, name="help_add"),
     path("help-asked/<id:pk>/delete/", agendas.help_delete, name="help_delete"),
+    path("help-asked/<id:pk>/edit/", agendas.help_edit, name="help_edit"),
 ]
 
 brief_urls = [

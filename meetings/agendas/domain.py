@@ -369,6 +369,39 @@ def add_help_asked(agenda: Agenda, data: dict, author: User) -> HelpAsked:
 
 
 @transaction.atomic
+def edit_help_asked(entry: HelpAsked, data: dict, author: User) -> HelpAsked | None:
+    """Change a "whom I asked" entry (data: HelpAskedForm's), e.g. to say what came of it.
+    Returns the entry as saved, or None (and changes nothing) when only spaces differ. A peer
+    newly named sees the "you were asked" notice again."""
+    agenda = entry.agenda
+    before = list(agenda.help_asked.select_related("peer"))
+    current = next(e for e in before if e.pk == entry.pk)
+    new = {
+        "kind": data["kind"],
+        "peer": data.get("peer"),
+        "name": data.get("name", ""),
+        "outcome": data.get("outcome", ""),
+    }
+    unchanged = (
+        current.kind == new["kind"]
+        and current.peer_id == getattr(new["peer"], "pk", None)
+        and same(current.name, new["name"])
+        and same(current.outcome, new["outcome"])
+    )
+    if unchanged:
+        return None
+    old_text = help_text(before)
+    if current.peer_id != getattr(new["peer"], "pk", None):
+        current.peer_dismissed_at = None
+    for name, value in new.items():
+        setattr(current, name, value)
+    current.save(update_fields=[*new, "peer_dismissed_at"])
+    record_edit(agenda, author, {HELP_KEY: old_text}, {HELP_KEY: help_text(before)}, agenda.version)
+    touch(agenda)
+    return current
+
+
+@transaction.atomic
 def delete_help_asked(entry: HelpAsked, author: User) -> None:
     agenda = entry.agenda
     before = list(agenda.help_asked.select_related("peer"))

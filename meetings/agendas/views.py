@@ -529,10 +529,15 @@ def _stuck_context(agenda: Agenda) -> dict:
     meeting = agenda.meeting
     entries = list(agenda.help_asked.select_related("peer"))
     streak = stuck.stuck_streak(agenda)
+    peers_ = _peers(meeting)
+    choices = [(user.pk, user.name) for user in peers_] if meeting.is_open else []
+    for entry in entries:
+        # Each entry's own form, to change whom or say what came of it: one query for them all.
+        entry.form = HelpAskedForm(peers=peers_, peer_choices=choices, entry=entry)
     return {
         "streak": streak,
         "help_entries": entries,
-        "help_form": HelpAskedForm(peers=_peers(meeting)),
+        "help_form": HelpAskedForm(peers=peers_, peer_choices=choices),
         **_suggestions_context(agenda, streak, entries),
     }
 
@@ -574,15 +579,23 @@ def _unanswered_stuck_prompt(agenda: Agenda) -> bool:
 
 
 def _help_part(
-    request: HttpRequest, agenda: Agenda, form: HelpAskedForm | None = None, announce: str = ""
+    request: HttpRequest,
+    agenda: Agenda,
+    form: HelpAskedForm | None = None,
+    announce: str = "",
+    editing: int | None = None,
 ) -> HttpResponse:
     """The "whom I asked" list for htmx (the suggested peers too, saying which of them are now
-    listed as asked); a plain post gets the form's messages (or `announce`) and goes back."""
+    listed as asked); a plain post gets the form's messages (or `announce`) and goes back.
+    `form`: the add form with its errors, or (`editing`: the entry's id) that entry's form."""
 
     def context() -> dict:
         ctx = {"agenda": agenda, "meeting": agenda.meeting, **_stuck_context(agenda)}
-        if form is not None:
+        if form is not None and editing is None:
             ctx["help_form"] = form
+        for entry in ctx["help_entries"]:
+            if form is not None and entry.pk == editing:
+                entry.form, entry.open = form, True
         return ctx | {"announce": announce, "suggestions_oob": True}
 
     errors = form.errors.values() if form is not None else []
@@ -610,15 +623,34 @@ def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _help_part(request, agenda, announce=f"Added: {entry.label}.")
 
 
+def _editable_help_entry(user: User, pk: int) -> HelpAsked:
+    """A "whom I asked" entry of an agenda this user may edit (as editable_agenda), else 404."""
+    return get_object_or_404(
+        HelpAsked.objects.filter(agenda__in=Agenda.objects.editable_by(user)).select_related(
+            "agenda__meeting__mentorship__scholar", "peer"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def help_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a "whom I asked" entry: whom, or what came of it (htmx: the list again)."""
+    entry = _editable_help_entry(request.user, pk)
+    agenda = entry.agenda
+    form = HelpAskedForm(request.POST, peers=_peers(agenda.meeting), entry=entry)
+    if not form.is_valid():
+        return _help_part(request, agenda, form, editing=entry.pk)
+    saved = agendas.edit_help_asked(entry, form.cleaned_data, request.user)
+    announce = f"Saved: {saved.label}." if saved else "Nothing changed."
+    return _help_part(request, agenda, announce=announce)
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(
-        HelpAsked.objects.filter(
-            agenda__in=Agenda.objects.editable_by(request.user)
-        ).select_related("agenda__meeting__mentorship__scholar", "peer"),
-        pk=pk,
-    )
+    entry = _editable_help_entry(request.user, pk)
     agendas.delete_help_asked(entry, request.user)
     return _help_part(request, entry.agenda, announce=f"Removed: {entry.label}.")
 
