@@ -122,6 +122,14 @@ def agenda_editable(user, prefix: str = "") -> Q:
     )
 
 
+def bottleneck_sharing(user, prefix: str = "") -> Q:
+    """Only the scholar shares their agenda's bottleneck with peers or takes it back, whatever
+    the meeting's state: sharing is their consent, not part of the read-only record."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}meeting__mentorship__scholar": user})
+
+
 # --- The wellbeing check-in -------------------------------------------------------------------
 
 # Whom the scholar's choice of visibility shares a submitted check-in with.

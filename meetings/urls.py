@@ -55,6 +55,7 @@ agenda_urls = [
     path("meetings/<id:pk>/revisions/", agendas.agenda_revisions, name="agenda_revisions"),
     path("meetings/<id:pk>/help-asked/", agendas.help_add, name="help_add"),
     path("help-asked/<id:pk>/delete/", agendas.help_delete, name="help_delete"),
+    path("help-asked/<id:pk>/edit/", agendas.help_edit, name="help_edit"),
 ]
 
 brief_urls = [
@@ -148,6 +149,8 @@ peer_urls = [
         "programs/<slug:slug>/peers/<id:pk>/offer/", unstuck.peer_offer_add, name="peer_offer_add"
     ),
     path("bottlenecks/<id:pk>/resolved/", unstuck.bottleneck_resolve, name="bottleneck_resolve"),
+    # Sharing is consent: the scholar gives or withdraws it from the brief, history or board.
+    path("bottlenecks/<id:pk>/shared/", unstuck.bottleneck_share, name="bottleneck_share"),
     path("peer-offers/<id:pk>/dismiss/", unstuck.peer_offer_dismiss, name="peer_offer_dismiss"),
     # "You were asked": the peer named in a scholar's "whom I asked" hides the notice.
     path("asked-you/<id:pk>/dismiss/", unstuck.asked_dismiss, name="asked_dismiss"),

@@ -28,10 +28,12 @@ from meetings.agendas.revisions import (
     record_question,
     record_question_order,
     record_submit,
+    same,
 )
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
 from meetings.reading import domain as reading
 from meetings.scheduling.lifecycle import NotPlanned
+from meetings.unstuck import peers
 from meetings.unstuck import streaks as stuck
 
 READ_ONLY = "This meeting is no longer planned: its agenda is read-only."
@@ -98,6 +100,12 @@ def _not_carried_yet(agenda: Agenda, previous: Meeting) -> list[Question]:
     )
 
 
+def changed_fields(agenda: Agenda, data: dict) -> dict:
+    """The fields of `data` whose value differs from the agenda's: a text only when its
+    normalised form does (revisions.normalised), so spaces alone never update the brief."""
+    return {name: value for name, value in data.items() if not same(getattr(agenda, name), value)}
+
+
 def save_fields(
     agenda: Agenda, data: dict, expected_version: int, author: User | None = None
 ) -> bool:
@@ -109,7 +117,15 @@ def save_fields(
     ValidationError when a submitted agenda would stop being submittable. Each save is kept in
     the revision history, by default as the scholar's. A change to the check-in alone is the
     scholar's own business: the mentor does not see the brief as updated and gets no mail.
+    Fields whose text is unchanged but for spaces (changed_fields) are not written at all.
     """
+    data = changed_fields(agenda, data)
+    author = author or agenda.meeting.mentorship.scholar
+    # Sharing the bottleneck with peers is the scholar's consent, not part of the brief: its
+    # own function writes it, whatever the meeting's state, and the mentor is not told.
+    sharing = data.pop("bottleneck_shared", None)
+    if sharing is not None and not data:
+        return peers.set_shared(agenda, sharing, author, expected_version)
     _require_planned(agenda.meeting)
     if not data:
         return True
@@ -123,14 +139,11 @@ def save_fields(
     now = timezone.now()
     old = {name: getattr(agenda, name) for name in data}
     changes = dict(data)
-    # Sharing the bottleneck with peers is not a change of the brief either.
     for_mentor = agenda.is_submitted and bool(set(data) - set(Agenda.SCHOLAR_ONLY_FIELDS))
     if for_mentor or not agenda.is_submitted:
         changes["updated_at"] = now
     if for_mentor:
         changes["updated_after_submit_at"] = now
-    if "bottleneck_shared" in data:
-        changes["bottleneck_shared_at"] = now if data["bottleneck_shared"] else None
     # The version is a condition on the agenda row itself, not inside a join: PostgreSQL then
     # checks it again on the row a parallel save just committed, and only one save wins.
     current = Agenda.objects.filter(
@@ -142,16 +155,16 @@ def save_fields(
     with transaction.atomic(savepoint=False):
         if not current.update(**changes, version=F("version") + 1):
             return False
-        record_edit(
-            agenda, author or agenda.meeting.mentorship.scholar, old, data, agenda.version + 1, now
-        )
+        record_edit(agenda, author, old, data, agenda.version + 1, now)
         if agenda.is_submitted and {"bottleneck", "bottleneck_same_as_last"} & set(data):
             stuck.recompute_pair(agenda.meeting.mentorship_id, agenda)
         if for_mentor:
             notifications.brief_updated(agenda)
-    for name, value in changes.items():
-        setattr(agenda, name, value)
-    agenda.version += 1
+        for name, value in changes.items():
+            setattr(agenda, name, value)
+        agenda.version += 1
+        if sharing is not None:
+            peers.set_shared(agenda, sharing, author, agenda.version)
     return True
 
 
@@ -213,10 +226,11 @@ def add_question(agenda: Agenda, text: str, author: User) -> Question:
 
 @transaction.atomic
 def edit_question(question: Question, text: str, author: User) -> None:
+    if same(question.text, text):
+        return  # spaces alone: no revision, and the mentor is not told of an update
     old, question.text = question.text, text
     question.save(update_fields=["text"])
-    if old != text:
-        record_question(question, author, old, text)
+    record_question(question, author, old, text)
     touch(question.agenda)
 
 
@@ -356,6 +370,39 @@ def add_help_asked(agenda: Agenda, data: dict, author: User) -> HelpAsked:
     )
     touch(agenda)
     return entry
+
+
+@transaction.atomic
+def edit_help_asked(entry: HelpAsked, data: dict, author: User) -> HelpAsked | None:
+    """Change a "whom I asked" entry (data: HelpAskedForm's), e.g. to say what came of it.
+    Returns the entry as saved, or None (and changes nothing) when only spaces differ. A peer
+    newly named sees the "you were asked" notice again."""
+    agenda = entry.agenda
+    before = list(agenda.help_asked.select_related("peer"))
+    current = next(e for e in before if e.pk == entry.pk)
+    new = {
+        "kind": data["kind"],
+        "peer": data.get("peer"),
+        "name": data.get("name", ""),
+        "outcome": data.get("outcome", ""),
+    }
+    unchanged = (
+        current.kind == new["kind"]
+        and current.peer_id == getattr(new["peer"], "pk", None)
+        and same(current.name, new["name"])
+        and same(current.outcome, new["outcome"])
+    )
+    if unchanged:
+        return None
+    old_text = help_text(before)
+    if current.peer_id != getattr(new["peer"], "pk", None):
+        current.peer_dismissed_at = None
+    for name, value in new.items():
+        setattr(current, name, value)
+    current.save(update_fields=[*new, "peer_dismissed_at"])
+    record_edit(agenda, author, {HELP_KEY: old_text}, {HELP_KEY: help_text(before)}, agenda.version)
+    touch(agenda)
+    return current
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ __all__ = [
     "record_question_order",
     "record_submit",
     "rows_for",
+    "same",
 ]
 
 COALESCE_GAP = timedelta(minutes=5)
@@ -136,10 +137,26 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def _same(a, b) -> bool:
-    """Equal, counting a browser's CRLF line ends as the LF they mean."""
+def normalised(text: str) -> str:
+    """The text as the brief means it: the same words in the same lines and paragraphs.
+
+    A browser's CRLF is the LF it means; spaces at the ends of a line, runs of spaces between
+    words and extra blank lines change nothing a reader sees, so an edit of those alone is no
+    update of the brief. A line's indentation is kept: in Markdown it nests a list.
+    """
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        line = indent + " ".join(line.split()) if line.strip() else ""
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip("\n")
+
+
+def same(a, b) -> bool:
+    """Equal values for the agenda: texts when their normalised forms are (`normalised`)."""
     if isinstance(a, str) and isinstance(b, str):
-        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+        return normalised(a) == normalised(b)
     return a == b
 
 
@@ -147,7 +164,7 @@ def _changed(old: dict, new: dict) -> dict:
     return {
         name: {"old": old.get(name), "new": value}
         for name, value in new.items()
-        if not _same(old.get(name), value)
+        if not same(old.get(name), value)
     }
 
 
@@ -169,7 +186,7 @@ def record_edit(agenda, author, old: dict, new: dict, version: int, now=None) ->
         for name, change in changes.items():
             first_old = merged[name]["old"] if name in merged else change["old"]
             merged[name] = {"old": first_old, "new": change["new"]}
-        merged = {n: c for n, c in merged.items() if not _same(c["old"], c["new"])}
+        merged = {n: c for n, c in merged.items() if not same(c["old"], c["new"])}
         last.changes, last.version, last.updated_at = merged, version, now
         if merged:
             last.save(update_fields=["changes", "version", "updated_at"])

@@ -22,7 +22,7 @@ from config.ids import parse_id
 from meetings import access
 from meetings.agendas import domain as agendas
 from meetings.agendas.forms import CHECKBOXES, AgendaForm, QuestionForm
-from meetings.agendas.revisions import rows_for
+from meetings.agendas.revisions import rows_for, same
 from meetings.htmx import part_or_redirect, refresh_or_redirect
 from meetings.meeting_mode import budget
 from meetings.models import (
@@ -166,10 +166,9 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return render(request, AGENDA_TEMPLATE, ctx)
     data = form.field_data()
+    changed = agendas.changed_fields(agenda, data)
     try:
-        saved = agendas.save_fields(
-            agenda, _changed_fields(agenda, data), form.cleaned_data["version"], request.user
-        )
+        saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
     except ValidationError as refused:
         return _render_with_errors(
             request, agenda, refused, meeting.has_manager, title=NOT_SAVED, unsaved=True
@@ -202,14 +201,15 @@ def agenda_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, advice)
         return redirect("brief", pk=meeting.pk)
     if agenda.is_submitted:
-        messages.success(request, "Changes saved. Your mentor sees the brief as updated.")
+        if set(changed) - set(Agenda.SCHOLAR_ONLY_FIELDS):
+            messages.success(request, "Changes saved. Your mentor sees the brief as updated.")
+        elif changed:
+            messages.success(request, "Saved. The brief did not change: your mentor is not told.")
+        else:
+            messages.info(request, "Nothing changed in the brief.")
         return redirect("brief", pk=meeting.pk)
     messages.success(request, "Draft saved.")
     return redirect("agenda", pk=meeting.pk)
-
-
-def _changed_fields(agenda: Agenda, data: dict) -> dict:
-    return {name: value for name, value in data.items() if getattr(agenda, name) != value}
 
 
 def _conflict_page(
@@ -239,7 +239,7 @@ def _differences(agenda: Agenda, data: dict) -> list[dict]:
     rows = []
     for name, value in data.items():
         saved = getattr(agenda, name)
-        if saved == value:
+        if same(saved, value):
             continue
         field = form.fields[name]
         if name == "wellbeing_energy":
@@ -335,14 +335,14 @@ def agenda_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _autosave_answer(request, agenda, f"Not saved. {form.problems()}", status=422)
     data = form.field_data()
-    changed = _changed_fields(agenda, data)
+    changed = agendas.changed_fields(agenda, data)
     try:
         saved = agendas.save_fields(agenda, changed, form.cleaned_data["version"], request.user)
     except NotPlanned:
         message = "Not saved: this meeting is no longer planned, so its agenda is read-only."
         return _autosave_answer(request, agenda, message, status=423)
     except ValidationError as refused:
-        message = "Not saved: your mentor already has this brief. " + " ".join(refused.messages)
+        message = "Not saved. " + " ".join(refused.messages)
         return _autosave_answer(request, agenda, message, status=422)
     if not saved:
         agenda.refresh_from_db()
@@ -375,15 +375,17 @@ def questions_part(
     *,
     announce: str = "",
     error: str = "",
+    estimate_error: dict | None = None,
 ) -> HttpResponse:
     """The question list (budget included) for htmx, announcing `announce`; a plain post gets
     `error` (or `announce`) as a message and goes back to the list. The time budget's endpoints
-    answer with it too."""
+    answer with it too: `estimate_error` ({"pk", "value", "message"}) shows a refused number of
+    minutes beside its field, as typed."""
     return part_or_redirect(
         request,
         AGENDA_TEMPLATE,
         "questions",
-        lambda: _questions_context(agenda, form, announce=announce),
+        lambda: _questions_context(agenda, form, announce=announce, estimate_error=estimate_error),
         url=reverse("agenda", args=[agenda.meeting_id]),
         anchor="questions",
         message=announce,
@@ -426,7 +428,7 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if agendas.delete_question(question, request.user):
         announce = "Question deleted."
     else:
-        announce = "Question dropped. It stays in your history."
+        announce = "Question dropped: it leaves your brief. Put it back from “Done or dropped”."
     return questions_part(request, question.agenda, announce=announce)
 
 
@@ -465,7 +467,7 @@ def question_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 STATE_MESSAGES = {
     Question.Status.OPEN: "Question kept: it is back in your list, at the end.",
     Question.Status.RESOLVED: "Question marked done. Your mentor sees it as resolved.",
-    Question.Status.DROPPED: "Question dropped. It stays in your history.",
+    Question.Status.DROPPED: "Question dropped: it leaves your brief. Put it back from “Done or dropped”.",
 }
 
 
@@ -527,10 +529,15 @@ def _stuck_context(agenda: Agenda) -> dict:
     meeting = agenda.meeting
     entries = list(agenda.help_asked.select_related("peer"))
     streak = stuck.stuck_streak(agenda)
+    peers_ = _peers(meeting)
+    choices = [(user.pk, user.name) for user in peers_] if meeting.is_open else []
+    for entry in entries:
+        # Each entry's own form, to change whom or say what came of it: one query for them all.
+        entry.form = HelpAskedForm(peers=peers_, peer_choices=choices, entry=entry)
     return {
         "streak": streak,
         "help_entries": entries,
-        "help_form": HelpAskedForm(peers=_peers(meeting)),
+        "help_form": HelpAskedForm(peers=peers_, peer_choices=choices),
         **_suggestions_context(agenda, streak, entries),
     }
 
@@ -572,15 +579,23 @@ def _unanswered_stuck_prompt(agenda: Agenda) -> bool:
 
 
 def _help_part(
-    request: HttpRequest, agenda: Agenda, form: HelpAskedForm | None = None, announce: str = ""
+    request: HttpRequest,
+    agenda: Agenda,
+    form: HelpAskedForm | None = None,
+    announce: str = "",
+    editing: int | None = None,
 ) -> HttpResponse:
     """The "whom I asked" list for htmx (the suggested peers too, saying which of them are now
-    listed as asked); a plain post gets the form's messages (or `announce`) and goes back."""
+    listed as asked); a plain post gets the form's messages (or `announce`) and goes back.
+    `form`: the add form with its errors, or (`editing`: the entry's id) that entry's form."""
 
     def context() -> dict:
         ctx = {"agenda": agenda, "meeting": agenda.meeting, **_stuck_context(agenda)}
-        if form is not None:
+        if form is not None and editing is None:
             ctx["help_form"] = form
+        for entry in ctx["help_entries"]:
+            if form is not None and entry.pk == editing:
+                entry.form, entry.open = form, True
         return ctx | {"announce": announce, "suggestions_oob": True}
 
     errors = form.errors.values() if form is not None else []
@@ -608,15 +623,34 @@ def help_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _help_part(request, agenda, announce=f"Added: {entry.label}.")
 
 
+def _editable_help_entry(user: User, pk: int) -> HelpAsked:
+    """A "whom I asked" entry of an agenda this user may edit (as editable_agenda), else 404."""
+    return get_object_or_404(
+        HelpAsked.objects.filter(agenda__in=Agenda.objects.editable_by(user)).select_related(
+            "agenda__meeting__mentorship__scholar", "peer"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def help_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a "whom I asked" entry: whom, or what came of it (htmx: the list again)."""
+    entry = _editable_help_entry(request.user, pk)
+    agenda = entry.agenda
+    form = HelpAskedForm(request.POST, peers=_peers(agenda.meeting), entry=entry)
+    if not form.is_valid():
+        return _help_part(request, agenda, form, editing=entry.pk)
+    saved = agendas.edit_help_asked(entry, form.cleaned_data, request.user)
+    announce = f"Saved: {saved.label}." if saved else "Nothing changed."
+    return _help_part(request, agenda, announce=announce)
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def help_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(
-        HelpAsked.objects.filter(
-            agenda__in=Agenda.objects.editable_by(request.user)
-        ).select_related("agenda__meeting__mentorship__scholar", "peer"),
-        pk=pk,
-    )
+    entry = _editable_help_entry(request.user, pk)
     agendas.delete_help_asked(entry, request.user)
     return _help_part(request, entry.agenda, announce=f"Removed: {entry.label}.")
 

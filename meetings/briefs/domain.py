@@ -55,9 +55,7 @@ def _agenda_for(user: User, meeting: Meeting) -> Agenda | None:
         Agenda.objects.visible_to(user)
         .filter(meeting=meeting)
         .prefetch_related(
-            Prefetch(
-                "questions", queryset=Question.objects.exclude(status=Question.Status.DROPPED)
-            ),
+            Prefetch("questions", queryset=Question.objects.for_mentor()),
             Prefetch(
                 "annotations",
                 queryset=Annotation.objects.select_related("author"),

@@ -67,8 +67,8 @@ def _mentor_meeting(user: User, pk: int) -> Meeting:
 def _mentor_question(user: User, pk: int) -> Question:
     """A question on a brief the user mentors (not one the scholar dropped)."""
     question = get_object_or_404(
-        Question.objects.filter(agenda__in=Agenda.objects.visible_to(user))
-        .exclude(status=Question.Status.DROPPED)
+        Question.objects.for_mentor()
+        .filter(agenda__in=Agenda.objects.visible_to(user))
         .select_related("agenda__meeting__mentorship"),
         pk=pk,
     )

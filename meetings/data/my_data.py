@@ -222,8 +222,9 @@ def personal_data(user: User) -> dict:
         ],
         "research_plan": _plan(user),
         # A peer who named this person as someone they asked: only that they did (README, "Who sees what").
+        # As the home page's notice: once the asker submitted (a draft is theirs alone).
         "times_named_by_a_peer_as_someone_asked": HelpAsked.objects.filter(
-            peer=user, kind=HelpAsked.Kind.PEER
+            access.help_asked_as_peer(user)
         ).count(),
         "growth_sharing": _sharing(GrowthSharing.objects.filter(scholar=user).first()),
         # Offers of help: those made to this person and those they made (README, "Who sees what").
@@ -373,8 +374,10 @@ def _sharing(sharing: GrowthSharing | None) -> dict:
 def _written_as_mentor(user: User) -> dict:
     """What the person wrote as a mentor beyond comments and notes, and what was typed in
     meeting mode in their meetings as a mentor."""
-    answers = Question.objects.filter(answered_by=user).select_related(
-        "agenda__meeting__mentorship__scholar"
+    answers = (
+        Question.objects.for_mentor()
+        .filter(answered_by=user)
+        .select_related("agenda__meeting__mentorship__scholar")
     )
     feedback = LeadFeedback.objects.filter(mentor=user).select_related(
         "meeting__mentorship__scholar"

@@ -178,8 +178,8 @@ def build_report(viewer: User, scholar: User) -> Report:
         meetings=meetings,
         bottlenecks=_bottlenecks(mentorships, visible_agendas, recaps),
         questions=list(
-            Question.objects.filter(_latest_copies(), agenda__in=visible_agendas)
-            .exclude(status=Question.Status.DROPPED)
+            Question.objects.for_mentor()
+            .filter(_latest_copies(), agenda__in=visible_agendas)
             .select_related("agenda__meeting")
             .order_by("agenda__meeting__scheduled_at", "rank", "pk")
         ),

@@ -83,7 +83,7 @@ def _checkins(user: User, scholar_id: int) -> QuerySet:
 
 
 def _questions(user: User, scholar_id: int) -> QuerySet:
-    return Question.objects.filter(
+    return Question.objects.for_mentor().filter(
         access.agenda(user, "agenda__"), agenda__meeting__mentorship__scholar_id=scholar_id
     )
 

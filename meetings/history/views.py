@@ -29,6 +29,7 @@ from meetings.models import (
     Meeting,
     MeetingNote,
     MentorPrivateNote,
+    Question,
 )
 from meetings.plans import domain as plans
 from meetings.reading import domain as reading
@@ -99,6 +100,7 @@ def _meetings(user: User, scholar_id: int):
     comments, `items` and `visible_notes`."""
     annotations = Annotation.objects.select_related("author")
     agendas = Agenda.objects.visible_to(user).prefetch_related(
+        Prefetch("questions", queryset=Question.objects.for_mentor()),
         Prefetch("questions__annotations", queryset=annotations),
         Prefetch(
             "annotations",

@@ -78,7 +78,7 @@ def outline(agenda: Agenda | None) -> tuple[list[Question], dict[str, int]]:
     page can say why it counts fewer questions than the brief. One query."""
     if agenda is None or not agenda.is_submitted:
         return [], {"resolved": 0, "in_writing": 0}
-    on_brief = agenda.questions.exclude(status=Question.Status.DROPPED).order_by("rank", "pk")
+    on_brief = agenda.questions.for_mentor().order_by("rank", "pk")
     kept, skipped = [], {"resolved": 0, "in_writing": 0}
     for question in on_brief:
         if question.status in Question.SET_ASIDE_STATES:

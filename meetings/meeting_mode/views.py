@@ -255,11 +255,18 @@ def _minutes(value: str) -> int | None:
 @vary_on_headers("HX-Request")
 def question_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     question = editable_question(request.user, pk)
+    typed = request.POST.get("minutes", "")
     try:
-        minutes = _minutes(request.POST.get("minutes", ""))
+        minutes = _minutes(typed)
     except ValueError:
-        error = f"Minutes are a whole number from {MIN_MINUTES} to {MAX_MINUTES}: not saved."
-        return questions_part(request, question.agenda, announce=error, error=error)
+        error = (
+            f"Not saved: minutes are a whole number from {MIN_MINUTES} to {MAX_MINUTES}"
+            f" (you typed “{typed.strip()}”). Until then this question counts as before."
+        )
+        refused = {"pk": question.pk, "value": typed.strip(), "message": error}
+        return questions_part(
+            request, question.agenda, announce=error, error=error, estimate_error=refused
+        )
     agendas.set_estimate(question, minutes)
     announce = f"{minutes or 'Default'} minutes for “{question.text[:40]}”."
     return questions_part(request, question.agenda, announce=announce)

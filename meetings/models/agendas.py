@@ -187,7 +187,13 @@ class Agenda(models.Model):
         values = {"bottleneck": self.bottleneck, "tried": self.tried, **(changes or {})}
         bottleneck, tried = values["bottleneck"].strip(), values["tried"].strip()
         errors: dict[str, str] = {}
-        if not bottleneck:
+        if not bottleneck and self.is_submitted:
+            # Said while the mentor already has the brief: "before submitting" would be wrong.
+            errors["bottleneck"] = (
+                "Your mentor already has this brief, so it keeps a main bottleneck: "
+                "what is blocking you, and what would unblock it?"
+            )
+        elif not bottleneck:
             errors["bottleneck"] = (
                 "Name your one main bottleneck before submitting: what is blocking you, "
                 "and what would unblock it?"
@@ -227,6 +233,14 @@ class Agenda(models.Model):
         return digests
 
 
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def for_mentor(self) -> QuestionQuerySet:
+        """The questions a mentor sees: every one but those the scholar dropped. The one
+        definition for the brief, meeting mode, the report, the history, its search and the
+        exports: a dropped question stays in the agenda's changes, nowhere else."""
+        return self.exclude(status=QuestionStatus.DROPPED)
+
+
 class Question(models.Model):
     Status = QuestionStatus
 
@@ -257,6 +271,8 @@ class Question(models.Model):
     )
     in_writing = models.BooleanField("Answer in writing", default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["rank", "pk"]

@@ -49,12 +49,25 @@ class HelpAskedForm(forms.Form):
     name = forms.CharField(label="Name or channel", max_length=120, required=False, strip=True)
     outcome = forms.CharField(label="What came of it", max_length=200, required=False, strip=True)
 
-    def __init__(self, *args, peers=None, **kwargs) -> None:
+    def __init__(self, *args, peers=None, peer_choices=None, entry=None, **kwargs) -> None:
+        """peers: whom a "peer" may be (checked on post); peer_choices: the same as (id, name)
+        pairs, read once for every form of the page; entry: the entry this form edits (its
+        values, and ids of its own)."""
+        if entry is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "kind": entry.kind,
+                "peer": entry.peer_id,
+                "name": entry.name,
+                "outcome": entry.outcome,
+            }
         super().__init__(*args, **kwargs)
         self.fields["peer"].queryset = peers if peers is not None else User.objects.none()
         self.fields["peer"].label_from_instance = lambda user: user.name
+        if peer_choices is not None:
+            self.fields["peer"].choices = [("", self.fields["peer"].empty_label), *peer_choices]
+        stem = f"help{entry.pk}" if entry is not None else "help"
         for name, field in self.fields.items():
-            field.widget.attrs["id"] = f"help-{name}"
+            field.widget.attrs["id"] = f"{stem}-{name}"
 
     def clean(self) -> dict:
         data = super().clean()

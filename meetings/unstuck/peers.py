@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, When
+from django.db.models import Case, F, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,11 +25,48 @@ from django_tasks import task
 from accounts.mail import retry_later
 from accounts.models import User
 from meetings import access
+from meetings.agendas.revisions import record_edit
 from meetings.models import Agenda, HelpAsked, PeerOffer, SentReminder
 from meetings.notifications import absolute
 from meetings.unstuck.similarity import SIMILAR_AT, bottleneck_score
 
 log = logging.getLogger(__name__)
+
+
+def set_shared(
+    agenda: Agenda, shared: bool, author: User, expected_version: int | None = None
+) -> bool:
+    """Share the agenda's bottleneck with the scholars of the program, or take it back.
+
+    The one way sharing changes, from the agenda, the brief, the history or the board. Sharing
+    is the scholar's consent, not part of a meeting's read-only record: it may be withdrawn
+    (or given) whatever the meeting's state, and the board and the suggestions follow at once
+    (access.shared_bottlenecks_for, peer_suggestions_for). The version goes up, so a tab still
+    showing the old tick is refused rather than sharing again behind the scholar's back.
+    `expected_version`: write only over that version (False when another was saved since).
+    Kept in the revision history; never an update of the brief for the mentor, never mail.
+    """
+    if agenda.bottleneck_shared == shared:
+        return expected_version is None or agenda.version == expected_version
+    now = timezone.now()
+    changes = {"bottleneck_shared": shared, "bottleneck_shared_at": now if shared else None}
+    current = Agenda.objects.filter(pk=agenda.pk)
+    if expected_version is not None:
+        current = current.filter(version=expected_version)
+    with transaction.atomic():
+        if not current.update(**changes, version=F("version") + 1):
+            return False
+        agenda.version = Agenda.objects.values_list("version", flat=True).get(pk=agenda.pk)
+        record_edit(
+            agenda,
+            author,
+            {"bottleneck_shared": agenda.bottleneck_shared},
+            {"bottleneck_shared": shared},
+            agenda.version,
+            now,
+        )
+    agenda.bottleneck_shared, agenda.bottleneck_shared_at = shared, changes["bottleneck_shared_at"]
+    return True
 
 
 def resolve(agenda: Agenda, resolution: str) -> None:

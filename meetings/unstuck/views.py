@@ -13,12 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import Program, User
 from meetings import access
 from meetings.forms import form_problem
 from meetings.htmx import part_or_redirect
 from meetings.models import Agenda, HelpAsked, PeerOffer
+from meetings.redirects import safe_next
 from meetings.unstuck import peers
 from meetings.unstuck.forms import PeerOfferForm, ResolveForm
 
@@ -131,6 +133,48 @@ def bottleneck_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return _entry_response(request, program, agenda.pk, error=error)
     peers.resolve(agenda, form.cleaned_data["resolution"])
     return _entry_response(request, program, agenda.pk, announce="Marked as resolved.")
+
+
+SHARE_TEMPLATE = "meetings/unstuck/_share_control.html"
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def bottleneck_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scholar shares their agenda's bottleneck with the program's scholars, or takes it
+    back, from the brief, the history or the board, whatever the meeting's state (the agenda
+    page's tick box goes through the same function, peers.set_shared)."""
+    agenda = get_object_or_404(
+        Agenda.objects.filter(access.bottleneck_sharing(request.user)).select_related("meeting"),
+        pk=pk,
+    )
+    back = safe_next(request) or reverse("brief", args=[agenda.meeting_id])
+    shared = request.POST.get("shared") == "1"
+    if shared and not agenda.bottleneck.strip():
+        error = "There is no bottleneck to share: name it on the agenda first."
+        return part_or_redirect(
+            request,
+            SHARE_TEMPLATE,
+            "share",
+            {"agenda": agenda, "next": back, "announce": error},
+            url=back,
+            error=error,
+        )
+    peers.set_shared(agenda, shared, request.user)
+    if not shared:
+        announce = "Taken off the peer board: your peers no longer see this bottleneck."
+    elif agenda.is_submitted:
+        announce = "Shared: the scholars of your program see this bottleneck on the peer board."
+    else:
+        announce = "Shared once you submit: then the scholars of your program see it."
+    return part_or_redirect(
+        request,
+        SHARE_TEMPLATE,
+        "share",
+        {"agenda": agenda, "next": back, "announce": announce},
+        url=back,
+        message=announce,
+    )
 
 
 @require_POST

@@ -281,6 +281,9 @@
       if (panel) panel.scrollIntoView({ block: "center" });
     } else if (code === 422 || code === 423) {
       form.dataset.state = "save-failed";
+      // The refusal stays on screen until a save succeeds: the next edit is sent even when it
+      // puts back the text the server holds (typed back, nothing differs from lastSaved).
+      lastSaved = "";
       runWaiters(false);
     }
   });

@@ -171,3 +171,22 @@ def test_it_says_plainly_when_a_save_fails_and_saves_once_back_online(
     assert page.evaluate("Object.keys(localStorage).length") == 0
     expected = ("Failed to load resource", "htmx:afterRequest", "htmx:sendError")
     assert [e for e in console_errors if not e.startswith(expected)] == []
+
+
+def test_a_refusal_goes_once_the_text_it_refused_is_typed_back(meeting, page_for, console_errors):
+    agenda = Agenda.objects.create(
+        meeting=meeting, bottleneck="Loss diverges", status=Agenda.Status.SUBMITTED
+    )
+    agenda.questions.create(text="Which seed?", rank=1)
+    page = page_for(meeting.mentorship.scholar)
+    page.goto(reverse("agenda", args=[meeting.pk]))
+    bottleneck = page.get_by_label("Main bottleneck")
+    bottleneck.fill("")
+    refused = page.locator("#autosave-status .save-failed")
+    refused.wait_for()
+    assert "already has this brief" in refused.inner_text()
+    assert "before submitting" not in refused.inner_text()
+    bottleneck.fill("Loss diverges")
+    _saved(page)
+    assert "Not saved" not in page.locator("#autosave-status").inner_text()
+    assert _unexpected(console_errors, 422) == []

@@ -230,6 +230,7 @@ MATRIX: dict[str, Row] = {
     # whom I asked: an empty entry is refused with a message (302 back, or the list again)
     "help_add": Row(MEETING, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "help_delete": Row(HELP, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
+    "help_edit": Row(HELP, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     "agenda_item_done": Row(ITEM, get=POST_ONLY, post=only(302, "scholar"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(200, "scholar"))),
     # the mentor's side and the calendar
     "brief_pdf": Row(MEETING, get=only(200, "scholar", "mentor"), post=GET_ONLY),
@@ -275,6 +276,8 @@ MATRIX: dict[str, Row] = {
     # An empty offer is refused with a message (the entry again, or back to the board).
     "peer_offer_add": Row(_shared, get=POST_ONLY, post=only(302, "other_scholar"), hx_post=only(200, "other_scholar")),
     "bottleneck_resolve": Row(_shared_agenda, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
+    # sharing is the scholar's consent, given or withdrawn whatever the meeting's state
+    "bottleneck_share": Row(_shared_agenda, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     "peer_offer_dismiss": Row(_peer_offer, get=POST_ONLY, post=only(302, "scholar"), hx_post=only(200, "scholar")),
     # "you were asked": only the peer the scholar named in "whom I asked" hides the notice
     "asked_dismiss": Row(_asked, get=POST_ONLY, post=only(302, "other_scholar"), hx_post=only(200, "other_scholar")),

@@ -205,3 +205,13 @@ def test_it_shows_the_scholar_when_the_mentor_read_the_brief(world):
     assert "before your latest changes" not in body
     _post(scholar, world.meeting, progress="A newer result")
     assert "before your latest changes" in scholar.get(url).content.decode()
+
+
+def test_no_empty_stuck_box_under_a_bottleneck_that_is_not_stuck(world):
+    html = world.client_for(world.scholar).get(reverse("agenda", args=[world.meeting.pk]))
+    html = html.content.decode()
+    region = html[html.index('id="stuck-prompt"') :]
+    region = region[: region.index("</div>")]
+    # Only the empty live region the autosave swaps: no box, not even whitespace in it.
+    assert "stuck-prompt" not in region.replace('id="stuck-prompt"', "")
+    assert region.endswith(">")

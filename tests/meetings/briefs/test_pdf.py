@@ -10,7 +10,12 @@ from django.urls import reverse
 from meetings import pdf
 from meetings.briefs.domain import brief_context
 from meetings.models import Agenda, Meeting
-from tests.factories import AnnotationFactory, MentorPrivateNoteFactory, QuestionFactory
+from tests.factories import (
+    AnnotationFactory,
+    HelpAskedFactory,
+    MentorPrivateNoteFactory,
+    QuestionFactory,
+)
 
 # In CI (.ci/run sets CI) a missing Chromium fails these tests instead of skipping them.
 needs_chromium = pytest.mark.skipif(
@@ -100,3 +105,13 @@ def test_it_fits_a_full_normal_brief_on_one_page_and_counts_more_pages(world):
     assert pdf.page_count(pdf.render_brief_pdf(ctx)) == 1
     long_html = pdf.brief_html(ctx).replace("</body>", "<p>more</p>" * 150 + "</body>")
     assert pdf.page_count(pdf.html_to_pdf(long_html)) > 1
+
+
+def test_the_pdf_says_whom_the_scholar_asked_as_the_web_brief_does(world):
+    HelpAskedFactory(agenda=world.agenda, outcome="ASKED-OUTCOME pointed me to the docs")
+    ctx = brief_context(world.mentor, world.meeting)
+    html = pdf.brief_html(ctx)
+    web = world.client_for(world.mentor).get(reverse("brief", args=[world.meeting.pk]))
+    for page in (html, web.content.decode()):
+        assert "Whom they asked" in page
+        assert "ASKED-OUTCOME pointed me to the docs" in page

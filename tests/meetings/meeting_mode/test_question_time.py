@@ -116,3 +116,22 @@ def test_the_suggestion_ignores_ids_of_other_agendas(world):
     assert not stranger.in_writing
     response = world.client_for(world.scholar).post(url, {"question": ["x"]})
     assert response.status_code == 400
+
+
+def test_refused_minutes_are_said_beside_their_field_as_typed(world):
+    first, second, _ = _questions(world)
+    client = world.client_for(world.scholar)
+    for bad in ("0", "-5", "999"):
+        html = client.htmx.post(
+            reverse("question_estimate", args=[second.pk]), {"minutes": bad}
+        ).content.decode()
+        field = html[html.index(f'id="q{second.pk}-minutes"') :]
+        field = field[: field.index("</form>")]
+        assert f'value="{bad}"' in field  # the typed value stays in the field
+        assert 'aria-invalid="true"' in field
+        assert f'id="q{second.pk}-minutes-error"' in field and "from 1 to 60" in field
+        assert f"you typed “{bad}”" in field
+        # Nothing else lost: the other question keeps its minutes, the budget its count.
+        assert 'value="10"' in html and "21 of 20 min" in html
+    second.refresh_from_db()
+    assert second.estimate_minutes == 6

@@ -155,3 +155,47 @@ def test_the_revision_history_names_the_change(world, draft):
     _add(client, draft, kind="outside", name="Prof. Okafor", outcome="Use a smaller model")
     html = client.get(reverse("agenda_revisions", args=[draft.meeting_id])).content.decode()
     assert "Whom I asked" in html and "Prof. Okafor (outside): Use a smaller model" in html
+
+
+def test_an_entry_is_edited_to_say_what_came_of_it(world):
+    entry = HelpAskedFactory(agenda=world.agenda, kind="peer", peer=world.other_scholar)
+    client = world.client_for(world.scholar)
+    html = client.get(reverse("agenda", args=[world.meeting.pk])).content.decode()
+    assert f'action="{reverse("help_edit", args=[entry.pk])}"' in html
+    assert f'id="help{entry.pk}-outcome"' in html
+    url = reverse("help_edit", args=[entry.pk])
+    data = {"kind": "peer", "peer": world.other_scholar.pk, "outcome": "Sent me their script"}
+    response = client.htmx.post(url, data)
+    assert response.status_code == 200 and "Sent me their script" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.outcome == "Sent me their script"
+    change = AgendaRevision.objects.get(agenda=world.agenda).changes["help_asked"]
+    assert change["new"].endswith("Sent me their script")
+    world.agenda.refresh_from_db()
+    assert world.agenda.is_updated  # a submitted brief shows the change to the mentor
+    # Spaces alone change nothing; a plain post (no JavaScript) comes back to the agenda.
+    again = client.post(url, {**data, "outcome": "Sent me  their script "})
+    assert again.status_code == 302
+    assert AgendaRevision.objects.filter(agenda=world.agenda).count() == 1
+
+
+def test_an_edit_with_a_mistake_is_shown_again_with_its_message(world):
+    entry = HelpAskedFactory(agenda=world.agenda, kind="mentor")
+    response = world.client_for(world.scholar).htmx.post(
+        reverse("help_edit", args=[entry.pk]), {"kind": "outside", "outcome": "Kept"}
+    )
+    html = response.content.decode()
+    assert "Name the person you asked." in html and 'value="Kept"' in html
+    entry.refresh_from_db()
+    assert entry.kind == "mentor"
+
+
+@pytest.mark.parametrize("who", ["mentor", "other_scholar"])
+def test_only_the_scholar_edits_an_entry(world, who):
+    entry = HelpAskedFactory(agenda=world.agenda, kind="mentor")
+    response = world.client_for(getattr(world, who)).post(
+        reverse("help_edit", args=[entry.pk]), {"kind": "mentor", "outcome": "Theirs"}
+    )
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert entry.outcome == ""
