@@ -213,7 +213,6 @@ def _leading(data: _Data) -> list[Signal]:
         Point(d, 1 if answer == "yes" else 0, MeetingOutcome.Answer(answer).label, state=answer)
         for d, answer in answered
     ]
-    median = statistics.median(a.words for a in rows) if rows else 0
     return [
         _bars(
             "words",
@@ -223,7 +222,8 @@ def _leading(data: _Data) -> list[Signal]:
             "brief",
             words,
             (
-                f"Median {charts.number(median)} words per brief; the latest {words[-1].value:g}."
+                f"Median {charts.number(median_words(rows))} words per brief; "
+                f"the latest {charts.number(words[-1].value)}."
                 if words
                 else "No briefs yet."
             ),
@@ -307,6 +307,7 @@ def _unstuck(data: _Data) -> list[Signal]:
     longest = max((p.value for p in streaks), default=0)
     stuck_at = sum(1 for p in streaks if p.value >= stuck.STUCK_FROM)
     total = sum(p.value for p in asked)
+    per_meeting = stuck.asked_per_brief(total, len(asked))
     return [
         _bars(
             "stuck",
@@ -331,17 +332,22 @@ def _unstuck(data: _Data) -> list[Signal]:
             "brief",
             asked,
             (
-                f"{total / len(asked):.1f} people asked per meeting on average "
+                f"{_people(per_meeting)} asked per meeting on average "
                 f"({total} over {len(asked)} briefs)."
-                if asked
+                if asked and per_meeting is not None
                 else "No briefs yet."
             ),
         ),
     ]
 
 
+def _people(value: float) -> str:
+    text = charts.number(value)
+    return f"{text} {'person' if text == '1' else 'people'}"
+
+
 def _streak_text(meetings: float) -> str:
-    return "not stuck" if not meetings else f"{meetings:g} meetings"
+    return "not stuck" if not meetings else f"{charts.number(meetings)} meetings"
 
 
 # --- Reading ----------------------------------------------------------------------------------
@@ -470,8 +476,8 @@ def _energy(data: _Data) -> list[Signal]:
     if points:
         recent = [p.value for p in points[-3:]]
         headline = (
-            f"Energy {points[-1].value:g} of 5 at the latest check-in; "
-            f"{statistics.mean(recent):.1f} over the last {len(recent)}."
+            f"Energy {charts.number(points[-1].value)} of 5 at the latest check-in; "
+            f"{charts.number(statistics.mean(recent))} over the last {len(recent)}."
         )
     else:
         headline = "No check-ins yet."
@@ -486,6 +492,12 @@ def _energy(data: _Data) -> list[Signal]:
         top=5,
     )
     return [signal]
+
+
+def median_words(briefs: list[Agenda]) -> float | None:
+    """The median words per brief, the one figure the growth page and the staff summary show
+    (None without a brief); pages write it with the `number` filter, one rounding."""
+    return statistics.median(a.words for a in briefs) if briefs else None
 
 
 # --- Staff: figures only, on the scholar's summary ----------------------------------------------
@@ -503,7 +515,7 @@ def staff_figures(scholar_id: int, mentorships: QuerySet) -> dict:
         "briefs": len(rows),
         "decision_first": sum(bool(a.decision.strip()) for a in rows),
         "one_page": sum(a.words <= ONE_PAGE_WORDS for a in rows),
-        "median_words": statistics.median(a.words for a in rows) if rows else None,
+        "median_words": median_words(rows),
         "readings": readings["n"],
         "takeaways": readings["takeaways"],
     }
@@ -536,7 +548,7 @@ def _weeks(counts: dict[date, object], today: date) -> list[date]:
 
 
 def _per_week(total: int, weeks: list[date]) -> str:
-    return f"{total / len(weeks):.1f}"
+    return charts.number(total / len(weeks))
 
 
 def _bars(name, title, why, definition, per, points, headline, *, top=None, guide=None,

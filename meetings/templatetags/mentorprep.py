@@ -7,6 +7,7 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from meetings.charts import number as number_text
 from meetings.staff.cadence import percent_text
 
 register = template.Library()
@@ -76,3 +77,9 @@ def words(text: str | None) -> int:
 @register.filter
 def percent(value: float | None) -> str:
     return percent_text(value)
+
+
+@register.filter
+def number(value: float | None) -> str:
+    """A figure on any page: "4", "14.4", "—" for none (meetings/charts.py number)."""
+    return "—" if value is None or value == "" else number_text(float(value))

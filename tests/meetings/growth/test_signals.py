@@ -196,7 +196,7 @@ def test_it_counts_stuck_streaks_and_people_asked(hand):
         "Stuck at 1 of 4 briefs; the longest streak 2 meetings; now not stuck."
     )
     assert _values(s["asked"]) == [2, 0, 2, 0]
-    assert s["asked"].headline == "1.0 people asked per meeting on average (4 over 4 briefs)."
+    assert s["asked"].headline == "1 person asked per meeting on average (4 over 4 briefs)."
 
 
 def test_it_counts_readings_and_takeaways_per_week(hand):
@@ -222,7 +222,7 @@ def test_it_counts_peers_asked_and_helped_per_week(hand):
 def test_it_follows_the_energy_of_submitted_check_ins(hand):
     s = _signals(hand.scholar, {"energy"})
     assert _values(s["energy"]) == [2, 4, 3]
-    assert s["energy"].headline == ("Energy 3 of 5 at the latest check-in; 3.0 over the last 3.")
+    assert s["energy"].headline == ("Energy 3 of 5 at the latest check-in; 3 over the last 3.")
     assert s["energy"].plot.top == 5
 
 
