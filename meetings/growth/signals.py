@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
@@ -36,8 +36,8 @@ from meetings.models import (
     MeetingOutcome,
     PeerOffer,
     Question,
-    ReadingEntry,
 )
+from meetings.reading import domain as reading
 from meetings.unstuck import streaks as stuck
 
 WEEKS_SHOWN = 26  # weekly series: at most the last half year, from the first week with data
@@ -160,14 +160,14 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
             outcome=F("meeting__outcome__answer"),
             mentor_id=F("meeting__mentorship__mentor_id"),
         )
-        .only("pk", "meeting_id", "wellbeing_energy", *Agenda.SECTION_NAMES)
+        .only("pk", "meeting_id", "wellbeing_energy", "decision", "section_words")
         .order_by("meeting__scheduled_at", "pk")
     )
     questions = Question.objects.filter(agenda__in=[a.pk for a in rows]).exclude(
         status=Question.Status.DROPPED
     )
     by_agenda: dict[int, list[tuple]] = defaultdict(list)
-    for row in questions.order_by("rank", "pk").values_list("agenda_id", "pk", "status", "text"):
+    for row in questions.order_by("rank", "pk").values_list("agenda_id", "pk", "status", "words"):
         by_agenda[row[0]].append(row)
     first_live: dict[int, int] = {}
     if captures:
@@ -182,10 +182,9 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
             first_live.setdefault(meeting_id, question_id)
     for agenda in rows:
         qs = by_agenda[agenda.pk]
-        # as Agenda.word_count: the brief as the mentor reads it, sections and questions
-        agenda.words = sum(len(getattr(agenda, n).split()) for n in Agenda.SECTION_NAMES) + sum(
-            len(text.split()) for *_, text in qs
-        )
+        # as Agenda.word_count: the brief as the mentor reads it, sections and questions,
+        # counted when they were written
+        agenda.words = agenda.section_words + sum(words for *_, words in qs)
         agenda.top = (qs[0][1], qs[0][2]) if qs else None
         agenda.first_live = first_live.get(agenda.meeting_id)
     return rows
@@ -354,22 +353,12 @@ def _streak_text(meetings: float) -> str:
 
 
 def _reading(data: _Data, today: date) -> list[Signal]:
-    by_week: dict[date, tuple[int, int]] = {}
-    days = (
-        ReadingEntry.objects.filter(scholar_id=data.scholar_id)
-        .order_by("read_on")
-        .values("read_on")
-        .annotate(n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway="")))
-        .values_list("read_on", "n", "takeaways")
-    )
-    for day, n, t in days:
-        week = by_week.get(_monday(day), (0, 0))
-        by_week[_monday(day)] = (week[0] + n, week[1] + t)
-    weeks = _weeks(by_week, today)
+    by_week = reading.counts_by_week(data.scholar_id)
+    weeks = reading.reading_weeks(by_week, today, WEEKS_SHOWN) if by_week else []
     readings = [_week_point(m, by_week.get(m, (0, 0))[0], "reading") for m in weeks]
     takeaways = [_week_point(m, by_week.get(m, (0, 0))[1], "takeaway") for m in weeks]
-    n_readings = sum(n for n, _ in by_week.values())
-    n_takeaways = sum(t for _, t in by_week.values())
+    n_readings, n_takeaways = reading.totals(by_week)
+    shown = sum(p.value for p in readings)
     return [
         _bars(
             "readings",
@@ -380,7 +369,8 @@ def _reading(data: _Data, today: date) -> list[Signal]:
             readings,
             (
                 f"{n_readings} reading{'s' if n_readings != 1 else ''} in all, "
-                f"{_per_week(n_readings, weeks)} a week."
+                f"{charts.number(reading.per_week(shown, weeks))} a week over the last "
+                f"{len(weeks)} weeks."
                 if n_readings
                 else "No readings yet."
             ),
@@ -508,16 +498,14 @@ def staff_figures(scholar_id: int, mentorships: QuerySet) -> dict:
     decision first, on one page, the median words; readings and takeaways. Three queries; never
     a text (README, "Who sees what": staff see figures)."""
     rows = briefs(briefs_of(scholar_id, mentorships), captures=False)
-    readings = ReadingEntry.objects.filter(scholar_id=scholar_id).aggregate(
-        n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway=""))
-    )
+    n_readings, n_takeaways = reading.totals(reading.counts_by_week(scholar_id))
     return {
         "briefs": len(rows),
         "decision_first": sum(bool(a.decision.strip()) for a in rows),
         "one_page": sum(a.words <= ONE_PAGE_WORDS for a in rows),
         "median_words": median_words(rows),
-        "readings": readings["n"],
-        "takeaways": readings["takeaways"],
+        "readings": n_readings,
+        "takeaways": n_takeaways,
     }
 
 
@@ -545,10 +533,6 @@ def _weeks(counts: dict[date, object], today: date) -> list[date]:
     last = max(_monday(today), max(counts))
     first = max(min(counts), last - timedelta(weeks=WEEKS_SHOWN - 1))
     return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-
-
-def _per_week(total: int, weeks: list[date]) -> str:
-    return charts.number(total / len(weeks))
 
 
 def _bars(name, title, why, definition, per, points, headline, *, top=None, guide=None,
