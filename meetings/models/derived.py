@@ -155,6 +155,15 @@ class DerivedFieldsMixin(models.Model):
         abstract = True
 
     def save(self, *args, update_fields=None, **kwargs):
+        deferred = self.get_deferred_fields() if not self._state.adding else set()
+        if update_fields is None and deferred:
+            # Django would write the loaded columns only: a derived column left deferred
+            # would keep its old value while its source changes.
+            update_fields = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in deferred
+            ]
         if update_fields is not None:
             named = set(update_fields)
             extra = [f.name for f in derived_fields(type(self)) if named & set(f.sources)]

@@ -74,6 +74,13 @@ def test_the_brief_agrees_after_every_edit_of_its_sections(world):
     _assert_agenda_agrees(agenda)
 
 
+def test_a_save_of_a_partly_loaded_agenda_writes_its_derived_columns(world):
+    agenda = Agenda.objects.only("pk", "bottleneck").get(pk=world.agenda.pk)
+    agenda.bottleneck = "Now *five* words in it"
+    agenda.save()
+    _assert_agenda_agrees(world.agenda)
+
+
 def test_an_update_of_some_sections_only_writes_the_count_again(world):
     """A write that bypasses the model (QuerySet.update) still leaves nothing stale."""
     Agenda.objects.filter(pk=world.agenda.pk).update(tried="one two three four five six")
