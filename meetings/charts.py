@@ -66,8 +66,10 @@ def coordinate(value: float) -> float:
 
 
 def number(value: float) -> str:
-    """A value as the charts write it: a whole number without decimals, else one decimal."""
-    return str(int(value)) if value == int(value) else f"{value:.1f}"
+    """A figure as every page writes it (the templates' `number` filter): rounded to one
+    decimal, then a whole number without ".0" (3.96 is "4", not "4.0"), else one decimal."""
+    rounded = round(value, 1)
+    return str(int(rounded)) if rounded == int(rounded) else f"{rounded:.1f}"
 
 
 @dataclass(frozen=True)

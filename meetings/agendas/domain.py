@@ -31,6 +31,7 @@ from meetings.agendas.revisions import (
     same,
 )
 from meetings.models import ActionItem, Agenda, HelpAsked, Meeting, Question
+from meetings.models.derived import derived_values
 from meetings.reading import domain as reading
 from meetings.scheduling.lifecycle import NotPlanned
 from meetings.unstuck import peers
@@ -144,6 +145,7 @@ def save_fields(
         changes["updated_at"] = now
     if for_mentor:
         changes["updated_after_submit_at"] = now
+    changes |= derived_values(agenda, data)  # the stored word count and HTML of the sections
     # The version is a condition on the agenda row itself, not inside a join: PostgreSQL then
     # checks it again on the row a parallel save just committed, and only one save wins.
     current = Agenda.objects.filter(

@@ -104,9 +104,7 @@ def _questions_context(agenda: Agenda, form: QuestionForm | None = None, **extra
         "meeting": agenda.meeting,
         "questions": ranked,
         "set_aside": set_aside,
-        "question_words": sum(
-            len(q.text.split()) for q in everything if q.status != Question.Status.DROPPED
-        ),
+        "question_words": sum(q.words for q in everything if q.status != Question.Status.DROPPED),
         "question_form": form or QuestionForm(),
         "budget": budget.for_questions(ranked, agenda.meeting.duration_minutes),
         "default_minutes": budget.DEFAULT_MINUTES,
@@ -138,8 +136,7 @@ def _agenda_context(agenda: Agenda, form: AgendaForm, **extra) -> dict:
         "meter_low": ONE_PAGE_WORDS * 8 // 10,
         "meter_high": ONE_PAGE_WORDS * 95 // 100,
         # Agenda.word_count(), without querying the questions again.
-        "word_count": sum(len(getattr(agenda, name).split()) for name in Agenda.SECTION_NAMES)
-        + ctx["question_words"],
+        "word_count": agenda.section_words + ctx["question_words"],
         **extra,
     }
 

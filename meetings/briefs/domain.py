@@ -119,6 +119,7 @@ def brief_context(user: User, meeting: Meeting, *, record_read_receipt: bool = F
             "name": name,
             "heading": HEADINGS[name],
             "text": getattr(agenda, name),
+            "html": getattr(agenda, f"{name}_html"),  # stored when written
             "annotations": by_section[name],
             "changed": name in changed,
         }

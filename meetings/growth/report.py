@@ -69,7 +69,7 @@ class BottleneckLine:
 
     agenda: Agenda
     line: stuck.TimelineLine
-    takeaway: str = ""  # the recap's takeaway of that meeting, when there is one
+    takeaway: str = ""  # the recap's takeaway of that meeting as HTML, when there is one
 
 
 @dataclass
@@ -218,7 +218,7 @@ def _bottlenecks(
         .exclude(bottleneck="")
         .select_related("meeting__mentorship__mentor")
     }
-    takeaways = {recap.meeting_id: recap.takeaway for recap in recaps}
+    takeaways = {recap.meeting_id: recap.takeaway_html for recap in recaps}
     lines = [
         BottleneckLine(
             agenda=agendas[line.agenda.pk],

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
@@ -36,8 +36,8 @@ from meetings.models import (
     MeetingOutcome,
     PeerOffer,
     Question,
-    ReadingEntry,
 )
+from meetings.reading import domain as reading
 from meetings.unstuck import streaks as stuck
 
 WEEKS_SHOWN = 26  # weekly series: at most the last half year, from the first week with data
@@ -160,14 +160,14 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
             outcome=F("meeting__outcome__answer"),
             mentor_id=F("meeting__mentorship__mentor_id"),
         )
-        .only("pk", "meeting_id", "wellbeing_energy", *Agenda.SECTION_NAMES)
+        .only("pk", "meeting_id", "wellbeing_energy", "decision", "section_words")
         .order_by("meeting__scheduled_at", "pk")
     )
     questions = Question.objects.filter(agenda__in=[a.pk for a in rows]).exclude(
         status=Question.Status.DROPPED
     )
     by_agenda: dict[int, list[tuple]] = defaultdict(list)
-    for row in questions.order_by("rank", "pk").values_list("agenda_id", "pk", "status", "text"):
+    for row in questions.order_by("rank", "pk").values_list("agenda_id", "pk", "status", "words"):
         by_agenda[row[0]].append(row)
     first_live: dict[int, int] = {}
     if captures:
@@ -182,10 +182,9 @@ def briefs(agendas: QuerySet, *, captures: bool = True) -> list[Agenda]:
             first_live.setdefault(meeting_id, question_id)
     for agenda in rows:
         qs = by_agenda[agenda.pk]
-        # as Agenda.word_count: the brief as the mentor reads it, sections and questions
-        agenda.words = sum(len(getattr(agenda, n).split()) for n in Agenda.SECTION_NAMES) + sum(
-            len(text.split()) for *_, text in qs
-        )
+        # as Agenda.word_count: the brief as the mentor reads it, sections and questions,
+        # counted when they were written
+        agenda.words = agenda.section_words + sum(words for *_, words in qs)
         agenda.top = (qs[0][1], qs[0][2]) if qs else None
         agenda.first_live = first_live.get(agenda.meeting_id)
     return rows
@@ -213,7 +212,6 @@ def _leading(data: _Data) -> list[Signal]:
         Point(d, 1 if answer == "yes" else 0, MeetingOutcome.Answer(answer).label, state=answer)
         for d, answer in answered
     ]
-    median = statistics.median(a.words for a in rows) if rows else 0
     return [
         _bars(
             "words",
@@ -223,7 +221,8 @@ def _leading(data: _Data) -> list[Signal]:
             "brief",
             words,
             (
-                f"Median {charts.number(median)} words per brief; the latest {words[-1].value:g}."
+                f"Median {charts.number(median_words(rows))} words per brief; "
+                f"the latest {charts.number(words[-1].value)}."
                 if words
                 else "No briefs yet."
             ),
@@ -307,6 +306,7 @@ def _unstuck(data: _Data) -> list[Signal]:
     longest = max((p.value for p in streaks), default=0)
     stuck_at = sum(1 for p in streaks if p.value >= stuck.STUCK_FROM)
     total = sum(p.value for p in asked)
+    per_meeting = stuck.asked_per_brief(total, len(asked))
     return [
         _bars(
             "stuck",
@@ -331,39 +331,34 @@ def _unstuck(data: _Data) -> list[Signal]:
             "brief",
             asked,
             (
-                f"{total / len(asked):.1f} people asked per meeting on average "
+                f"{_people(per_meeting)} asked per meeting on average "
                 f"({total} over {len(asked)} briefs)."
-                if asked
+                if asked and per_meeting is not None
                 else "No briefs yet."
             ),
         ),
     ]
 
 
+def _people(value: float) -> str:
+    text = charts.number(value)
+    return f"{text} {'person' if text == '1' else 'people'}"
+
+
 def _streak_text(meetings: float) -> str:
-    return "not stuck" if not meetings else f"{meetings:g} meetings"
+    return "not stuck" if not meetings else f"{charts.number(meetings)} meetings"
 
 
 # --- Reading ----------------------------------------------------------------------------------
 
 
 def _reading(data: _Data, today: date) -> list[Signal]:
-    by_week: dict[date, tuple[int, int]] = {}
-    days = (
-        ReadingEntry.objects.filter(scholar_id=data.scholar_id)
-        .order_by("read_on")
-        .values("read_on")
-        .annotate(n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway="")))
-        .values_list("read_on", "n", "takeaways")
-    )
-    for day, n, t in days:
-        week = by_week.get(_monday(day), (0, 0))
-        by_week[_monday(day)] = (week[0] + n, week[1] + t)
-    weeks = _weeks(by_week, today)
+    by_week = reading.counts_by_week(data.scholar_id)
+    weeks = reading.reading_weeks(by_week, today, WEEKS_SHOWN) if by_week else []
     readings = [_week_point(m, by_week.get(m, (0, 0))[0], "reading") for m in weeks]
     takeaways = [_week_point(m, by_week.get(m, (0, 0))[1], "takeaway") for m in weeks]
-    n_readings = sum(n for n, _ in by_week.values())
-    n_takeaways = sum(t for _, t in by_week.values())
+    n_readings, n_takeaways = reading.totals(by_week)
+    shown = sum(p.value for p in readings)
     return [
         _bars(
             "readings",
@@ -374,7 +369,8 @@ def _reading(data: _Data, today: date) -> list[Signal]:
             readings,
             (
                 f"{n_readings} reading{'s' if n_readings != 1 else ''} in all, "
-                f"{_per_week(n_readings, weeks)} a week."
+                f"{charts.number(reading.per_week(shown, weeks))} a week over the last "
+                f"{len(weeks)} weeks."
                 if n_readings
                 else "No readings yet."
             ),
@@ -470,8 +466,8 @@ def _energy(data: _Data) -> list[Signal]:
     if points:
         recent = [p.value for p in points[-3:]]
         headline = (
-            f"Energy {points[-1].value:g} of 5 at the latest check-in; "
-            f"{statistics.mean(recent):.1f} over the last {len(recent)}."
+            f"Energy {charts.number(points[-1].value)} of 5 at the latest check-in; "
+            f"{charts.number(statistics.mean(recent))} over the last {len(recent)}."
         )
     else:
         headline = "No check-ins yet."
@@ -488,6 +484,12 @@ def _energy(data: _Data) -> list[Signal]:
     return [signal]
 
 
+def median_words(briefs: list[Agenda]) -> float | None:
+    """The median words per brief, the one figure the growth page and the staff summary show
+    (None without a brief); pages write it with the `number` filter, one rounding."""
+    return statistics.median(a.words for a in briefs) if briefs else None
+
+
 # --- Staff: figures only, on the scholar's summary ----------------------------------------------
 
 
@@ -496,16 +498,14 @@ def staff_figures(scholar_id: int, mentorships: QuerySet) -> dict:
     decision first, on one page, the median words; readings and takeaways. Three queries; never
     a text (README, "Who sees what": staff see figures)."""
     rows = briefs(briefs_of(scholar_id, mentorships), captures=False)
-    readings = ReadingEntry.objects.filter(scholar_id=scholar_id).aggregate(
-        n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway=""))
-    )
+    n_readings, n_takeaways = reading.totals(reading.counts_by_week(scholar_id))
     return {
         "briefs": len(rows),
         "decision_first": sum(bool(a.decision.strip()) for a in rows),
         "one_page": sum(a.words <= ONE_PAGE_WORDS for a in rows),
-        "median_words": statistics.median(a.words for a in rows) if rows else None,
-        "readings": readings["n"],
-        "takeaways": readings["takeaways"],
+        "median_words": median_words(rows),
+        "readings": n_readings,
+        "takeaways": n_takeaways,
     }
 
 
@@ -533,10 +533,6 @@ def _weeks(counts: dict[date, object], today: date) -> list[date]:
     last = max(_monday(today), max(counts))
     first = max(min(counts), last - timedelta(weeks=WEEKS_SHOWN - 1))
     return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
-
-
-def _per_week(total: int, weeks: list[date]) -> str:
-    return f"{total / len(weeks):.1f}"
 
 
 def _bars(name, title, why, definition, per, points, headline, *, top=None, guide=None,

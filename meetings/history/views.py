@@ -80,13 +80,10 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,
-            "reading": [
-                m for m in entries if m.visible_agenda and m.visible_agenda.reading.strip()
-            ],
             "open_items": _open_items(user, user_id),
             "milestones": plans.milestones_with_agendas(user_id, user),
             "today": timezone.localdate(),
-            "reading_weeks": reading.weekly_counts(user_id),
+            "reading_weeks": reading.weekly_counts(reading.recent_entries(user, user_id)),
             "chart": question_chart.questions_over_time(user, user_id),
             # the page's meetings: streaks are worked out over the whole history
             "timeline": [line for line in timeline if line.agenda.meeting_id in shown],

@@ -19,6 +19,12 @@ from meetings.models.choices import (
     AgendaVisibility,
     QuestionStatus,
 )
+from meetings.models.derived import (
+    DerivedFieldsMixin,
+    DerivedQuerySet,
+    MarkdownHTMLField,
+    WordCountField,
+)
 from meetings.models.meetings import Meeting
 
 ON_TIME_HOURS = 24
@@ -27,7 +33,7 @@ ON_TIME_HOURS = 24
 ONE_PAGE_WORDS = 450
 
 
-class AgendaQuerySet(models.QuerySet["Agenda"]):
+class AgendaQuerySet(DerivedQuerySet):
     def visible_to(self, user: User) -> AgendaQuerySet:
         return self.filter(access.agenda(user))
 
@@ -41,7 +47,7 @@ class AgendaQuerySet(models.QuerySet["Agenda"]):
         return self.filter(access.agenda_editable(user))
 
 
-class Agenda(models.Model):
+class Agenda(DerivedFieldsMixin, models.Model):
     Status = AgendaStatus
 
     Visibility = AgendaVisibility
@@ -102,6 +108,15 @@ class Agenda(models.Model):
     tried = models.TextField("What I tried and whom I asked", blank=True, max_length=3000)
     reading = models.TextField("What I read", blank=True, max_length=3000)
     asks = models.TextField("What I want from this meeting", blank=True, max_length=2000)
+    # Stored when the text is written (meetings/models/derived.py): the sections' words (the
+    # brief's word count adds its questions' `words`) and each section as sanitised HTML.
+    section_words = WordCountField(sources=SECTION_NAMES)
+    decision_html = MarkdownHTMLField(sources="decision")
+    bottleneck_html = MarkdownHTMLField(sources="bottleneck")
+    tried_html = MarkdownHTMLField(sources="tried")
+    progress_html = MarkdownHTMLField(sources="progress")
+    reading_html = MarkdownHTMLField(sources="reading")
+    asks_html = MarkdownHTMLField(sources="asks")
     wellbeing_energy = models.PositiveSmallIntegerField(
         "Energy this week", null=True, blank=True, choices=[(i, str(i)) for i in range(1, 6)]
     )
@@ -150,10 +165,11 @@ class Agenda(models.Model):
         return access.may_see_checkin(user, self)
 
     def word_count(self) -> int:
-        """Words on the brief: the sections and every question that was not dropped."""
-        texts = [getattr(self, name) for name in self.SECTION_NAMES]
-        texts += [q.text for q in self.questions.all() if q.status != Question.Status.DROPPED]
-        return sum(len(t.split()) for t in texts)
+        """Words on the brief: the sections and every question that was not dropped, as
+        stored when they were written."""
+        return self.section_words + sum(
+            q.words for q in self.questions.all() if q.status != Question.Status.DROPPED
+        )
 
     @property
     def over_one_page(self) -> bool:
@@ -233,7 +249,7 @@ class Agenda(models.Model):
         return digests
 
 
-class QuestionQuerySet(models.QuerySet["Question"]):
+class QuestionQuerySet(DerivedQuerySet):
     def for_mentor(self) -> QuestionQuerySet:
         """The questions a mentor sees: every one but those the scholar dropped. The one
         definition for the brief, meeting mode, the report, the history, its search and the
@@ -241,7 +257,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.exclude(status=QuestionStatus.DROPPED)
 
 
-class Question(models.Model):
+class Question(DerivedFieldsMixin, models.Model):
     Status = QuestionStatus
 
     CARRY_STATES = [Status.OPEN, Status.DISCUSSED]
@@ -251,9 +267,11 @@ class Question(models.Model):
 
     agenda = models.ForeignKey(Agenda, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=500)
+    words = WordCountField(sources="text")
     rank = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(blank=True, max_length=4000)
+    answer_html = MarkdownHTMLField(sources="answer")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

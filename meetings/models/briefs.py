@@ -12,10 +12,11 @@ from accounts.models import Mentorship, User
 from meetings import access
 from meetings.models.agendas import Agenda, Question
 from meetings.models.choices import ActionItemOwner, MeetingNoteKind
+from meetings.models.derived import DerivedFieldsMixin, DerivedQuerySet, MarkdownHTMLField
 from meetings.models.meetings import Meeting
 
 
-class Annotation(models.Model):
+class Annotation(DerivedFieldsMixin, models.Model):
     """A mentor's comment on a section of the brief or on one question."""
 
     SECTION_CHOICES = [(name, heading) for name, heading, _ in Agenda.SECTIONS] + [
@@ -30,8 +31,11 @@ class Annotation(models.Model):
         Question, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
     )
     body = models.TextField(max_length=4000)
+    body_html = MarkdownHTMLField(sources="body")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = DerivedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -99,7 +103,7 @@ class ActionItem(models.Model):
         self.save(update_fields=["done", "done_at"])
 
 
-class MeetingNote(models.Model):
+class MeetingNote(DerivedFieldsMixin, models.Model):
     """The mentor's notes and decisions; append-only, so a held meeting's record stays true."""
 
     Kind = MeetingNoteKind
@@ -108,7 +112,10 @@ class MeetingNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.NOTE)
     body = models.TextField(max_length=4000)
+    body_html = MarkdownHTMLField(sources="body")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DerivedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from meetings import access
 from meetings.models.agendas import Agenda
+from meetings.models.derived import DerivedFieldsMixin, DerivedQuerySet, WeekField
 
 
 class ReadingRecommendationQuerySet(models.QuerySet["ReadingRecommendation"]):
@@ -45,12 +46,12 @@ class ReadingRecommendation(models.Model):
         return self.title
 
 
-class ReadingEntryQuerySet(models.QuerySet["ReadingEntry"]):
+class ReadingEntryQuerySet(DerivedQuerySet):
     def visible_to(self, user: User) -> ReadingEntryQuerySet:
         return self.filter(access.reading(user))
 
 
-class ReadingEntry(models.Model):
+class ReadingEntry(DerivedFieldsMixin, models.Model):
     """Something the scholar read, with the one line it changed in their model."""
 
     scholar = models.ForeignKey(
@@ -60,6 +61,9 @@ class ReadingEntry(models.Model):
     link = models.URLField(max_length=500, blank=True)
     takeaway = models.CharField("What changed in my model", max_length=300, blank=True)
     read_on = models.DateField("Read on", default=timezone.localdate)
+    # The week the reading counts for on every page (the Monday of `read_on`), stored when the
+    # date is written (meetings/models/derived.py).
+    week = WeekField(sources="read_on")
     agenda = models.ForeignKey(
         Agenda, on_delete=models.SET_NULL, null=True, blank=True, related_name="reading_entries"
     )
@@ -76,7 +80,10 @@ class ReadingEntry(models.Model):
 
     class Meta:
         ordering = ["-read_on", "-pk"]
-        indexes = [models.Index(fields=["scholar", "read_on"])]
+        indexes = [
+            models.Index(fields=["scholar", "read_on"]),
+            models.Index(fields=["scholar", "week"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -9,15 +9,16 @@ from django.utils import timezone
 from accounts.models import User
 from meetings import access
 from meetings.models.choices import LeadFeedbackClarity, LeadFeedbackFirst, MeetingOutcomeAnswer
+from meetings.models.derived import DerivedFieldsMixin, DerivedQuerySet, MarkdownHTMLField
 from meetings.models.meetings import Meeting
 
 
-class RecapQuerySet(models.QuerySet["Recap"]):
+class RecapQuerySet(DerivedQuerySet):
     def visible_to(self, user: User) -> RecapQuerySet:
         return self.filter(access.recap(user))
 
 
-class Recap(models.Model):
+class Recap(DerivedFieldsMixin, models.Model):
     """The scholar's three lines after a held meeting; the mentor confirms them or adds a
     correction. The recap opens the pair's next agenda."""
 
@@ -33,6 +34,11 @@ class Recap(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     correction = models.TextField("Correction or addition", max_length=1000, blank=True)
+    # Stored when the text is written (meetings/models/derived.py): the recap as shown.
+    takeaway_html = MarkdownHTMLField(sources="takeaway")
+    next_steps_html = MarkdownHTMLField(sources="next_steps")
+    still_need_html = MarkdownHTMLField(sources="still_need")
+    correction_html = MarkdownHTMLField(sources="correction")
 
     objects = RecapQuerySet.as_manager()
 

@@ -7,14 +7,15 @@ through the scoped querysets first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Mentorship, User
 from meetings.models import Agenda, ProgressLine, ReadingEntry, ReadingRecommendation
+from meetings.models.derived import derived_values, monday
 
 READING_WEEKS_SHOWN = 8
 
@@ -51,21 +52,62 @@ def read_since(agenda: Agenda, since: datetime | None) -> list[ReadingEntry]:
     return list((window | entries.filter(agenda=agenda)).distinct().order_by("-read_on", "-pk"))
 
 
-def weekly_counts(scholar_id: int, today: date | None = None) -> list[dict]:
-    """Readings per week for the last READING_WEEKS_SHOWN weeks, oldest first, in one query:
-    [{"week": monday, "count": n}]."""
-    today = today or timezone.localdate()
-    this_monday = today - timedelta(days=today.weekday())
-    mondays = [this_monday - timedelta(weeks=i) for i in reversed(range(READING_WEEKS_SHOWN))]
-    counts = dict(
-        ReadingEntry.objects.filter(scholar_id=scholar_id, read_on__gte=mondays[0])
-        .annotate(week=TruncWeek("read_on"))
+def counts_by_week(scholar_id: int) -> dict[date, tuple[int, int]]:
+    """{Monday: (readings, readings with a takeaway)}: every page counts a reading in the week
+    of the day it was read (`ReadingEntry.week`, stored with `read_on`). One query."""
+    rows = (
+        ReadingEntry.objects.filter(scholar_id=scholar_id)
+        .order_by()
         .values("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
+        .annotate(n=Count("pk"), takeaways=Count("pk", filter=~Q(takeaway="")))
+        .values_list("week", "n", "takeaways")
     )
-    by_day = {(w.date() if isinstance(w, datetime) else w): n for w, n in counts.items()}
-    return [{"week": monday, "count": by_day.get(monday, 0)} for monday in mondays]
+    return {week: (n, takeaways) for week, n, takeaways in rows}
+
+
+def reading_weeks(weeks_with_data: Iterable[date], today: date, at_most: int) -> list[date]:
+    """The Mondays a reading chart shows, oldest first: the last READING_WEEKS_SHOWN weeks at
+    least (the history's), from an earlier first week with data, up to a later last one, at
+    most `at_most` of them (the latest)."""
+    weeks = set(weeks_with_data)
+    this_monday = monday(today)
+    last = max([this_monday, *weeks])
+    first = min([this_monday - timedelta(weeks=READING_WEEKS_SHOWN - 1), *weeks])
+    first = max(first, last - timedelta(weeks=at_most - 1))
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
+def totals(by_week: dict[date, tuple[int, int]]) -> tuple[int, int]:
+    """Readings in all, and those with a takeaway, from `counts_by_week`."""
+    return sum(n for n, _ in by_week.values()), sum(t for _, t in by_week.values())
+
+
+def per_week(total: int, weeks: list[date]) -> float | None:
+    """Readings a week over the weeks shown: the growth page's figure."""
+    return total / len(weeks) if weeks else None
+
+
+def recent_entries(viewer: User, scholar_id: int, today: date | None = None) -> list[ReadingEntry]:
+    """The scholar's readings of the last READING_WEEKS_SHOWN weeks as `viewer` may see them,
+    newest first. One query."""
+    weeks = reading_weeks([], today or timezone.localdate(), READING_WEEKS_SHOWN)
+    entries = ReadingEntry.objects.visible_to(viewer).filter(
+        scholar_id=scholar_id, week__gte=weeks[0]
+    )
+    return list(entries.order_by("-read_on", "-pk"))
+
+
+def weekly_counts(entries: list[ReadingEntry], today: date | None = None) -> list[dict]:
+    """Readings per week for the last READING_WEEKS_SHOWN weeks, oldest first, counted from
+    `recent_entries`: [{"week": monday, "count": n, "entries": [...]}]."""
+    today = today or timezone.localdate()
+    by_week: dict[date, list[ReadingEntry]] = {}
+    for entry in entries:
+        by_week.setdefault(entry.week, []).append(entry)
+    return [
+        {"week": m, "count": len(by_week.get(m, [])), "entries": by_week.get(m, [])}
+        for m in reading_weeks([], today, READING_WEEKS_SHOWN)
+    ]
 
 
 # --- The progress log ---------------------------------------------------------------------------
@@ -103,5 +145,8 @@ def prefill_progress(agenda: Agenda) -> None:
     lines = lines_since_last_agenda(agenda.meeting.mentorship.scholar_id)
     if not lines:
         return
-    agenda.progress = "\n".join(f"- {line.text}" for line in lines)
-    Agenda.objects.filter(pk=agenda.pk, progress="").update(progress=agenda.progress)
+    changes = {"progress": "\n".join(f"- {line.text}" for line in lines)}
+    changes |= derived_values(agenda, changes)
+    for name, value in changes.items():
+        setattr(agenda, name, value)
+    Agenda.objects.filter(pk=agenda.pk, progress="").update(**changes)

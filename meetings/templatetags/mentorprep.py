@@ -1,4 +1,8 @@
-"""The one place where user text becomes HTML: Markdown, then nh3's allow-list sanitiser."""
+"""The one place where user text becomes HTML: Markdown, then nh3's allow-list sanitiser.
+
+The busiest pages do not render here on every view: the models store the HTML beside its text
+when the text is written (meetings/models/derived.py calls `render_markdown`), and read it back
+as safe through `stored_html`. Nothing else marks a text safe."""
 
 import threading
 
@@ -7,7 +11,7 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from meetings.staff.cadence import percent_text
+from meetings.charts import number as number_text
 
 register = template.Library()
 
@@ -68,11 +72,27 @@ def _render(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 above
 
 
+def stored_html(html: str | None) -> SafeString | None:
+    """HTML that `render_markdown` made when its text was written, read back from the database."""
+    return None if html is None else mark_safe(html)  # noqa: S308 - sanitised by nh3 on write
+
+
 @register.filter
 def words(text: str | None) -> int:
-    return len((text or "").split())
+    from meetings.models.derived import word_count
+
+    return word_count(text)
 
 
 @register.filter
 def percent(value: float | None) -> str:
+    # imported here: the models import this module (stored HTML), the cadence imports the models
+    from meetings.staff.cadence import percent_text
+
     return percent_text(value)
+
+
+@register.filter
+def number(value: float | None) -> str:
+    """A figure on any page: "4", "14.4", "—" for none (meetings/charts.py number)."""
+    return "—" if value is None or value == "" else number_text(float(value))

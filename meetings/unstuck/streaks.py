@@ -355,10 +355,11 @@ class TimelineLine:
 
     @property
     def help_line(self) -> str:
-        """ "asked: Dana (peer), #ml-help (forum) — 2", or "asked nobody"."""
+        """ "asked 2 people: Dana (peer), #ml-help (forum)", or "asked nobody"."""
         if not self.asked:
             return "asked nobody"
-        return f"asked: {', '.join(e.label for e in self.asked)} — {len(self.asked)}"
+        n = len(self.asked)
+        return f"asked {n} {'person' if n == 1 else 'people'}: {', '.join(e.label for e in self.asked)}"
 
 
 def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
@@ -387,8 +388,19 @@ def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
 def people_asked_per_meeting(mentorships: QuerySet) -> float | None:
     """Staff's one figure on help-seeking (README, "Who sees what"): entries of whom the scholar asked per
     submitted agenda of these pairs (None without one). One query; never who or what."""
-    totals = Agenda.objects.filter(
-        meeting__mentorship__in=mentorships.order_by().values("pk"),
-        status=Agenda.Status.SUBMITTED,
-    ).aggregate(agendas=Count("pk", distinct=True), asked=Count("help_asked"))
-    return totals["asked"] / totals["agendas"] if totals["agendas"] else None
+    # A brief of a cancelled meeting is no brief (as on the growth page, which shows this figure too).
+    totals = (
+        Agenda.objects.filter(
+            meeting__mentorship__in=mentorships.order_by().values("pk"),
+            status=Agenda.Status.SUBMITTED,
+        )
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .aggregate(agendas=Count("pk", distinct=True), asked=Count("help_asked"))
+    )
+    return asked_per_brief(totals["asked"], totals["agendas"])
+
+
+def asked_per_brief(asked: int, briefs: int) -> float | None:
+    """People asked per brief, the figure the staff summary and the growth page show: one
+    division, the pages round it with the `number` filter."""
+    return asked / briefs if briefs else None

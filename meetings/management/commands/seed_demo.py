@@ -366,6 +366,16 @@ class Command(BaseCommand):
         agenda.created_at = agenda.submitted_at - timedelta(hours=20)
         agenda.updated_at = agenda.submitted_at
         agenda.save()
+        # The reading the brief mentions is on the reading list too, read two days before the
+        # meeting: the history's weeks and the growth page count it where the brief shows it.
+        title, _, takeaway = agenda.reading.partition(" — ")
+        ReadingEntry.objects.create(
+            scholar=mentorship.scholar,
+            title=title.strip("*"),
+            takeaway=takeaway,
+            read_on=timezone.localdate(when - timedelta(days=2)),
+            agenda=agenda,
+        )
         start = agenda.questions.count()
         for rank, text in enumerate(rng.sample(QUESTIONS, 2), start=start + 1):
             Question.objects.create(agenda=agenda, text=text, rank=rank)

@@ -196,17 +196,18 @@ def test_it_counts_stuck_streaks_and_people_asked(hand):
         "Stuck at 1 of 4 briefs; the longest streak 2 meetings; now not stuck."
     )
     assert _values(s["asked"]) == [2, 0, 2, 0]
-    assert s["asked"].headline == "1.0 people asked per meeting on average (4 over 4 briefs)."
+    assert s["asked"].headline == "1 person asked per meeting on average (4 over 4 briefs)."
 
 
 def test_it_counts_readings_and_takeaways_per_week(hand):
     s = _signals(hand.scholar, {"reading"})
-    mondays = [date(2026, 2, 2), date(2026, 2, 9), date(2026, 2, 16), date(2026, 2, 23),
-               date(2026, 3, 2)]  # fmt: skip
+    # the last eight weeks at least, as on the history page: from 12 January
+    mondays = [date(2026, 1, 12), date(2026, 1, 19), date(2026, 1, 26), date(2026, 2, 2),
+               date(2026, 2, 9), date(2026, 2, 16), date(2026, 2, 23), date(2026, 3, 2)]  # fmt: skip
     assert [p.when for p in s["readings"].points] == mondays
-    assert _values(s["readings"]) == [2, 0, 1, 0, 0]
-    assert s["readings"].headline == "3 readings in all, 0.6 a week."
-    assert _values(s["takeaways"]) == [1, 0, 1, 0, 0]
+    assert _values(s["readings"]) == [0, 0, 0, 2, 0, 1, 0, 0]
+    assert s["readings"].headline == "3 readings in all, 0.4 a week over the last 8 weeks."
+    assert _values(s["takeaways"]) == [0, 0, 0, 1, 0, 1, 0, 0]
     assert s["takeaways"].headline == "2 of 3 readings with a takeaway."
 
 
@@ -222,7 +223,7 @@ def test_it_counts_peers_asked_and_helped_per_week(hand):
 def test_it_follows_the_energy_of_submitted_check_ins(hand):
     s = _signals(hand.scholar, {"energy"})
     assert _values(s["energy"]) == [2, 4, 3]
-    assert s["energy"].headline == ("Energy 3 of 5 at the latest check-in; 3.0 over the last 3.")
+    assert s["energy"].headline == ("Energy 3 of 5 at the latest check-in; 3 over the last 3.")
     assert s["energy"].plot.top == 5
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Meeting, ReadingEntry, ReadingRecommendation
-from meetings.reading.domain import weekly_counts
+from meetings.reading.domain import recent_entries, weekly_counts
 from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
@@ -184,9 +184,10 @@ def test_the_history_counts_readings_per_week(world):
             scholar=world.scholar, title=f"R{days}", read_on=today - timedelta(days)
         )
     ReadingEntryFactory(scholar=world.other_scholar, title="Not theirs", read_on=today)
-    weeks = weekly_counts(world.scholar.pk, today=today)
-    assert weeks[-1] == {"week": date(2026, 11, 30), "count": 2}
-    assert weeks[-2] == {"week": date(2026, 11, 23), "count": 1}
+    weeks = weekly_counts(recent_entries(world.mentor, world.scholar.pk, today), today=today)
+    assert (weeks[-1]["week"], weeks[-1]["count"]) == (date(2026, 11, 30), 2)
+    assert [e.title for e in weeks[-1]["entries"]] == ["R0", "R1"]
+    assert (weeks[-2]["week"], weeks[-2]["count"]) == (date(2026, 11, 23), 1)
     assert sum(w["count"] for w in weeks) == 3 and len(weeks) == 8
     html = world.client_for(world.mentor).get(reverse("history", args=[world.scholar.pk]))
     assert "Readings per week" in html.content.decode()

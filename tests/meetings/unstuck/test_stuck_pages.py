@@ -76,7 +76,7 @@ def test_the_history_marks_the_stuck_stretch_and_the_help_line(stuck_world):
     timeline = html[html.index('id="bottleneck-timeline"') :]
     assert timeline.count("in-stuck") == 3
     assert timeline.count("Stuck for 3 meetings") == 1
-    assert f"asked: {w.other_scholar.name} (peer), forum (forum) — 2" in timeline
+    assert f"asked 2 people: {w.other_scholar.name} (peer), forum (forum)" in timeline
     assert timeline.count("asked nobody") == 2
     assert timeline.count("(same stuck stretch)") == 2
 
