@@ -182,6 +182,7 @@ MATRIX: dict[str, Row] = {
     # accounts
     "login": Row(NO_ARGS, get=everyone(302, anon=200), post=everyone(302, anon=200)),
     "logout": Row(NO_ARGS, get=public(405), post=public(LOGIN)),
+    "health": Row(NO_ARGS, get=public(200), post=public(405)),
     "password_change": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
     "password_change_done": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "settings": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
