@@ -367,7 +367,7 @@ def _template_comment(response) -> str:
     as text): the part of the page around it, or "" when there is none."""
     if not response.get("Content-Type", "").startswith("text/html"):
         return ""
-    text = response.content.decode(errors="replace")
+    text = response.getvalue().decode(errors="replace")
     for mark in ("{#", "#}"):
         if (at := text.find(mark)) >= 0:
             return text[max(0, at - 60) : at + 60]
@@ -414,7 +414,7 @@ def test_it_answers_every_role_as_the_matrix_says(sec, name, route):
             label = f"{role:13} {method.upper():4} {'htmx ' if htmx else ''}{target}"
             if problem := _status_problem(response, expectations[role]):
                 failures.append(f"{label}: {problem}")
-            if leaked := _leaks(response.content, role):
+            if leaked := _leaks(response.getvalue(), role):
                 failures.append(f"{label}: LEAKS {', '.join(leaked)}")
             if template_comment := _template_comment(response):
                 failures.append(f"{label}: shows a template comment: {template_comment}")
