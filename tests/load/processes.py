@@ -86,7 +86,7 @@ class MailSink:
 
 
 def _log_in(session, host: str, username: str, password: str) -> None:
-    session.get(f"{host}/accounts/login/", timeout=10)
+    session.get(f"{host}/accounts/login/", timeout=30)
     response = session.post(
         f"{host}/accounts/login/",
         data={
@@ -110,10 +110,10 @@ class LiveSync(threading.Thread):
         self.hosts, self.sync, self.password = hosts, sync, password
         self.probes: list[dict] = []
         self.error = ""
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join(timeout=SYNC_GIVE_UP_SECONDS + 5)
 
     def run(self) -> None:
@@ -121,16 +121,22 @@ class LiveSync(threading.Thread):
 
         mentor_host, scholar_host = self.hosts[0], self.hosts[-1]
         mentor, scholar = requests.Session(), requests.Session()
-        try:
-            _log_in(mentor, mentor_host, self.sync["mentor"], self.password)
-            _log_in(scholar, scholar_host, self.sync["scholar"], self.password)
-        except (requests.RequestException, RuntimeError) as error:
-            self.error = str(error)
-            return
+        # Logging in competes with the Locust users' own logins (slow hashing): try until it
+        # works or the run ends.
+        while True:
+            try:
+                _log_in(mentor, mentor_host, self.sync["mentor"], self.password)
+                _log_in(scholar, scholar_host, self.sync["scholar"], self.password)
+                self.error = ""
+                break
+            except (requests.RequestException, RuntimeError) as error:
+                self.error = str(error)
+                if self._halt.wait(1):
+                    return
         meeting = self.sync["meeting"]
         capture = f"{mentor_host}/meetings/{meeting}/live/capture/"
         poll = f"{scholar_host}/meetings/{meeting}/live/poll/?since=0&v=0"
-        while not self._stop.wait(SYNC_EVERY_SECONDS):
+        while not self._halt.wait(SYNC_EVERY_SECONDS):
             text = f"sync {uuid.uuid4().hex[:12]}"
             start = time.time()
             probe = {"start": start, "delay": None, "status": 0}
