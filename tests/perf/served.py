@@ -189,7 +189,7 @@ def start_gunicorn(app: str, port: int, env: dict, log) -> subprocess.Popen:
 
 
 def _get(port: int, page: Page) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     try:
         conn.request("GET", page.path, headers=page.headers())
         response = conn.getresponse()
@@ -205,6 +205,13 @@ def check(port: int, page: Page) -> None:
         raise ServedError(f"{page.name} ({page.path}) answered {status} {where}".strip())
 
 
+def drain(port: int, path: str) -> None:
+    """Wait until the server has answered what wrk left queued when it stopped: sync workers take
+    connections in turn, so one more request answers only after those. Otherwise a slow page's
+    leftovers would be counted against the next page."""
+    _get(port, Page("drain", path))
+
+
 def wrk(port: int, page: Page, duration: float, connections: int) -> float:
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration:g}s"]
     command += ["--timeout", "30s"]
@@ -213,6 +220,7 @@ def wrk(port: int, page: Page, duration: float, connections: int) -> float:
     done = subprocess.run(
         [*command, f"http://127.0.0.1:{port}{page.path}"], capture_output=True, text=True
     )
+    drain(port, page.path if not page.cookie else "/health/")
     if done.returncode:
         raise ServedError(f"wrk failed on {page.name}: {done.stderr.strip()}")
     out = done.stdout

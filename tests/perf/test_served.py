@@ -21,6 +21,7 @@ def _wrk(monkeypatch, **fill) -> tuple[float, served.Page]:
         "run",
         lambda *a, **k: subprocess.CompletedProcess(a, 0, stdout=text, stderr=""),
     )
+    monkeypatch.setattr(served, "drain", lambda port, path: None)
     page = served.Page("brief", "/b/", cookie="abc", htmx=True)
     return served.wrk(1, page, 2, 20), page
 
