@@ -74,7 +74,9 @@ class MailSink:
         content = envelope.content.decode("utf-8", "replace")
         subject = re.search(r"^Subject: (.*)$", content, re.MULTILINE)
         with self._lock:
-            self.mails.append((tuple(envelope.rcpt_tos), subject.group(1) if subject else ""))
+            self.mails.append(
+                (tuple(envelope.rcpt_tos), subject.group(1).strip() if subject else "")
+            )
         return "250 Message accepted"
 
     def start(self, port: int):
@@ -152,7 +154,7 @@ class LiveSync(threading.Thread):
                     timeout=30,
                 )
                 probe["status"] = posted.status_code
-                if posted.status_code != 200:
+                if not 200 <= posted.status_code < 300:  # 201: the answer was added
                     continue
                 while time.time() - start < SYNC_GIVE_UP_SECONDS:
                     seen = scholar.get(poll, headers={"HX-Request": "true"}, timeout=10)
@@ -179,6 +181,10 @@ def sync_summary(probes: list[dict], window: tuple[float, float] | None) -> dict
         "outside_outage": len(outside),
         "late_outside": len(late),
         "max_delay": delays[-1] if delays else None,
+        # each late one: its capture's status (not 200: the answer was not saved) and delay
+        "late": [
+            {"status": p["status"], "delay": p["delay"], "error": p.get("error", "")} for p in late
+        ],
     }
 
 

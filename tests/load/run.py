@@ -517,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
         + ("—" if synced["max_delay"] is None else f"{synced['max_delay']:.2f} s")
         + (f" (could not start: {sync.error})" if sync.error else "")
     )
+    for late in synced["late"][:5]:
+        print(f"  late: {late}")
     (out / "summary.json").write_text(json.dumps({"timing": timing, **summary}, indent=1))
     problems = []
     if mail["received"] > mail["claimed"]:
