@@ -55,7 +55,8 @@ wrk:
 	fi
 
 # Req/s of each page as served (gunicorn, 2 sync workers, PostgreSQL, bulk data) against a bare
-# Django view served the same way; SERVED_DATABASE_URL picks the database (created if missing).
+# Django view served the same way; DATABASE_URL picks the PostgreSQL database (default
+# postgres://postgres@127.0.0.1:5432/mentorprep_served, created if missing).
 bench-served: install wrk
 	$(PY) -m tests.perf.served
 

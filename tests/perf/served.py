@@ -1,8 +1,8 @@
 # ruff: noqa: S603, S607 - a developer's tool that runs gunicorn and wrk
 """Throughput of the main pages as served: gunicorn, PostgreSQL, bulk data, wrk.
 
-    python -m tests.perf.served [--duration 10] [--runs 2] [--connections 20]
-                                [--database-url postgres://…]        (make bench-served)
+    DATABASE_URL=postgres://… python -m tests.perf.served [--duration 10] [--runs 2]
+                                                          [--connections 20]  (make bench-served)
 
 Serves the app with gunicorn (2 sync workers, DEBUG off) on PostgreSQL with the "bulk" program of
 tests.perf.seed_bulk (1,000 scholars × 100 meetings; seeded when missing) and, beside it in the
@@ -330,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument(
-        "--database-url", default=os.environ.get("SERVED_DATABASE_URL", DEFAULT_URL)
+        "--database-url",
+        default=os.environ.get("DATABASE_URL") or DEFAULT_URL,
+        help=f"PostgreSQL; default: DATABASE_URL, else {DEFAULT_URL} (created if missing)",
     )
     opts = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)
