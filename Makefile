@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install browser lint check-deploy bench clean
+.PHONY: run test install browser lint check-deploy bench bench-served wrk clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,28 @@ test: install browser
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# Queries and server time per page at small (demo) and bulk data; builds the data when missing.
+# Queries and server time per page at small (demo) data and at two bulk sizes (1,000 scholars ×
+# 100 meetings, 10,000 × 20); builds the data when missing (minutes, the first time).
 bench: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	SECRET_KEY=bench-only-$$(head -c 24 /dev/urandom | base64) $(PY) -m tests.perf.bench
+
+# Debian's wrk for bench-served.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's wrk..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || { echo "Could not install wrk."; exit 1; }; \
+	  else echo "wrk is missing and this is not root: install Debian's wrk package."; exit 1; fi; \
+	fi
+
+# Req/s of each page as served (gunicorn, 2 sync workers, PostgreSQL, bulk data) against a bare
+# Django view served the same way; DATABASE_URL picks the PostgreSQL database (default
+# postgres://postgres@127.0.0.1:5432/mentorprep_served, created if missing).
+bench-served: install wrk
+	$(PY) -m tests.perf.served
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import program_urlpatterns
+from config.health import health
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("programs/", include(program_urlpatterns)),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("meetings.urls")),
 ]
 

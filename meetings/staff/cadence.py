@@ -9,6 +9,7 @@ never disagree between two pages, and sorting or filtering by a figure is plain 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -439,6 +440,27 @@ class CadencePage:
         return self.page < self.pages
 
 
+def _rows_of(
+    ids: list[int], now: datetime, cadences: set[int], grid: bool = False
+) -> list[CadenceRow]:
+    """Every figure of the given pairs, in the given order: a constant number of queries (the
+    counts, the stuck streaks, the week grid if asked), whatever the program's size."""
+    figured = annotate_cadence(
+        Mentorship.objects.filter(pk__in=ids), now, cadences, shares=False
+    ).select_related("scholar", "mentor", "program")
+    by_id = {m.pk: m for m in figured}
+    streaks = stuck.current_streaks(ids)
+    weeks = weekly_grid(ids, now) if grid else {}
+    return [
+        CadenceRow(by_id[pk], now, weeks.get(pk, []), stuck_for=_stuck_for(streaks, pk))
+        for pk in ids
+    ]
+
+
+def _distinct_cadences(mentorships: QuerySet[Mentorship]) -> set[int]:
+    return set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
+
+
 def cadence_page(
     mentorships: QuerySet[Mentorship],
     *,
@@ -449,11 +471,17 @@ def cadence_page(
     per_page: int = PER_PAGE,
     now: datetime | None = None,
 ) -> CadencePage:
-    """One page of rows with their week grid, the number of matches and how many are overdue."""
+    """One page of rows with their week grid, the number of matches and how many are overdue.
+
+    Paginated in SQL: over the whole program the database works out only what the order and the
+    filter need (for the default order, the overdue flag: one index probe per pair) and the two
+    totals, in one query; the page's ids come with LIMIT/OFFSET, and every other figure is
+    worked out for those ids alone."""
     now = now or timezone.now()
-    cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
-    streaks = stuck.current_streaks(mentorships)
-    stuck_ids = {pk for pk, streak in streaks.items() if streak.is_stuck}
+    cadences = _distinct_cadences(mentorships)
+    # TODO(lead, at merge): the stuck branch stores each agenda's streak; this becomes a COUNT
+    # (and the "stuck" filter a WHERE) over the stored streaks instead of reading the texts.
+    stuck_ids = stuck.stuck_mentorship_ids(mentorships)
     qs = cadence_queryset(
         mentorships,
         sort=sort,
@@ -463,30 +491,48 @@ def cadence_page(
         cadences=cadences,
         stuck_ids=stuck_ids,
     )
-    # The page's ids first: the database then works out only the figures the order and the
-    # filter need, for every pair; all the figures are then worked out for this page's pairs
-    # alone (done for all pairs before the LIMIT, they cost a program of 1,000 pairs seconds).
-    paginator = Paginator(qs.values_list("pk", flat=True), per_page)
-    found = paginator.get_page(page)
-    ids = list(found)
-    on_page = annotate_cadence(
-        Mentorship.objects.filter(pk__in=ids), now, cadences, shares=False
-    ).select_related("scholar", "mentor", "program")
-    by_id = {m.pk: m for m in on_page}
-    mentorships_on_page = [by_id[pk] for pk in ids]
-    grid = weekly_grid(ids, now)
+    totals = qs.order_by().aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True))
+    )
+    # The paginator over the known total: it turns any `page` into a valid page number.
+    found = Paginator(range(totals["total"]), per_page).get_page(page)
+    start = (found.number - 1) * per_page
+    ids = list(qs.values_list("pk", flat=True)[start : start + per_page])
     return CadencePage(
-        rows=[
-            CadenceRow(m, now, grid[m.pk], stuck_for=_stuck_for(streaks, m.pk))
-            for m in mentorships_on_page
-        ],
-        total=paginator.count,
+        rows=_rows_of(ids, now, cadences, grid=True),
+        total=totals["total"],
         page=found.number,
-        pages=paginator.num_pages,
+        pages=found.paginator.num_pages,
         weeks=grid_weeks(now),
-        overdue=qs.filter(is_overdue=True).count(),
+        overdue=totals["overdue"],
         stuck=len(stuck_ids),
     )
+
+
+CSV_CHUNK = 500
+
+
+def streamed_rows(
+    mentorships: QuerySet[Mentorship],
+    *,
+    sort: str = "attention",
+    flag: str | None = None,
+    mentor_id: int | None = None,
+    now: datetime | None = None,
+    chunk: int | None = None,
+) -> Iterator[CadenceRow]:
+    """Every row matching the filters, in the chosen order, without the grid, a chunk of pairs
+    at a time: the ordered ids in one query, then each chunk's figures in a fixed number of
+    queries. For a download that starts at once and holds one chunk in memory."""
+    now = now or timezone.now()
+    cadences = _distinct_cadences(mentorships)
+    qs = cadence_queryset(
+        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+    )
+    ids = list(qs.values_list("pk", flat=True))
+    size = chunk or CSV_CHUNK
+    for start in range(0, len(ids), size):
+        yield from _rows_of(ids[start : start + size], now, cadences)
 
 
 # --- The program's figures as a download, for its staff -------------------------------------

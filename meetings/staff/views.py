@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -35,6 +35,7 @@ from meetings.staff.cadence import (
     CadenceRow,
     cadence_page,
     cadence_rows,
+    streamed_rows,
     weekly_held,
 )
 from meetings.unstuck.streaks import STUCK_FROM, people_asked_per_meeting
@@ -232,21 +233,31 @@ def _csv_row(r: CadenceRow) -> list:
     ]
 
 
+class _Echo:
+    """csv.writer's file: hands each written line back, for a streamed response."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
 @require_http_methods(["GET"])
-def cadence_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def cadence_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     program = _staffed_program(request, slug)
-    filters = _filters(request)
-    rows = cadence_rows(
-        program.mentorships.active(),
-        **filters,
-    )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    rows = streamed_rows(program.mentorships.active(), **_filters(request))
+    # The lines are written after this view returns, once the middleware has reset the time
+    # zone: the rows' dates are worked out in the reader's zone, as on the page.
+    zone = timezone.get_current_timezone()
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        with timezone.override(zone):
+            for r in rows:
+                yield writer.writerow(_csv_row(r))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="cadence-{program.slug}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow(_csv_row(r))
     return response
 
 

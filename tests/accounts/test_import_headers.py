@@ -85,7 +85,7 @@ def test_the_cadence_csv_names_both_people(world):
     world.scholar.save()
     client = world.client_for(world.staff)
     response = client.get(reverse("cadence_csv", args=[world.program.slug]))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     mine = next(r for r in rows if r["scholar"] == "scholar")
     assert mine["scholar_name"] == "Ada Lovelace"
     assert mine["scholar_email"] == world.scholar.email

@@ -40,6 +40,7 @@ from tests.load.common import (  # noqa: E402
 PLAN = load_plan(os.environ[PLAN_ENV]) if os.environ.get(PLAN_ENV) else None
 LOG = EventLog(os.environ[LOG_ENV]) if os.environ.get(LOG_ENV) else None
 # Each new user of a role takes the next target of that role (cycling when there are more users).
+_next_host = itertools.count()
 _next_scholar = itertools.count()
 _next_mentor = itertools.count()
 _next_staff = itertools.count()
@@ -67,6 +68,14 @@ class LoggedInUser(HttpUser):
     abstract = True
     username = ""
     logged_in = False
+
+    def on_start(self) -> None:
+        """Users are spread over the instances in turn, as a load balancer would (the runner
+        lists them in the plan); a user stays on its instance, whose session works on the
+        others too (sessions live in the shared database)."""
+        hosts = _plan().extra.get("hosts")
+        if hosts:
+            self.client.base_url = hosts[next(_next_host) % len(hosts)]
 
     def log_in(self) -> bool:
         self.client.get("/accounts/login/", name="login page")
@@ -107,7 +116,7 @@ class LoggedInUser(HttpUser):
         return response
 
     def post_htmx(self, path: str, data: dict, target: str, name: str):
-        headers = htmx_headers(f"{self.host}{path}", self.csrf_token(), target)
+        headers = htmx_headers(f"{self.client.base_url}{path}", self.csrf_token(), target)
         return self.client.post(path, data=data, headers=headers, name=name, catch_response=True)
 
 
@@ -116,6 +125,7 @@ class Scholar(LoggedInUser):
     wait_time = between(0.05, 0.25)  # typing between autosaves
 
     def on_start(self) -> None:
+        super().on_start()
         plan = _plan()
         self.target = plan.scholars[next(_next_scholar) % len(plan.scholars)]
         self.page = f"/meetings/{self.target.meeting}/agenda/"
@@ -172,21 +182,29 @@ class Scholar(LoggedInUser):
 
     @task(1)
     def add_question(self) -> None:
+        self._add_question(self.target.meeting, "add question")
+
+    @task(1)
+    def add_question_to_brief(self) -> None:
+        """A question added to the submitted brief: the mentor is mailed "brief updated" (once
+        per read of theirs: the mail's task claims it, whichever worker runs it)."""
+        brief = _plan().extra.get("briefs", {}).get(self.target.username)
+        if brief:
+            self._add_question(brief, "add question to brief")
+
+    def _add_question(self, meeting: int, name: str) -> None:
         if not self.ready():
             return
         text = f"Question {marker(self.target.username)}?"
         with self.post_htmx(
-            f"/meetings/{self.target.meeting}/questions/",
-            {"text": text},
-            "questions",
-            "add question",
+            f"/meetings/{meeting}/questions/", {"text": text}, "questions", name
         ) as response:
             # The answer is the question list as stored: the new question in it is the ack.
             if self.logged_out(response):
                 return
             if response.status_code == 200 and text in response.text:
                 if LOG:
-                    LOG.write("question", meeting=self.target.meeting, text=text)
+                    LOG.write("question", meeting=meeting, text=text)
             elif response.ok:
                 response.failure("the question list came back without the new question")
 
@@ -196,6 +214,7 @@ class Mentor(LoggedInUser):
     wait_time = between(0.1, 0.4)  # reading
 
     def on_start(self) -> None:
+        super().on_start()
         plan = _plan()
         self.target = plan.mentors[next(_next_mentor) % len(plan.mentors)]
         self.username = self.target.username
@@ -239,6 +258,7 @@ class Staff(LoggedInUser):
     wait_time = between(0.2, 0.6)
 
     def on_start(self) -> None:
+        super().on_start()
         plan = _plan()
         self.username = plan.staff[next(_next_staff) % len(plan.staff)]
         self.log_in()

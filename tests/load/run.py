@@ -1,17 +1,24 @@
 # ruff: noqa: S603, S607 - a developer's tool that runs gunicorn, Locust and pg_ctlcluster
-"""Load test: gunicorn on PostgreSQL with bulk data, Locust users, a database restart, a check.
+"""Load test: two gunicorn instances on one PostgreSQL with bulk data, two mail workers, Locust
+users spread over both instances, a database restart, and checks.
 
     python -m tests.load.run [--duration 60] [--users 50] [--database-url postgres://…]
-                             [--no-restart] [--bulk-scholars 1000 --bulk-meetings 100] [--reseed]
+                             [--instances 2] [--db-workers 2] [--no-restart]
+                             [--bulk-scholars 1000 --bulk-meetings 100] [--reseed]
 
 1. Creates the database if missing, migrates, and seeds the bulk program (tests.perf.seed_bulk;
    one already there is reused, --reseed rebuilds it).
 2. Gives each loaded scholar a draft upcoming agenda and each of their mentors a submitted
    upcoming brief, and writes the plan file the locustfile reads.
-3. Starts gunicorn (DEBUG off, 3 workers × 8 threads) on a free port and runs Locust headless;
-   a third of the way in, restarts PostgreSQL (`--no-restart` skips; the restart needs root).
-4. Checks that every acknowledged write is in the database and prints the figures. Exits
-   non-zero on a lost write or on a failed request outside the restart's outage.
+3. Starts --instances gunicorns (DEBUG off, 2 workers × 8 threads each) on free ports, sharing
+   the database, --db-workers `manage.py db_worker`s (restarted when one exits) mailing a local
+   SMTP sink, and runs Locust headless with its users spread over the instances; a third of the
+   way in, restarts PostgreSQL (`--no-restart` skips; the restart needs root). Meanwhile a mentor
+   on the first instance adds meeting-mode answers that the scholar polls for on the last one.
+4. Checks that every acknowledged write is in the database, that no mail went twice (the mails
+   that arrived against the notices the app claimed), that the scholar saw each answer within
+   2 s outside the outage, and prints the figures. Exits non-zero on a lost write, a failed
+   request outside the restart's outage, a mail sent twice or a late answer outside it.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tests.load import processes
 from tests.load.common import LOG_ENV, PLAN_ENV, MentorTarget, Plan, ScholarTarget, read_lines
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,11 +87,11 @@ def prepare(scholars: int, bulk_scholars: int, bulk_meetings: int, reseed: bool)
     from tests.perf import seed_bulk
 
     present = Mentorship.objects.filter(program__slug=seed_bulk.SLUG).count()
-    if reseed or present < scholars:
+    if reseed or present < scholars + 1:  # one more pair for the meeting-mode sync check
         if seed_bulk.exists():
             print("Deleting the bulk program…")
             seed_bulk.delete(say=print)
-        wanted = max(bulk_scholars, scholars)
+        wanted = max(bulk_scholars, scholars + 1)
         print(f"Seeding {wanted} scholars × {bulk_meetings} meetings…")
         seed_bulk.build(wanted, bulk_meetings, say=print)
     else:
@@ -91,7 +99,7 @@ def prepare(scholars: int, bulk_scholars: int, bulk_meetings: int, reseed: bool)
         print(f"Reusing the bulk program: {present} scholars, {meetings} meetings (--reseed).")
     now = timezone.now()
     names = [f"{seed_bulk.PREFIX}scholar-{i}" for i in range(1, scholars + 1)]
-    targets, briefs = [], {}
+    targets, briefs, scholar_briefs = [], {}, {}
     with transaction.atomic():
         pairs = Mentorship.objects.filter(
             program__slug=seed_bulk.SLUG, scholar__username__in=names
@@ -123,12 +131,30 @@ def prepare(scholars: int, bulk_scholars: int, bulk_meetings: int, reseed: bool)
                 Question.objects.create(agenda=brief, text="Is three seeds enough?", rank=1)
             targets.append(ScholarTarget(pair.scholar.username, draft.meeting_id))
             briefs.setdefault(pair.mentor.username, []).append((brief.meeting_id, pair.scholar_id))
+            scholar_briefs[pair.scholar.username] = brief.meeting_id
+        # The sync check's pair, none of the Locust users': a fresh meeting each run.
+        sync_pair = Mentorship.objects.select_related("scholar", "mentor").get(
+            program__slug=seed_bulk.SLUG,
+            scholar__username=f"{seed_bulk.PREFIX}scholar-{scholars + 1}",
+        )
+        sync_meeting = Meeting.objects.create(
+            mentorship=sync_pair, scheduled_at=now + timedelta(days=3)
+        )
+        Agenda.objects.create(meeting=sync_meeting, bottleneck="Sync check")
     return Plan(
         password=seed_bulk.PASSWORD,
         program=seed_bulk.SLUG,
         staff=[f"{seed_bulk.PREFIX}staff"],
         scholars=targets,
         mentors=[MentorTarget(u, b) for u, b in sorted(briefs.items())],
+        extra={
+            "briefs": scholar_briefs,
+            "sync": {
+                "scholar": sync_pair.scholar.username,
+                "mentor": sync_pair.mentor.username,
+                "meeting": sync_meeting.pk,
+            },
+        },
     )
 
 
@@ -316,6 +342,23 @@ def report(s: dict, timing: dict, duration: float) -> None:
         print(f"  LOST {line}")
 
 
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def mail_summary(sink: processes.MailSink, since, waiting: int, restarts: int) -> dict:
+    """Mails that reached the sink against the notices the app claimed since the run began
+    (each claim is one notice, sent once: a claim is removed when its send fails)."""
+    from meetings.models import SentReminder
+
+    return {
+        "received": len(sink.mails),
+        "claimed": SentReminder.objects.filter(sent_at__gte=since).count(),
+        "waiting": waiting,
+        "worker_restarts": restarts,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.load.run",
@@ -335,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bulk-scholars", type=int, default=1000)
     parser.add_argument("--bulk-meetings", type=int, default=100)
     parser.add_argument("--reseed", action="store_true", help="rebuild the bulk program")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--instances", type=int, default=2, help="gunicorn instances")
+    parser.add_argument("--db-workers", type=int, default=2, help="manage.py db_worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--out", help="directory for the plan, logs and Locust's CSV files")
     o = parser.parse_args(argv)
@@ -356,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
@@ -368,15 +414,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     connection.close()
 
-    port = free_port()
-    host = f"http://127.0.0.1:{port}"
-    child_env = os.environ | env | {PLAN_ENV: str(out / "plan.json"), LOG_ENV: str(out / "logs")}
+    ports = [free_port() for _ in range(o.instances)]
+    hosts = [f"http://127.0.0.1:{port}" for port in ports]
+    plan.extra["hosts"] = hosts
+    plan.dump(out / "plan.json")
+    sink, sink_port = processes.MailSink(), free_port()
+    mail_env = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink_port), "EMAIL_USE_TLS": "0"}
+    child_env = (
+        os.environ | env | mail_env | {PLAN_ENV: str(out / "plan.json"), LOG_ENV: str(out / "logs")}
+    )
     timing: dict = {}
-    with open(out / "gunicorn.log", "w") as glog, open(out / "locust.log", "w") as llog:
-        server = start_gunicorn(port, o.workers, o.threads, child_env, glog)
+    run_started = timezone.now()
+    sync = processes.LiveSync(hosts, plan.extra["sync"], plan.password)
+    with (
+        open(out / "gunicorn.log", "w") as glog,
+        open(out / "workers.log", "w") as wlog,
+        open(out / "locust.log", "w") as llog,
+    ):
+        smtp = sink.start(sink_port)
+        servers, workers = [], None
         try:
+            for port in ports:
+                servers.append(start_gunicorn(port, o.workers, o.threads, child_env, glog))
+            workers = processes.Workers(o.db_workers, child_env, wlog)
             print(
-                f"Locust: {o.users} users for {o.duration:.0f} s against {host}"
+                f"Locust: {o.users} users for {o.duration:.0f} s against {', '.join(hosts)}; "
+                f"{o.db_workers} db_workers"
                 + (
                     ""
                     if cluster is None
@@ -396,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                     "-t",
                     f"{o.duration:.0f}s",
                     "--host",
-                    host,
+                    hosts[0],  # each user then picks its instance from the plan
                     "--csv",
                     str(out / "locust"),
                     "--stop-timeout",
@@ -407,16 +470,25 @@ def main(argv: list[str] | None = None) -> int:
                 stdout=llog,
                 stderr=subprocess.STDOUT,
             )
+            sync.start()
             restarter = restart_later(o.duration / 3, cluster, timing) if cluster else None
             locust.wait()
+            sync.stop()
             if restarter:
                 restarter.join()
+            waiting = processes.wait_for_queue(60)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            if workers is not None:
+                workers.stop()
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+            smtp.stop()
+    connection.close()
 
     from tests.load.check import check_writes
 
@@ -424,13 +496,39 @@ def main(argv: list[str] | None = None) -> int:
     writes = read_lines(out / "logs", "writes")
     checked = check_writes(writes)
     summary = summarise(requests, writes, timing, checked.lost, o.users)
+    summary["mail"] = mail_summary(sink, run_started, waiting, workers.restarts)
+    summary["sync"] = processes.sync_summary(sync.probes, summary["window"])
     print(
-        f"\n{o.users} users, {o.duration:.0f} s, gunicorn {o.workers}×{o.threads} threads, "
-        f"PostgreSQL, bulk data ({plan.program}); Locust's CSV files: {out}/locust_*.csv"
+        f"\n{o.users} users, {o.duration:.0f} s, {o.instances} gunicorn instances × {o.workers} "
+        f"workers × {o.threads} threads, {o.db_workers} db_workers, PostgreSQL, bulk data "
+        f"({plan.program}); Locust's CSV files: {out}/locust_*.csv; load average "
+        f"{load_average()}"
     )
     report(summary, timing, o.duration)
+    mail, synced = summary["mail"], summary["sync"]
+    print(
+        f"mail: {mail['received']} received, {mail['claimed']} notices claimed, "
+        f"{mail['waiting']} tasks still waiting, workers restarted {mail['worker_restarts']}×"
+    )
+    print(
+        f"meeting mode across instances: {synced['probes']} answers, {synced['outside_outage']} "
+        f"outside the outage, {synced['late_outside']} of them later than "
+        f"{processes.SYNC_LIMIT_SECONDS:g} s; slowest "
+        + ("—" if synced["max_delay"] is None else f"{synced['max_delay']:.2f} s")
+        + (f" (could not start: {sync.error})" if sync.error else "")
+    )
+    for late in synced["late"][:5]:
+        print(f"  late: {late}")
     (out / "summary.json").write_text(json.dumps({"timing": timing, **summary}, indent=1))
     problems = []
+    if mail["received"] > mail["claimed"]:
+        problems.append(f"{mail['received'] - mail['claimed']} mails sent twice")
+    if mail["received"] < mail["claimed"] or mail["waiting"]:
+        problems.append("mail tasks left unsent")
+    if sync.error or not synced["outside_outage"]:
+        problems.append("the meeting-mode sync check did not run")
+    elif synced["late_outside"]:
+        problems.append(f"{synced['late_outside']} meeting-mode answers seen late or never")
     if summary["lost"]:
         problems.append(f"{len(summary['lost'])} lost writes")
     if summary["failures_outside"]:
@@ -448,7 +546,10 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("FAILED: " + "; ".join(problems) + ".")
         return 1
-    print("OK: no lost writes, no failed requests outside the outage.")
+    print(
+        "OK: no lost writes, no failed requests outside the outage, no mail twice, meeting mode "
+        "in sync across instances."
+    )
     return 0
 
 

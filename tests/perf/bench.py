@@ -1,6 +1,6 @@
 """Server-side cost of the main pages, at small and at bulk data, against a baseline page.
 
-    python -m tests.perf.bench [--repeat 30] [--warmup 3] [--scholars 1000 --meetings 100]
+    python -m tests.perf.bench [--repeat 30] [--warmup 3] [--sizes bulk,wide]
 
 For each page: SQL queries per request and the median / p95 server time over N requests through
 Django's test Client (in-process: no network, no browser), and the median as a ratio to the
@@ -8,8 +8,9 @@ baseline measured in the same run: the account page (a logged-in user, the sessi
 lookup, the base template with its navigation, nothing else).
 
 Small data is the demo program (`DEBUG=1 python manage.py seed_demo`; run here when DEBUG is on);
-bulk data is the "bulk" program of tests.perf.seed_bulk, built when missing. Works on SQLite and
-PostgreSQL (DATABASE_URL).
+the bigger sizes are the programs of tests.perf.seed_bulk, built when missing: "bulk" (1,000
+scholars × 100 meetings: a long program) and "wide" (10,000 scholars × 20 meetings: a big one;
+building it takes minutes). Works on SQLite and PostgreSQL (DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -94,8 +95,9 @@ def _dataset(name: str, scholar: str, mentor: str, staff: str, program: Program)
     )
 
 
-def datasets(scholars: int, meetings: int, say: Callable[[str], None]) -> list[Dataset]:
-    """The demo program and the bulk program; the bulk one is built when missing."""
+def datasets(sizes: dict[str, tuple[int, int]], say: Callable[[str], None]) -> list[Dataset]:
+    """The demo program and the seeded programs `sizes` names (name: scholars, meetings), each
+    built when missing."""
     small = Program.objects.filter(staff__username="staff1").order_by("pk").first()
     if small is None:
         if not settings.DEBUG:
@@ -104,19 +106,21 @@ def datasets(scholars: int, meetings: int, say: Callable[[str], None]) -> list[D
             )
         call_command("seed_demo")
         small = Program.objects.filter(staff__username="staff1").order_by("pk").first()
-    if not seed_bulk.exists():
-        say(f"No bulk program yet: seeding {scholars} scholars × {meetings} meetings…")
-        seed_bulk.build(scholars, meetings, say=say)
-    return [
-        _dataset("small", "scholar1", "mentor1", "staff1", small),
-        _dataset(
-            "bulk",
-            "bulk-scholar-1",
-            "bulk-mentor-1",
-            "bulk-staff",
-            Program.objects.get(slug=seed_bulk.SLUG),
-        ),
-    ]
+    found = [_dataset("small", "scholar1", "mentor1", "staff1", small)]
+    for name, (scholars, meetings) in sizes.items():
+        if not seed_bulk.exists(name):
+            say(f"No {name} program yet: seeding {scholars} scholars × {meetings} meetings…")
+            seed_bulk.build(scholars, meetings, say=say, name=name)
+        found.append(
+            _dataset(
+                name,
+                f"{name}-scholar-1",
+                f"{name}-mentor-1",
+                f"{name}-staff",
+                Program.objects.get(slug=name),
+            )
+        )
+    return found
 
 
 def pages(ds: Dataset) -> list[tuple[str, User, str]]:
@@ -165,11 +169,10 @@ def measure(ds: Dataset, repeat: int, warmup: int) -> list[Result]:
 def run(
     repeat: int = 30,
     warmup: int = 3,
-    scholars: int = 1000,
-    meetings: int = 100,
+    sizes: dict[str, tuple[int, int]] | None = None,
     say: Callable[[str], None] = print,
 ) -> list[Result]:
-    data = datasets(scholars, meetings, say)
+    data = datasets(seed_bulk.SIZES if sizes is None else sizes, say)
     # Production-like request handling: no debug pages, no query log kept by DEBUG, plain static
     # storage so that templates render without collected static files.
     overrides = {
@@ -206,14 +209,14 @@ def report(results: list[Result], data: list[Dataset], repeat: int, say) -> None
         )
     header = (
         f"{'data':<6} {'page':<24} {'queries':>7} {'median ms':>10} {'p95 ms':>8} "
-        f"{'× baseline':>11}  queries at bulk"
+        f"{'× baseline':>11}  queries vs small"
     )
     say("\n" + header)
     say("-" * len(header))
     small_queries = {r.page: r.queries for r in results if r.dataset == "small"}
     for r in results:
         growth = ""
-        if r.dataset == "bulk":
+        if r.dataset != "small":
             same = r.queries <= small_queries.get(r.page, r.queries)
             growth = "queries constant" if same else "QUERIES GROW"
         say(
@@ -226,11 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.perf.bench", description=__doc__)
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--scholars", type=int, default=1000, help="bulk size, if missing")
-    parser.add_argument("--meetings", type=int, default=100, help="bulk size, if missing")
+    parser.add_argument(
+        "--sizes",
+        default="bulk,wide",
+        help=f"seeded programs beside the demo one, of: {', '.join(seed_bulk.SIZES)}",
+    )
     opts = parser.parse_args(argv)
+    names = [n for n in opts.sizes.split(",") if n]
+    if unknown := set(names) - set(seed_bulk.SIZES):
+        parser.error(f"unknown sizes: {', '.join(sorted(unknown))}")
     try:
-        run(opts.repeat, opts.warmup, opts.scholars, opts.meetings)
+        run(opts.repeat, opts.warmup, {n: seed_bulk.SIZES[n] for n in names})
     except (BenchError, seed_bulk.SeedError) as error:
         print(error, file=sys.stderr)
         return 2

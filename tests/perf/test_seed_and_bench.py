@@ -124,7 +124,9 @@ def _demo_like_data() -> None:
 def test_the_benchmark_reports_queries_and_times_per_page(db):
     _demo_like_data()
     lines: list[str] = []
-    results = bench.run(repeat=2, warmup=1, scholars=3, meetings=4, say=lines.append)
+    results = bench.run(
+        repeat=2, warmup=1, sizes={"bulk": (3, 4), "wide": (5, 2)}, say=lines.append
+    )
     pages = [
         "baseline (account page)",
         "brief",
@@ -135,7 +137,7 @@ def test_the_benchmark_reports_queries_and_times_per_page(db):
         "end-of-program report",
     ]
     assert [(r.dataset, r.page) for r in results] == [
-        (data, page) for data in ("small", "bulk") for page in pages
+        (data, page) for data in ("small", "bulk", "wide") for page in pages
     ]
     for r in results:
         assert r.queries >= 2, r  # at least the session and the user
@@ -143,10 +145,14 @@ def test_the_benchmark_reports_queries_and_times_per_page(db):
     assert {r.ratio for r in results if r.page == pages[0]} == {1.0}
     text = "\n".join(lines)
     assert "× baseline" in text and "queries constant" in text
-    assert Mentorship.objects.filter(program__slug="bulk").count() == 3  # built when missing
+    # built when missing, each size its own program and users
+    assert Mentorship.objects.filter(program__slug="bulk").count() == 3
+    assert Mentorship.objects.filter(program__slug="wide").count() == 5
+    assert Meeting.objects.filter(mentorship__program__slug="wide").count() == 10
+    assert User.objects.filter(username__startswith="wide-").count() == 1 + 1 + 5
 
 
 def test_the_benchmark_asks_for_demo_data_outside_development(db, settings):
     settings.DEBUG = False
     with pytest.raises(bench.BenchError, match="seed_demo"):
-        bench.run(repeat=1, warmup=1, scholars=2, meetings=2, say=lambda _line: None)
+        bench.run(repeat=1, warmup=1, sizes={"bulk": (2, 2)}, say=lambda _line: None)

@@ -202,7 +202,7 @@ def test_it_renders_every_page_without_live_content(sec, payload):
     for role, url, htmx in _pages(sec):
         response = request_as(sec, role, "get", url, htmx=htmx)
         assert response.status_code == 200, (role, url)
-        failures += [f"{role} {url}: {p}" for p in live_content(response.content.decode())]
+        failures += [f"{role} {url}: {p}" for p in live_content(response.getvalue().decode())]
     assert not failures, "\n".join(failures)
 
 

@@ -182,6 +182,7 @@ MATRIX: dict[str, Row] = {
     # accounts
     "login": Row(NO_ARGS, get=everyone(302, anon=200), post=everyone(302, anon=200)),
     "logout": Row(NO_ARGS, get=public(405), post=public(LOGIN)),
+    "health": Row(NO_ARGS, get=public(200), post=public(405)),
     "password_change": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
     "password_change_done": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
     "settings": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
@@ -371,7 +372,7 @@ def _template_comment(response) -> str:
     as text): the part of the page around it, or "" when there is none."""
     if not response.get("Content-Type", "").startswith("text/html"):
         return ""
-    text = response.content.decode(errors="replace")
+    text = response.getvalue().decode(errors="replace")
     for mark in ("{#", "#}"):
         if (at := text.find(mark)) >= 0:
             return text[max(0, at - 60) : at + 60]
@@ -418,7 +419,7 @@ def test_it_answers_every_role_as_the_matrix_says(sec, name, route):
             label = f"{role:13} {method.upper():4} {'htmx ' if htmx else ''}{target}"
             if problem := _status_problem(response, expectations[role]):
                 failures.append(f"{label}: {problem}")
-            if leaked := _leaks(response.content, role):
+            if leaked := _leaks(response.getvalue(), role):
                 failures.append(f"{label}: LEAKS {', '.join(leaked)}")
             if template_comment := _template_comment(response):
                 failures.append(f"{label}: shows a template comment: {template_comment}")

@@ -103,7 +103,7 @@ def test_it_scopes_every_staff_page(secret_world, page, role):
         assert response.status_code == 200
     else:
         assert response.status_code == 404
-    body = response.content.decode()
+    body = response.getvalue().decode()
     for secret in _never_on_staff_pages(role):
         assert secret not in body
 
@@ -140,7 +140,7 @@ def test_it_shows_check_ins_only_to_the_manager_they_were_shared_with(
     w.agenda.save()
     urls = _urls(w)
     for name in ("managed_scholars", "scholar_summary"):
-        body = w.client_for(w.manager).get(urls[name]).content.decode()
+        body = w.client_for(w.manager).get(urls[name]).getvalue().decode()
         assert (CHECKIN in body) is manager_sees
         for secret in _never_on_staff_pages("manager"):
             if secret != CHECKIN:
@@ -148,7 +148,8 @@ def test_it_shows_check_ins_only_to_the_manager_they_were_shared_with(
     # Plain program staff and every other page never show it.
     for role in ("staff", "manager"):
         for name in ("cadence", "cadence_csv", "mentor_summary"):
-            assert CHECKIN.encode() not in w.client_for(_user(w, role)).get(urls[name]).content
+            response = w.client_for(_user(w, role)).get(urls[name])
+            assert CHECKIN.encode() not in response.getvalue()
 
 
 def test_it_hides_a_check_in_from_a_manager_of_another_scholar(secret_world):
@@ -230,7 +231,7 @@ def test_it_exports_figures_with_the_filters_applied(held_world):
     client = w.client_for(w.staff)
     response = client.get(_urls(w)["cadence_csv"] + f"?mentor={w.mentor.pk}")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert {r["scholar"] for r in rows} == {"scholar", "otherscholar"}
     mine = next(r for r in rows if r["scholar"] == "scholar")
     assert mine["held_total"] == "1"
@@ -238,7 +239,7 @@ def test_it_exports_figures_with_the_filters_applied(held_world):
     # The held meeting's brief was never opened by the mentor: 0% opened before, flagged unread.
     assert mine["briefs_opened_before_share"] == "0.0"
     assert mine["unread"] == "1"
-    overdue = client.get(_urls(w)["cadence_csv"] + "?flag=overdue").content.decode()
+    overdue = client.get(_urls(w)["cadence_csv"] + "?flag=overdue").getvalue().decode()
     assert "thirdscholar" in overdue and "\nscholar," not in overdue
     BriefReadFactory(
         agenda=w.agenda,
@@ -247,10 +248,10 @@ def test_it_exports_figures_with_the_filters_applied(held_world):
         last_read_at=w.meeting.scheduled_at + timedelta(hours=1),
     )
     response = client.get(_urls(w)["cadence_csv"] + f"?mentor={w.mentor.pk}")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     mine = next(r for r in rows if r["scholar"] == "scholar")
     assert (mine["briefs_opened_before_share"], mine["unread"]) == ("1.0", "0")
-    unread = client.get(_urls(w)["cadence_csv"] + "?flag=unread").content.decode()
+    unread = client.get(_urls(w)["cadence_csv"] + "?flag=unread").getvalue().decode()
     assert "\nscholar," not in unread
 
 
