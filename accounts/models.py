@@ -162,11 +162,27 @@ class Mentorship(models.Model):
     started_on = models.DateField(default=date.today)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The pair's current figures, stored by the writer of every change to its meetings or
+    # agendas (meetings.unstuck.streaks.recompute_pairs, the one definition of both) so that
+    # staff pages filter, sort and count a whole program on this table alone.
+    stuck_for = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Meetings the pair has been stuck for (0: not stuck)."
+    )
+    last_held_meeting_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the pair's latest held meeting was."
+    )
 
     objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "scholar__username", "mentor__username"]
+        indexes = [
+            # the cadence page's filters and totals within a program
+            models.Index(fields=["program", "stuck_for"], name="mentorship_program_stuck"),
+            models.Index(
+                fields=["program", "last_held_meeting_at"], name="mentorship_program_held"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "scholar", "mentor"], name="unique_mentorship_in_program"

@@ -220,6 +220,8 @@ def mark_held(meeting: Meeting, by: User) -> int:
         meeting.save(update_fields=["scheduled_at", "rescheduled_from"])
     meeting.mark_held()
     _record(meeting, StatusChange.Action.HELD, by, moved_from=moved_from)
+    # the pair's last held meeting (and, run early, the order of its agendas) changed
+    stuck.recompute_pair(meeting.mentorship_id)
     # Imported here: meeting mode's filing uses the briefs' domain, which imports this module.
     from meetings.meeting_mode import live
 
@@ -290,6 +292,7 @@ def undo(meeting: Meeting, by: User) -> StatusChange:
                 meeting.rescheduled_from = None
             meeting.scheduled_at = change.moved_from
         meeting.save(update_fields=["status", "held_at", "scheduled_at", "rescheduled_from"])
+        stuck.recompute_pair(meeting.mentorship_id)  # its last held meeting is an earlier one
     else:
         meeting.status = Meeting.Status.PLANNED
         meeting.reschedule_count = F("reschedule_count") + 1

@@ -1,7 +1,10 @@
 """Meeting-cadence figures for program staff: counts, dates and flags, never content.
 
 Every figure is defined once, in `annotate_cadence`, as a correlated subquery per mentorship, and
-the overdue rule once, in `overdue_q`. The dashboard, its CSV, the staff summaries, the research
+the overdue rule once, in `overdue_q`; the two a whole program is filtered, sorted and counted by
+(the last held meeting, for the overdue flag, and the stuck streak) are stored with each pair by
+the writers (`Mentorship.last_held_meeting_at` and `stuck_for`, meetings/unstuck/streaks.py), so
+the first page of a program costs the same whatever its size. The dashboard, its CSV, the staff summaries, the research
 manager's page and the program-figures download (`program_figures`) all read the same annotations, so a figure can
 never disagree between two pages, and sorting or filtering by a figure is plain ORDER BY / WHERE.
 """
@@ -130,7 +133,7 @@ def _low_sql(share: str, below: float) -> Case:
 
 def overdue_q(cadences: set[int], now: datetime) -> Q:
     """The overdue rule: active, begun more than 1.5× the cadence ago, and no held meeting since
-    then (`last_held_at`, from annotate_cadence, is before the cutoff or there is none).
+    then (the pair's stored `last_held_meeting_at` is before the cutoff or there is none).
 
     The cutoff depends on the pair's cadence; one branch per distinct cadence (a program has a
     handful) keeps the date arithmetic in Python and the SQL the same on every database.
@@ -138,9 +141,9 @@ def overdue_q(cadences: set[int], now: datetime) -> Q:
     q = Q(pk__in=[])
     for cadence_days in sorted(cadences):
         cutoff = now - timedelta(days=cadence_days * OVERDUE_FACTOR)
-        # "never held" as the earliest time: the last-held subquery is written (and run) once
+        # "never held" as the earliest time
         never_held_or_before = LessThan(
-            Coalesce("last_held_at", Value(NEVER, output_field=DateTimeFieldType())), cutoff
+            Coalesce("last_held_meeting_at", Value(NEVER, output_field=DateTimeFieldType())), cutoff
         )
         q |= Q(
             never_held_or_before,
@@ -198,7 +201,6 @@ def annotate_cadence(
             held_on_time=_count(on_time),
             briefs=_count(briefs),
             briefs_read_before=_count(read_before),
-            last_held_at=Subquery(held.order_by("-scheduled_at").values("scheduled_at")[:1]),
             next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
             open_items=_count(open_items),
         )
@@ -252,8 +254,12 @@ class CadenceRow:
     mentorship: Mentorship
     now: datetime
     weeks: list[WeekCell] = field(default_factory=list)
-    # Meetings the pair's latest bottleneck has been similar to the earlier ones (0: not stuck).
-    stuck_for: int = 0
+
+    @property
+    def stuck_for(self) -> int:
+        """Meetings the pair's latest bottleneck has been similar to the earlier ones (0: not
+        stuck), as stored with the pair."""
+        return self.mentorship.stuck_for
 
     @property
     def stuck(self) -> bool:
@@ -294,7 +300,7 @@ class CadenceRow:
 
     @property
     def days_since_last(self) -> int | None:
-        last = self.mentorship.last_held_at
+        last = self.mentorship.last_held_meeting_at
         return (self.now - last).days if last else None
 
 
@@ -312,8 +318,8 @@ def _order(sort: str) -> list:
         "held_4w": [F("held_4w").asc()],
         "held_8w": [F("held_8w").asc()],
         "held_total": [F("held_total").asc()],
-        # Few days since the last held meeting = most recent last_held_at; never held = most days.
-        "days": [F("last_held_at").desc(nulls_last=True)],
+        # Few days since the last held meeting = the latest stored one; never held = most days.
+        "days": [F("last_held_meeting_at").desc(nulls_last=True)],
         "on_time": [F("on_time_share").asc(nulls_last=True)],
         "opened": [F("opened_share").asc(nulls_last=True)],
         "open_items": [F("open_items").asc()],
@@ -337,18 +343,14 @@ def cadence_queryset(
     now: datetime | None = None,
     cadences: set[int] | None = None,
     shares: bool = True,
-    stuck_ids: set[int] | None = None,
 ) -> QuerySet[Mentorship]:
-    """The mentorships with their figures, filtered and in the chosen order (`stuck_ids`: the
-    stuck pairs, when the caller has worked them out already)."""
+    """The mentorships with their figures, filtered and in the chosen order."""
     qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "stuck":
-        # The streak stored with each pair's latest agenda (meetings/unstuck/streaks.py).
-        qs = qs.filter(
-            pk__in=stuck.stuck_mentorship_ids(mentorships) if stuck_ids is None else stuck_ids
-        )
+        # The streak stored with each pair (meetings/unstuck/streaks.py).
+        qs = qs.filter(stuck.stuck_q())
     elif flag in FLAGS:
         qs = qs.filter(**{f"is_{flag}": True})
     return qs.select_related("scholar", "mentor", "program").order_by(*_order(sort))
@@ -364,17 +366,8 @@ def cadence_rows(
 ) -> list[CadenceRow]:
     """Every row matching the filters, in the chosen order, without the weekly grid."""
     now = now or timezone.now()
-    streaks = stuck.current_streaks(mentorships)
-    stuck_ids = {pk for pk, streak in streaks.items() if streak.is_stuck}
-    qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, stuck_ids=stuck_ids
-    )
-    return [CadenceRow(m, now, stuck_for=_stuck_for(streaks, m.pk)) for m in qs]
-
-
-def _stuck_for(streaks: dict[int, stuck.Streak], pk: int) -> int:
-    streak = streaks.get(pk)
-    return streak.meetings if streak else 0
+    qs = cadence_queryset(mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now)
+    return [CadenceRow(m, now) for m in qs]
 
 
 # --- The dashboard: a page of rows with their week grid ---------------------------------------
@@ -444,17 +437,13 @@ def _rows_of(
     ids: list[int], now: datetime, cadences: set[int], grid: bool = False
 ) -> list[CadenceRow]:
     """Every figure of the given pairs, in the given order: a constant number of queries (the
-    counts, the stuck streaks, the week grid if asked), whatever the program's size."""
+    counts, the week grid if asked), whatever the program's size."""
     figured = annotate_cadence(
         Mentorship.objects.filter(pk__in=ids), now, cadences, shares=False
     ).select_related("scholar", "mentor", "program")
     by_id = {m.pk: m for m in figured}
-    streaks = stuck.current_streaks(ids)
     weeks = weekly_grid(ids, now) if grid else {}
-    return [
-        CadenceRow(by_id[pk], now, weeks.get(pk, []), stuck_for=_stuck_for(streaks, pk))
-        for pk in ids
-    ]
+    return [CadenceRow(by_id[pk], now, weeks.get(pk, [])) for pk in ids]
 
 
 def _distinct_cadences(mentorships: QuerySet[Mentorship]) -> set[int]:
@@ -473,27 +462,20 @@ def cadence_page(
 ) -> CadencePage:
     """One page of rows with their week grid, the number of matches and how many are overdue.
 
-    Paginated in SQL: over the whole program the database works out only what the order and the
-    filter need (for the default order, the overdue flag: one index probe per pair) and the two
-    totals, in one query; the page's ids come with LIMIT/OFFSET, and every other figure is
-    worked out for those ids alone."""
+    Paginated in SQL: over the whole program the database reads only the mentorship table (the
+    overdue flag and the stuck figure are stored with each pair, `last_held_meeting_at` and `stuck_for`)
+    for the filter, the default order and the totals; the page's ids come with LIMIT/OFFSET,
+    and every other figure is worked out for those ids alone."""
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
-    # TODO(lead, at merge): the stuck branch stores each agenda's streak; this becomes a COUNT
-    # (and the "stuck" filter a WHERE) over the stored streaks instead of reading the texts.
-    stuck_ids = stuck.stuck_mentorship_ids(mentorships)
     qs = cadence_queryset(
-        mentorships,
-        sort=sort,
-        flag=flag,
-        mentor_id=mentor_id,
-        now=now,
-        cadences=cadences,
-        stuck_ids=stuck_ids,
+        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
     )
+    # The matches and how many of them are overdue; the stuck count is the whole program's.
     totals = qs.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True))
     )
+    stuck_count = mentorships.filter(stuck.stuck_q()).order_by().count()
     # The paginator over the known total: it turns any `page` into a valid page number.
     found = Paginator(range(totals["total"]), per_page).get_page(page)
     start = (found.number - 1) * per_page
@@ -505,7 +487,7 @@ def cadence_page(
         pages=found.paginator.num_pages,
         weeks=grid_weeks(now),
         overdue=totals["overdue"],
-        stuck=len(stuck_ids),
+        stuck=stuck_count,
     )
 
 

@@ -17,7 +17,9 @@ badge counts.
 Each counted agenda stores its run position (`Agenda.stuck_run`) and its bottleneck's stems
 (`Agenda.bottleneck_stems`), written by `recompute_pair` in the transaction of every change that
 can move them (a submit, an edit of a submitted bottleneck or of the tick, a meeting cancelled,
-put back or moved); pages read the stored figure and never score text. Only the agenda page's
+put back or moved); each pair stores its current one (`Mentorship.stuck_for`, with its last held
+meeting, `last_held_meeting_at`, the other figure staff pages sort a program by), written by the
+same recomputation. Pages read the stored figures and never score text. Only the agenda page's
 live prompt scores words not yet saved, by the same `continues`.
 
 Only the pair's own meetings count: a mentor sees the briefs of their own mentorship only
@@ -29,9 +31,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Mentorship
 from meetings.models import Agenda, Meeting
@@ -152,9 +154,38 @@ def _is_counted(status: str, meeting_status: str) -> bool:
     return status == Agenda.Status.SUBMITTED and meeting_status != Meeting.Status.CANCELLED
 
 
-def recompute_pairs(mentorship_ids: Iterable[int]) -> dict[int, tuple[str, int]]:
-    """Store the stems and run position of every agenda of these pairs, from scratch: one query
-    to read, one bulk update of the rows that changed. Returns those that changed, by id."""
+@dataclass
+class Changed:
+    """What a recomputation wrote: the agendas' (stems, run) and the pairs' (stuck_for,
+    last_held_meeting_at) that were not what the definition gives, by id. Empty: all was fresh."""
+
+    agendas: dict[int, tuple[str, int]] = field(default_factory=dict)
+    pairs: dict[int, tuple[int, datetime | None]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.agendas or self.pairs)
+
+
+def recompute_pairs(mentorship_ids: Iterable[int], *, lock: bool = False) -> Changed:
+    """Store, from scratch, the stems and run position of every agenda of these pairs and each
+    pair's current figures: `Mentorship.stuck_for` (its latest counted agenda's streak, as the
+    badge shows it) and `Mentorship.last_held_meeting_at` (its latest held meeting's time; a meeting is
+    marked held only from its start, so that time has passed). Two queries to read, one bulk
+    update per table for the rows that changed. With `lock`, the pairs' rows are read first and
+    held until the caller's transaction ends (`recompute_pair`)."""
+    mentorship_ids = list(mentorship_ids)
+    last_held = Meeting.objects.filter(
+        mentorship=OuterRef("pk"), status=Meeting.Status.HELD
+    ).order_by("-scheduled_at")
+    pairs = (
+        Mentorship.objects.filter(pk__in=mentorship_ids)
+        .annotate(held=Subquery(last_held.values("scheduled_at")[:1]))
+        .only("pk", "stuck_for", "last_held_meeting_at")
+        .order_by("pk")
+    )
+    if lock:
+        pairs = pairs.select_for_update()
+    pairs = list(pairs)
     rows = list(
         Agenda.objects.filter(meeting__mentorship_id__in=mentorship_ids)
         .annotate(
@@ -172,7 +203,7 @@ def recompute_pairs(mentorship_ids: Iterable[int]) -> dict[int, tuple[str, int]]
         .order_by("meeting__mentorship_id", "meeting__scheduled_at", "pk")
     )
     by_pair: dict[int, list[Agenda]] = defaultdict(list)
-    changed = []
+    changed = Changed()
     for agenda in rows:
         stems = " ".join(stems_of(agenda.bottleneck))
         agenda.stems = _stored(stems)
@@ -185,19 +216,32 @@ def recompute_pairs(mentorship_ids: Iterable[int]) -> dict[int, tuple[str, int]]
     for agenda in rows:
         if (agenda.bottleneck_stems, agenda.stuck_run) != (agenda.new_stems, agenda.new_run):
             agenda.bottleneck_stems, agenda.stuck_run = agenda.new_stems, agenda.new_run
-            changed.append(agenda)
-    Agenda.objects.bulk_update(changed, ["bottleneck_stems", "stuck_run"], batch_size=500)
-    return {a.pk: (a.bottleneck_stems, a.stuck_run) for a in changed}
+            changed.agendas[agenda.pk] = (agenda.bottleneck_stems, agenda.stuck_run)
+    Agenda.objects.bulk_update(
+        [a for a in rows if a.pk in changed.agendas],
+        ["bottleneck_stems", "stuck_run"],
+        batch_size=500,
+    )
+    stale = []
+    for pair in pairs:
+        agendas = by_pair.get(pair.pk)
+        figures = (_figure(agendas[-1].new_run) if agendas else 0, pair.held)
+        if (pair.stuck_for, pair.last_held_meeting_at) != figures:
+            pair.stuck_for, pair.last_held_meeting_at = figures
+            changed.pairs[pair.pk] = figures
+            stale.append(pair)
+    Mentorship.objects.bulk_update(stale, ["stuck_for", "last_held_meeting_at"], batch_size=500)
+    return changed
 
 
 def recompute_pair(mentorship_id: int, agenda: Agenda | None = None) -> None:
-    """After a change to one pair's agendas or meetings: its stored streaks again, in the
-    caller's transaction, under the pair's lock (two changes at once are written one by one);
-    `agenda`, the instance the caller goes on showing, gets its new figures too."""
-    Mentorship.objects.select_for_update().filter(pk=mentorship_id).values_list("pk").first()
-    changed = recompute_pairs([mentorship_id])
-    if agenda is not None and agenda.pk in changed:
-        agenda.bottleneck_stems, agenda.stuck_run = changed[agenda.pk]
+    """After a change to one pair's agendas or meetings (the meeting's status or time): its
+    stored streaks and figures again, in the caller's transaction, under the pair's lock (two
+    changes at once are written one by one); `agenda`, the instance the caller goes on showing,
+    gets its new figures too."""
+    changed = recompute_pairs([mentorship_id], lock=True)
+    if agenda is not None and agenda.pk in changed.agendas:
+        agenda.bottleneck_stems, agenda.stuck_run = changed.agendas[agenda.pk]
 
 
 # --- Reading the stored streaks ----------------------------------------------------------------
@@ -312,31 +356,28 @@ def streak_timeline(mentorship_ids: Iterable[int], agendas=None) -> list[tuple[A
 
 
 def current_streaks(mentorship_ids: Iterable[int]) -> dict[int, Streak]:
-    """Each pair's streak as of its latest counted agenda, by mentorship id: the stored figure,
-    one query (the staff pages, the mentor's home: figures only)."""
+    """Each pair's streak as of its latest counted agenda, by mentorship id: the figure stored
+    with the pair (`Mentorship.stuck_for`), one query on that table (the mentor's home, the
+    program-figures download: figures only)."""
     if isinstance(mentorship_ids, QuerySet):
-        mentorship_ids = mentorship_ids.order_by().values("pk")
+        pairs = mentorship_ids.order_by()
     else:
-        mentorship_ids = list(mentorship_ids)
-    latest = (
-        Agenda.objects.filter(_counted(), meeting__mentorship_id__in=mentorship_ids)
-        .annotate(
-            pair=F("meeting__mentorship_id"),
-            row=Window(
-                RowNumber(),
-                partition_by=[F("meeting__mentorship_id")],
-                order_by=[F("meeting__scheduled_at").desc(), F("pk").desc()],
-            ),
-        )
-        .filter(row=1)
-        .values_list("pair", "stuck_run")
-    )
-    return {pair: Streak(meetings=_figure(run)) for pair, run in latest}
+        pairs = Mentorship.objects.filter(pk__in=list(mentorship_ids))
+    figures = pairs.values_list("pk", "stuck_for")
+    return {pair: Streak(meetings=meetings) for pair, meetings in figures}
+
+
+def stuck_q() -> Q:
+    """The pairs stuck for STUCK_FROM meetings or more, as a filter on Mentorship (its stored
+    figure, which is 0 below STUCK_FROM): a WHERE, for pages that count or list them."""
+    return Q(stuck_for__gte=STUCK_FROM)
 
 
 def stuck_mentorship_ids(mentorship_ids: Iterable[int]) -> set[int]:
     """The pairs stuck for STUCK_FROM meetings or more."""
-    return {pair for pair, streak in current_streaks(mentorship_ids).items() if streak.is_stuck}
+    if not isinstance(mentorship_ids, QuerySet):
+        mentorship_ids = Mentorship.objects.filter(pk__in=list(mentorship_ids))
+    return set(mentorship_ids.filter(stuck_q()).order_by().values_list("pk", flat=True))
 
 
 # --- The history's bottleneck timeline --------------------------------------------------------

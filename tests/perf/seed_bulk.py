@@ -214,7 +214,8 @@ def _meetings(mentorships, n_meetings: int, now, rng: random.Random) -> None:
             )
         )
     Agenda.objects.bulk_create(agendas, batch_size=BATCH)
-    # The stored stuck streaks, as agendas.submit leaves them: one read and one bulk update.
+    # The stored stuck streaks and each pair's figures (its streak, its last held meeting), as
+    # agendas.submit and lifecycle.mark_held leave them: two reads and a bulk update per table.
     recompute_pairs([m.pk for m in mentorships])
     Question.objects.bulk_create(
         [

@@ -1,4 +1,5 @@
-"""Store every agenda's stuck streak and bottleneck stems again, from scratch.
+"""Store every agenda's stuck streak and bottleneck stems, and every pair's figures
+(`Mentorship.stuck_for`, `last_held_meeting_at`), again, from scratch.
 
 Pages read the figures the stuck detector stored when an agenda changed (meetings/unstuck/streaks.py);
 run this once after the migration that added them, and after any change to the detector's
@@ -21,8 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         ids = list(Mentorship.objects.order_by("pk").values_list("pk", flat=True))
-        changed = 0
+        agendas = pairs = 0
         for start in range(0, len(ids), PAIRS_AT_ONCE):
             with transaction.atomic():
-                changed += len(recompute_pairs(ids[start : start + PAIRS_AT_ONCE]))
-        self.stdout.write(f"Stuck streaks stored for {len(ids)} pairs; {changed} agendas changed.")
+                changed = recompute_pairs(ids[start : start + PAIRS_AT_ONCE])
+            agendas, pairs = agendas + len(changed.agendas), pairs + len(changed.pairs)
+        self.stdout.write(
+            f"Stuck streaks stored for {len(ids)} pairs; {agendas} agendas changed, "
+            f"{pairs} pairs' figures changed."
+        )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Agenda, Meeting
+from meetings.unstuck.streaks import recompute_pair
 from tests.factories import (
     ActionItemFactory,
     BriefReadFactory,
@@ -55,6 +56,7 @@ def _hold(world):
     world.meeting.save()
     world.agenda.submitted_at = world.meeting.scheduled_at - timedelta(days=1)
     world.agenda.save()
+    recompute_pair(world.mentorship.pk)  # held behind the domain's back: figures stored again
     return world
 
 
