@@ -262,20 +262,21 @@ def test_the_changes_page_speaks_the_forms_language(submitted, page_for, console
 def test_the_history_names_owners_and_keeps_the_reading_list_in_its_card(
     pair, page_for, console_errors, width
 ):
+    """What the scholar read for a meeting sits with that meeting, its list inside the entry."""
     mentorship, _ = pair
     page = page_for(mentorship.mentor, viewport=_viewport(width))
     page.goto(reverse("history", args=[mentorship.scholar_id]))
     items = page.locator(".history-entry .items li").all_inner_texts()
     assert any(t.endswith("· Ana Lima") for t in items)
     assert any(t.endswith("· Maya Chen") for t in items)
-    card = page.locator("aside .side-card").filter(
-        has=page.get_by_role("heading", name="Reading", exact=True)
-    )
-    card_box = card.bounding_box()
+    entry = page.locator(".history-entry", has=page.locator(".h-reading")).first
+    card = entry.locator(".h-reading")
+    entry_box = entry.bounding_box()
+    assert card.get_by_text("What I read").is_visible()
     for item in card.locator(".md li").all():
         box = item.bounding_box()
-        assert box["x"] - card_box["x"] < 60  # the card's padding and the bullet's indent
-        assert box["x"] + box["width"] <= card_box["x"] + card_box["width"]
+        assert box["x"] - entry_box["x"] < 80  # the entry's padding and the bullet's indent
+        assert box["x"] + box["width"] <= entry_box["x"] + entry_box["width"]
     link = card.get_by_role("link", name="Adam")
     text = card.locator(".md li").first
     assert abs(link.bounding_box()["y"] - text.bounding_box()["y"]) < 4  # inline, one line
