@@ -11,6 +11,7 @@ Where the lines go is meetings/charts.py's business.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -88,22 +89,28 @@ def questions_over_time(user: User, scholar_id: int) -> QuestionsChart:
     )
     root_of: dict[int, int] = {}  # a question (any copy) -> the question first asked
     state: dict[int, str] = {}  # the first-asked question -> the state of its newest copy
+    # How many first-asked questions are in each state, kept as the states change: a point then
+    # costs nothing, however long the history (counting `state` at every meeting grew with
+    # meetings × questions).
+    tally: Counter[str] = Counter()
     points: list[ChartPoint] = []
     for (_meeting, when), questions in groupby(rows, key=lambda r: (r[3], r[4])):
         for pk, carried_from, status, _, _ in questions:
             # a copy whose original the viewer cannot see counts as a question of its own
             root = root_of.get(carried_from, pk)
             root_of[pk] = root
+            if root in state:
+                tally[state[root]] -= 1
             state[root] = status
-        points.append(_point(when, state))
+            tally[status] += 1
+        points.append(_point(when, tally))
     return QuestionsChart(points)
 
 
-def _point(when: datetime, state: dict[int, str]) -> ChartPoint:
-    states = list(state.values())
+def _point(when: datetime, tally: Counter[str]) -> ChartPoint:
     return ChartPoint(
         when=when,
-        asked=len(states),
-        resolved=sum(s in SETTLED for s in states),
-        dropped=sum(s == Question.Status.DROPPED for s in states),
+        asked=sum(tally.values()),
+        resolved=sum(tally[s] for s in SETTLED),
+        dropped=tally[Question.Status.DROPPED],
     )
