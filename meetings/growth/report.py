@@ -46,6 +46,14 @@ from meetings.models import (
 from meetings.unstuck import streaks as stuck
 
 SETTLED = [Question.Status.ANSWERED, Question.Status.RESOLVED]
+# What the report reads of a person: their name (User.name). The long lists load only the
+# columns the report shows: a full row per meeting, question and agenda cost more to build than
+# to query.
+NAME = ("display_name", "first_name", "last_name", "username")
+
+
+def _mentor_name(prefix: str) -> list[str]:
+    return [f"{prefix}mentorship__mentor__{field}" for field in NAME]
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,7 @@ def build_report(viewer: User, scholar: User) -> Report:
         Meeting.objects.held()
         .filter(mentorship__scholar=scholar)
         .select_related("mentorship__mentor")
+        .only("mentorship", "scheduled_at", "status", *_mentor_name(""))
         .annotate(
             full=ExpressionWrapper(access.meeting_content(viewer), output_field=BooleanField())
         )
@@ -181,6 +190,7 @@ def build_report(viewer: User, scholar: User) -> Report:
             Question.objects.for_mentor()
             .filter(_latest_copies(), agenda__in=visible_agendas)
             .select_related("agenda__meeting")
+            .only("agenda__meeting__scheduled_at", "text", "status", "answer", "answer_html")
             .order_by("agenda__meeting__scheduled_at", "rank", "pk")
         ),
         readings=list(
@@ -217,6 +227,14 @@ def _bottlenecks(
         for agenda in visible_agendas.exclude(meeting__status=Meeting.Status.CANCELLED)
         .exclude(bottleneck="")
         .select_related("meeting__mentorship__mentor")
+        .only(
+            "meeting__scheduled_at",
+            "meeting__status",
+            "bottleneck_html",
+            "bottleneck_resolution",
+            "bottleneck_resolved_at",
+            *_mentor_name("meeting__"),
+        )
     }
     takeaways = {recap.meeting_id: recap.takeaway_html for recap in recaps}
     lines = [

@@ -180,10 +180,11 @@ def annotate_cadence(
     briefs = held.filter(
         agenda__status=Agenda.Status.SUBMITTED, agenda__submitted_at__lt=F("scheduled_at")
     )
+    # The read's agenda is the brief's, already joined: no second join to the agendas per meeting.
     read_before = briefs.filter(
         Exists(
             BriefRead.objects.filter(
-                agenda__meeting=OuterRef("pk"),
+                agenda=OuterRef("agenda"),
                 reader_id=OuterRef(OuterRef("mentor_id")),
                 first_read_at__lt=OuterRef("scheduled_at"),
             )

@@ -96,3 +96,18 @@ def percent(value: float | None) -> str:
 def number(value: float | None) -> str:
     """A figure on any page: "4", "14.4", "—" for none (meetings/charts.py number)."""
     return "—" if value is None or value == "" else number_text(float(value))
+
+
+# English, as Django's "M" date format writes them under the site's one language (en-us).
+MONTHS_3 = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@register.filter(expects_localtime=True)
+def day_month(value, year: bool = True) -> str:
+    """`value|date:"j M Y"` (`|day_month:False`: `"j M"`), for the long lists of the report and
+    the growth page: Django's date filter looks up the format and translates the month name on
+    every call, which made up a sixth of those pages' time."""
+    if not value:
+        return ""
+    text = f"{value.day} {MONTHS_3[value.month - 1]}"
+    return f"{text} {value.year}" if year else text
