@@ -6,6 +6,12 @@ from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
 
 
+def time_zone_choices() -> list[tuple[str, str]]:
+    """The zones, given to the fields as a callable: a form copies its fields' choices for each
+    instance, and copying ~600 pairs cost as much as rendering them; a callable is not copied."""
+    return TIME_ZONE_CHOICES
+
+
 class TimeZoneSelect(forms.Select):
     """The list of ~600 zones, rendered by one loop over the choices in its template: Django's
     select renders a template (and builds a dict) per option, which was most of the time of every
@@ -37,7 +43,7 @@ class ProfileForm(forms.ModelForm):
         help_text="A new address is used once you open the link we mail to it.",
     )
     time_zone = forms.ChoiceField(
-        choices=TIME_ZONE_CHOICES,
+        choices=time_zone_choices,
         widget=TimeZoneSelect,
         help_text="Every meeting time is shown to you in this zone.",
     )
@@ -151,7 +157,7 @@ class AcceptInviteForm(SetPasswordForm):
     )
     time_zone = forms.ChoiceField(
         label="Your time zone",
-        choices=TIME_ZONE_CHOICES,
+        choices=time_zone_choices,
         widget=TimeZoneSelect,
         initial="UTC",
         help_text="Every meeting time is shown to you in this zone; you can change it later in "
