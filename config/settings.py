@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -105,6 +106,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so a widget may have a template of its own in
+# templates/forms/ (the time-zone list renders its ~600 options in one loop there).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.dj_db_url(

@@ -1,8 +1,12 @@
 """The settings page shows each person only the mail options of their roles, and the calendar
 link whole, with a Copy button wired by static JS."""
 
+import pytest
+from django import forms
 from django.urls import reverse
 
+from accounts.forms import TimeZoneSelect
+from accounts.models import TIME_ZONE_CHOICES
 from tests.factories import InviteFactory, MentorshipFactory, UserFactory
 
 SCHOLAR_OPTION = 'name="mail_agenda_reminder"'
@@ -70,3 +74,28 @@ def test_the_calendar_link_is_shown_whole_with_a_copy_button(world):
     assert 'data-copy-target="ics-url"' in body
     assert 'id="ics-url-status"' in body and 'role="status"' in body
     assert "/static/js/copy.js" in body
+
+
+@pytest.mark.parametrize(
+    "value", ["Europe/Paris", "UTC", "Africa/Abidjan", "Zulu", "", None, "Mars/Base"]
+)
+@pytest.mark.parametrize(
+    "attrs", [{"id": "id_time_zone", "required": True}, {"data-browser-zone": "preselect"}]
+)
+def test_the_zone_list_is_the_markup_of_djangos_select(value, attrs):
+    """The zone list renders its ~600 options in one template loop, for speed: the markup is
+    Django's select's to the byte, with the chosen zone (if any valid one) selected."""
+    ours = TimeZoneSelect(choices=TIME_ZONE_CHOICES, attrs=attrs).render("time_zone", value)
+    djangos = forms.Select(choices=TIME_ZONE_CHOICES, attrs=attrs).render("time_zone", value)
+    assert ours == djangos
+    assert ours.count(" selected") == (
+        1 if value in {"Europe/Paris", "UTC", "Africa/Abidjan", "Zulu"} else 0
+    )
+
+
+def test_the_settings_page_shows_the_chosen_zone_selected(world):
+    world.scholar.time_zone = "America/New_York"
+    world.scholar.save()
+    body = _page(world, world.scholar)
+    assert '<option value="America/New_York" selected>America/New York</option>' in body
+    assert body.count("<option ") == len(TIME_ZONE_CHOICES)
