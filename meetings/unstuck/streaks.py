@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Mentorship
@@ -238,8 +239,10 @@ def recompute_pair(mentorship_id: int, agenda: Agenda | None = None) -> None:
     """After a change to one pair's agendas or meetings (the meeting's status or time): its
     stored streaks and figures again, in the caller's transaction, under the pair's lock (two
     changes at once are written one by one); `agenda`, the instance the caller goes on showing,
-    gets its new figures too."""
-    changed = recompute_pairs([mentorship_id], lock=True)
+    gets its new figures too. Outside a transaction (a script, a test's setup) it opens one of
+    its own: the lock holds until the figures are written."""
+    with transaction.atomic(savepoint=False):
+        changed = recompute_pairs([mentorship_id], lock=True)
     if agenda is not None and agenda.pk in changed.agendas:
         agenda.bottleneck_stems, agenda.stuck_run = changed.agendas[agenda.pk]
 
