@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from meetings.models import (
     MeetingNote,
     Question,
 )
+from tests.at_once import at_once
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
 
 
@@ -246,24 +246,11 @@ def test_simultaneous_captures_each_get_their_own_number(world):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write at a time: only PostgreSQL shows the race.")
     live_state = live.session(world.meeting)
-    barrier = threading.Barrier(6)
-    errors = []
 
     def capture(i):
-        try:
-            barrier.wait()
-            live.capture(live_state, world.mentor, "decision", f"Decision {i}", None)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        live.capture(live_state, world.mentor, "decision", f"Decision {i}", None)
 
-    threads = [threading.Thread(target=capture, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert at_once(capture, 6) == [None] * 6
     assert sorted(Capture.objects.values_list("seq", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert LiveMeeting.objects.get().seq == 6
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting, Milestone, ResearchPlan
 from meetings.plans import domain as plans
+from tests.at_once import at_once
 from tests.factories import MentorshipFactory
 
 PLAN = {"goal": "PLAN-GOAL a probe benchmark", "theory_of_change": "PLAN-TOC better evals"}
@@ -268,31 +269,17 @@ def test_milestones_read_in_date_order(world):
 def test_simultaneous_first_saves_make_one_plan(world):
     """Two windows save the first plan at the same moment (on PostgreSQL, really at once): one
     plan, the first save's, and the other refused as stale instead of an IntegrityError."""
-    import threading
-
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one write at a time: only PostgreSQL shows the race.")
-    barrier = threading.Barrier(4)
-    results = []
 
     def save(i):
         try:
-            barrier.wait()
             plans.save_plan(world.scholar, f"Goal {i}", "", None)
-            results.append("saved")
         except plans.StalePlan:
-            results.append("stale")
-        except Exception as exc:  # pragma: no cover - reported below
-            results.append(exc)
-        finally:
-            connection.close()
+            return "stale"
+        return "saved"
 
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(map(str, results)) == ["saved", "stale", "stale", "stale"]
+    assert sorted(map(str, at_once(save, 4))) == ["saved", "stale", "stale", "stale"]
     assert ResearchPlan.objects.filter(scholar=world.scholar).count() == 1
