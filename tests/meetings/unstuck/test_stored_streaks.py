@@ -25,11 +25,7 @@ from tests.factories import (
     UserFactory,
     past_agenda,
 )
-
-EVAL_1 = "Evaluating the reward model fails on the cluster: jobs run out of memory."
-EVAL_2 = "The reward model evaluation keeps running out of memory on the cluster."
-EVAL_3 = "Still can't evaluate the reward model, cluster jobs die out of memory."
-OTHER = "I need to decide which paper venue to submit to."
+from tests.meetings.unstuck.bottlenecks import EVAL_1, EVAL_2, EVAL_3, OTHER
 
 
 @pytest.fixture
