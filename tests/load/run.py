@@ -158,6 +158,17 @@ def prepare(scholars: int, bulk_scholars: int, bulk_meetings: int, reseed: bool)
     )
 
 
+def stop(servers: list[subprocess.Popen]) -> None:
+    """Ask every server to stop, then wait for each, killing one that takes over 20 s."""
+    for server in servers:
+        server.terminate()
+    for server in servers:
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -480,13 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if workers is not None:
                 workers.stop()
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            stop(servers)
             smtp.stop()
     connection.close()
 

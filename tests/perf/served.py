@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.load.run import create_database, free_port, server_env
+from tests.load.run import create_database, free_port, server_env, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mentorprep_served"
@@ -280,13 +280,7 @@ def run(duration: float, runs: int, connections: int, url: str, say=print) -> li
                     page.shares.append(page.rps[-1] / bare.rps[-1])
                 say(f"  run {n} done; load average {load_average()}")
         finally:
-            for server in servers:
-                server.terminate()
-            for server in servers:
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+            stop(servers)
     report(bare, pages, say)
     return [bare, *pages]
 
