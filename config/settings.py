@@ -280,3 +280,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Webhooks (meetings/webhooks/) ---
+# Endpoints must be https on public addresses; WEBHOOKS_ALLOW_PRIVATE also allows plain http and
+# private or loopback addresses (development and tests only: it lets the server call its own
+# network). Each attempt waits at most WEBHOOKS_TIMEOUT_SECONDS to connect and to read.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", 5.0)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/", include(program_urlpatterns)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("", include("meetings.webhooks.urls")),
     path("", include("meetings.urls")),
 ]
 

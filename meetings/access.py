@@ -554,3 +554,33 @@ def report_scholars(user, prefix: str = "") -> Q:
     return (Q(**{f"{prefix}pk": user.pk}) & own) | (
         _mentored_by(user, f"{prefix}pk") & Q(**{f"{prefix}growth_sharing__report": True})
     )
+
+
+# --- Webhooks ---------------------------------------------------------------------------------
+
+
+def webhook_subscription(user, prefix: str = "") -> Q:
+    """Webhook subscriptions the user manages (sees, edits, whose log and secret they see): their
+    own (no program), and those of a program they are staff of."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}program__isnull": True, f"{prefix}owner": user}) | program_staff(
+        user, f"{prefix}program_id"
+    )
+
+
+def webhook_pair_events(user, prefix: str = "") -> Q:
+    """Meetings whose events a person's own webhook receives, with what the pair may read (a
+    brief's bottleneck, an action item's title): their own pair's, as `meeting_content`. A
+    scholar's second mentor gets none of the other pair's."""
+    return meeting_content(user, prefix)
+
+
+def webhook_program_events(user, program_id: int, prefix: str = "") -> Q:
+    """Meetings whose events a program's webhook receives, created by `user`: the program's,
+    while `user` is on its staff; as figures (ids, dates, statuses, counts), never text."""
+    if _anonymous(user):
+        return NOTHING
+    return Q(**{f"{prefix}mentorship__program_id": program_id}) & program_staff(
+        user, f"{prefix}mentorship__program_id"
+    )

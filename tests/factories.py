@@ -45,6 +45,8 @@ from meetings.models import (
     ResearchPlan,
     SentReminder,
     StatusChange,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from meetings.unstuck.streaks import recompute_pair, recompute_pairs
 
@@ -387,3 +389,24 @@ def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:
         status=fields.pop("status", Meeting.Status.HELD),
     )
     return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **fields)
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A person's own endpoint; its address refuses connections (nothing listens on port 9)."""
+
+    class Meta:
+        model = WebhookSubscription
+
+    owner = factory.SubFactory(UserFactory)
+    url = "https://127.0.0.1:9/hook"
+    events = factory.LazyFunction(lambda: ["brief.submitted"])
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    subscription = factory.SubFactory(WebhookSubscriptionFactory)
+    message_id = factory.Sequence(lambda n: f"msg_factory{n}")
+    event = "webhook.test"
+    body = '{"type":"webhook.test","timestamp":"2026-01-01T00:00:00Z","data":{}}'

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from meetings.webhooks.views import settings_context as webhooks_context
+
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
@@ -60,7 +62,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "mail_form": mail_form, "ics_url": ics_url},
+        {
+            "form": form,
+            "mail_form": mail_form,
+            "ics_url": ics_url,
+            **webhooks_context(request.user),
+        },
     )
 
 

@@ -36,6 +36,7 @@ from meetings.reading import domain as reading
 from meetings.scheduling.lifecycle import NotPlanned
 from meetings.unstuck import peers
 from meetings.unstuck import streaks as stuck
+from meetings.webhooks import emit as webhooks
 
 READ_ONLY = "This meeting is no longer planned: its agenda is read-only."
 
@@ -196,6 +197,7 @@ def submit(agenda: Agenda, author: User | None = None) -> bool:
                 agenda, author or agenda.meeting.mentorship.scholar, Agenda.Status.DRAFT, now
             )
             notifications.brief_submitted(agenda)
+            webhooks.emit(webhooks.Event.BRIEF_SUBMITTED, agenda)
     return bool(won)
 
 
@@ -334,11 +336,15 @@ def carried_items(meeting: Meeting) -> list[ActionItem]:
     return items
 
 
+@transaction.atomic
 def tick_carried_item(meeting: Meeting, item: ActionItem, done: bool) -> None:
     """The scholar marks one of their own action items done (or not) from the agenda of a
     planned meeting (NotPlanned otherwise)."""
     _require_planned(meeting)
+    completed = done and not item.done
     item.set_done(done)
+    if completed:
+        webhooks.emit(webhooks.Event.ACTION_ITEM_COMPLETED, item)
 
 
 # --- Whom I asked ------------------------------------------------------------------------------

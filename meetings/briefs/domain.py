@@ -14,6 +14,7 @@ from collections import defaultdict
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -38,6 +39,7 @@ from meetings.recaps import domain as recaps
 from meetings.scheduling.lifecycle import NotPlanned
 from meetings.unstuck import peers
 from meetings.unstuck import streaks as stuck
+from meetings.webhooks import emit as webhooks
 
 # The brief's reading order: what blocks the scholar and what they ask first, then the rest.
 BRIEF_ORDER = ["progress", "tried", "reading", "asks"]
@@ -303,21 +305,28 @@ def answer(question: Question, by: User, status: str, text: str | None = None) -
 # --- Action items and the private note ---------------------------------------------------------
 
 
+@transaction.atomic
 def add_action_item(meeting: Meeting, by: User, data: dict) -> ActionItem:
     """The mentor adds an action item (ActionItemForm's data) to a planned meeting (NotPlanned
     otherwise)."""
     _require_planned(meeting)
-    return ActionItem.objects.create(
+    item = ActionItem.objects.create(
         mentorship=meeting.mentorship, meeting=meeting, created_by=by, **data
     )
+    webhooks.emit(webhooks.Event.ACTION_ITEM_CREATED, item)
+    return item
 
 
+@transaction.atomic
 def set_item_done(item: ActionItem, user: User, done: bool) -> None:
     """The mentor updates every item of the pair; the scholar the items they own
     (PermissionDenied otherwise)."""
     if not item.can_update(user):
         raise PermissionDenied("Only your mentor can update this item.")
+    completed = done and not item.done
     item.set_done(done)
+    if completed:
+        webhooks.emit(webhooks.Event.ACTION_ITEM_COMPLETED, item)
 
 
 def keep_private_note(mentor: User, scholar_id: int, text: str) -> MentorPrivateNote:

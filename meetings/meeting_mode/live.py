@@ -29,6 +29,7 @@ from accounts.models import User
 from meetings.briefs import domain as briefs
 from meetings.forms import storable_text
 from meetings.models import ActionItem, Agenda, Capture, LiveMeeting, Meeting, MeetingNote, Question
+from meetings.webhooks import emit as webhooks
 
 MAX_TEXT = {Capture.Kind.ANSWER: 4000, Capture.Kind.DECISION: 4000, Capture.Kind.ACTION: 300}
 MOVES = ("read", "start", "next", "previous")
@@ -197,12 +198,13 @@ def file_captures(meeting: Meeting, by: User) -> int:
         elif item.kind == Capture.Kind.ANSWER and agenda:
             briefs.annotate(agenda, item.author, item.text, "general", None)
         elif item.kind == Capture.Kind.ACTION:
-            ActionItem.objects.create(
+            action = ActionItem.objects.create(
                 mentorship_id=meeting.mentorship_id,
                 meeting=meeting,
                 text=item.text[:300],
                 created_by=item.author,
             )
+            webhooks.emit(webhooks.Event.ACTION_ITEM_CREATED, action)
         else:
             MeetingNote.objects.create(
                 meeting=meeting,

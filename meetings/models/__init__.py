@@ -66,6 +66,13 @@ from meetings.models.recaps import (
     RecapQuerySet,
 )
 from meetings.models.unstuck import HelpAsked, PeerOffer, PeerOfferQuerySet
+from meetings.models.webhooks import (
+    TEST_EVENT,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+    WebhookSubscriptionQuerySet,
+)
 
 __all__ = [
     "ActionItem",
@@ -124,4 +131,9 @@ __all__ = [
     "StatusChange",
     "StatusChangeAction",
     "TRIAGE_MOVES",
+    "TEST_EVENT",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
+    "WebhookSubscriptionQuerySet",
 ]

@@ -27,6 +27,7 @@ from meetings import access
 from meetings.models import LiveMeeting, Meeting, MeetingSeries, Question, StatusChange
 from meetings.scheduling import invitations
 from meetings.unstuck import streaks as stuck
+from meetings.webhooks import emit as webhooks
 
 # A meeting may be entered just after it started (people record it as they sit down); two years
 # ahead covers any mentoring programme and keeps absurd dates (9999) out of the calendar.
@@ -151,6 +152,7 @@ def schedule(
         series.save()
         meetings = series.create_meetings()
     invitations.scheduled(meetings)
+    webhooks.emit(webhooks.Event.MEETING_SCHEDULED, *meetings)
     return meetings
 
 
@@ -179,6 +181,7 @@ def move(meeting: Meeting, start: datetime, duration_minutes: int) -> None:
     meeting.refresh_from_db(fields=["reschedule_count"])
     stuck.recompute_pair(meeting.mentorship_id)  # the order of the pair's agendas may change
     invitations.moved(meeting)
+    webhooks.emit(webhooks.Event.MEETING_MOVED, meeting)
 
 
 @transaction.atomic
@@ -192,6 +195,7 @@ def cancel(meeting: Meeting, by: User) -> None:
     _record(meeting, StatusChange.Action.CANCELLED, by)
     stuck.recompute_pair(meeting.mentorship_id)  # its agenda no longer counts
     invitations.cancelled(meeting)
+    webhooks.emit(webhooks.Event.MEETING_CANCELLED, meeting)
 
 
 @transaction.atomic
@@ -222,6 +226,7 @@ def mark_held(meeting: Meeting, by: User) -> int:
     _record(meeting, StatusChange.Action.HELD, by, moved_from=moved_from)
     # the pair's last held meeting (and, run early, the order of its agendas) changed
     stuck.recompute_pair(meeting.mentorship_id)
+    webhooks.emit(webhooks.Event.MEETING_HELD, meeting)
     # Imported here: meeting mode's filing uses the briefs' domain, which imports this module.
     from meetings.meeting_mode import live
 

@@ -308,6 +308,26 @@ MATRIX: dict[str, Row] = {
 # fmt: on
 
 
+def _webhook(w) -> dict:
+    """The scholar's own webhook endpoint."""
+    from tests.factories import WebhookSubscriptionFactory
+
+    return {"pk": WebhookSubscriptionFactory(owner=w.scholar).pk}
+
+
+# Webhooks: anyone adds their own; only its owner manages it; a program's, its staff.
+# An empty form is shown again with its errors (200).
+MATRIX |= {
+    "webhook_new": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
+    "webhook": Row(_webhook, get=only(200, "scholar"), post=only(200, "scholar")),
+    "webhook_rotate": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
+    "webhook_active": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
+    "webhook_test": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
+    "webhook_delete": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
+    "program_webhooks": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+}
+
+
 @pytest.fixture
 def sec(sec: SecurityWorld) -> SecurityWorld:
     """Every role of the security world, and a second mentor of the same scholar."""
