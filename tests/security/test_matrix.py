@@ -317,6 +317,7 @@ def _webhook(w) -> dict:
 
 # Webhooks: anyone adds their own; only its owner manages it; a program's, its staff.
 # An empty form is shown again with its errors (200).
+# fmt: off
 MATRIX |= {
     "webhook_new": Row(NO_ARGS, get=everyone(200), post=everyone(200)),
     "webhook": Row(_webhook, get=only(200, "scholar"), post=only(200, "scholar")),
@@ -326,6 +327,7 @@ MATRIX |= {
     "webhook_delete": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
     "program_webhooks": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
 }
+# fmt: on
 
 
 @pytest.fixture

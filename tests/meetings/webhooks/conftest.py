@@ -136,9 +136,7 @@ def run_worker() -> None:
 
 
 def next_due() -> DBTaskResult | None:
-    return (
-        DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("run_after").first()
-    )
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("run_after").first()
 
 
 def run_until_done(rounds: int = 30, after_each=None) -> None:
@@ -157,4 +155,3 @@ def run_until_done(rounds: int = 30, after_each=None) -> None:
             if after_each:
                 after_each()
     raise AssertionError("tasks still queued after every round")
-

@@ -2,8 +2,6 @@
 failures and timeouts, retried with back-off under one `webhook-id`, logged, and turned off after
 three days of failures (with a mail to its owner)."""
 
-from datetime import timedelta
-
 import pytest
 import time_machine
 from django.core import mail
