@@ -11,6 +11,8 @@ from meetings.models import (
     MeetingSeries,
     Question,
     SentReminder,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from meetings.unstuck.streaks import recompute_pair
 
@@ -106,3 +108,20 @@ class MeetingSeriesAdmin(admin.ModelAdmin):
 class SentReminderAdmin(admin.ModelAdmin):
     list_display = ["kind", "meeting", "recipient", "sent_at"]
     list_filter = ["kind"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Operators see and can turn endpoints off; the signing secret is never shown here."""
+
+    list_display = ["url", "owner", "program", "active", "failing_since", "last_success_at"]
+    list_filter = ["active"]
+    exclude = ["secret"]
+    readonly_fields = ["disabled_at", "disabled_mail_sent_at", "failing_since", "last_success_at"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "subscription", "status", "attempts", "response_code", "created_at"]
+    list_filter = ["status", "event"]
+    readonly_fields = ["message_id", "body"]

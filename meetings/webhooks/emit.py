@@ -49,7 +49,12 @@ def emit(event: str, *subjects) -> int:
         meeting = _meeting_of(subject)
         if meeting is None:
             continue
-        for subscription, audience in _audience(event, meeting):
+        audiences = _audience(event, meeting)
+        if audiences:
+            meeting = Meeting.objects.select_related(
+                "mentorship__program", "mentorship__scholar", "mentorship__mentor"
+            ).get(pk=meeting.pk)
+        for subscription, audience in audiences:
             queue(subscription, event, _data(event, subject, meeting, audience))
             queued += 1
     return queued
@@ -153,9 +158,6 @@ def _meeting_data(meeting: Meeting, audience: str) -> dict:
 
 
 def _data(event: str, subject, meeting: Meeting, audience: str) -> dict:
-    meeting = Meeting.objects.select_related(
-        "mentorship__program", "mentorship__scholar", "mentorship__mentor"
-    ).get(pk=meeting.pk)
     data: dict = {"meeting": _meeting_data(meeting, audience)}
     if event == Event.BRIEF_SUBMITTED:
         agenda = subject
