@@ -1,6 +1,7 @@
 """Operators' view of meetings and their content (the admin is for superusers only)."""
 
 from django.contrib import admin
+from django.db import models
 
 from meetings.models import (
     ActionItem,
@@ -117,6 +118,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_display = ["url", "owner", "program", "active", "failing_since", "last_success_at"]
     list_filter = ["active"]
     exclude = ["secret"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = ["disabled_at", "disabled_mail_sent_at", "failing_since", "last_success_at"]
 
 
