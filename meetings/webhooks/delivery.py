@@ -133,7 +133,8 @@ def _post(target: Target, body: bytes, headers: dict) -> int:
     else:
         pool = urllib3.HTTPConnectionPool(target.address, target.port, **options)
     default_port = 443 if target.scheme == "https" else 80
-    host = target.host if target.port == default_port else f"{target.host}:{target.port}"
+    host = f"[{target.host}]" if ":" in target.host else target.host  # an IPv6 address
+    host = host if target.port == default_port else f"{host}:{target.port}"
     try:
         response = pool.urlopen(
             "POST",
