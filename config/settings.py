@@ -280,3 +280,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }
+
+# --- The JSON API (api/) -------------------------------------------------------------------------
+# Requests per token in each window of API_RATE_WINDOW seconds; beyond, 429 with Retry-After.
+# Counted in the default cache: per process with the default local-memory cache, shared by every
+# process when CACHES points at a shared cache (e.g. Redis or the database cache).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", 120)
+API_RATE_WINDOW = env.int("API_RATE_WINDOW", 60)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/", include(program_urlpatterns)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/", include("api.urls")),
     path("", include("meetings.urls")),
 ]
 
