@@ -24,7 +24,10 @@ def _storable(text: str) -> str:
 
 
 def Text(max_length: int):  # noqa: N802 (a type)
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_storable)]
+    # The pattern says it in the schema too: no NUL character.
+    return Annotated[
+        str, Field(max_length=max_length, pattern=r"^[^\x00]*$"), AfterValidator(_storable)
+    ]
 
 
 class Person(Schema):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import path
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
 
 from api import docs, problems
 from api.main import api
@@ -22,6 +23,13 @@ def _conditional(response_for):
 
     def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = response_for(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type") != problems.CONTENT_TYPE:
+            allowed = response.get("Allow", "")
+            response = problems.problem(
+                405,
+                f"This address answers {allowed or 'other methods'} only.",
+                headers={"Allow": allowed},
+            )
         patch_cache_control(response, private=True, no_cache=True)
         patch_vary_headers(response, ["Authorization"])
         return conditional.process_response(request, response)
@@ -39,6 +47,8 @@ def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
 def _operations() -> list:
     patterns = [p for p in api.urls[0] if p.name != "api-root"]
     for pattern in patterns:
+        if pattern.name == "openapi-json":
+            pattern.callback = require_GET(pattern.callback)
         pattern.callback = _conditional(pattern.callback)
     return patterns
 
