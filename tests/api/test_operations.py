@@ -276,3 +276,18 @@ def test_the_schema_says_errors_are_problem_details(client, status):
     ]
     assert answers
     assert all(list(a["content"]) == [PROBLEM] for a in answers)
+
+
+def test_an_unexpected_fault_is_logged_and_answered_as_a_problem(sec, monkeypatch, caplog):
+    """The last-resort handler: a fault in an operation (here, one forced into the domain
+    function it calls) is logged with its traceback and answered as a problem, not a page."""
+    from meetings.briefs import domain as briefs
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("forced fault")
+
+    monkeypatch.setattr(briefs, "brief_context", broken)
+    response = client_for(sec.scholar).get(f"/api/meetings/{sec.meeting.pk}/brief")
+    assert_problem(response, 500)
+    assert "forced fault" not in response.content.decode()
+    assert any("forced fault" in str(r.exc_info) for r in caplog.records if r.exc_info)
