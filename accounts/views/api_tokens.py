@@ -17,6 +17,8 @@ EXPIRY_CHOICES = [("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year
 
 
 class ApiTokenForm(forms.Form):
+    prefix = "api_token"  # its fields' ids stay apart from the profile form's on the same page
+
     name = forms.CharField(
         label="Name",
         max_length=100,

@@ -23,7 +23,9 @@ TOKEN = re.compile(r"mpat_[0-9a-f]{8}_[A-Za-z0-9_-]{43}")
 
 def _create_in_settings(client, **data):
     fields = {"name": "My script", "scope": "read", "expires_in_days": "90", **data}
-    return client.post(reverse("api_token_create"), fields)
+    return client.post(
+        reverse("api_token_create"), {f"api_token-{k}": v for k, v in fields.items()}
+    )
 
 
 def test_settings_creates_a_token_shown_once_and_stored_only_as_its_hash(db, client):
