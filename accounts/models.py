@@ -297,3 +297,7 @@ class PendingMentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scholar} ↔ {self.mentor} ({self.program}), waiting for acceptance"
+
+
+# Personal access tokens for the JSON API: their own module, registered with this app here.
+from accounts.api_tokens import ApiToken  # noqa: E402, F401

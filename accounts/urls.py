@@ -4,7 +4,7 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
-from .views import deletion, imports, invitations, people, programs, settings
+from .views import api_tokens, deletion, imports, invitations, people, programs, settings
 
 # Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
 urlpatterns = [
@@ -48,6 +48,10 @@ urlpatterns = [
     path("settings/", settings.settings_view, name="settings"),
     path("settings/calendar-token/", settings.ics_token_rotate, name="ics_token_rotate"),
     path("settings/email/<str:token>/", settings.email_confirm, name="email_confirm"),
+    path("settings/api-tokens/", api_tokens.api_token_create, name="api_token_create"),
+    path(
+        "settings/api-tokens/<id:pk>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"
+    ),
     path("me/", settings.account, name="account"),
     path("invite/<str:token>/", invitations.invite_accept, name="invite_accept"),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("", include("meetings.webhooks.urls")),
+    path("api/", include("api.urls")),
     path("", include("meetings.urls")),
 ]
 

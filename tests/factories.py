@@ -11,6 +11,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from accounts.api_tokens import ApiToken
 from accounts.models import (
     Invite,
     Mentorship,
@@ -378,6 +379,18 @@ class GrowthSharingFactory(factory.django.DjangoModelFactory):
         model = GrowthSharing
 
     scholar = factory.SubFactory(UserFactory)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A read token; its secret is unknown (tests that call the API use create_token)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    prefix = factory.Sequence(lambda n: f"{n:08x}")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
 
 
 def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:

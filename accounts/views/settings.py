@@ -12,6 +12,7 @@ from meetings.webhooks.views import settings_context as webhooks_context
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
+from . import api_tokens
 
 EMAIL_PROBLEMS = {
     "expired": "This confirmation link has expired: enter the address in your settings again.",
@@ -67,6 +68,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "mail_form": mail_form,
             "ics_url": ics_url,
             **webhooks_context(request.user),
+            **api_tokens.settings_context(request),
         },
     )
 

@@ -94,6 +94,11 @@ NOT_IN_PROGRAM_COPY = {
     # and action items copied above; an unfinished meeting's captures stay on this server.
     "meetings.livemeeting",
     "meetings.capture",
+    # Credentials and the addresses they reach belong to a person on this server: an API token
+    # is stored hashed and a webhook's secret must never leave it; their owners make new ones.
+    "accounts.apitoken",
+    "meetings.webhooksubscription",
+    "meetings.webhookdelivery",
 }
 
 

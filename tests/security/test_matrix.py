@@ -157,6 +157,13 @@ def _growth_shared(w) -> dict:
     return {"user_id": w.scholar.pk}
 
 
+def _api_token(w) -> int:
+    """A token of the scholar's: only they revoke it."""
+    from accounts.api_tokens import create_token
+
+    return create_token(w.scholar, "matrix")[0].pk
+
+
 @dataclass(frozen=True)
 class Row:
     kwargs: Callable[[SecurityWorld], dict]
@@ -304,6 +311,28 @@ MATRIX: dict[str, Row] = {
     "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
     # The meeting has not started: "mark held" is refused (a redirect back; 422 to htmx, with why).
     "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "mentor"))),
+    # The JSON API (/api/). A session is not a token: every operation answers 401 here, 405 to a
+    # method it does not have, and never a page. What each role's *token* gets from each operation
+    # (and that nothing leaks) is tests/api/test_permissions.py's matrix, over the API's schema.
+    "api:me": Row(NO_ARGS, get=public(401), post=public(405)),
+    "api:meetings": Row(NO_ARGS, get=public(401), post=public(405)),
+    "api:meeting": Row(lambda w: {"meeting_id": w.meeting.pk}, get=public(401), post=public(405)),
+    "api:agenda": Row(lambda w: {"meeting_id": w.meeting.pk}, get=public(401), post=public(405)),
+    "api:agenda_update": Row(lambda w: {"meeting_id": w.meeting.pk}, get=public(401), post=public(405)),
+    "api:brief": Row(lambda w: {"meeting_id": w.meeting.pk}, get=public(401), post=public(405)),
+    "api:action_items": Row(NO_ARGS, get=public(401), post=public(405)),
+    "api:action_item_update": Row(lambda w: {"item_id": w.action.pk}, get=public(405), post=public(405)),
+    "api:history": Row(lambda w: {"user_id": w.scholar.pk}, get=public(401), post=public(405)),
+    "api:reading": Row(lambda w: {"user_id": w.scholar.pk}, get=public(401), post=public(405)),
+    "api:cadence": Row(PROGRAM, get=public(401), post=public(405)),
+    # the schema describes the API, nothing of anyone's; its readable docs are for signed-in people
+    "api:openapi-json": Row(NO_ARGS, get=public(200), post=public(405)),
+    "api:docs": Row(NO_ARGS, get=everyone(200), post=GET_ONLY),
+    "api:api-root": Row(NO_ARGS, get=public(404), post=public(404)),
+    "api:unknown": Row(lambda w: {"rest": "no-such-thing"}, get=public(404), post=public(404)),
+    # Settings → API tokens: an empty name is refused with a message (302 back to Settings)
+    "api_token_create": Row(NO_ARGS, get=POST_ONLY, post=everyone(302)),
+    "api_token_revoke": Row(lambda w: {"pk": _api_token(w)}, get=POST_ONLY, post=only(302, "scholar")),
 }
 # fmt: on
 
