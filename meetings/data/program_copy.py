@@ -94,6 +94,10 @@ NOT_IN_PROGRAM_COPY = {
     # and action items copied above; an unfinished meeting's captures stay on this server.
     "meetings.livemeeting",
     "meetings.capture",
+    # Webhook endpoints hold signing secrets and point at this server's integrations; their
+    # deliveries are a log of what this server sent. Staff add the endpoints again after a move.
+    "meetings.webhooksubscription",
+    "meetings.webhookdelivery",
 }
 
 
