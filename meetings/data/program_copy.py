@@ -94,9 +94,10 @@ NOT_IN_PROGRAM_COPY = {
     # and action items copied above; an unfinished meeting's captures stay on this server.
     "meetings.livemeeting",
     "meetings.capture",
-    # Credentials and the addresses they reach belong to a person on this server: an API token
-    # is stored hashed and a webhook's secret must never leave it; their owners make new ones.
+    # An API token is its owner's credential, stored hashed: its owner makes a new one.
     "accounts.apitoken",
+    # Webhook endpoints hold signing secrets and point at this server's integrations; their
+    # deliveries are a log of what this server sent. Staff add the endpoints again after a move.
     "meetings.webhooksubscription",
     "meetings.webhookdelivery",
 }

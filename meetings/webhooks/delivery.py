@@ -269,8 +269,9 @@ def send_disabled_mail(subscription_id: int, attempt: int = 1) -> bool:
         "page_url": site + reverse("webhook", args=[subscription.pk]),
         "settings_url": site + reverse("settings"),
     }
-    subject = " ".join(render_to_string("mail/webhook_disabled_subject.txt", ctx).split())
-    body = render_to_string("mail/webhook_disabled.txt", ctx)
+    with timezone.override(owner.zone):
+        subject = " ".join(render_to_string("mail/webhook_disabled_subject.txt", ctx).split())
+        body = render_to_string("mail/webhook_disabled.txt", ctx)
     try:
         send_mail(subject, body, None, [owner.email], fail_silently=False)
     except Exception:

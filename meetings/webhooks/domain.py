@@ -1,13 +1,19 @@
-"""The writes of the webhook pages: register, edit, replace the secret, turn on or off, delete.
+"""The writes of the webhook pages: register, edit, replace the secret, turn on or off, delete,
+send a given-up message again.
 Callers have looked the subscription up through `WebhookSubscription.objects.managed_by`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Program, User
-from meetings.models import WebhookSubscription
+from meetings.models import WebhookDelivery, WebhookSubscription
 from meetings.models.webhooks import new_secret
+from meetings.webhooks.delivery import deliver
 
 
 def register(owner: User, data: dict, program: Program | None = None) -> WebhookSubscription:
@@ -44,3 +50,24 @@ def set_active(subscription: WebhookSubscription, active: bool) -> None:
 
 def delete(subscription: WebhookSubscription) -> None:
     subscription.delete()
+
+
+# A message still "sending" this long after its attempt began lost its worker (no attempt waits
+# more than a few seconds): its owner may send it again.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def resend(delivery: WebhookDelivery) -> bool:
+    """Queue a message that was given up (or whose worker died while sending) once more, under
+    the same `webhook-id`, its back-off starting afresh. Never one that was delivered: False
+    then, and for a message already waiting."""
+    Status = WebhookDelivery.Status
+    stale = timezone.now() - STALE_CLAIM
+    with transaction.atomic():
+        again = WebhookDelivery.objects.filter(
+            Q(status=Status.FAILED) | Q(status=Status.SENDING, last_attempt_at__lt=stale),
+            pk=delivery.pk,
+        ).update(status=Status.PENDING, next_attempt_at=timezone.now())
+        if again:
+            deliver.enqueue(delivery.pk)
+    return bool(again)

@@ -103,12 +103,10 @@ def _audience(event: str, meeting: Meeting) -> list[tuple[WebhookSubscription, s
     """The subscriptions that want `event` about `meeting` and may receive it, each with what
     it gets (PAIR: the pair's content; STAFF: figures). The candidates are the pair's own and
     the program's (one query); each is then checked with its rule in access.py."""
-    mentorship = Mentorship.objects.only("scholar_id", "mentor_id", "program_id").get(
-        pk=meeting.mentorship_id
-    )
-    pair = (mentorship.scholar_id, mentorship.mentor_id)
+    pair = Mentorship.objects.filter(pk=meeting.mentorship_id)
+    own = Q(owner_id__in=pair.values("scholar_id")) | Q(owner_id__in=pair.values("mentor_id"))
     candidates = WebhookSubscription.objects.filter(
-        Q(owner_id__in=pair, program__isnull=True) | Q(program_id=mentorship.program_id),
+        (own & Q(program__isnull=True)) | Q(program_id__in=pair.values("program_id")),
         active=True,
     ).select_related("owner")
     found = []

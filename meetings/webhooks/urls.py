@@ -10,5 +10,10 @@ urlpatterns = [
     path("webhooks/<id:pk>/active/", views.webhook_active, name="webhook_active"),
     path("webhooks/<id:pk>/test/", views.webhook_test, name="webhook_test"),
     path("webhooks/<id:pk>/delete/", views.webhook_delete, name="webhook_delete"),
+    path(
+        "webhooks/<id:pk>/messages/<id:delivery_pk>/resend/",
+        views.webhook_resend,
+        name="webhook_resend",
+    ),
     path("programs/<slug:slug>/webhooks/", views.program_webhooks, name="program_webhooks"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Program, User
@@ -93,6 +94,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "secret": request.session.pop(_secret_key(subscription.pk), ""),
             "deliveries": subscription.deliveries.all()[:LOG_SHOWN],
+            "stale": timezone.now() - domain.STALE_CLAIM,
             "back": _back(subscription),
         },
     )
@@ -125,6 +127,20 @@ def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
         send_test(subscription)
         messages.success(request, "Test event queued: it appears in the log below.")
     return redirect("webhook", subscription.pk)
+
+
+@require_POST
+def webhook_resend(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+    """Send a message that was given up once more (the endpoint must be on)."""
+    subscription = _managed(request, pk)
+    delivery = get_object_or_404(subscription.deliveries, pk=delivery_pk)
+    if not subscription.active:
+        messages.error(request, "Turn the webhook on first.")
+    elif domain.resend(delivery):
+        messages.success(request, "Message queued again, with the same webhook-id.")
+    else:
+        messages.error(request, "Only a message that was given up can be sent again.")
+    return redirect(reverse("webhook", args=[subscription.pk]) + "#log")
 
 
 @require_POST

@@ -344,6 +344,14 @@ def _webhook(w) -> dict:
     return {"pk": WebhookSubscriptionFactory(owner=w.scholar).pk}
 
 
+def _given_up(w) -> dict:
+    """A message to the scholar's own webhook that was given up."""
+    from tests.factories import WebhookDeliveryFactory
+
+    delivery = WebhookDeliveryFactory(subscription__owner=w.scholar, status="failed")
+    return {"pk": delivery.subscription_id, "delivery_pk": delivery.pk}
+
+
 # Webhooks: anyone adds their own; only its owner manages it; a program's, its staff.
 # An empty form is shown again with its errors (200).
 # fmt: off
@@ -354,6 +362,7 @@ MATRIX |= {
     "webhook_active": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
     "webhook_test": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
     "webhook_delete": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
+    "webhook_resend": Row(_given_up, get=POST_ONLY, post=only(302, "scholar")),
     "program_webhooks": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
 }
 # fmt: on

@@ -13,7 +13,14 @@ from django_tasks_db.models import DBTaskResult
 from meetings.agendas import domain as agendas
 from meetings.models import Agenda, WebhookDelivery, WebhookSubscription
 from meetings.webhooks.delivery import DISABLE_AFTER, RETRY_DELAYS, deliver
-from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
+from tests.at_once import at_once
+from tests.factories import (
+    AgendaFactory,
+    MeetingFactory,
+    QuestionFactory,
+    WebhookDeliveryFactory,
+    WebhookSubscriptionFactory,
+)
 
 from .conftest import next_due, run_until_done, run_worker
 
@@ -223,3 +230,15 @@ def test_failures_shorter_than_three_days_leave_it_on_and_a_success_clears_them(
     assert subscription.last_success_at is not None
     assert subscription.last_success_at - start < DISABLE_AFTER
     assert len(receiver.accepted()) == 1 and _webhook_mail() == []
+
+
+def test_workers_running_the_same_message_at_once_send_it_once(world, hooks, receiver):
+    """The claim comes before the send: of four runs of one message at once (duplicated tasks,
+    two workers), one sends it and the others find it claimed."""
+    subscription = WebhookSubscriptionFactory(owner=world.mentor, url=receiver.url())
+    receiver.secrets["/hook"] = subscription.secret
+    delivery = WebhookDeliveryFactory(subscription=subscription)
+    results = at_once(lambda i: deliver.call(delivery.pk), 4)
+    assert sorted(map(str, results)) == ["False", "False", "False", "True"]
+    assert len(receiver.requests) == 1 and len(receiver.accepted()) == 1
+    assert WebhookDelivery.objects.get().attempts == 1

@@ -9,6 +9,8 @@ from meetings.models import WebhookDelivery, WebhookSubscription
 from meetings.webhooks.delivery import UnsafeEndpoint, check_endpoint, send
 from tests.factories import WebhookDeliveryFactory, WebhookSubscriptionFactory
 
+from .conftest import run_worker
+
 pytestmark = pytest.mark.django_db
 
 REFUSED = [
@@ -128,3 +130,29 @@ def test_editing_and_deleting_a_webhook(world, hooks):
     response = client.post(reverse("webhook_delete", args=[subscription.pk]))
     assert response.status_code == 302 and response["Location"].endswith("/settings/#webhooks")
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection
+def test_a_given_up_message_is_sent_again_under_its_id_and_a_delivered_one_never(
+    world, hooks, receiver
+):
+    subscription = WebhookSubscriptionFactory(owner=world.mentor, url=receiver.url())
+    receiver.secrets["/hook"] = subscription.secret
+    given_up = WebhookDeliveryFactory(subscription=subscription, status="failed", attempts=10)
+    client = world.client_for(world.mentor)
+    url = reverse("webhook_resend", args=[subscription.pk, given_up.pk])
+    assert b"Send again" in client.get(reverse("webhook", args=[subscription.pk])).content
+    assert client.post(url).status_code == 302
+    given_up.refresh_from_db()
+    assert given_up.status == "pending"
+    run_worker()
+    [message] = receiver.accepted()
+    assert message.headers["webhook-id"] == given_up.message_id
+    given_up.refresh_from_db()
+    assert (given_up.status, given_up.attempts) == ("delivered", 11)
+    # delivered: never again, whoever asks
+    assert client.post(url).status_code == 302
+    run_worker()
+    assert len(receiver.requests) == 1
+    other = world.client_for(world.scholar)
+    assert other.post(url).status_code == 404
