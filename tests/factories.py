@@ -387,3 +387,17 @@ def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:
         status=fields.pop("status", Meeting.Status.HELD),
     )
     return SubmittedAgendaFactory(meeting=meeting, bottleneck=bottleneck, **fields)
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    """A provider sign-in linked to an account (django-allauth), by the provider's `sub`."""
+
+    class Meta:
+        model = "socialaccount.SocialAccount"
+
+    user = factory.SubFactory(UserFactory)
+    provider = "uni"
+    uid = factory.Sequence(lambda n: f"sub-{n}")
+    extra_data = factory.LazyAttribute(
+        lambda o: {"userinfo": {"sub": o.uid, "email": o.user.email, "email_verified": True}}
+    )

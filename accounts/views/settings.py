@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
+from ..sso import allow_provider_forms
+from .sso import settings_context as sso_settings
 
 EMAIL_PROBLEMS = {
     "expired": "This confirmation link has expired: enter the address in your settings again.",
@@ -32,6 +34,7 @@ def mail_roles(user: User) -> set[str]:
 
 
 @require_http_methods(["GET", "POST"])
+@allow_provider_forms
 def settings_view(request: HttpRequest) -> HttpResponse:
     # One page, two forms: the profile, and the mail preferences (told apart by "form").
     is_mail = request.method == "POST" and request.POST.get("form") == "mail"
@@ -60,7 +63,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "mail_form": mail_form, "ics_url": ics_url},
+        {"form": form, "mail_form": mail_form, "ics_url": ics_url, **sso_settings(request)},
     )
 
 

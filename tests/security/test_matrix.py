@@ -38,6 +38,7 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     RecapFactory,
+    SocialAccountFactory,
     UserFactory,
 )
 
@@ -114,6 +115,8 @@ def _recap(w) -> dict:
 
 
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
+OIDC_PROVIDER = lambda w: {"provider_id": "uni"}  # noqa: E731
+SCHOLARS_SIGN_IN = lambda w: {"pk": SocialAccountFactory(user=w.scholar).pk}  # noqa: E731
 
 
 # Peer help and reading (the security world's held meeting has the shared bottleneck).
@@ -304,6 +307,12 @@ MATRIX: dict[str, Row] = {
     "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
     # The meeting has not started: "mark held" is refused (a redirect back; 422 to htmx, with why).
     "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "mentor"))),
+    # Sign-in providers (none configured here: not found); unlinking one's own provider sign-in.
+    "google_login": Row(NO_ARGS, get=public(404), post=public(404)),
+    "google_callback": Row(NO_ARGS, get=public(404), post=public(404)),
+    "openid_connect_login": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
+    "openid_connect_callback": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
+    "sso_link_remove": Row(SCHOLARS_SIGN_IN, get=POST_ONLY, post=only(302, "scholar")),
 }
 # fmt: on
 
