@@ -9,7 +9,6 @@ from django.urls import reverse
 from accounts import invites
 from accounts.models import Invite
 from tests.factories import ProgramFactory
-from tests.oidc_provider import oidc  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
