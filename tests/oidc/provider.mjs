@@ -102,6 +102,11 @@ function readForm(req) {
 const handle = provider.callback();
 
 const server = http.createServer(async (req, res) => {
+  if (req.url === '/favicon.ico') { // no icon, and no "404" in the browser's console
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
   if (!match) {
     handle(req, res);
