@@ -254,6 +254,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return False
 
+    def list_apps(self, request, provider=None, client_id=None) -> list:
+        """The providers of the environment (settings) only, never database rows: the login
+        page asks no query of them, and what signs people in is in one place."""
+        from allauth.socialaccount.adapter import _build_apps_from_settings
+
+        apps = _build_apps_from_settings(provider=provider, client_id=client_id)
+        return [app for provider_apps in apps.values() for app in provider_apps]
+
     def is_auto_signup_allowed(self, request, sociallogin) -> bool:
         return False
 
