@@ -141,10 +141,15 @@ class Link:
     removable: bool
 
 
-def account_email(account: SocialAccount) -> str:
+def claim(account: SocialAccount, name: str) -> str:
+    """One claim the provider gave at the latest sign-in (userinfo, else the id token)."""
     data = account.extra_data or {}
     data = data.get("userinfo") or data.get("id_token") or data
-    return str(data.get("email") or "")
+    return str(data.get(name) or "")
+
+
+def account_email(account: SocialAccount) -> str:
+    return claim(account, "email")
 
 
 def provider_name(request: HttpRequest, provider_id: str) -> str:
@@ -315,7 +320,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         ):
             raise ImmediateHttpResponse(refused(request))
         with transaction.atomic():
-            sociallogin.connect(request, owner)
+            if not owner.display_name and (name := claim(sociallogin.account, "name")):
+                owner.display_name = name[:120]  # what the password form would have asked
+            sociallogin.connect(request, owner)  # saves the user, then links
             invites.accept(invite)
         sociallogin.state["next"] = reverse("home")
         messages.success(request, f"Welcome to {invite.program.name}, {owner.name}.")

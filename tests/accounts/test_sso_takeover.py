@@ -184,3 +184,23 @@ def test_a_provider_account_linked_to_someone_else_is_not_linked_again(client, o
     provider = oidc([{"sub": "m1", "email": world.scholar.email, "email_verified": True}])
     provider.sign_in(client, "m1", process="connect")
     assert list(SocialAccount.objects.values_list("user_id", flat=True)) == [world.mentor.pk]
+
+
+def test_login_throttling_still_counts_passwords_and_a_provider_sign_in_passes(
+    client, oidc, world, settings
+):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    provider = oidc([{"sub": "s1", "email": world.scholar.email, "email_verified": True}])
+    login = reverse("login")
+    for _ in range(5):
+        last = client.post(login, {"username": world.scholar.username, "password": "wrong"})
+    assert last.status_code == 429
+    assert "Sign in with Test University" in last.content.decode()
+    assert "127.0.0.1" in last["Content-Security-Policy"]  # its form may lead to the provider
+    locked = client.post(login, {"username": world.scholar.username, "password": "pw"})
+    assert locked.status_code == 429
+    # the provider vouched for the person: the password's lock-out is no obstacle
+    response = provider.sign_in(client, "s1")
+    assert response.status_code == 302
+    assert signed_in(client) == world.scholar
