@@ -6,8 +6,8 @@ SOCIALACCOUNT_PROVIDERS. Plain Python, read by config/settings.py: no Django imp
     SSO_OIDC_<ID>_ISSUER                    its issuer (discovery at <issuer>/.well-known/...)
     SSO_OIDC_<ID>_CLIENT_ID, SSO_OIDC_<ID>_SECRET, SSO_OIDC_<ID>_NAME (the button's words)
 
-A provider with a missing value is left out, so a half-configured one never shows a button that
-cannot work; `problems` names what is missing, for the start-up check.
+A provider with a value missing is not configured, and `problems` names what is missing:
+config/settings.py then stops start-up with it, as for any other bad variable.
 """
 
 from __future__ import annotations
@@ -56,9 +56,7 @@ def providers_from_env(get: Callable[[str], str]) -> tuple[dict, list[str]]:
         values = {k: get(prefix + k) for k in ("ISSUER", "CLIENT_ID", "SECRET", "NAME")}
         missing = [prefix + k for k in ("ISSUER", "CLIENT_ID", "SECRET") if not values[k]]
         if missing:
-            problems.append(
-                f"Sign-in provider “{provider_id}” is left out: set {', '.join(missing)}."
-            )
+            problems.append(f"Sign-in provider “{provider_id}” needs {', '.join(missing)}.")
             continue
         apps.append(
             oidc_app(

@@ -196,9 +196,9 @@ def test_providers_come_from_the_environment():
     }
     providers, problems = providers_from_env(lambda name: env.get(name, ""))
     assert providers["google"]["APPS"][0]["client_id"] == "gid"
-    (cilogon,) = providers["openid_connect"]["APPS"]  # okta has no secret: left out
+    (cilogon,) = providers["openid_connect"]["APPS"]  # okta has no secret
     assert cilogon["provider_id"] == "cilogon"
     assert cilogon["name"] == "your university"
     assert cilogon["settings"]["server_url"] == "https://cilogon.org"
-    assert problems == ["Sign-in provider “okta” is left out: set SSO_OIDC_OKTA_SECRET."]
+    assert problems == ["Sign-in provider “okta” needs SSO_OIDC_OKTA_SECRET."]
     assert providers_from_env(lambda name: "") == ({}, [])
