@@ -171,9 +171,7 @@ class LastWayIn(Exception):
     pass
 
 
-LAST_WAY_IN = (
-    "This is your only way to sign in: set a password or link another sign-in before removing it."
-)
+LAST_WAY_IN = "This is your only way to sign in: link another sign-in before removing it."
 
 
 def remove_link(user: User, account_id: int) -> SocialAccount:

@@ -55,6 +55,7 @@ def test_an_invited_scholar_signs_in_with_the_university_and_again_later(
     # later, in another browser: from the login page, through the provider's login page again
     again = page_for()
     again.goto(reverse("login"))
+    assert axe_violations(again) == []
     again.get_by_role("button", name="Sign in with Test University").click()
     again.get_by_label("Account").fill("ana.lima@uni.example")
     again.get_by_role("button", name="Sign in at the provider").click()
@@ -63,5 +64,6 @@ def test_an_invited_scholar_signs_in_with_the_university_and_again_later(
     again.goto(reverse("settings"))
     again.get_by_role("heading", name="Sign-in methods").wait_for()
     assert again.get_by_text("Your only way to sign in").count() == 1
+    assert axe_violations(again) == []
     assert SocialAccount.objects.count() == 1
     assert console_errors == []
