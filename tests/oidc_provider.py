@@ -65,17 +65,22 @@ class Provider:
         """A fresh browser at the provider: no provider session, its login page asks again."""
         self.browser = requests.Session()
 
-    def sign_in(self, client, login: str, process: str = "login", next: str = ""):
+    def sign_in(
+        self, client, login: str, process: str = "login", next: str = "", cancel: bool = False
+    ):
         """Press the provider's button in mentorprep (Django's test `client`), type `login` on
-        the provider's own login page (over HTTP), and bring the answer back to mentorprep's
-        callback: the response mentorprep gives there."""
+        the provider's own login page (over HTTP), or press its Cancel link, and bring the
+        answer back to mentorprep's callback: the response mentorprep gives there."""
         data = {"process": process}
         if next:
             data["next"] = next
         start = client.post(LOGIN, data)
         assert start.status_code == 302, start
         at = self._follow(start["Location"])
-        if at.status_code == 200 and 'name="login"' in at.text:
+        if at.status_code == 200 and cancel:
+            abort = unescape(re.search(r'href="([^"]+/abort)"', at.text).group(1))
+            at = self._follow(urljoin(self.issuer, abort))
+        elif at.status_code == 200 and 'name="login"' in at.text:
             action = unescape(re.search(r'action="([^"]+)"', at.text).group(1))
             at = self.browser.post(
                 urljoin(self.issuer, action),

@@ -6,6 +6,7 @@ code, token exchange, id token check) against tests/oidc/provider.mjs."""
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -204,3 +205,36 @@ def test_login_throttling_still_counts_passwords_and_a_provider_sign_in_passes(
     response = provider.sign_in(client, "s1")
     assert response.status_code == 302
     assert signed_in(client) == world.scholar
+
+
+def test_a_cancelled_or_forged_return_from_the_provider_links_nothing(client, oidc, world):
+    provider = oidc([{"sub": "s1", "email": world.scholar.email, "email_verified": True}])
+    cancelled = provider.sign_in(client, "s1", cancel=True)
+    assert cancelled.status_code == 400
+    assert "cancelled at the provider" in cancelled.content.decode()
+
+    # a return that this browser did not start (another state) is refused too
+    forged = client.get("/accounts/oidc/uni/login/callback/?code=made-up&state=made-up")
+    assert forged.status_code == 400
+    assert "did not complete" in forged.content.decode()
+    assert not SocialAccount.objects.exists()
+    assert not signed_in(client).is_authenticated
+
+
+def test_google_sends_the_browser_to_google_with_pkce_and_the_callback(client, settings):
+    from config.sso import providers_from_env
+
+    env = {"SSO_GOOGLE_CLIENT_ID": "gid.apps.googleusercontent.com", "SSO_GOOGLE_SECRET": "gs"}
+    settings.SOCIALACCOUNT_PROVIDERS, _ = providers_from_env(lambda name: env.get(name, ""))
+    page = client.get(reverse("login"))
+    assert "Sign in with Google" in page.content.decode()
+    assert "https://accounts.google.com" in page["Content-Security-Policy"]
+    start = client.post("/accounts/google/login/", {"process": "login"})
+    assert start.status_code == 302
+    to = start["Location"]
+    assert to.startswith("https://accounts.google.com/o/oauth2/")
+    assert "client_id=gid.apps.googleusercontent.com" in to
+    assert "redirect_uri=http%3A%2F%2Ftestserver%2Faccounts%2Fgoogle%2Flogin%2Fcallback%2F" in to
+    query = parse_qs(urlsplit(to).query)
+    assert set(query["scope"][0].split()) == {"openid", "email", "profile"}, to
+    assert query["code_challenge_method"] == ["S256"]

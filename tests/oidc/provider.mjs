@@ -87,6 +87,7 @@ ${problem ? `<p role="alert">${escape(problem)}</p>` : ''}
   <label for="password">Password</label> <input id="password" name="password" type="password">
   <button type="submit">Sign in at the provider</button>
 </form>
+<p><a href="/interaction/${escape(uid)}/abort">Cancel</a></p>
 </main></body></html>`;
 }
 
@@ -107,7 +108,7 @@ const server = http.createServer(async (req, res) => {
     res.end();
     return;
   }
-  const match = req.url.match(/^\/interaction\/([^/?]+)(\/login)?/);
+  const match = req.url.match(/^\/interaction\/([^/?]+)(\/login|\/abort)?/);
   if (!match) {
     handle(req, res);
     return;
@@ -115,7 +116,13 @@ const server = http.createServer(async (req, res) => {
   try {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== match[1]) throw new Error('unknown interaction');
-    if (req.method === 'POST' && match[2]) {
+    if (match[2] === '/abort') {
+      await provider.interactionFinished(req, res, {
+        error: 'access_denied', error_description: 'The person cancelled at the provider.',
+      }, { mergeWithLastSubmission: false });
+      return;
+    }
+    if (req.method === 'POST' && match[2] === '/login') {
       const form = await readForm(req);
       const account = byLogin(form.get('login'));
       if (!account) {
