@@ -202,3 +202,27 @@ def test_providers_come_from_the_environment():
     assert cilogon["settings"]["server_url"] == "https://cilogon.org"
     assert problems == ["Sign-in provider “okta” needs SSO_OIDC_OKTA_SECRET."]
     assert providers_from_env(lambda name: "") == ({}, [])
+
+
+def test_operators_require_a_provider_for_a_program_in_the_admin(world):
+    from tests.factories import UserFactory
+
+    operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
+    client = world.client_for(operator)
+    url = reverse("admin:accounts_program_change", args=[world.program.pk])
+    form = client.get(url).content.decode()
+    assert 'name="require_sso"' in form
+    data = {
+        "name": world.program.name,
+        "slug": world.program.slug,
+        "starts_on": world.program.starts_on.isoformat(),
+        "ends_on": "",
+        "staff": [u.pk for u in world.program.staff.all()],
+        "require_sso": "on",
+        "mentorships-TOTAL_FORMS": "0",
+        "mentorships-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.program.refresh_from_db()
+    assert world.program.require_sso
