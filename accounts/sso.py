@@ -130,7 +130,10 @@ def sso_programs(user: User):
 
 
 def password_is_a_way_in(user: User) -> bool:
-    return user.has_usable_password() and not sso_programs(user).exists()
+    """A password lets in unless a program of the person's requires a (configured) provider."""
+    if not user.has_usable_password():
+        return False
+    return not (get_social_adapter().list_apps(None) and sso_programs(user).exists())
 
 
 @dataclass
@@ -352,13 +355,16 @@ class PasswordLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
+        request = self.request
+        configured = [b.name for b in buttons(request)]
+        if not configured:
+            return  # no provider to send them to: a password is the only way in
         programs = list(sso_programs(user).values_list("name", flat=True))
         if not programs:
             return
-        request = self.request
         linked = [provider_name(request, a.provider) for a in user.socialaccount_set.all()]
-        names = linked or [b.name for b in buttons(request)]
-        use = " or ".join(f"“Sign in with {name}”" for name in names) or "your provider's button"
+        names = [name for name in linked if name in configured] or configured
+        use = " or ".join(f"“Sign in with {name}”" for name in names)
         raise ValidationError(
             f"{', '.join(programs)} asks its members to sign in with their university or Google "
             f"account, not a password: use {use} below.",

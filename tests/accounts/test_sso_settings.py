@@ -160,6 +160,11 @@ def test_a_program_requiring_a_provider_refuses_its_members_password_login(world
     assert "asks its members" not in wrong
     assert wrong.replace(world.scholar.username, "X") == nobody.replace("nobody-here", "X")
 
+    # with no provider configured, nobody is shut out: the password is the only way in
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    back = Client().post(login, {"username": world.scholar.username, "password": "pw"})
+    assert back.status_code == 302
+
 
 def test_a_members_invitation_to_a_provider_only_program_offers_no_password(client, settings):
     from accounts import invites
