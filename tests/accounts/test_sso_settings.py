@@ -231,3 +231,14 @@ def test_operators_require_a_provider_for_a_program_in_the_admin(world):
     assert response.status_code == 302, response.content.decode()[:2000]
     world.program.refresh_from_db()
     assert world.program.require_sso
+
+
+def test_a_password_is_no_way_in_where_the_program_requires_a_provider(world, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = UNI
+    world.program.require_sso = True
+    world.program.save()
+    link = SocialAccountFactory(user=world.scholar, uid="s1")
+    client = world.client_for(world.scholar)
+    assert "Your only way to sign in" in _page(client.get(reverse("settings")))
+    client.post(reverse("sso_link_remove", args=[link.pk]))
+    assert SocialAccount.objects.filter(pk=link.pk).exists()
