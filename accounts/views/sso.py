@@ -48,5 +48,6 @@ def settings_context(request: HttpRequest) -> dict:
     linked = {link.account.provider for link in links}
     return {
         "sso_links": links,
+        "sso_password": sso.password_is_a_way_in(request.user),
         "sso_link_buttons": [b for b in sso.buttons(request) if b.provider_id not in linked],
     }
