@@ -4,7 +4,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install browser lint check-deploy bench bench-served wrk clean
+.PHONY: run test install browser lint check-deploy bench bench-served wrk clean oidc
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ run: install
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install browser
+# The real OpenID Connect provider the sign-in tests run (panva's oidc-provider, under node).
+tests/oidc/node_modules/.installed: tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "node/npm missing: the sign-in tests with a real provider will be skipped."; fi
+
+oidc: tests/oidc/node_modules/.installed
+
+test: install browser oidc
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -27,6 +27,7 @@ class MentorshipInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "starts_on", "ends_on")
+    list_filter = ("require_sso",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("staff",)
     inlines = [MentorshipInline]

@@ -113,6 +113,12 @@ class Program(models.Model):
     starts_on = models.DateField(default=date.today)
     ends_on = models.DateField(null=True, blank=True)
     staff = models.ManyToManyField(User, related_name="staffed_programs", blank=True)
+    # Members sign in through a provider only (accounts/sso.py): the password login refuses them.
+    require_sso = models.BooleanField(
+        "Require sign-in with the university or Google",
+        default=False,
+        help_text="Scholars, mentors and staff of this program cannot log in with a password.",
+    )
 
     objects = ProgramQuerySet.as_manager()
 

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .sso import allow_provider_forms
+
 
 def lockout_message() -> str:
     minutes = settings.AXES_COOLOFF_MINUTES
@@ -17,6 +19,7 @@ def lockout_message() -> str:
     )
 
 
+@allow_provider_forms  # the page shows the providers' buttons too
 def locked_out(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:

@@ -4,11 +4,20 @@ from django.urls import path
 
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
+from . import sso
 from .views import api_tokens, deletion, imports, invitations, people, programs, settings
 
 # Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        sso.allow_provider_forms(
+            auth_views.LoginView.as_view(
+                redirect_authenticated_user=True, authentication_form=sso.PasswordLoginForm
+            )
+        ),
+        name="login",
+    ),
     # Logging out needs no sign-in: a second tab that already logged out still gets the login page.
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path(

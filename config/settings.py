@@ -293,3 +293,33 @@ WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", 5.0)
 # process when CACHES points at a shared cache (e.g. Redis or the database cache).
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", 120)
 API_RATE_WINDOW = env.int("API_RATE_WINDOW", 60)
+# --- Sign-in with the university or Google (django-allauth) -------------------------------------
+# Providers come from the environment only (config/sso.py); none configured: password login only,
+# as before. No sign-up: accounts/sso.py links a provider's sign-in to an invited account only.
+from config.sso import providers_from_env  # noqa: E402
+
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+SOCIALACCOUNT_PROVIDERS, _sso_problems = providers_from_env(lambda name: env.str(name, ""))
+if _sso_problems:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(" ".join(_sso_problems))
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # accounts/sso.py decides, more strictly
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST: no sign-in started by a mere link
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", 10)

@@ -6,6 +6,7 @@ from config.health import health
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("accounts.sso_urls")),
     path("programs/", include(program_urlpatterns)),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),

@@ -18,6 +18,9 @@ from .factories import (
     UserFactory,
 )
 
+# The `oidc` fixture: a real OpenID Connect provider, for the sign-in tests.
+pytest_plugins = ["tests.oidc_provider"]
+
 
 class Client(django.test.Client):
     """A test client; `client.htmx` sends its requests as htmx does, in the same session."""

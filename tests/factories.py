@@ -423,3 +423,15 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     message_id = factory.Sequence(lambda n: f"msg_factory{n}")
     event = "webhook.test"
     body = '{"type":"webhook.test","timestamp":"2026-01-01T00:00:00Z","data":{}}'
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    """A provider sign-in linked to an account (django-allauth), by the provider's `sub`."""
+
+    class Meta:
+        model = "socialaccount.SocialAccount"
+
+    user = factory.SubFactory(UserFactory)
+    provider = "uni"
+    uid = factory.Sequence(lambda n: f"sub-{n}")
+    extra_data = factory.LazyAttribute(
+        lambda o: {"userinfo": {"sub": o.uid, "email": o.user.email, "email_verified": True}}
+    )

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import invites
+from .. import invites, sso
 from ..forms import AcceptInviteForm
 from ..models import Program
 
@@ -39,6 +39,7 @@ def invite_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@sso.allow_provider_forms
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     check = invites.check_token(token)
     if check.invite is None:
@@ -50,7 +51,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         )
     invite = check.invite
     user = invite.user
-    if user.has_usable_password():
+    if sso.has_sign_in(user):
         # Someone who already has an account: only its owner, signed in, may accept; holding the
         # link is not enough. Accepting takes a click (POST), so a mail client that prefetches
         # the link does not accept it.
@@ -78,8 +79,10 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             "accounts/invite_accept.html",
             {"invite": invite, "existing": True, "pending": invites.pair_of(invite)},
         )
+    # A program that requires its provider's sign-in offers no password: the buttons only.
+    sso_only = invite.program.require_sso and bool(sso.buttons(request))
     form = AcceptInviteForm(user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not sso_only and form.is_valid():
         form.save()
         invites.accept(invite)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -88,5 +91,10 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "accounts/invite_accept.html",
-        {"form": form, "invite": invite, "pending": invites.pair_of(invite)},
+        {
+            "form": None if sso_only else form,
+            "sso_only": sso_only,
+            "invite": invite,
+            "pending": invites.pair_of(invite),
+        },
     )

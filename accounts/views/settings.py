@@ -12,7 +12,9 @@ from meetings.webhooks.views import settings_context as webhooks_context
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
+from ..sso import allow_provider_forms
 from . import api_tokens
+from .sso import settings_context as sso_settings
 
 EMAIL_PROBLEMS = {
     "expired": "This confirmation link has expired: enter the address in your settings again.",
@@ -35,6 +37,7 @@ def mail_roles(user: User) -> set[str]:
 
 
 @require_http_methods(["GET", "POST"])
+@allow_provider_forms
 def settings_view(request: HttpRequest) -> HttpResponse:
     # One page, two forms: the profile, and the mail preferences (told apart by "form").
     is_mail = request.method == "POST" and request.POST.get("form") == "mail"
@@ -69,6 +72,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             "ics_url": ics_url,
             **webhooks_context(request.user),
             **api_tokens.settings_context(request),
+            **sso_settings(request),
         },
     )
 

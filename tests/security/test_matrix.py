@@ -38,6 +38,7 @@ from tests.factories import (
     MeetingFactory,
     MentorshipFactory,
     RecapFactory,
+    SocialAccountFactory,
     UserFactory,
 )
 
@@ -114,6 +115,8 @@ def _recap(w) -> dict:
 
 
 RESET = lambda w: {"uidb64": "MQ", "token": "set-password"}  # noqa: E731
+OIDC_PROVIDER = lambda w: {"provider_id": "uni"}  # noqa: E731
+SCHOLARS_SIGN_IN = lambda w: {"pk": SocialAccountFactory(user=w.scholar).pk}  # noqa: E731
 
 
 # Peer help and reading (the security world's held meeting has the shared bottleneck).
@@ -364,6 +367,12 @@ MATRIX |= {
     "webhook_delete": Row(_webhook, get=POST_ONLY, post=only(302, "scholar")),
     "webhook_resend": Row(_given_up, get=POST_ONLY, post=only(302, "scholar")),
     "program_webhooks": Row(PROGRAM, get=only(200, "staff", "manager"), post=only(200, "staff", "manager")),
+    # Sign-in providers (none configured here: not found); unlinking one's own provider sign-in.
+    "google_login": Row(NO_ARGS, get=public(404), post=public(404)),
+    "google_callback": Row(NO_ARGS, get=public(404), post=public(404)),
+    "openid_connect_login": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
+    "openid_connect_callback": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
+    "sso_link_remove": Row(SCHOLARS_SIGN_IN, get=POST_ONLY, post=only(302, "scholar")),
 }
 # fmt: on
 
