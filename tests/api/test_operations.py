@@ -195,6 +195,8 @@ def test_errors_are_problem_details(sec):
         f"/api/action-items/{sec.action.pk}", "{not json", content_type="application/json"
     )
     assert_problem(not_json, 400)
+    huge = api.patch_json(f"/api/action-items/{sec.action.pk}", {"done": True, "x": "y" * 600_000})
+    assert_problem(huge, 413)
     missing = api.patch_json(f"/api/action-items/{sec.action.pk}", {})
     assert assert_problem(missing, 422)["errors"][0]["loc"][-1] == "done"
 
