@@ -330,6 +330,8 @@ def history(
         raise Http404("No such scholar.")
     rows, next_url = page(
         request,
+        # The history page's own query (every meeting of the scholar, the content only where the
+        # viewer may open it): the API lists exactly what the page does.
         history_meetings(user, user_id),
         field="scheduled_at",
         cursor=cursor,

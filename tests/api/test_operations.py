@@ -191,6 +191,8 @@ def test_errors_are_problem_details(sec):
     assert_problem(api.get("/api/meetings/not-a-number"), 422)
     assert_problem(api.get("/api/meetings?limit=0"), 422)
     assert_problem(api.get("/api/meetings?cursor=forged"), 400)
+    wrong_method = api.delete(f"/api/meetings/{sec.meeting.pk}")
+    assert "GET" in assert_problem(wrong_method, 405)["detail"] and wrong_method["Allow"] == "GET"
     not_json = api.patch(
         f"/api/action-items/{sec.action.pk}", "{not json", content_type="application/json"
     )
