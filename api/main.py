@@ -5,7 +5,7 @@ which the content security policy forbids)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -34,6 +34,8 @@ class MentorprepAPI(NinjaAPI):
                 operation["responses"] = responses
                 for status, description in COMMON.items():
                     responses.setdefault(status, {"description": description})
+                if "requestBody" in operation:
+                    responses.setdefault("413", {"description": "Request too large"})
                 for status, answer in responses.items():
                     if int(status) >= 400:
                         answer["content"] = {problems.CONTENT_TYPE: {"schema": problem_ref}}
@@ -66,4 +68,6 @@ api.add_exception_handler(Throttled, problems.throttled)
 api.add_exception_handler(HttpError, problems.http_error)
 api.add_exception_handler(Http404, problems.not_found)
 api.add_exception_handler(PermissionDenied, problems.permission_denied)
+api.add_exception_handler(RequestDataTooBig, problems.too_large)
+api.add_exception_handler(SuspiciousOperation, problems.suspicious)
 api.add_exception_handler(Exception, problems.server_error)

@@ -120,7 +120,7 @@ def meetings(
 
 
 @router.get(
-    "/meetings/{meeting_id}",
+    "/meetings/{id:meeting_id}",
     response={200: MeetingOut, **READ, 422: Problem},
     url_name="meeting",
     summary="Get a meeting",
@@ -145,7 +145,7 @@ def _agenda(user: User, meeting_id: int) -> Agenda:
 
 
 @router.get(
-    "/meetings/{meeting_id}/agenda",
+    "/meetings/{id:meeting_id}/agenda",
     response={200: AgendaOut, **READ, 422: Problem},
     url_name="agenda",
     summary="Get a meeting's agenda",
@@ -178,7 +178,7 @@ def _form_errors(form: AgendaForm) -> list[dict]:
 
 
 @router.patch(
-    "/meetings/{meeting_id}/agenda",
+    "/meetings/{id:meeting_id}/agenda",
     response={200: AgendaOut, **WRITE, 409: Problem},
     url_name="agenda_update",
     summary="Save agenda fields (version check)",
@@ -236,7 +236,7 @@ def _read_only() -> HttpResponse:
 
 
 @router.get(
-    "/meetings/{meeting_id}/brief",
+    "/meetings/{id:meeting_id}/brief",
     response={200: BriefOut, **READ, 422: Problem},
     url_name="brief",
     summary="Get a meeting's brief",
@@ -289,7 +289,7 @@ def action_items(
 
 
 @router.patch(
-    "/action-items/{item_id}",
+    "/action-items/{id:item_id}",
     response={200: ActionItemOut, **WRITE},
     url_name="action_item_update",
     summary="Mark an action item done or not done",
@@ -308,7 +308,7 @@ def action_item_update(request: HttpRequest, payload: ActionItemPatch, item_id: 
 
 
 @router.get(
-    "/scholars/{user_id}/history",
+    "/scholars/{id:user_id}/history",
     response={200: HistoryPage, **PAGED, 404: Problem},
     url_name="history",
     summary="Get a scholar's history",
@@ -330,6 +330,8 @@ def history(
         raise Http404("No such scholar.")
     rows, next_url = page(
         request,
+        # The history page's own query (every meeting of the scholar, the content only where the
+        # viewer may open it): the API lists exactly what the page does.
         history_meetings(user, user_id),
         field="scheduled_at",
         cursor=cursor,
@@ -345,7 +347,7 @@ def history(
 
 
 @router.get(
-    "/scholars/{user_id}/reading",
+    "/scholars/{id:user_id}/reading",
     response={200: ReadingOut, **READ, 422: Problem},
     url_name="reading",
     summary="Get a scholar's reading and progress log",

@@ -23,6 +23,7 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Request too large",
     422: "Invalid input",
     429: "Too many requests",
     500: "Server error",
@@ -109,6 +110,14 @@ def http_error(request: HttpRequest, exc) -> HttpResponse:
     """ninja's HttpError (e.g. 400 for a body that is not JSON)."""
     status = exc.status_code if exc.status_code in TITLES else 400
     return problem(status, str(exc))
+
+
+def too_large(request: HttpRequest, exc) -> HttpResponse:
+    return problem(413, "The request body is too large: send less at once.")
+
+
+def suspicious(request: HttpRequest, exc) -> HttpResponse:
+    return problem(400, "The request could not be read.")
 
 
 def server_error(request: HttpRequest, exc) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import path
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from api import docs, problems
@@ -39,6 +40,7 @@ def _conditional(response_for):
     return login_not_required(view)
 
 
+@csrf_exempt  # as every API address: no session, no CSRF; a problem whatever the method
 @login_not_required
 def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
     return problems.not_found(request)

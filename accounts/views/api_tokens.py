@@ -38,6 +38,8 @@ class ApiTokenForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
+        # Radios, as for the scope: four choices, all seen at once.
+        widget=forms.RadioSelect,
     )
 
     def clean_name(self) -> str:

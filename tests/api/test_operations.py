@@ -188,13 +188,21 @@ def test_errors_are_problem_details(sec):
     assert_problem(ApiClient().get("/api/meetings"), 401)
     assert_problem(api.get("/api/meetings/999999"), 404)
     assert_problem(api.get("/api/no-such-thing"), 404)
-    assert_problem(api.get("/api/meetings/not-a-number"), 422)
+    assert_problem(api.get("/api/meetings/not-a-number"), 404)  # not an id: no such address
+    assert_problem(api.get("/api/meetings/" + "9" * 20), 404)
+    csrf_checked = ApiClient(api.raw)
+    csrf_checked.handler.enforce_csrf_checks = True
+    assert_problem(csrf_checked.patch_json("/api/meetings/x/agenda", {"version": 1}), 404)
     assert_problem(api.get("/api/meetings?limit=0"), 422)
     assert_problem(api.get("/api/meetings?cursor=forged"), 400)
+    wrong_method = api.delete(f"/api/meetings/{sec.meeting.pk}")
+    assert "GET" in assert_problem(wrong_method, 405)["detail"] and wrong_method["Allow"] == "GET"
     not_json = api.patch(
         f"/api/action-items/{sec.action.pk}", "{not json", content_type="application/json"
     )
     assert_problem(not_json, 400)
+    huge = api.patch_json(f"/api/action-items/{sec.action.pk}", {"done": True, "x": "y" * 600_000})
+    assert_problem(huge, 413)
     missing = api.patch_json(f"/api/action-items/{sec.action.pk}", {})
     assert assert_problem(missing, 422)["errors"][0]["loc"][-1] == "done"
 
