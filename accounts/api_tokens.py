@@ -1,4 +1,4 @@
-"""Personal access tokens for the JSON API (api/): created and revoked by their owner in
+"""Personal access tokens for the JSON API (meetings/api/): created and revoked by their owner in
 Settings or by an operator with `manage.py create_api_token`.
 
 A token is `mpat_<prefix>_<secret>`. Only the prefix (to find the row and to tell tokens apart

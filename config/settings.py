@@ -287,7 +287,7 @@ LOGGING = {
 # network). Each attempt waits at most WEBHOOKS_TIMEOUT_SECONDS to connect and to read.
 WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", False)
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", 5.0)
-# --- The JSON API (api/) -------------------------------------------------------------------------
+# --- The JSON API (meetings/api/) -------------------------------------------------------------------------
 # Requests per token in each window of API_RATE_WINDOW seconds; beyond, 429 with Retry-After.
 # Counted in the default cache: per process with the default local-memory cache, shared by every
 # process when CACHES points at a shared cache (e.g. Redis or the database cache).

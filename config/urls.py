@@ -11,7 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("", include("meetings.webhooks.urls")),
-    path("api/", include("api.urls")),
+    path("api/", include("meetings.api.urls")),
     path("", include("meetings.urls")),
 ]
 

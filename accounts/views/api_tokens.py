@@ -1,4 +1,4 @@
-"""Settings → API tokens: a person's personal access tokens for the JSON API (api/), created
+"""Settings → API tokens: a person's personal access tokens for the JSON API (meetings/api/), created
 and revoked by their owner. A new token is shown once, on the page that answers its creation:
 it is stored nowhere but as a hash (accounts/api_tokens.py), not even in the session."""
 

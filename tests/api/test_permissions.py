@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from api.main import api
+from meetings.api.main import api
 from tests.api.conftest import ApiClient, token
 from tests.security.conftest import ROLES, SecurityWorld, forbidden_for
 

@@ -11,8 +11,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from api import docs, problems
-from api.main import api
+from meetings.api import docs, problems
+from meetings.api.main import api
 
 app_name = "api"
 

@@ -13,10 +13,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router
 
 from accounts.models import Mentorship, Program, User
-from api.auth import require_write
-from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
-from api.problems import Problem, problem
-from api.schemas import (
+from meetings import access
+from meetings.agendas import domain as agendas
+from meetings.agendas.forms import CHECKBOXES, AgendaForm
+from meetings.api.auth import require_write
+from meetings.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, page
+from meetings.api.problems import Problem, problem
+from meetings.api.schemas import (
     MAX_ID,
     ActionItemOut,
     ActionItemPage,
@@ -31,7 +34,7 @@ from api.schemas import (
     MeetingPage,
     ReadingOut,
 )
-from api.serialize import (
+from meetings.api.serialize import (
     action_item_out,
     agenda_out,
     brief_out,
@@ -41,9 +44,6 @@ from api.serialize import (
     person,
     reading_out,
 )
-from meetings import access
-from meetings.agendas import domain as agendas
-from meetings.agendas.forms import CHECKBOXES, AgendaForm
 from meetings.briefs import domain as briefs
 from meetings.history.views import _meetings as history_meetings
 from meetings.models import ActionItem, Agenda, Meeting, ReadingEntry, ReadingRecommendation

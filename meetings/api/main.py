@@ -1,6 +1,6 @@
-"""The JSON API: one NinjaAPI at /api/, token-authenticated (api/auth.py), its errors as
-problem details (api/problems.py), its OpenAPI 3 schema at /api/openapi.json and its docs, drawn
-from that schema on the server, at /api/docs (api/docs.py: ninja's Swagger UI loads from a CDN,
+"""The JSON API: one NinjaAPI at /api/, token-authenticated (meetings/api/auth.py), its errors as
+problem details (meetings/api/problems.py), its OpenAPI 3 schema at /api/openapi.json and its docs, drawn
+from that schema on the server, at /api/docs (meetings/api/docs.py: ninja's Swagger UI loads from a CDN,
 which the content security policy forbids)."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from api import problems
-from api.auth import TokenAuth
-from api.operations import router
+from meetings.api import problems
+from meetings.api.auth import TokenAuth
+from meetings.api.operations import router
 
-# Answers every operation may give, besides its own (api/operations.py lists those).
+# Answers every operation may give, besides its own (meetings/api/operations.py lists those).
 COMMON = {
     "401": "No valid token.",
     "429": "Rate limit reached for this token: see the Retry-After header.",

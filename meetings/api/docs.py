@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from api import problems
+from meetings.api import problems
 
 PROBLEM_TYPES = [
     ("400", "Bad request: a body that is not JSON, or a cursor this list did not give."),
@@ -111,12 +111,12 @@ def schemas(schema: dict) -> list[dict]:
 
 @require_http_methods(["GET"])
 def docs(request: HttpRequest) -> HttpResponse:
-    from api.main import api
+    from meetings.api.main import api
 
     schema = api.get_openapi_schema()
     return render(
         request,
-        "api/docs.html",
+        "meetings/api/docs.html",
         {
             "info": schema["info"],
             "operations": operations(schema),

@@ -1,4 +1,4 @@
-"""Rows to the API's answers (api/schemas.py), each as its viewer may see it: what a row may
+"""Rows to the API's answers (meetings/api/schemas.py), each as its viewer may see it: what a row may
 hold that the viewer may not see (a check-in, a dropped question) is left out here with the same
 rules the pages use (meetings/access.py)."""
 

@@ -1,6 +1,6 @@
 """Errors as RFC 9457 problem details (`application/problem+json`): type, title, status, detail,
 and for some a field of their own (`errors`, `current_version`). Never HTML, never a 500 page:
-the NinjaAPI's exception handlers (api/main.py) turn every error into one of these."""
+the NinjaAPI's exception handlers (meetings/api/main.py) turn every error into one of these."""
 
 from __future__ import annotations
 
