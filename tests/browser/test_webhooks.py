@@ -9,6 +9,8 @@ from meetings.models import WebhookDelivery, WebhookSubscription
 from tests.factories import UserFactory
 from tests.meetings.webhooks import conftest as webhook_parts
 
+from .conftest import axe_violations
+
 receiver = webhook_parts.receiver  # the tests' HTTP receiver, on a free local port
 
 
@@ -49,6 +51,7 @@ def test_a_mentor_adds_a_webhook_and_sends_a_test_event(mentor, receiver, page_f
     assert "webhook.test" in row.inner_text()
     assert "Delivered" in row.inner_text()
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+    assert axe_violations(page) == []
 
     # The secret was shown once: neither this page after a reload nor Settings shows it again.
     page.reload()
