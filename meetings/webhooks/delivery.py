@@ -7,6 +7,14 @@ duplicated task run at once. A failed attempt releases the claim and queues the 
 after a growing wait (RETRY_DELAYS, about three days in all); the `webhook-id` stays the same on
 every attempt, the timestamp and signature are those of the attempt. An endpoint whose failures
 since its last success span three days is turned off and its owner told by mail.
+
+A worker that dies while sending (killed, out of memory, the machine gone) leaves its claim
+behind and no task to finish it. A claim older than CLAIM_EXPIRY_TIMEOUTS send timeouts is
+taken as abandoned: `requeue_abandoned` (run by `manage.py retry_webhooks` from cron, and by
+every delivery to the same endpoint) puts the message back in the queue, same `webhook-id`.
+The attempt that looked dead may still answer late: a 2xx it gets is recorded whatever
+happened meanwhile, so the message is not sent once more after that; a failure it gets is
+dropped when its claim was taken over.
 """
 
 from __future__ import annotations
@@ -55,6 +63,15 @@ RETRY_DELAYS = [
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 DISABLE_AFTER = timedelta(days=3)
 USER_AGENT = "mentorprep-webhooks/1"
+# An attempt connects and reads within a timeout each (and resolves the name before): a claim
+# this many timeouts old (a minute by default) belongs to a worker that is gone.
+CLAIM_EXPIRY_TIMEOUTS = 12
+
+
+def abandoned_before(now=None):
+    """Claims older than this were abandoned by their worker."""
+    expiry = timedelta(seconds=CLAIM_EXPIRY_TIMEOUTS * settings.WEBHOOKS_TIMEOUT_SECONDS)
+    return (now or timezone.now()) - expiry
 
 
 class UnsafeEndpoint(ValueError):
@@ -190,29 +207,45 @@ def deliver(delivery_id: int, attempt: int = 1) -> bool:
         return False  # delivered already, given up, or being sent by a parallel run
     delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
     subscription = delivery.subscription
+    requeue_abandoned(subscription.pk)  # a dead worker's message to this endpoint, if any
+    claim = Claim(delivery_id, delivery.attempts)
     if not subscription.active:
-        _settle(delivery_id, Status.FAILED, error="The endpoint was turned off.")
+        claim.settle(Status.FAILED, error="The endpoint was turned off.")
         return False
     code, error = send(subscription, delivery)
     if code is not None and 200 <= code < 300:
         done = timezone.now()
-        _settle(delivery_id, Status.DELIVERED, code=code, delivered_at=done)
+        # Recorded even when the claim was taken over meanwhile: the message arrived, and a
+        # run that has not sent it yet finds it delivered.
+        WebhookDelivery.objects.filter(pk=delivery_id).exclude(status=Status.DELIVERED).update(
+            status=Status.DELIVERED, response_code=code, error="", delivered_at=done
+        )
         WebhookSubscription.objects.filter(pk=subscription.pk).update(
             last_success_at=done, failing_since=None
         )
         return True
-    _failed(delivery_id, subscription.pk, attempt, code, error)
+    _failed(claim, subscription.pk, attempt, code, error)
     return False
 
 
-def _settle(delivery_id: int, status: str, code: int | None = None, error: str = "", **more):
-    WebhookDelivery.objects.filter(pk=delivery_id).update(
-        status=status, response_code=code, error=error, **more
-    )
+@dataclass(frozen=True)
+class Claim:
+    """A run's hold on a message: its attempt number while it is being sent. A failure is
+    recorded only while the run still holds it (not once the claim expired and was re-queued)."""
+
+    delivery_id: int
+    attempt_number: int
+
+    def settle(self, status: str, code: int | None = None, error: str = "", **more) -> bool:
+        return bool(
+            WebhookDelivery.objects.filter(
+                pk=self.delivery_id, status=Status.SENDING, attempts=self.attempt_number
+            ).update(status=status, response_code=code, error=error, **more)
+        )
 
 
 @transaction.atomic
-def _failed(delivery_id: int, subscription_id: int, attempt: int, code, error: str) -> None:
+def _failed(claim: Claim, subscription_id: int, attempt: int, code, error: str) -> None:
     """Record a failed attempt, turn the endpoint off once failing for three days, and queue
     the next attempt (or give up)."""
     now = timezone.now()
@@ -228,11 +261,40 @@ def _failed(delivery_id: int, subscription_id: int, attempt: int, code, error: s
         and deliver.get_backend().supports_defer  # the tests' immediate backend cannot wait
     )
     if not retry:
-        _settle(delivery_id, Status.FAILED, code, error)
+        claim.settle(Status.FAILED, code, error)
         return
     run_after = now + RETRY_DELAYS[attempt - 1]
-    _settle(delivery_id, Status.PENDING, code, error, next_attempt_at=run_after)
-    deliver.using(run_after=run_after).enqueue(delivery_id, attempt=attempt + 1)
+    if claim.settle(Status.PENDING, code, error, next_attempt_at=run_after):
+        deliver.using(run_after=run_after).enqueue(claim.delivery_id, attempt=attempt + 1)
+
+
+def requeue_abandoned(subscription_id: int | None = None) -> int:
+    """Queue again, at once and under the same `webhook-id`, the messages whose claim expired
+    (of one endpoint, or of all); their back-off goes on from the attempt that was lost. A
+    delivered or given-up message is never touched. Returns how many were queued."""
+    now = timezone.now()
+    stale = WebhookDelivery.objects.filter(
+        status=Status.SENDING, last_attempt_at__lt=abandoned_before(now)
+    )
+    if subscription_id is not None:
+        stale = stale.filter(subscription_id=subscription_id)
+    queued = 0
+    for delivery_id, attempts in stale.values_list("pk", "attempts"):
+        with transaction.atomic():
+            # Conditional on the claim seen: a parallel sweep or a late answer wins the row.
+            again = WebhookDelivery.objects.filter(
+                pk=delivery_id, status=Status.SENDING, attempts=attempts
+            ).update(
+                status=Status.PENDING,
+                next_attempt_at=now,
+                error="The worker stopped while sending: queued again.",
+            )
+            if again:
+                deliver.enqueue(delivery_id, attempt=min(attempts + 1, MAX_ATTEMPTS))
+                queued += 1
+    if queued:
+        log.warning("Re-queued %s webhook message(s) abandoned by their worker", queued)
+    return queued
 
 
 def disable(subscription: WebhookSubscription, now) -> None:

@@ -4,8 +4,6 @@ Callers have looked the subscription up through `WebhookSubscription.objects.man
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Program, User
 from meetings.models import WebhookDelivery, WebhookSubscription
 from meetings.models.webhooks import new_secret
-from meetings.webhooks.delivery import deliver
+from meetings.webhooks.delivery import abandoned_before, deliver
 
 
 def register(owner: User, data: dict, program: Program | None = None) -> WebhookSubscription:
@@ -52,17 +50,12 @@ def delete(subscription: WebhookSubscription) -> None:
     subscription.delete()
 
 
-# A message still "sending" this long after its attempt began lost its worker (no attempt waits
-# more than a few seconds): its owner may send it again.
-STALE_CLAIM = timedelta(minutes=10)
-
-
 def resend(delivery: WebhookDelivery) -> bool:
     """Queue a message that was given up (or whose worker died while sending) once more, under
     the same `webhook-id`, its back-off starting afresh. Never one that was delivered: False
     then, and for a message already waiting."""
     Status = WebhookDelivery.Status
-    stale = timezone.now() - STALE_CLAIM
+    stale = abandoned_before()  # its worker is gone (retry_webhooks re-queues it too)
     with transaction.atomic():
         again = WebhookDelivery.objects.filter(
             Q(status=Status.FAILED) | Q(status=Status.SENDING, last_attempt_at__lt=stale),

@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Program, User
 from meetings.models import WebhookSubscription
 from meetings.webhooks import domain
+from meetings.webhooks.delivery import abandoned_before
 from meetings.webhooks.emit import send_test
 from meetings.webhooks.forms import WebhookForm
 
@@ -94,7 +94,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "secret": request.session.pop(_secret_key(subscription.pk), ""),
             "deliveries": subscription.deliveries.all()[:LOG_SHOWN],
-            "stale": timezone.now() - domain.STALE_CLAIM,
+            "stale": abandoned_before(),
             "back": _back(subscription),
         },
     )
