@@ -280,3 +280,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Slack direct messages (accounts/slack.py) ---------------------------------------------------
+# One workspace's bot token; without it nothing about Slack appears anywhere. SLACK_API_URL
+# replaces Slack's Web API address (the tests' local fake).
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", "")
+SLACK_API_URL = env.str("SLACK_API_URL", "https://slack.com/api/")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
+from . import slack
 
 EMAIL_PROBLEMS = {
     "expired": "This confirmation link has expired: enter the address in your settings again.",
@@ -60,7 +61,12 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "mail_form": mail_form, "ics_url": ics_url},
+        {
+            "form": form,
+            "mail_form": mail_form,
+            "ics_url": ics_url,
+            "slack": slack.section(request.user, mail_form),
+        },
     )
 
 

@@ -36,6 +36,7 @@ from meetings.models.choices import (
     MeetingStatus,
     PeerOfferKind,
     QuestionStatus,
+    SentReminderChannel,
     SentReminderKind,
     StatusChangeAction,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "ResearchPlanQuerySet",
     "SentReminder",
     "SentReminderKind",
+    "SentReminderChannel",
     "StatusChange",
     "StatusChangeAction",
     "TRIAGE_MOVES",

@@ -304,6 +304,11 @@ MATRIX: dict[str, Row] = {
     "live_move": Row(MEETING, get=POST_ONLY, post=only(302, "scholar", "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "scholar", "mentor"))),
     # The meeting has not started: "mark held" is refused (a redirect back; 422 to htmx, with why).
     "live_held": Row(MEETING, get=POST_ONLY, post=only(302, "mentor"), hx_get=hx401(POST_ONLY), hx_post=hx401(only(422, "mentor"))),
+    # Settings → Slack: one's own link; 404 while the site has no Slack bot token (tests/slack/)
+    "slack_connect": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_confirm": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_choices": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_disconnect": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
 }
 # fmt: on
 
