@@ -17,6 +17,7 @@ from accounts.models import (
     PendingMentorship,
     Program,
     ResearchManagerAssignment,
+    SlackConnection,
     User,
 )
 from meetings.models import (
@@ -376,6 +377,17 @@ class GrowthSharingFactory(factory.django.DjangoModelFactory):
         model = GrowthSharing
 
     scholar = factory.SubFactory(UserFactory)
+
+
+class SlackConnectionFactory(factory.django.DjangoModelFactory):
+    """A confirmed Slack link (Slack ids are upper-case letters and digits)."""
+
+    class Meta:
+        model = SlackConnection
+
+    user = factory.SubFactory(UserFactory)
+    slack_user_id = factory.Sequence(lambda n: f"U{n:08d}")
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:
