@@ -61,7 +61,7 @@ class User(AbstractUser):
         "When my scholar writes the recap of a meeting, for me to confirm", default=True
     )
     mail_peer_asked = models.BooleanField(
-        "When a scholar of my program lists me under \"whom I asked\"", default=True
+        'When a scholar of my program lists me under "whom I asked"', default=True
     )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
