@@ -88,6 +88,8 @@ class MailPreferencesForm(forms.ModelForm):
             "mail_brief_reminder",
             "mail_meeting_changes",
             "mail_peer_offers",
+            "mail_recap_confirm",
+            "mail_peer_asked",
         ]
         labels = {
             "mail_brief_submitted": "As a mentor: when a scholar submits or updates a brief",
@@ -98,12 +100,24 @@ class MailPreferencesForm(forms.ModelForm):
             "mail_meeting_changes": "When a meeting of mine is scheduled, moved or cancelled, "
             "with a calendar invitation",
             "mail_peer_offers": "As a scholar: when a peer offers help with a bottleneck I shared",
+            "mail_recap_confirm": "As a mentor: when my scholar writes a recap for me to confirm",
+            "mail_peer_asked": "As a scholar: when a peer lists me under “whom I asked”",
         }
 
     # Which options concern which role: each person sees only the mail they can get.
     FIELDS_BY_ROLE = {
-        "scholar": ["mail_agenda_reminder", "mail_meeting_changes", "mail_peer_offers"],
-        "mentor": ["mail_brief_submitted", "mail_brief_reminder", "mail_meeting_changes"],
+        "scholar": [
+            "mail_agenda_reminder",
+            "mail_meeting_changes",
+            "mail_peer_offers",
+            "mail_peer_asked",
+        ],
+        "mentor": [
+            "mail_brief_submitted",
+            "mail_brief_reminder",
+            "mail_meeting_changes",
+            "mail_recap_confirm",
+        ],
     }
 
     def __init__(self, *args, roles: set[str], **kwargs):

@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 
 
-def retry_later(task: Task, attempt: int, *args) -> None:
-    """Queue `task(*args, attempt=attempt + 1)` after the back-off for this attempt."""
+def retry_later(task: Task, attempt: int, *args, after: timedelta | None = None) -> None:
+    """Queue `task(*args, attempt=attempt + 1)` after the back-off for this attempt, or `after`
+    when the other side said how long to wait (Slack's Retry-After)."""
     if attempt >= MAX_ATTEMPTS:
         log.error("Gave up %s%r after %d attempts", task.name, args, attempt)
         return
@@ -26,5 +27,5 @@ def retry_later(task: Task, attempt: int, *args) -> None:
         # A backend that cannot run a task later (the immediate one in the tests) gets no
         # retry; the caller's own rules decide what happens next.
         return
-    run_after = timezone.now() + timedelta(minutes=2 ** (attempt - 1))
+    run_after = timezone.now() + (after or timedelta(minutes=2 ** (attempt - 1)))
     task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)

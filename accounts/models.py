@@ -57,6 +57,12 @@ class User(AbstractUser):
     mail_peer_offers = models.BooleanField(
         "When a scholar of my program offers help with a bottleneck I shared", default=True
     )
+    mail_recap_confirm = models.BooleanField(
+        "When my scholar writes the recap of a meeting, for me to confirm", default=True
+    )
+    mail_peer_asked = models.BooleanField(
+        'When a scholar of my program lists me under "whom I asked"', default=True
+    )
     ics_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # A new address takes effect only when the link mailed to it is opened (accounts/emails.py):
     # invitations and imports find people by address, so an address must be proven owned.
@@ -307,3 +313,33 @@ class PendingMentorship(models.Model):
 
 # Personal access tokens for the JSON API: their own module, registered with this app here.
 from accounts.api_tokens import ApiToken  # noqa: E402, F401
+
+
+class SlackConnection(models.Model):
+    """A person's link to their account in the operator's Slack workspace (accounts/slack.py).
+
+    Found by the person's e-mail address, then proven theirs with a short code sent to them by
+    direct message: until `confirmed_at` is set nothing else is ever sent. Only the code's hash
+    is kept. The `slack_*` switches are the Slack half of each notice's choice (the `mail_*`
+    fields of User are the mail half): off, mail, Slack or both."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="slack")
+    slack_user_id = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=128, blank=True, default="")
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    slack_brief_submitted = models.BooleanField(default=True)
+    slack_agenda_reminder = models.BooleanField(default=True)
+    slack_brief_reminder = models.BooleanField(default=True)
+    slack_recap_confirm = models.BooleanField(default=True)
+    slack_peer_asked = models.BooleanField(default=True)
+    slack_meeting_changes = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "waiting for the code"
+        return f"Slack {self.slack_user_id} for {self.user} ({state})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -5,7 +5,7 @@ from django.urls import path
 import config.ids  # noqa: F401  (registers the <id:…> converter)
 
 from . import sso
-from .views import api_tokens, deletion, imports, invitations, people, programs, settings
+from .views import api_tokens, deletion, imports, invitations, people, programs, settings, slack
 
 # Under /accounts/: logging in, passwords, a person's own settings, accepting an invitation.
 urlpatterns = [
@@ -63,6 +63,14 @@ urlpatterns = [
     ),
     path("me/", settings.account, name="account"),
     path("invite/<str:token>/", invitations.invite_accept, name="invite_accept"),
+]
+
+# Settings → Slack (404 while the site has no Slack bot token).
+urlpatterns += [
+    path("settings/slack/connect/", slack.connect, name="slack_connect"),
+    path("settings/slack/confirm/", slack.confirm, name="slack_confirm"),
+    path("settings/slack/choices/", slack.choices, name="slack_choices"),
+    path("settings/slack/disconnect/", slack.disconnect, name="slack_disconnect"),
 ]
 
 # Under /programs/, beside the program's cadence pages (meetings.urls): what staff use to run it.

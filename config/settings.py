@@ -323,3 +323,8 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST: no sign-in started by a mere link
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", 10)
+# --- Slack direct messages (accounts/slack.py) ---------------------------------------------------
+# One workspace's bot token; without it nothing about Slack appears anywhere. SLACK_API_URL
+# replaces Slack's Web API address (the tests' local fake).
+SLACK_BOT_TOKEN = env.str("SLACK_BOT_TOKEN", "")
+SLACK_API_URL = env.str("SLACK_API_URL", "https://slack.com/api/")

@@ -1,6 +1,9 @@
 """Mail: to the mentor when a brief is submitted or updated (queued by the functions that write
-it, meetings/agendas/domain.py, inside their transaction), and the reminders that
-`manage.py send_reminders` sends before meetings.
+it, meetings/agendas/domain.py, inside their transaction), to the mentor when the scholar writes
+the recap (meetings/recaps/domain.py), to a peer listed under "whom I asked" on a submitted agenda,
+and the reminders that `manage.py send_reminders` sends before meetings. Each is queued through
+meetings/delivery.py, which decides mail, Slack or both; the context built here serves the mail
+and the Slack message of the same kind, so neither says more than the other.
 
 Every mail goes through one django-tasks task, `send_notice`. With the database backend the task
 is a row written in the same transaction as the change that causes it: it exists exactly when the
@@ -27,7 +30,8 @@ from django_tasks import TaskResultStatus, task
 
 from accounts.mail import retry_later
 from accounts.models import User
-from meetings.models import Agenda, BriefRead, Meeting, SentReminder
+from meetings import access
+from meetings.models import Agenda, BriefRead, HelpAsked, Meeting, SentReminder
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ PREFERENCE = {
     Kind.BRIEF_UPDATED: "mail_brief_submitted",
     Kind.AGENDA_DUE: "mail_agenda_reminder",
     Kind.BRIEF_UNREAD: "mail_brief_reminder",
+    Kind.RECAP_TO_CONFIRM: "mail_recap_confirm",
+    Kind.PEER_ASKED: "mail_peer_asked",
 }
 
 
@@ -53,12 +59,45 @@ def wants(user: User, kind: str) -> bool:
     return bool(user.email) and user.is_active and getattr(user, PREFERENCE[kind], True)
 
 
-def _message(kind: str, meeting: Meeting, recipient: User) -> tuple[str, str]:
+def asked_entry_id(key: str) -> int | None:
+    """The "whom I asked" entry a PEER_ASKED notice is about: its key is "entry-<id>-<peer>"."""
+    parts = key.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "entry" and parts[1].isdigit() else None
+
+
+def may_receive(kind: str, meeting: Meeting, recipient: User, key: str = "") -> bool:
+    """Whether this notice may go to this person at all, whatever the channel: the pair's own
+    notices to the pair only; "you were asked" to the peer a submitted agenda names (access.py)."""
+    if kind == Kind.PEER_ASKED:
+        entry_id = asked_entry_id(key)
+        return (
+            entry_id is not None
+            and HelpAsked.objects.filter(
+                access.help_asked_as_peer(recipient), pk=entry_id, agenda__meeting=meeting
+            ).exists()
+        )
+    return recipient.pk in (meeting.mentorship.scholar_id, meeting.mentorship.mentor_id)
+
+
+def context(kind: str, meeting: Meeting, recipient: User, key: str = "") -> dict:
+    """What the mail and the Slack message of this kind may say, in the recipient's time zone
+    (render under timezone.override(recipient.zone))."""
     mentorship = meeting.mentorship
+    if kind == Kind.PEER_ASKED:
+        # A name and a date, nothing else: never the bottleneck nor what came of asking.
+        entry = HelpAsked.objects.get(pk=asked_entry_id(key))
+        with timezone.override(recipient.zone):
+            return {
+                "recipient": recipient,
+                "asker": mentorship.scholar,
+                "asked_on": timezone.localtime(entry.created_at),
+                "home_url": absolute(reverse("home")),
+                "settings_url": absolute(reverse("settings")),
+            }
     agenda = Agenda.objects.filter(meeting=meeting).first()
     with timezone.override(recipient.zone):
         when = timezone.localtime(meeting.scheduled_at)
-        ctx = {
+        return {
             "recipient": recipient,
             "meeting": meeting,
             "when": when,
@@ -70,8 +109,14 @@ def _message(kind: str, meeting: Meeting, recipient: User) -> tuple[str, str]:
             "question_count": agenda.questions.exclude(status="dropped").count() if agenda else 0,
             "brief_url": absolute(reverse("brief", args=[meeting.pk])),
             "agenda_url": absolute(reverse("agenda", args=[meeting.pk])),
+            "recap_url": absolute(reverse("recap", args=[meeting.pk])),
             "settings_url": absolute(reverse("settings")),
         }
+
+
+def _message(kind: str, meeting: Meeting, recipient: User, key: str = "") -> tuple[str, str]:
+    ctx = context(kind, meeting, recipient, key)
+    with timezone.override(recipient.zone):
         subject = render_to_string(f"mail/{kind}_subject.txt", ctx).strip()
         body = render_to_string(f"mail/{kind}.txt", ctx)
     return " ".join(subject.split()), body
@@ -86,8 +131,8 @@ def send_notice(
         pk=meeting_id
     )
     recipient = User.objects.get(pk=recipient_id)
-    if recipient.pk not in (meeting.mentorship.scholar_id, meeting.mentorship.mentor_id):
-        return False  # never mail anyone outside the pair
+    if not may_receive(kind, meeting, recipient, key):
+        return False  # never mail anyone outside the pair (but the peer asked, told so)
     if not wants(recipient, kind):
         return False
     try:
@@ -97,7 +142,7 @@ def send_notice(
             )
     except IntegrityError:
         return False  # already sent (or being sent by a parallel run)
-    subject, body = _message(kind, meeting, recipient)
+    subject, body = _message(kind, meeting, recipient, key)
     try:
         send_mail(subject, body, None, [recipient.email], fail_silently=False)
     except Exception:
@@ -110,8 +155,10 @@ def send_notice(
 
 
 def enqueue(kind: str, meeting: Meeting, recipient_id: int, key: str = "") -> None:
-    """Queue a notice; the task checks the recipient's preferences, so nothing is loaded here."""
-    send_notice.enqueue(kind, meeting.pk, recipient_id, key)
+    """Queue a notice by mail, Slack or both (meetings/delivery.py decides)."""
+    from meetings import delivery  # delivery builds on this module
+
+    delivery.fan_out(kind, [meeting.pk], recipient_id, key)
 
 
 # --- When the scholar submits or updates -----------------------------------------------------
@@ -136,6 +183,30 @@ def brief_updated(agenda: Agenda) -> None:
     read = BriefRead.objects.filter(agenda_id=agenda.pk, reader_id=mentor_id).first()
     key = read.last_read_at.isoformat() if read else "before-first-read"
     enqueue(Kind.BRIEF_UPDATED, meeting, mentor_id, key)
+
+
+# --- After the meeting, and "whom I asked" ------------------------------------------------------
+
+
+def recap_written(meeting: Meeting) -> None:
+    """Ask the mentor to confirm the scholar's new recap; called inside the write's transaction
+    (once per recap: only its first save)."""
+    enqueue(Kind.RECAP_TO_CONFIRM, meeting, meeting.mentorship.mentor_id)
+
+
+def peers_asked(agenda: Agenda, entries=None) -> None:
+    """Tell each peer the submitted agenda names under "whom I asked" that they were asked, once
+    per entry and peer (`entries`: those just added or changed; all of the agenda's by
+    default). Called inside the writing transaction."""
+    if not agenda.is_submitted:
+        return  # a draft is the scholar's alone
+    if entries is None:
+        entries = HelpAsked.objects.filter(agenda=agenda, kind=HelpAsked.Kind.PEER)
+    for entry in entries:
+        if entry.kind == HelpAsked.Kind.PEER and entry.peer_id:
+            enqueue(
+                Kind.PEER_ASKED, agenda.meeting, entry.peer_id, f"entry-{entry.pk}-{entry.peer_id}"
+            )
 
 
 # --- Reminders (manage.py send_reminders) ----------------------------------------------------
@@ -182,15 +253,18 @@ def due_reminders(now=None) -> list[tuple[str, Meeting, User]]:
 def send_due_reminders(now=None) -> dict[str, int]:
     """Send (or queue) every due reminder once; returns counts for the command's report."""
     counts = {"sent": 0, "queued": 0, "skipped": 0, "failed": 0}
+    from meetings import delivery  # delivery builds on this module
+
     for kind, meeting, recipient in due_reminders(now):
-        if not wants(recipient, kind):
+        # By mail, Slack or both: one result per way, none when the person wants neither.
+        results = delivery.fan_out(kind, [meeting.pk], recipient.pk, "", recipient=recipient)
+        if not results:
             counts["skipped"] += 1
-            continue
-        result = send_notice.enqueue(kind, meeting.pk, recipient.pk, "")
-        if result.status == TaskResultStatus.SUCCESSFUL:
-            counts["sent" if result.return_value else "skipped"] += 1
-        elif result.status == TaskResultStatus.FAILED:
-            counts["failed"] += 1
-        else:
-            counts["queued"] += 1
+        for result in results:
+            if result.status == TaskResultStatus.SUCCESSFUL:
+                counts["sent" if result.return_value else "skipped"] += 1
+            elif result.status == TaskResultStatus.FAILED:
+                counts["failed"] += 1
+            else:
+                counts["queued"] += 1
     return counts

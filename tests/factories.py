@@ -18,6 +18,7 @@ from accounts.models import (
     PendingMentorship,
     Program,
     ResearchManagerAssignment,
+    SlackConnection,
     User,
 )
 from meetings.models import (
@@ -391,6 +392,15 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Token {n}")
     prefix = factory.Sequence(lambda n: f"{n:08x}")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+class SlackConnectionFactory(factory.django.DjangoModelFactory):
+    """A confirmed Slack link (Slack ids are upper-case letters and digits)."""
+
+    class Meta:
+        model = SlackConnection
+
+    user = factory.SubFactory(UserFactory)
+    slack_user_id = factory.Sequence(lambda n: f"U{n:08d}")
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 def past_agenda(mentorship, days_ago: int, bottleneck: str, **fields) -> Agenda:

@@ -13,7 +13,7 @@ from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
 from ..models import Invite, User
 from ..sso import allow_provider_forms
-from . import api_tokens
+from . import api_tokens, slack
 from .sso import settings_context as sso_settings
 
 EMAIL_PROBLEMS = {
@@ -73,6 +73,7 @@ def settings_view(request: HttpRequest) -> HttpResponse:
             **webhooks_context(request.user),
             **api_tokens.settings_context(request),
             **sso_settings(request),
+            "slack": slack.section(request.user, mail_form),
         },
     )
 

@@ -198,6 +198,7 @@ def submit(agenda: Agenda, author: User | None = None) -> bool:
             )
             notifications.brief_submitted(agenda)
             webhooks.emit(webhooks.Event.BRIEF_SUBMITTED, agenda)
+            notifications.peers_asked(agenda)
     return bool(won)
 
 
@@ -369,6 +370,7 @@ def add_help_asked(agenda: Agenda, data: dict, author: User) -> HelpAsked:
         outcome=data.get("outcome", ""),
         position=max((e.position for e in before), default=0) + 1,
     )
+    notifications.peers_asked(agenda, [entry])
     record_edit(
         agenda,
         author,
@@ -403,13 +405,16 @@ def edit_help_asked(entry: HelpAsked, data: dict, author: User) -> HelpAsked | N
     if unchanged:
         return None
     old_text = help_text(before)
-    if current.peer_id != getattr(new["peer"], "pk", None):
+    newly_named = current.peer_id != getattr(new["peer"], "pk", None)
+    if newly_named:
         current.peer_dismissed_at = None
     for name, value in new.items():
         setattr(current, name, value)
     current.save(update_fields=[*new, "peer_dismissed_at"])
     record_edit(agenda, author, {HELP_KEY: old_text}, {HELP_KEY: help_text(before)}, agenda.version)
     touch(agenda)
+    if newly_named:
+        notifications.peers_asked(agenda, [current])
     return current
 
 

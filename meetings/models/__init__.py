@@ -36,6 +36,7 @@ from meetings.models.choices import (
     MeetingStatus,
     PeerOfferKind,
     QuestionStatus,
+    SentReminderChannel,
     SentReminderKind,
     StatusChangeAction,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "ResearchPlanQuerySet",
     "SentReminder",
     "SentReminderKind",
+    "SentReminderChannel",
     "StatusChange",
     "StatusChangeAction",
     "TRIAGE_MOVES",

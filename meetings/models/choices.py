@@ -50,6 +50,13 @@ class SentReminderKind(models.TextChoices):
     MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled (to the pair)"
     MEETING_RESTORED = "meeting_restored", "Cancellation undone (to the pair)"
     PEER_OFFER = "peer_offer", "A peer offered help (to the scholar)"
+    RECAP_TO_CONFIRM = "recap_to_confirm", "Recap to confirm (to the mentor)"
+    PEER_ASKED = "peer_asked", "Listed under whom I asked (to the peer)"
+
+
+class SentReminderChannel(models.TextChoices):
+    MAIL = "mail", "Mail"
+    SLACK = "slack", "Slack"
 
 
 class AgendaRevisionKind(models.TextChoices):

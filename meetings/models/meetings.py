@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from accounts.models import Mentorship, User
 from meetings import access
-from meetings.models.choices import MeetingStatus, SentReminderKind, StatusChangeAction
+from meetings.models.choices import (
+    MeetingStatus,
+    SentReminderChannel,
+    SentReminderKind,
+    StatusChangeAction,
+)
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -216,8 +221,11 @@ class SentReminder(models.Model):
     """Each mail that must go once (a reminder, a brief notice) is claimed here before sending."""
 
     Kind = SentReminderKind
+    Channel = SentReminderChannel
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Mail and a Slack message of the same notice are claimed apart: each goes once.
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.MAIL)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -229,7 +237,8 @@ class SentReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "meeting", "recipient", "key"], name="each_reminder_once"
+                fields=["kind", "meeting", "recipient", "key", "channel"],
+                name="each_notice_once_per_channel",
             )
         ]
 

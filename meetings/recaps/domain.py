@@ -22,7 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from meetings import access
+from meetings import access, notifications
 from meetings.models import LeadFeedback, Meeting, MeetingOutcome, Recap
 
 if TYPE_CHECKING:
@@ -81,7 +81,9 @@ def write_recap(meeting: Meeting, user: User, form: RecapForm) -> Recap:
     data = form.recap_data()
     recap = Recap.objects.select_for_update().filter(meeting=meeting).first()
     if recap is None:
-        return Recap.objects.create(meeting=meeting, **data)
+        recap = Recap.objects.create(meeting=meeting, **data)
+        notifications.recap_written(meeting)  # the mentor is asked to confirm it, once
+        return recap
     if recap.is_confirmed:
         raise ValidationError("Your mentor has confirmed this recap: it can no longer change.")
     if version != recap.version:

@@ -56,10 +56,13 @@ def restored(meeting: Meeting) -> None:
 
 
 def _enqueue(kind: str, meetings: list[Meeting]) -> None:
+    """By mail, Slack or both, as each person chose (meetings/delivery.py decides)."""
+    from meetings import delivery  # delivery builds on this module
+
     first = meetings[0]
     ids = [m.pk for m in meetings]
     for recipient_id in (first.mentorship.scholar_id, first.mentorship.mentor_id):
-        send_invitation.enqueue(kind, ids, recipient_id, str(first.reschedule_count))
+        delivery.fan_out(kind, ids, recipient_id, str(first.reschedule_count))
 
 
 def wants(user: User) -> bool:
@@ -102,12 +105,14 @@ def send_invitation(
     return True
 
 
-def _message(kind: str, meetings: list[Meeting], recipient: User) -> EmailMessage:
+def context(meetings: list[Meeting], recipient: User) -> dict:
+    """What the mail and the Slack message about this change may say: times, names and links
+    (render under timezone.override(recipient.zone))."""
     first = meetings[0]
     mentorship = first.mentorship
     other = mentorship.mentor if recipient.pk == mentorship.scholar_id else mentorship.scholar
     with timezone.override(recipient.zone):
-        ctx = {
+        return {
             "recipient": recipient,
             "other": other,
             "meetings": meetings,
@@ -118,6 +123,11 @@ def _message(kind: str, meetings: list[Meeting], recipient: User) -> EmailMessag
             "meeting_url": absolute(reverse("meeting", args=[first.pk])),
             "settings_url": absolute(reverse("settings")),
         }
+
+
+def _message(kind: str, meetings: list[Meeting], recipient: User) -> EmailMessage:
+    ctx = context(meetings, recipient)
+    with timezone.override(recipient.zone):
         subject = " ".join(render_to_string(f"mail/{kind}_subject.txt", ctx).split())
         body = render_to_string(f"mail/{kind}.txt", ctx)
     message = EmailMessage(subject, body, to=[recipient.email])

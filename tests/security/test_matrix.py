@@ -373,6 +373,11 @@ MATRIX |= {
     "openid_connect_login": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
     "openid_connect_callback": Row(OIDC_PROVIDER, get=public(404), post=public(404)),
     "sso_link_remove": Row(SCHOLARS_SIGN_IN, get=POST_ONLY, post=only(302, "scholar")),
+    # Settings → Slack: one's own link; 404 while the site has no Slack bot token (tests/slack/)
+    "slack_connect": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_confirm": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_choices": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
+    "slack_disconnect": Row(NO_ARGS, get=POST_ONLY, post=everyone(404)),
 }
 # fmt: on
 

@@ -1,0 +1,45 @@
+"""The fake Slack workspace (fake_slack.py), with the site's bot token pointing at it."""
+
+import signal
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import SlackConnectionFactory
+
+from .fake_slack import FakeSlack
+
+TOKEN = "xoxb-test-token"
+
+
+@pytest.fixture
+def fake_slack(settings):
+    fake = FakeSlack().start()
+    settings.SLACK_BOT_TOKEN = TOKEN
+    settings.SLACK_API_URL = fake.url
+    settings.SITE_URL = "https://mentorprep.example"
+    yield fake
+    fake.stop()
+
+
+def connect(fake: FakeSlack, user, **choices):
+    """A confirmed link for `user`, known to the fake workspace (choices: slack_<name>=False)."""
+    connection = SlackConnectionFactory(user=user, **choices)
+    fake.add_member(user.email, connection.slack_user_id)
+    return connection
+
+
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks stored in the database and run by the worker, as outside the tests."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker` does, once over the tasks that are due, then stop."""
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for number, handler in handlers.items():  # the worker installs its own
+            signal.signal(number, handler)
