@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -126,12 +125,10 @@ def send_slack(
     connection = slack.confirmed(recipient)
     if connection is None or SLACK not in channels(recipient, kind, connection):
         return False  # not (or no longer) wanted, disconnected, or Slack switched off
-    try:
-        with transaction.atomic():
-            claim = SentReminder.objects.create(
-                kind=kind, meeting=first, recipient=recipient, key=key, channel=SLACK
-            )
-    except IntegrityError:
+    claim = SentReminder.claim(
+        kind=kind, meeting=first, recipient=recipient, key=key, channel=SLACK
+    )
+    if claim is None:
         return False  # already sent (or being sent by a parallel run)
     text = render(kind, meetings, recipient, key)
     try:

@@ -22,7 +22,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -135,12 +134,8 @@ def send_notice(
         return False  # never mail anyone outside the pair (but the peer asked, told so)
     if not wants(recipient, kind):
         return False
-    try:
-        with transaction.atomic():
-            claim = SentReminder.objects.create(
-                kind=kind, meeting=meeting, recipient=recipient, key=key
-            )
-    except IntegrityError:
+    claim = SentReminder.claim(kind=kind, meeting=meeting, recipient=recipient, key=key)
+    if claim is None:
         return False  # already sent (or being sent by a parallel run)
     subject, body = _message(kind, meeting, recipient, key)
     try:

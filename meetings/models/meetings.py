@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -244,3 +244,13 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.recipient} for meeting {self.meeting_id}"
+
+    @classmethod
+    def claim(cls, **fields) -> SentReminder | None:
+        """Claim a notice before sending it: the new row, or None when it was sent before (or
+        is being sent by a parallel run). A failed send deletes the row so a retry may claim it."""
+        try:
+            with transaction.atomic():
+                return cls.objects.create(**fields)
+        except IntegrityError:
+            return None

@@ -15,7 +15,6 @@ import logging
 from email.mime.text import MIMEText
 
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -87,12 +86,8 @@ def send_invitation(
         return False  # never mail anyone outside the pair
     if not wants(recipient):
         return False
-    try:
-        with transaction.atomic():
-            claim = SentReminder.objects.create(
-                kind=kind, meeting=first, recipient=recipient, key=key
-            )
-    except IntegrityError:
+    claim = SentReminder.claim(kind=kind, meeting=first, recipient=recipient, key=key)
+    if claim is None:
         return False  # already sent (or being sent by a parallel run)
     message = _message(kind, meetings, recipient)
     try:

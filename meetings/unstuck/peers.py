@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Case, F, When
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -131,15 +131,13 @@ def send_peer_offer(offer_id: int, attempt: int = 1) -> bool:
     recipient = meeting.mentorship.scholar
     if not (recipient.email and recipient.is_active and recipient.mail_peer_offers):
         return False
-    try:
-        with transaction.atomic():
-            claim = SentReminder.objects.create(
-                kind=SentReminder.Kind.PEER_OFFER,
-                meeting=meeting,
-                recipient=recipient,
-                key=f"offer-{made.pk}",
-            )
-    except IntegrityError:
+    claim = SentReminder.claim(
+        kind=SentReminder.Kind.PEER_OFFER,
+        meeting=meeting,
+        recipient=recipient,
+        key=f"offer-{made.pk}",
+    )
+    if claim is None:
         return False
     ctx = {
         "recipient": recipient,
