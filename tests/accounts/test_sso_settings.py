@@ -90,7 +90,7 @@ def test_settings_list_the_sign_ins_and_remove_one_when_a_password_remains(world
     assert "Sign-in methods" in page
     assert "Test University" in page and world.scholar.email in page
     assert reverse("sso_link_remove", args=[link.pk]) in page
-    assert "Link Test University" not in page  # already linked
+    assert "Link your Test University account" not in page  # already linked
 
     # someone else's link is not found, and stays
     assert (
@@ -101,7 +101,7 @@ def test_settings_list_the_sign_ins_and_remove_one_when_a_password_remains(world
     assert response.status_code == 302
     assert not SocialAccount.objects.exists()
     page = _page(client.get(reverse("settings")))
-    assert "Link Test University" in page
+    assert "Link your Test University account" in page
 
 
 def test_the_last_way_in_cannot_be_removed(world, settings):
