@@ -31,7 +31,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -309,7 +309,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         owner = sole_owner(address) if address else None
         if owner is None or not owner.is_active or not is_member(owner):
             raise ImmediateHttpResponse(refused(request))
-        sociallogin.connect(request, owner)
+        _link(request, sociallogin, owner)
 
     def _accept_invitation(self, request, sociallogin, invite: Invite, address: str | None):
         owner = sole_owner(address) if address else None
@@ -323,10 +323,33 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         with transaction.atomic():
             if not owner.display_name and (name := claim(sociallogin.account, "name")):
                 owner.display_name = name[:120]  # what the password form would have asked
-            sociallogin.connect(request, owner)  # saves the user, then links
-            invites.accept(invite)
+            if _link(request, sociallogin, owner):  # saves the user, then links
+                invites.accept(invite)
+            # else a sign-in at the same moment linked the account and accepted the invitation
         sociallogin.state["next"] = reverse("home")
         messages.success(request, f"Welcome to {invite.program.name}, {owner.name}.")
+
+
+def _link(request: HttpRequest, sociallogin: SocialLogin, owner: User) -> bool:
+    """Link the provider's account to `owner`. True when this sign-in made the link; False when
+    another sign-in with the same provider account, at the same moment, made it first (both
+    found no link; the database lets one row per provider `sub` in): this one then signs in with
+    that link. A link to any other account is refused, as the sign-in would have been."""
+    try:
+        with transaction.atomic():
+            sociallogin.connect(request, owner)
+    except IntegrityError:
+        existing = (
+            SocialAccount.objects.select_related("user")
+            .filter(provider=sociallogin.account.provider, uid=sociallogin.account.uid)
+            .first()
+        )
+        if existing is None or existing.user_id != owner.pk:
+            raise ImmediateHttpResponse(refused(request)) from None
+        sociallogin.account = existing
+        sociallogin.user = existing.user
+        return False
+    return True
 
 
 class AccountAdapter(DefaultAccountAdapter):
