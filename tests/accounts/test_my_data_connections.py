@@ -113,3 +113,23 @@ def test_someone_without_connections_gets_empty_ones(client):
     data = _mine(client, UserFactory())
     assert data["slack"] is None
     assert data["api_tokens"] == data["provider_sign_ins"] == data["webhook_endpoints"] == []
+
+
+def test_a_configured_provider_is_named_as_on_its_button(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "uni",
+                    "name": "Test University",
+                    "client_id": "c",
+                    "secret": "s",
+                    "settings": {"server_url": "https://login.uni.example"},
+                }
+            ]
+        }
+    }
+    user = UserFactory()
+    SocialAccountFactory(user=user, provider="uni")
+    [sign_in] = _mine(client, user)["provider_sign_ins"]
+    assert sign_in["provider"] == "Test University"
