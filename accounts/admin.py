@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Invite, Mentorship, Program, ResearchManagerAssignment, User
+from .models import (
+    Invite,
+    Mentorship,
+    Program,
+    ResearchManagerAssignment,
+    SlackConnection,
+    User,
+)
 
 
 @admin.register(User)
@@ -58,3 +65,24 @@ class InviteAdmin(admin.ModelAdmin):
     search_fields = ("email", "user__username")
     raw_id_fields = ("user", "invited_by")
     readonly_fields = ("created_at", "sent_at", "send_count", "accepted_at")
+
+
+# --- Slack -----------------------------------------------------------------------------------
+
+
+@admin.register(SlackConnection)
+class SlackConnectionAdmin(admin.ModelAdmin):
+    """Operators see who is linked to which Slack account and can disconnect someone (delete):
+    nothing is sent to them after. A link is only made by its person typing the code sent to
+    them, so there is no adding or editing here, and the code's hash is never shown."""
+
+    list_display = ("user", "slack_user_id", "confirmed_at", "code_sent_at")
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("user__username", "user__email", "slack_user_id")
+    exclude = ("code_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

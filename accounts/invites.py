@@ -120,13 +120,7 @@ def mail_invite(invite_id: int, send_count: int, attempt: int = 1) -> bool:
     inviter = invite.invited_by.name if invite.invited_by else "The program staff"
     if invite.pairing:
         return _mail_pair_invite(invite, link, inviter, attempt, send_count)
-    body = (
-        f"Hello,\n\n{inviter} invited you to {invite.program.name} on mentorprep as "
-        f"{invite.get_role_display().lower()}.\n\n"
-        f"Set your password and start here (the link works once and expires in "
-        f"{settings.INVITE_EXPIRY_DAYS} days):\n{link}\n\n"
-        f"Your username is {invite.user.username}.\n"
-    )
+    body = render_to_string("mail/invite.txt", {**_sign_in_words(invite), "link": link})
     try:
         send_mail(
             f"You are invited to {invite.program.name} on mentorprep",
@@ -176,17 +170,26 @@ def pair_of(invite: Invite) -> PendingMentorship | None:
     )
 
 
+def _sign_in_words(invite: Invite) -> dict:
+    """What the invitation mail says about signing in: the configured providers by name, and
+    whether the program accepts only them (no password), as the invitation's page does."""
+    from allauth.socialaccount.adapter import get_adapter  # sso imports this module
+
+    providers = [app.name or app.provider for app in get_adapter().list_apps(None)]
+    return {
+        "invite": invite,
+        "inviter": invite.invited_by.name if invite.invited_by else "The program staff",
+        "expiry_days": settings.INVITE_EXPIRY_DAYS,
+        "providers": " or ".join(providers),
+        "sso_only": bool(providers) and invite.program.require_sso,
+    }
+
+
 def _mail_pair_invite(invite: Invite, link: str, inviter: str, attempt: int, send_count: int):
     pending = pair_of(invite)
     if pending is None:
         return False
-    ctx = {
-        "invite": invite,
-        "pending": pending,
-        "link": link,
-        "inviter": inviter,
-        "expiry_days": settings.INVITE_EXPIRY_DAYS,
-    }
+    ctx = {**_sign_in_words(invite), "pending": pending, "link": link}
     try:
         send_mail(
             " ".join(render_to_string("mail/pair_invite_subject.txt", ctx).split()),

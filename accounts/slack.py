@@ -14,6 +14,7 @@ is rate limited queues itself again for when Slack says (Retry-After).
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,6 +31,9 @@ from accounts.models import SlackConnection, User
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=15)
 CODE_ATTEMPTS = 5
+# A new code at most this often: each one is a direct message, and a held-down button must not
+# flood the person's Slack (nor the workspace's rate limit).
+RESEND_AFTER = timedelta(minutes=1)
 TIMEOUT_SECONDS = 10
 
 NOT_CONFIGURED = "Slack is not set up on this site."
@@ -41,6 +45,10 @@ NOT_FOUND = (
 UNAVAILABLE = "Slack did not answer just now. Nothing was sent: try again in a minute."
 WRONG_CODE = "That is not the code we sent. Check the direct message from the app and try again."
 EXPIRED = "That code has expired or was tried too often: send a new one."
+TOO_SOON = (
+    "A code was sent to you less than a minute ago: check your direct messages in Slack, or ask "
+    "for a new one in {seconds} seconds."
+)
 
 
 class SlackProblem(Exception):
@@ -123,6 +131,9 @@ def start(user: User) -> SlackConnection:
         raise SlackProblem(NOT_CONFIGURED)
     if not user.email:
         raise SlackProblem(NO_EMAIL)
+    wait = _resend_wait(user)
+    if wait:
+        raise SlackProblem(TOO_SOON.format(seconds=wait))
     try:
         found = client().users_lookupByEmail(email=user.email)
     except SlackApiError as exc:
@@ -152,6 +163,19 @@ def start(user: User) -> SlackConnection:
         },
     )
     return connection
+
+
+def _resend_wait(user: User) -> int:
+    """Seconds before the person may ask for another code (0: now)."""
+    sent_at = (
+        SlackConnection.objects.filter(user=user, code_sent_at__isnull=False)
+        .values_list("code_sent_at", flat=True)
+        .first()
+    )
+    if sent_at is None:
+        return 0
+    left = sent_at + RESEND_AFTER - timezone.now()
+    return max(0, math.ceil(left.total_seconds()))
 
 
 def confirm(user: User, code: str) -> SlackConnection:

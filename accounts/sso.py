@@ -18,6 +18,7 @@ case or Unicode form, NFKC case-folded) links nothing: it is not clear whose it 
 from __future__ import annotations
 
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
@@ -31,7 +32,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -231,6 +232,35 @@ def allow_provider_forms(view):
     return wrapped
 
 
+# --- The time zone of a person accepting through a provider -------------------------------------
+
+# The invitation page's buttons carry the zone its password form would have saved (the browser's,
+# filled in by static/js/timezone.js, or the one chosen in its list); it waits in the session
+# while the person is at the provider.
+TIME_ZONE_KEY = "sso_time_zone"
+
+
+def known_zone(value: str) -> str:
+    """`value` when it is a time zone we know, else ""."""
+    return value if value in zoneinfo.available_timezones() else ""
+
+
+def remember_time_zone(view):
+    """A provider's start view keeps the zone its button sent (a known one only) for the return."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method == "POST":
+            zone = known_zone(request.POST.get("time_zone", ""))
+            if zone:
+                request.session[TIME_ZONE_KEY] = zone
+            else:
+                request.session.pop(TIME_ZONE_KEY, None)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 # --- The rules, as allauth's adapters ------------------------------------------------------------
 
 
@@ -285,6 +315,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request, sociallogin) -> None:
         process = sociallogin.state.get("process")
+        # Taken whatever follows: a zone is for this sign-in only, never a later one.
+        zone = known_zone(request.session.pop(TIME_ZONE_KEY, ""))
         if sociallogin.is_existing:
             # Linked by the provider's own id: the same account as before, whatever the address
             # says now (allauth refuses to link it to a second account).
@@ -304,14 +336,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return  # allauth links it to the signed-in account
         invite = _invite_in(sociallogin.state.get("next"))
         if invite is not None and not has_sign_in(invite.user):
-            self._accept_invitation(request, sociallogin, invite, address)
+            self._accept_invitation(request, sociallogin, invite, address, zone)
             return
         owner = sole_owner(address) if address else None
         if owner is None or not owner.is_active or not is_member(owner):
             raise ImmediateHttpResponse(refused(request))
-        sociallogin.connect(request, owner)
+        _link(request, sociallogin, owner)
 
-    def _accept_invitation(self, request, sociallogin, invite: Invite, address: str | None):
+    def _accept_invitation(
+        self, request, sociallogin, invite: Invite, address: str | None, zone: str = ""
+    ):
         owner = sole_owner(address) if address else None
         if (
             owner is None
@@ -323,10 +357,35 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         with transaction.atomic():
             if not owner.display_name and (name := claim(sociallogin.account, "name")):
                 owner.display_name = name[:120]  # what the password form would have asked
-            sociallogin.connect(request, owner)  # saves the user, then links
-            invites.accept(invite)
+            if zone:
+                owner.time_zone = zone  # as the password form saves it; else it stays as it was
+            if _link(request, sociallogin, owner):  # saves the user, then links
+                invites.accept(invite)
+            # else a sign-in at the same moment linked the account and accepted the invitation
         sociallogin.state["next"] = reverse("home")
         messages.success(request, f"Welcome to {invite.program.name}, {owner.name}.")
+
+
+def _link(request: HttpRequest, sociallogin: SocialLogin, owner: User) -> bool:
+    """Link the provider's account to `owner`. True when this sign-in made the link; False when
+    another sign-in with the same provider account, at the same moment, made it first (both
+    found no link; the database lets one row per provider `sub` in): this one then signs in with
+    that link. A link to any other account is refused, as the sign-in would have been."""
+    try:
+        with transaction.atomic():
+            sociallogin.connect(request, owner)
+    except IntegrityError:
+        existing = (
+            SocialAccount.objects.select_related("user")
+            .filter(provider=sociallogin.account.provider, uid=sociallogin.account.uid)
+            .first()
+        )
+        if existing is None or existing.user_id != owner.pk:
+            raise ImmediateHttpResponse(refused(request)) from None
+        sociallogin.account = existing
+        sociallogin.user = existing.user
+        return False
+    return True
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -66,12 +66,19 @@ class Provider:
         self.browser = requests.Session()
 
     def sign_in(
-        self, client, login: str, process: str = "login", next: str = "", cancel: bool = False
+        self,
+        client,
+        login: str,
+        process: str = "login",
+        next: str = "",
+        cancel: bool = False,
+        extra: dict | None = None,
     ):
         """Press the provider's button in mentorprep (Django's test `client`), type `login` on
         the provider's own login page (over HTTP), or press its Cancel link, and bring the
-        answer back to mentorprep's callback: the response mentorprep gives there."""
-        data = {"process": process}
+        answer back to mentorprep's callback: the response mentorprep gives there. `extra`:
+        more of the button's form fields (the invitation page's time zone)."""
+        data = {"process": process, **(extra or {})}
         if next:
             data["next"] = next
         start = client.post(LOGIN, data)

@@ -11,7 +11,11 @@ Everything a person wrote or that is about them, as far as they may see it (READ
   what they share of their growth page;
 - as a mentor: what they wrote (comments, notes, answers, feedback on leading, recap
   confirmations and corrections, recommendations, their own private notes) and what was typed
-  in meeting mode in their meetings.
+  in meeting mode in their meetings;
+- and, for everyone, how they are connected: their Slack link (the workspace's id for them, when
+  they confirmed it, which notices they take there), their API tokens, the provider sign-ins
+  linked to the account and their webhook endpoints. Never a secret or its hash: the Slack code's
+  hash, a token's hash and an endpoint's signing secret stay out.
 
 The number of queries does not depend on how much there is (tests/security/test_exports.py).
 """
@@ -20,10 +24,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from allauth.socialaccount.models import SocialAccount
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from accounts.models import Mentorship, User
+from accounts import sso
+from accounts.api_tokens import ApiToken
+from accounts.models import Mentorship, SlackConnection, User
 from meetings import access
 from meetings.models import (
     ActionItem,
@@ -44,6 +51,7 @@ from meetings.models import (
     ReadingRecommendation,
     Recap,
     ResearchPlan,
+    WebhookSubscription,
 )
 
 
@@ -263,7 +271,69 @@ def personal_data(user: User) -> dict:
             ],
             **written,
         },
+        **_connections(user),
     }
+
+
+def _connections(user: User) -> dict:
+    """The person's Slack link, API tokens, provider sign-ins and webhook endpoints: what they
+    set up, never a secret (code hash, token hash, signing secret)."""
+    slack = SlackConnection.objects.filter(user=user).first()
+    return {
+        "slack": None
+        if slack is None
+        else {
+            "slack_user_id": slack.slack_user_id,
+            "confirmed_at": _when(slack.confirmed_at),
+            "notices_in_slack": {
+                field.name.removeprefix("slack_"): getattr(slack, field.name)
+                for field in SlackConnection._meta.fields
+                if field.name.startswith("slack_") and field.name != "slack_user_id"
+            },
+        },
+        "api_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "scope": t.scope,
+                "created_at": _when(t.created_at),
+                "expires_at": _when(t.expires_at),
+                "last_used_at": _when(t.last_used_at),
+                "revoked_at": _when(t.revoked_at),
+            }
+            for t in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "provider_sign_ins": [
+            {
+                "provider": sso.provider_name(None, a.provider),
+                "email": sso.account_email(a),
+                "linked_at": _when(a.date_joined),
+            }
+            for a in SocialAccount.objects.filter(user=user).order_by("date_joined", "pk")
+        ],
+        "webhook_endpoints": [
+            {
+                "url": w.url,
+                "description": w.description,
+                "program": w.program.name if w.program else None,
+                "events": list(w.events),
+                "state": _webhook_state(w),
+                "failing_since": _when(w.failing_since),
+                "last_success_at": _when(w.last_success_at),
+                "created_at": _when(w.created_at),
+            }
+            for w in WebhookSubscription.objects.filter(owner=user).select_related("program")
+        ],
+    }
+
+
+def _webhook_state(subscription: WebhookSubscription) -> str:
+    """As the webhook pages say it."""
+    if subscription.active:
+        return "on"
+    if subscription.disabled_at:
+        return "turned off after failing for three days"
+    return "off"
 
 
 def _capture_rows():

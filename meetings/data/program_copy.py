@@ -102,6 +102,9 @@ NOT_IN_PROGRAM_COPY = {
     # deliveries are a log of what this server sent. Staff add the endpoints again after a move.
     "meetings.webhooksubscription",
     "meetings.webhookdelivery",
+    # A Slack link is a person's own, proven with a code in this server's workspace: each person
+    # connects again after a move (and another server may have another workspace, or none).
+    "accounts.slackconnection",
 }
 
 

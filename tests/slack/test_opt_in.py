@@ -81,10 +81,31 @@ def test_a_wrong_code_is_refused_and_counted_until_the_code_stops_working(
     response = client.post(reverse("slack_confirm"), {"code": code}, follow=True)
     assert slack.EXPIRED in _messages(response)
     assert not SlackConnection.objects.get(user=world.mentor).is_confirmed
-    _connect(client, fake_slack)
-    response = client.post(
-        reverse("slack_confirm"), {"code": _code(fake_slack, "UMENTOR1")}, follow=True
-    )
+    with time_machine.travel(timezone.now() + slack.RESEND_AFTER):
+        _connect(client, fake_slack)
+        response = client.post(
+            reverse("slack_confirm"), {"code": _code(fake_slack, "UMENTOR1")}, follow=True
+        )
+    assert SlackConnection.objects.get(user=world.mentor).is_confirmed
+
+
+def test_a_new_code_can_be_asked_for_at_most_once_a_minute(world, fake_slack, client):
+    fake_slack.add_member(world.mentor.email, "UMENTOR1")
+    client.force_login(world.mentor)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _connect(client, fake_slack)
+    with time_machine.travel(start + timedelta(seconds=20), tick=False):
+        response = _connect(client, fake_slack)
+    assert slack.TOO_SOON.format(seconds=40) in _messages(response)
+    assert len(fake_slack.messages("UMENTOR1")) == 1  # no second message
+    assert len(fake_slack.calls_to("users.lookupByEmail")) == 1
+    with time_machine.travel(start + slack.RESEND_AFTER, tick=False):
+        response = _connect(client, fake_slack)
+        assert "We sent you a code" in " ".join(_messages(response))
+        second = _code(fake_slack, "UMENTOR1")
+        assert len(fake_slack.messages("UMENTOR1")) == 2
+        client.post(reverse("slack_confirm"), {"code": second})
     assert SlackConnection.objects.get(user=world.mentor).is_confirmed
 
 
