@@ -94,8 +94,6 @@ NOT_IN_PROGRAM_COPY = {
     # and action items copied above; an unfinished meeting's captures stay on this server.
     "meetings.livemeeting",
     "meetings.capture",
-    # A Slack link is proven by its owner on this server's workspace: they connect again.
-    "accounts.slackconnection",
     # An API token is its owner's credential, stored hashed: its owner makes a new one.
     "accounts.apitoken",
     # Webhook endpoints hold signing secrets and point at this server's integrations; their
