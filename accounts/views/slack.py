@@ -56,15 +56,18 @@ def _names(mail_form) -> list[str]:
 def section(user: User, mail_form) -> dict:
     """The Slack part of the Settings page (templates/accounts/settings/slack.html)."""
     if not slack.configured():
-        return {"configured": False}
+        return {"shown": False}
     connection = SlackConnection.objects.filter(user=user).first()
+    if connection is None and not _names(mail_form):
+        # Nothing Slack could bring them (staff only, say): no offer to connect for nothing.
+        return {"shown": False}
     rows = []
     if connection is not None and connection.is_confirmed:
         for name in _names(mail_form):
             way = _way(getattr(user, f"mail_{name}"), getattr(connection, f"slack_{name}"))
             rows.append({"name": name, "label": LABELS[name], "way": way})
     return {
-        "configured": True,
+        "shown": True,
         "connection": connection,
         "rows": rows,
         "ways": WAYS,

@@ -199,3 +199,15 @@ def test_without_a_bot_token_nothing_slack_appears(world, settings, client):
     assert "Slack" not in page
     for name in ("slack_connect", "slack_confirm", "slack_choices", "slack_disconnect"):
         assert client.post(reverse(name)).status_code == 404
+
+
+def test_someone_with_no_notice_slack_could_carry_is_not_offered_slack(world, fake_slack, client):
+    """Program staff without a pair of their own get none of the kinds Slack carries."""
+    client.force_login(world.staff)
+    body = client.get(reverse("settings")).content.decode()
+    assert 'id="slack"' not in body
+    assert 'href="#slack"' not in body
+    client.force_login(world.scholar)
+    body = client.get(reverse("settings")).content.decode()
+    assert 'id="slack"' in body
+    assert 'href="#slack"' in body
