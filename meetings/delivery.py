@@ -111,13 +111,9 @@ def send_slack(
     kind: str, meeting_ids: list[int], recipient_id: int, key: str = "", attempt: int = 1
 ) -> bool:
     """Send one Slack message unless it was sent before; True when it went out."""
-    meetings = list(
-        Meeting.objects.filter(pk__in=meeting_ids)
-        .select_related("mentorship__scholar", "mentorship__mentor", "mentorship__program")
-        .order_by("scheduled_at")
-    )
+    meetings = invitations.pair_meetings(meeting_ids)
     recipient = User.objects.filter(pk=recipient_id).first()
-    if not meetings or recipient is None or len({m.mentorship_id for m in meetings}) != 1:
+    if not meetings or recipient is None:
         return False
     first = meetings[0]
     if not notifications.may_receive(kind, first, recipient, key):

@@ -68,17 +68,24 @@ def wants(user: User) -> bool:
     return bool(user.email) and user.is_active and getattr(user, PREFERENCE, True)
 
 
-@task()
-def send_invitation(
-    kind: str, meeting_ids: list[int], recipient_id: int, key: str = "", attempt: int = 1
-) -> bool:
-    """Send one change mail unless it was sent before; True when a mail went out."""
+def pair_meetings(meeting_ids: list[int]) -> list[Meeting]:
+    """The meetings a change notice is about, in time order: [] unless they exist and all
+    belong to one pair (a notice never spans pairs)."""
     meetings = list(
         Meeting.objects.filter(pk__in=meeting_ids)
         .select_related("mentorship__scholar", "mentorship__mentor", "mentorship__program")
         .order_by("scheduled_at")
     )
-    if not meetings or len({m.mentorship_id for m in meetings}) != 1:
+    return meetings if len({m.mentorship_id for m in meetings}) == 1 else []
+
+
+@task()
+def send_invitation(
+    kind: str, meeting_ids: list[int], recipient_id: int, key: str = "", attempt: int = 1
+) -> bool:
+    """Send one change mail unless it was sent before; True when a mail went out."""
+    meetings = pair_meetings(meeting_ids)
+    if not meetings:
         return False
     first = meetings[0]
     recipient = User.objects.get(pk=recipient_id)
