@@ -178,3 +178,19 @@ def oidc(tmp_path, settings):
     yield start
     for provider in started:
         stop_provider(provider)
+
+
+# A configured provider that is never called: enough for the pages and mails that name it.
+UNI = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "uni",
+                "name": "Test University",
+                "client_id": "c",
+                "secret": "s",
+                "settings": {"server_url": "https://login.uni.example"},
+            }
+        ]
+    }
+}

@@ -9,22 +9,9 @@ from django.core import mail
 from accounts import invites
 from accounts.models import Invite
 from tests.factories import ProgramFactory, UserFactory
+from tests.oidc_provider import UNI
 
 pytestmark = pytest.mark.django_db
-
-UNI = {
-    "openid_connect": {
-        "APPS": [
-            {
-                "provider_id": "uni",
-                "name": "Test University",
-                "client_id": "c",
-                "secret": "s",
-                "settings": {"server_url": "https://login.uni.example"},
-            }
-        ]
-    }
-}
 
 
 def _invite_mail(require_sso: bool = False) -> str:

@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     WebhookSubscriptionFactory,
 )
+from tests.oidc_provider import UNI
 
 pytestmark = pytest.mark.django_db
 
@@ -116,19 +117,7 @@ def test_someone_without_connections_gets_empty_ones(client):
 
 
 def test_a_configured_provider_is_named_as_on_its_button(client, settings):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "uni",
-                    "name": "Test University",
-                    "client_id": "c",
-                    "secret": "s",
-                    "settings": {"server_url": "https://login.uni.example"},
-                }
-            ]
-        }
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = UNI
     user = UserFactory()
     SocialAccountFactory(user=user, provider="uni")
     [sign_in] = _mine(client, user)["provider_sign_ins"]

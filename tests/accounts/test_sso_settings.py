@@ -15,23 +15,11 @@ from django.utils import timezone
 
 from config.sso import providers_from_env
 from tests.factories import InviteFactory, SocialAccountFactory
+from tests.oidc_provider import UNI
 
 pytestmark = pytest.mark.django_db
 
 CSRF = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": "|nonce=")[^"]+"')
-UNI = {
-    "openid_connect": {
-        "APPS": [
-            {
-                "provider_id": "uni",
-                "name": "Test University",
-                "client_id": "c",
-                "secret": "s",
-                "settings": {"server_url": "https://login.uni.example"},
-            }
-        ]
-    }
-}
 
 
 def _page(response) -> str:

@@ -4,7 +4,6 @@ the page nor loses the mail, and a retried mail goes exactly once.
 These tests use the database task backend and a real SMTP server (aiosmtpd) on a free local port.
 """
 
-import signal
 import socket
 import time
 from datetime import timedelta
@@ -13,7 +12,6 @@ import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from django.core.mail.backends.smtp import EmailBackend
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from meetings.agendas import domain as agendas
 from meetings.models import Agenda, SentReminder
 from meetings.notifications import send_notice
 from tests.factories import AgendaFactory, MeetingFactory, QuestionFactory
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,16 +70,6 @@ def connections(monkeypatch):
 
     monkeypatch.setattr(EmailBackend, "open", spy)
     return attempts
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, once over the tasks that are due, then stop."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in handlers.items():  # the worker installs its own
-            signal.signal(number, handler)
 
 
 @pytest.fixture

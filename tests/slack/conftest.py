@@ -1,9 +1,6 @@
 """The fake Slack workspace (fake_slack.py), with the site's bot token pointing at it."""
 
-import signal
-
 import pytest
-from django.core.management import call_command
 
 from tests.factories import SlackConnectionFactory
 
@@ -33,13 +30,3 @@ def connect(fake: FakeSlack, user, **choices):
 def db_tasks(settings):
     """Tasks stored in the database and run by the worker, as outside the tests."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, once over the tasks that are due, then stop."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in handlers.items():  # the worker installs its own
-            signal.signal(number, handler)

@@ -22,8 +22,9 @@ from tests.factories import (
     MentorPrivateNoteFactory,
     QuestionFactory,
 )
+from tests.worker import run_worker
 
-from .conftest import connect, run_worker
+from .conftest import connect
 from .notices import MENTOR_KINDS, SAYS, cause
 
 SLACK = SentReminder.Channel.SLACK

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,10 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from tests.worker import run_worker
 
 
 @dataclass
@@ -123,16 +123,6 @@ def hooks(settings):
     settings.SITE_URL = "https://mentorprep.example"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     return settings
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, once over the tasks that are due, then stop."""
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    try:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
-    finally:
-        for number, handler in handlers.items():  # the worker installs its own
-            signal.signal(number, handler)
 
 
 def next_due() -> DBTaskResult | None:

@@ -21,8 +21,7 @@ from meetings.webhooks.delivery import (
     deliver,
 )
 from tests.factories import WebhookDeliveryFactory, WebhookSubscriptionFactory
-
-from .conftest import run_worker
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

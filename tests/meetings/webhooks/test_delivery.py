@@ -21,8 +21,9 @@ from tests.factories import (
     WebhookDeliveryFactory,
     WebhookSubscriptionFactory,
 )
+from tests.worker import run_worker
 
-from .conftest import next_due, run_until_done, run_worker
+from .conftest import next_due, run_until_done
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 from meetings.models import WebhookDelivery, WebhookSubscription
 from meetings.webhooks.delivery import UnsafeEndpoint, check_endpoint, send
 from tests.factories import WebhookDeliveryFactory, WebhookSubscriptionFactory
-
-from .conftest import run_worker
+from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 
