@@ -1,35 +1,41 @@
+from __future__ import annotations
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
 
 from .emails import TAKEN, address_taken
 from .models import TIME_ZONE_CHOICES, Invite, Program, User
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """The zones, given to the fields as a callable: a form copies its fields' choices for each
-    instance, and copying ~600 pairs cost as much as rendering them; a callable is not copied."""
-    return TIME_ZONE_CHOICES
+class ZoneChoices(BaseChoiceIterator):
+    """The ~600 zones as a field's choices. Django copies a list of choices for every form
+    instance and normalises a callable's on every use (twice per render), each costing about as
+    much as rendering the list; these choices are already normal and never change, so Django
+    takes them as they are (a choice iterator) and a form shares them (no copy)."""
+
+    def __iter__(self):
+        return iter(TIME_ZONE_CHOICES)
+
+    def __deepcopy__(self, memo) -> ZoneChoices:
+        return self
+
+
+ZONES = ZoneChoices()
 
 
 class TimeZoneSelect(forms.Select):
-    """The list of ~600 zones, rendered by one loop over the choices in its template: Django's
-    select renders a template (and builds a dict) per option, which was most of the time of every
-    page showing this list. The markup is the same as Django's."""
+    """The list of ~600 zones, its options written by one template tag ({% zone_options %}):
+    Django's select renders a template (and builds a dict) per option, which was most of the time
+    of every page showing this list. The markup is the same as Django's."""
 
     template_name = "forms/widgets/time_zone_select.html"
 
     def get_context(self, name, value, attrs):
         # Widget's context, not ChoiceWidget's: no option dicts (the optgroups) are built.
         context = forms.Widget.get_context(self, name, value, attrs)
-        # The options before the chosen one, the chosen one (none, or one) and those after it:
-        # three loops with no test per option.
-        choices = list(self.choices)
-        chosen = context["widget"]["value"][:1]
-        at = next((i for i, (value, _) in enumerate(choices) if value in chosen), len(choices))
-        context["widget"].update(
-            before=choices[:at], chosen=choices[at : at + 1], after=choices[at + 1 :]
-        )
+        context["widget"]["choices"] = self.choices
         return context
 
 
@@ -43,7 +49,7 @@ class ProfileForm(forms.ModelForm):
         help_text="A new address is used once you open the link we mail to it.",
     )
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices,
+        choices=ZONES,
         widget=TimeZoneSelect,
         help_text="Every meeting time is shown to you in this zone.",
     )
@@ -171,7 +177,7 @@ class AcceptInviteForm(SetPasswordForm):
     )
     time_zone = forms.ChoiceField(
         label="Your time zone",
-        choices=time_zone_choices,
+        choices=ZONES,
         widget=TimeZoneSelect,
         initial="UTC",
         help_text="Every meeting time is shown to you in this zone; you can change it later in "

@@ -13,7 +13,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+TIME_ZONE_CHOICES = tuple(
+    (tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())
+)
 
 
 def validate_time_zone(value: str) -> None:
