@@ -44,6 +44,9 @@ from meetings.unstuck.similarity import similar_terms, terms
 LOOK_BACK = 3
 # Stuck from this many meetings in a row (the badge, the staff's figure and flag).
 STUCK_FROM = 2
+# A page lists this many of a streak's latest earlier bottlenecks side by side and counts the
+# rest: after twenty meetings stuck, the last few say what it is; the history has them all.
+SHOWN_EARLIER = 3
 
 
 @dataclass
@@ -62,6 +65,21 @@ class Streak:
     @property
     def is_stuck(self) -> bool:
         return self.meetings >= STUCK_FROM
+
+    @property
+    def shown_earlier(self) -> list[Agenda]:
+        """The latest SHOWN_EARLIER of the earlier agendas, oldest first."""
+        return self.earlier[-SHOWN_EARLIER:]
+
+    @property
+    def not_shown(self) -> int:
+        """How many earlier agendas of the run are counted, not listed."""
+        return max(0, len(self.earlier) - SHOWN_EARLIER)
+
+    @property
+    def first(self) -> Agenda | None:
+        """The run's first agenda: "since" when the scholar has been stuck."""
+        return self.earlier[0] if self.earlier else None
 
     def __bool__(self) -> bool:
         return self.is_stuck

@@ -231,3 +231,35 @@ def test_a_tick_joins_the_last_meeting_not_a_run_it_did_not_continue(pair):
     streak = stuck.stuck_streak(agenda)
     assert streak.meetings == 2
     assert [a.bottleneck for a in streak.earlier] == [OTHER]
+
+
+def test_a_long_run_lists_its_latest_bottlenecks_and_counts_the_rest(pair, client):
+    """Stuck for seven meetings: the agenda page's prompt and the brief name the latest
+    SHOWN_EARLIER earlier bottlenecks, count the others since the run began, and the brief links
+    to the history that has them all."""
+    texts = [f"{EVAL_1} (week {n})" for n in range(6)]
+    for days, text in zip((42, 35, 28, 21, 14, 7), texts, strict=True):
+        past_agenda(pair, days, text)
+    agenda = upcoming(pair, EVAL_2)
+    streak = stuck.stuck_streak(agenda)
+    assert streak.meetings == 7 and len(streak.earlier) == 6
+    assert [a.bottleneck for a in streak.shown_earlier] == texts[-stuck.SHOWN_EARLIER :]
+    assert streak.not_shown == 6 - stuck.SHOWN_EARLIER
+
+    client.force_login(pair.scholar)
+    page = client.get(reverse("agenda", args=[agenda.meeting_id])).content.decode()
+    first = timezone.localtime(streak.first.scheduled_at)
+    assert f"each of your last 6 meetings since {first.day} {first:%b}, most recently" in page
+    for text in texts[:3]:
+        assert text not in page
+    for text in texts[3:]:
+        assert text in page
+
+    agenda.status = Agenda.Status.SUBMITTED
+    agenda.save()
+    stuck.recompute_pair(pair.pk)
+    brief = client.get(reverse("brief", args=[agenda.meeting_id])).content.decode()
+    assert "Stuck for 7 meetings" in brief
+    assert f"3 earlier meetings since {first.day} {first:%b %Y}" in brief
+    assert f'href="{reverse("history", args=[pair.scholar_id])}">history</a>' in brief
+    assert [text in brief for text in texts] == [False] * 3 + [True] * 3
