@@ -392,6 +392,8 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Token {n}")
     prefix = factory.Sequence(lambda n: f"{n:08x}")
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
 class SlackConnectionFactory(factory.django.DjangoModelFactory):
     """A confirmed Slack link (Slack ids are upper-case letters and digits)."""
 
@@ -433,6 +435,8 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     message_id = factory.Sequence(lambda n: f"msg_factory{n}")
     event = "webhook.test"
     body = '{"type":"webhook.test","timestamp":"2026-01-01T00:00:00Z","data":{}}'
+
+
 class SocialAccountFactory(factory.django.DjangoModelFactory):
     """A provider sign-in linked to an account (django-allauth), by the provider's `sub`."""
 

@@ -100,7 +100,14 @@ def _lifecycle(user: User, meeting: Meeting) -> dict:
     is the pair's latest, the proposed next meeting."""
     changes = list(meeting.status_changes.select_related("by"))
     proposal = None
-    if meeting.is_held and meeting.is_mentor(user) and meeting.mentorship.active:
+    # Only the pair's latest held meeting proposes the next one: its time is stored with the
+    # pair, so an earlier meeting's brief needs no query for it.
+    if (
+        meeting.is_held
+        and meeting.is_mentor(user)
+        and meeting.mentorship.active
+        and meeting.mentorship.last_held_meeting_at == meeting.scheduled_at
+    ):
         proposal = proposals.current(meeting.mentorship, user)
         if proposal and proposal.after != meeting.scheduled_at:
             proposal = None

@@ -34,11 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
         (pair for pair in pairs if pair.mentor_id == user.pk),
         key=lambda pair: pair.next_meeting.scheduled_at if pair.next_meeting else never,
     )
-    # Stuck for two meetings or more, as of each pair's latest brief: the mentor sees it here at
-    # a glance, and the brief says since when and with what.
-    streaks = stuck.current_streaks([pair.pk for pair in as_mentor]) if as_mentor else {}
+    # Stuck for two meetings or more, as of each pair's latest brief (the figure stored with the
+    # pair): the mentor sees it here at a glance, and the brief says since when and with what.
     for pair in as_mentor:
-        pair.streak = streaks.get(pair.pk)
+        pair.streak = stuck.pair_streak(pair)
     # the scholar's own open items, shown under their cards only
     my_items = (
         ActionItem.objects.visible_to(user)

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from meetings.growth import signals as growth
 from meetings.models import Agenda, Meeting
-from meetings.unstuck.streaks import recompute_pair
+from meetings.unstuck.streaks import SHOWN_EARLIER, recompute_pair
 from tests.factories import past_agenda
 
 VENUE = "SENTINEL-VENUE I need to decide which paper venue to submit to."
@@ -65,16 +65,21 @@ def test_every_page_shows_the_same_stuck_figure(hand_worked):
     scholar, mentor = w.client_for(w.scholar), w.client_for(w.mentor)
     slug = w.program.slug
 
-    # The agenda page's prompt names the run's earlier meetings: one fewer than the figure.
+    # The agenda page's prompt counts the run's earlier meetings (one fewer than the figure) and
+    # names the latest few.
     agenda = _after(_html(scholar, reverse("agenda", args=[w.meeting.pk])), 'id="stuck-prompt"')
     prompt = agenda[: agenda.index("</ul>")]
-    assert prompt.count("<li>") == STUCK_FOR - 1
+    assert f"each of your last {STUCK_FOR - 1} meetings" in prompt
+    assert prompt.count("<li>") == SHOWN_EARLIER < STUCK_FOR - 1
 
     for client in (scholar, mentor):
         brief = _html(client, reverse("brief", args=[w.meeting.pk]))
         assert _badges(brief, r"Stuck for (\d+) meetings") == [STUCK_FOR]
         stuck_block = _after(brief, 'id="stuck-streak"')
-        assert stuck_block.count('class="stuck-date"') == STUCK_FOR
+        # the latest earlier ones and this meeting side by side, the others counted
+        listed = stuck_block.count('class="stuck-date"')
+        counted = _badges(stuck_block, r"(\d+) earlier meetings? since")
+        assert listed == SHOWN_EARLIER + 1 and counted == [STUCK_FOR - listed]
 
     history = _html(mentor, reverse("history", args=[w.scholar.pk]))
     timeline = _after(history, 'id="bottleneck-timeline"')
