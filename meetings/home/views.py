@@ -98,6 +98,14 @@ def _pairs(user: User) -> list[Mentorship]:
             status=Meeting.Status.PLANNED, scheduled_at__gte=now - NEXT_MEETING_SHOWN
         )
         .select_related("agenda")
+        # what the page shows of it and what its brief status reads: not the agenda's texts
+        .only(
+            "mentorship_id",
+            "scheduled_at",
+            "agenda__status",
+            "agenda__updated_at",
+            "agenda__updated_after_submit_at",
+        )
         .annotate(
             # the mentor's last read of the submitted agenda
             mentor_read_at=Subquery(
