@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from meetings.webhooks.views import settings_context as webhooks_context
 
 from .. import emails
 from ..forms import MailPreferencesForm, ProfileForm
-from ..models import Invite, User
+from ..models import Invite, Mentorship, User
 from ..sso import allow_provider_forms
 from . import api_tokens, slack
 from .sso import settings_context as sso_settings
@@ -26,14 +27,23 @@ EMAIL_PROBLEMS = {
 
 def mail_roles(user: User) -> set[str]:
     """ "scholar" and/or "mentor": from the user's pairs, or an accepted invitation in that role
-    (someone who joined and waits for a pair gets that role's mail once paired)."""
-    roles = set()
+    (someone who joined and waits for a pair gets that role's mail once paired). One query."""
     accepted = Invite.objects.filter(user=user, accepted_at__isnull=False)
-    if user.is_scholar() or accepted.filter(role=Invite.Role.SCHOLAR).exists():
-        roles.add("scholar")
-    if user.is_mentor() or accepted.filter(role=Invite.Role.MENTOR).exists():
-        roles.add("mentor")
-    return roles
+
+    def either(pairs, role: str) -> ExpressionWrapper:
+        return ExpressionWrapper(
+            Q(Exists(pairs)) | Q(Exists(accepted.filter(role=role))), output_field=BooleanField()
+        )
+
+    scholar, mentor = (
+        User.objects.filter(pk=user.pk)
+        .values_list(
+            either(Mentorship.objects.of_scholar(user), Invite.Role.SCHOLAR),
+            either(user.mentorships_as_mentor.all(), Invite.Role.MENTOR),
+        )
+        .get()
+    )
+    return {role for role, has in (("scholar", scholar), ("mentor", mentor)) if has}
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ import re
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.forms import TimeZoneSelect
 from accounts.models import TIME_ZONE_CHOICES
@@ -102,3 +103,17 @@ def test_the_settings_page_shows_the_chosen_zone_selected(world):
     assert '<option value="America/New_York" selected>America/New York</option>' in body
     zone_select = re.search(r'<select name="time_zone".*?</select>', body, re.S).group(0)
     assert zone_select.count("<option ") == len(TIME_ZONE_CHOICES)
+
+
+@pytest.mark.parametrize("more", [0, 4])
+def test_the_settings_page_costs_the_same_queries_with_more_pairs_and_invitations(
+    world, django_assert_num_queries, more
+):
+    """session, user, mail roles (one query for both), the person's webhooks, API tokens and
+    provider sign-ins, their pairs for the Slack notices, and the menu's pairs and programs."""
+    for _ in range(more):
+        MentorshipFactory(program=world.program, scholar=world.mentor)
+        InviteFactory(user=world.mentor, accepted_at=timezone.now())  # another program each
+    client = world.client_for(world.mentor)
+    with django_assert_num_queries(8):
+        assert client.get(reverse("settings")).status_code == 200
