@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.forms import TimeZoneSelect
+from accounts.forms import MailPreferencesForm, TimeZoneSelect
 from accounts.models import TIME_ZONE_CHOICES
 from tests.factories import InviteFactory, MentorshipFactory, UserFactory
 
@@ -117,3 +117,17 @@ def test_the_settings_page_costs_the_same_queries_with_more_pairs_and_invitation
     client = world.client_for(world.mentor)
     with django_assert_num_queries(8):
         assert client.get(reverse("settings")).status_code == 200
+
+
+def test_the_mail_boxes_are_the_widgets_markup_ticked_as_saved(world):
+    """The template writes each mail checkbox itself (for speed): the markup is the widget's,
+    ticked where the preference is on."""
+    world.mentor.mail_brief_reminder = False
+    world.mentor.save()
+    body = _page(world, world.mentor)
+    form = MailPreferencesForm(instance=world.mentor, roles={"mentor"})
+    assert len(form.fields) >= 3
+    for field in form:
+        assert f"{field} {field.label}</label>" in body
+    assert '<input type="checkbox" name="mail_brief_reminder" id="id_mail_brief_reminder">' in body
+    assert 'name="mail_brief_submitted" id="id_mail_brief_submitted" checked>' in body
