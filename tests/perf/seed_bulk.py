@@ -12,8 +12,10 @@ Each scholar has one mentorship with --meetings meetings: the past ones held (so
 each with a submitted agenda and 2 questions, plus one planned upcoming meeting with a draft.
 It uses whatever database DATABASE_URL names (SQLite by default).
 
-Figures the app stores at write time are filled afterwards by the app's own bulk functions
-(`fill_stored_figures`), so the data looks as if every agenda had been written through the app.
+Figures the app stores at write time are filled as the app fills them: the word counts, HTML and
+reading weeks by their columns' `pre_save` inside bulk_create, the stuck streaks and each pair's
+figures by the app's own `recompute_pairs` once the agendas are in, so the data looks as if
+every agenda had been written through the app.
 """
 
 from __future__ import annotations
@@ -89,26 +91,12 @@ def build(
         raise SeedError(f"The {name} program exists already; pass --reset to rebuild it.")
     rng = random.Random(seed)
     with transaction.atomic():
-        program = _build(scholars, meetings, per_mentor, rng, say, name)
-        fill_stored_figures(program, say)
+        _build(scholars, meetings, per_mentor, rng, say, name)
     if connection.vendor == "postgresql":
         # Fresh planner statistics and visibility map (index-only scans) after a bulk load;
         # VACUUM cannot run inside a transaction (e.g. in tests), ANALYZE can.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-
-
-def fill_stored_figures(program: Program, say: Callable[[str], None]) -> None:
-    """Fill what the app stores at write time for the rows bulk_create wrote behind its back.
-
-    bulk_create skips the domain functions that keep stored figures up to date, so each stored
-    figure's own bulk recompute function is called here, once per program, chunked by the
-    function itself. None exists yet.
-    TODO(lead, at merge): call the stuck streak's bulk recompute (stored on Agenda) here, e.g.
-    `streaks.recompute(Agenda.objects.filter(meeting__mentorship__program=program))`, and the
-    stored word counts / Markdown HTML's, if their branch adds one.
-    """
-    del program, say  # used once the functions above are wired in
 
 
 def _build(
