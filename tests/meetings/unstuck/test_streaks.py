@@ -249,7 +249,7 @@ def test_a_long_run_lists_its_latest_bottlenecks_and_counts_the_rest(pair, clien
     client.force_login(pair.scholar)
     page = client.get(reverse("agenda", args=[agenda.meeting_id])).content.decode()
     first = timezone.localtime(streak.first.scheduled_at)
-    assert f"each of your last 6 meetings since {first.day} {first:%b}, most recently" in page
+    assert f"each of your last 6 meetings since {first.day} {first:%b %Y}, most recently" in page
     for text in texts[:3]:
         assert text not in page
     for text in texts[3:]:
