@@ -204,38 +204,62 @@ def _all_counts(counts: dict[str, Q]) -> Subquery:
     return Subquery(grouped, output_field=JSONField())
 
 
+def _with_inputs(names: Iterable[str]) -> set[str]:
+    """These figures and those they are worked out from (a flag from its share, a share from
+    its counts)."""
+    wanted = set(names)
+    wanted |= {LOW_SHARE_FLAGS[n][0] for n in wanted if n in LOW_SHARE_FLAGS}
+    return wanted | {count for n in wanted if n in SHARES for count in SHARES[n]}
+
+
 def annotate_cadence(
     mentorships: QuerySet[Mentorship],
     now: datetime,
     cadences: set[int] | None = None,
     shares: bool = True,
+    figures: Iterable[str] | None = None,
 ) -> QuerySet[Mentorship]:
     """Every figure and flag of each mentorship, as of `now` (`cadences`: the pairs' distinct
-    cadences, when the caller knows them already), to sort and filter by. Without `shares`, for
-    a page or a chunk of pairs already chosen: the counts of meetings in one JSON object
-    (`with_counts` sets them as the pair's attributes), the other counts and the overdue flag; CadenceRow works the
-    shares and their flags out from the counts."""
+    cadences, when the caller knows them already), to sort and filter by; `figures`: only these
+    (and what they are worked out from), for a query that reads no other, as the ids of a page
+    in the order of one figure. Without `shares`, for a page or a chunk of pairs already
+    chosen: the counts of meetings in one JSON object (`with_counts` sets them as the pair's
+    attributes), the other counts and the overdue flag; CadenceRow works the shares and their
+    flags out from the counts."""
+    wanted = None if figures is None else _with_inputs(figures)
+
+    def only(annotations: dict) -> dict:
+        return (
+            annotations
+            if wanted is None
+            else {n: annotations[n] for n in wanted & annotations.keys()}
+        )
+
     counts = _meeting_counts(now)
     upcoming = _meetings_of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     open_items = ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False).order_by()
     if cadences is None:
         cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
     if shares:
-        meeting_counts = {n: _count(_meetings_of_row().filter(q)) for n, q in counts.items()}
+        meeting_counts = {n: _count(_meetings_of_row().filter(q)) for n, q in only(counts).items()}
     else:
         meeting_counts = {MEETING_COUNTS: _all_counts(counts)}
-    counted = (
-        mentorships.annotate(
-            **meeting_counts,
-            next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
-            open_items=_count(open_items),
-        )
-    ).annotate(is_overdue=_flag(overdue_q(cadences, now)))
+    others = {
+        "next_meeting_at": lambda: Subquery(
+            upcoming.order_by("scheduled_at").values("scheduled_at")[:1]
+        ),
+        "open_items": lambda: _count(open_items),
+    }
+    counted = mentorships.annotate(
+        **meeting_counts, **{n: make() for n, make in only(others).items()}
+    )
+    if wanted is None or "is_overdue" in wanted:
+        counted = counted.annotate(is_overdue=_flag(overdue_q(cadences, now)))
     if not shares:
         return counted
     return counted.annotate(
-        **{name: _share_sql(*counts) for name, counts in SHARES.items()}
-    ).annotate(**{name: _low_sql(*rule) for name, rule in LOW_SHARE_FLAGS.items()})
+        **{name: _share_sql(*counts) for name, counts in only(SHARES).items()}
+    ).annotate(**{name: _low_sql(*rule) for name, rule in only(LOW_SHARE_FLAGS).items()})
 
 
 def with_counts(mentorship: Mentorship, names: Iterable[str]) -> Mentorship:
@@ -379,9 +403,11 @@ def cadence_queryset(
     now: datetime | None = None,
     cadences: set[int] | None = None,
     shares: bool = True,
+    figures: Iterable[str] | None = None,
 ) -> QuerySet[Mentorship]:
-    """The mentorships with their figures, filtered and in the chosen order."""
-    qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares)
+    """The mentorships with their figures (`figures`: see annotate_cadence), filtered and in
+    the chosen order."""
+    qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares, figures)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "stuck":
@@ -483,6 +509,15 @@ def _rows_of(
     return [CadenceRow(by_id[pk], now, weeks.get(pk, [])) for pk in ids]
 
 
+def _read_by(sort: str, flag: str | None) -> set[str]:
+    """The figures that choosing the pairs reads: their order, the flag filtered by and the
+    overdue count. The rows' own figures come after, for the chosen pairs alone."""
+    names = {e.expression.name for e in _order(sort)} | {"is_overdue"}
+    if flag in FLAGS and flag != "stuck":
+        names.add(f"is_{flag}")
+    return names
+
+
 def _distinct_cadences(mentorships: QuerySet[Mentorship]) -> set[int]:
     return set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
 
@@ -506,7 +541,13 @@ def cadence_page(
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
     qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        figures=_read_by(sort, flag),
     )
     # The matches and how many of them are overdue; the stuck count is the whole program's.
     totals = qs.order_by().aggregate(
@@ -546,7 +587,13 @@ def streamed_rows(
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
     qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        figures=_read_by(sort, flag),
     )
     ids = list(qs.values_list("pk", flat=True))
     size = chunk or CSV_CHUNK
