@@ -77,6 +77,21 @@ class MeetingLine:
     full: bool
 
 
+@dataclass(frozen=True)
+class QuestionLine:
+    """A question on the report: its meeting's time, its text, state and written answer."""
+
+    when: datetime
+    text: str
+    status: str
+    answer: str
+    answer_html: str  # as stored when the answer was written
+
+    @property
+    def status_label(self) -> str:
+        return Question.Status(self.status).label
+
+
 @dataclass
 class BottleneckLine:
     """One submitted agenda's bottleneck: when, its stuck stretch, how it was resolved."""
@@ -94,7 +109,7 @@ class Report:
     figures: ReportFigures
     meetings: list[MeetingLine]  # held, oldest first
     bottlenecks: list[BottleneckLine]
-    questions: list[Question]  # each with `when`, its meeting's time
+    questions: list[QuestionLine]
     readings: list[ReadingEntry]
     plan: ResearchPlan | None
     milestones: list[Milestone]
@@ -166,7 +181,7 @@ def build_report(viewer: User, scholar: User) -> Report:
     through access.report_scholars). About a dozen queries, whatever the program's length.
 
     The long lists read rows, not related objects: a meeting's mentor is one of the scholar's
-    pairs' (`mentorships`, read first), a question's meeting time comes as `when`."""
+    pairs' (`mentorships`, read first), a question comes with its meeting's time."""
     mentorships = list(
         Mentorship.objects.filter(scholar=scholar)
         .select_related("mentor", "program")
@@ -197,13 +212,13 @@ def build_report(viewer: User, scholar: User) -> Report:
         figures=report_figures(scholar.pk),
         meetings=meetings,
         bottlenecks=_bottlenecks(mentors, visible_agendas, recaps),
-        questions=list(
-            Question.objects.for_mentor()
+        questions=[
+            QuestionLine(*row)
+            for row in Question.objects.for_mentor()
             .filter(_latest_copies(), agenda__in=visible_agendas)
-            .annotate(when=F("agenda__meeting__scheduled_at"))
-            .only("text", "status", "answer", "answer_html")
             .order_by("agenda__meeting__scheduled_at", "rank", "pk")
-        ),
+            .values_list("agenda__meeting__scheduled_at", "text", "status", "answer", "answer_html")
+        ],
         readings=list(
             ReadingEntry.objects.filter(access.reading(viewer), scholar=scholar).order_by(
                 "read_on", "pk"
