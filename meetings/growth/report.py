@@ -46,14 +46,9 @@ from meetings.models import (
 from meetings.unstuck import streaks as stuck
 
 SETTLED = [Question.Status.ANSWERED, Question.Status.RESOLVED]
-# What the report reads of a person: their name (User.name). The long lists load only the
-# columns the report shows: a full row per meeting, question and agenda cost more to build than
-# to query.
-NAME = ("display_name", "first_name", "last_name", "username")
-
-
-def _mentor_name(prefix: str) -> list[str]:
-    return [f"{prefix}mentorship__mentor__{field}" for field in NAME]
+# The long lists load only the columns the report shows, and no related rows: a full row per
+# meeting, question and agenda, and its meeting, pair and mentor, cost more to build than to
+# query.
 
 
 @dataclass(frozen=True)
@@ -71,12 +66,39 @@ class ReportFigures:
     actions_open: int
 
 
+@dataclass(frozen=True)
+class MeetingLine:
+    """A held meeting on the report: when, with whom, and whether the viewer may read its
+    content (`full`; else its date and figures only)."""
+
+    pk: int
+    scheduled_at: datetime
+    mentor: User
+    full: bool
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """A question on the report: its meeting's time, its text, state and written answer."""
+
+    when: datetime
+    text: str
+    status: str
+    answer: str
+    answer_html: str  # as stored when the answer was written
+
+    @property
+    def status_label(self) -> str:
+        return Question.Status(self.status).label
+
+
 @dataclass
 class BottleneckLine:
     """One submitted agenda's bottleneck: when, its stuck stretch, how it was resolved."""
 
-    agenda: Agenda
+    agenda: Agenda  # with its meeting's time and status
     line: stuck.TimelineLine
+    mentor: User  # the meeting's mentor
     takeaway: str = ""  # the recap's takeaway of that meeting as HTML, when there is one
 
 
@@ -85,9 +107,9 @@ class Report:
     scholar: User
     mentorships: list[Mentorship]
     figures: ReportFigures
-    meetings: list[Meeting]  # held, oldest first; `full`: the viewer may read its content
+    meetings: list[MeetingLine]  # held, oldest first
     bottlenecks: list[BottleneckLine]
-    questions: list[Question]
+    questions: list[QuestionLine]
     readings: list[ReadingEntry]
     plan: ResearchPlan | None
     milestones: list[Milestone]
@@ -156,22 +178,26 @@ def report_figures(scholar_id: int, program_id: int | None = None) -> ReportFigu
 
 def build_report(viewer: User, scholar: User) -> Report:
     """The report on `scholar` as `viewer` may read it (the caller has looked the scholar up
-    through access.report_scholars). About a dozen queries, whatever the program's length."""
+    through access.report_scholars). About a dozen queries, whatever the program's length.
+
+    The long lists read rows, not related objects: a meeting's mentor is one of the scholar's
+    pairs' (`mentorships`, read first), a question comes with its meeting's time."""
     mentorships = list(
         Mentorship.objects.filter(scholar=scholar)
         .select_related("mentor", "program")
         .order_by("program__name", "pk")
     )
-    meetings = list(
-        Meeting.objects.held()
+    mentors = {pair.pk: pair.mentor for pair in mentorships}
+    meetings = [
+        MeetingLine(pk, scheduled_at, mentors[pair], full)
+        for pk, scheduled_at, pair, full in Meeting.objects.held()
         .filter(mentorship__scholar=scholar)
-        .select_related("mentorship__mentor")
-        .only("mentorship", "scheduled_at", "status", *_mentor_name(""))
         .annotate(
             full=ExpressionWrapper(access.meeting_content(viewer), output_field=BooleanField())
         )
         .order_by("scheduled_at", "pk")
-    )
+        .values_list("pk", "scheduled_at", "mentorship_id", "full")
+    ]
     visible_agendas = Agenda.objects.visible_to(viewer).filter(
         meeting__mentorship__scholar=scholar, status=Agenda.Status.SUBMITTED
     )
@@ -185,14 +211,14 @@ def build_report(viewer: User, scholar: User) -> Report:
         mentorships=mentorships,
         figures=report_figures(scholar.pk),
         meetings=meetings,
-        bottlenecks=_bottlenecks(mentorships, visible_agendas, recaps),
-        questions=list(
-            Question.objects.for_mentor()
+        bottlenecks=_bottlenecks(mentors, visible_agendas, recaps),
+        questions=[
+            QuestionLine(*row)
+            for row in Question.objects.for_mentor()
             .filter(_latest_copies(), agenda__in=visible_agendas)
-            .select_related("agenda__meeting")
-            .only("agenda__meeting__scheduled_at", "text", "status", "answer", "answer_html")
             .order_by("agenda__meeting__scheduled_at", "rank", "pk")
-        ),
+            .values_list("agenda__meeting__scheduled_at", "text", "status", "answer", "answer_html")
+        ],
         readings=list(
             ReadingEntry.objects.filter(access.reading(viewer), scholar=scholar).order_by(
                 "read_on", "pk"
@@ -216,24 +242,25 @@ def build_report(viewer: User, scholar: User) -> Report:
 
 
 def _bottlenecks(
-    mentorships: list[Mentorship], visible_agendas: QuerySet, recaps: list[Recap]
+    mentors: dict[int, User], visible_agendas: QuerySet, recaps: list[Recap]
 ) -> list[BottleneckLine]:
     """The submitted agendas the viewer may read, oldest first, each with its stuck stretch
-    (meetings/unstuck/streaks.py), how it was resolved and the recap's takeaway. Three queries: the
-    timeline's two (agendas, whom the scholar asked) and the agendas' resolutions."""
-    timeline = stuck.timeline([pair.pk for pair in mentorships], visible_agendas)
+    (meetings/unstuck/streaks.py), how it was resolved and the recap's takeaway. Two queries: the
+    timeline's agendas (whom the scholar asked is not shown here) and the agendas' resolutions.
+    `mentors`: the mentor of each of the scholar's pairs."""
+    timeline = stuck.timeline(list(mentors), visible_agendas, with_asked=False)
     agendas = {
         agenda.pk: agenda
         for agenda in visible_agendas.exclude(meeting__status=Meeting.Status.CANCELLED)
         .exclude(bottleneck="")
-        .select_related("meeting__mentorship__mentor")
+        .select_related("meeting")
         .only(
             "meeting__scheduled_at",
             "meeting__status",
+            "meeting__mentorship_id",
             "bottleneck_html",
             "bottleneck_resolution",
             "bottleneck_resolved_at",
-            *_mentor_name("meeting__"),
         )
     }
     takeaways = {recap.meeting_id: recap.takeaway_html for recap in recaps}
@@ -241,6 +268,7 @@ def _bottlenecks(
         BottleneckLine(
             agenda=agendas[line.agenda.pk],
             line=line,
+            mentor=mentors[agendas[line.agenda.pk].meeting.mentorship_id],
             takeaway=takeaways.get(agendas[line.agenda.pk].meeting_id, ""),
         )
         for line in reversed(timeline)

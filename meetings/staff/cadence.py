@@ -12,7 +12,7 @@ never disagree between two pages, and sorting or filtering by a figure is plain 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -27,6 +27,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -35,7 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import DateTimeField as DateTimeFieldType
-from django.db.models.functions import Cast, Coalesce, NullIf, TruncWeek
+from django.db.models.functions import Cast, Coalesce, JSONObject, NullIf, TruncWeek
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -160,57 +161,115 @@ def _flag(condition: Q) -> Case:
     )
 
 
+def _meeting_counts(now: datetime) -> dict[str, Q]:
+    """Which of a pair's meetings each of its counts counts, as of `now`: a condition on the
+    pair's meetings (read in a subquery over them, the pair its outer row), the one definition
+    of each count whichever way it is read (`annotate_cadence`)."""
+    held = _held(now)
+    submitted = Q(agenda__status=Agenda.Status.SUBMITTED)
+    on_time = ExpressionWrapper(
+        F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
+    )
+    # A brief the mentor could have opened: submitted before the meeting's time.
+    brief = held & submitted & Q(agenda__submitted_at__lt=F("scheduled_at"))
+    # The read's agenda is the brief's, already joined: no second join to the agendas per meeting.
+    read = BriefRead.objects.filter(
+        agenda=OuterRef("agenda"),
+        reader_id=OuterRef(OuterRef("mentor_id")),
+        first_read_at__lt=OuterRef("scheduled_at"),
+    )
+    return {
+        "held_4w": held & Q(scheduled_at__gt=now - timedelta(weeks=4)),
+        "held_8w": held & Q(scheduled_at__gt=now - timedelta(weeks=8)),
+        "held_total": held,
+        "held_on_time": held & submitted & Q(agenda__submitted_at__lte=on_time),
+        "briefs": brief,
+        "briefs_read_before": brief & Q(Exists(read)),
+    }
+
+
+MEETING_COUNTS = "meeting_counts"
+
+
+def _all_counts(counts: dict[str, Q]) -> Subquery:
+    """Every count of the pair's meetings in one subquery, as one JSON object (none: the pair has
+    no meeting): one pass over its meetings and their agendas, where a subquery per count reads
+    them once per count."""
+    grouped = (
+        _meetings_of_row()
+        .values("mentorship")
+        .annotate(counts=JSONObject(**{n: Count("pk", filter=q) for n, q in counts.items()}))
+        .values("counts")
+    )
+    return Subquery(grouped, output_field=JSONField())
+
+
+def _with_inputs(names: Iterable[str]) -> set[str]:
+    """These figures and those they are worked out from (a flag from its share, a share from
+    its counts)."""
+    wanted = set(names)
+    wanted |= {LOW_SHARE_FLAGS[n][0] for n in wanted if n in LOW_SHARE_FLAGS}
+    return wanted | {count for n in wanted if n in SHARES for count in SHARES[n]}
+
+
 def annotate_cadence(
     mentorships: QuerySet[Mentorship],
     now: datetime,
     cadences: set[int] | None = None,
     shares: bool = True,
+    figures: Iterable[str] | None = None,
 ) -> QuerySet[Mentorship]:
     """Every figure and flag of each mentorship, as of `now` (`cadences`: the pairs' distinct
-    cadences, when the caller knows them already). Without `shares`, the counts and the overdue
-    flag only: CadenceRow works the shares and their flags out from the counts."""
-    held = _meetings_of_row().filter(_held(now))
-    on_time = held.filter(
-        agenda__status=Agenda.Status.SUBMITTED,
-        agenda__submitted_at__lte=ExpressionWrapper(
-            F("scheduled_at") - timedelta(hours=ON_TIME_HOURS), output_field=DateTimeFieldType()
-        ),
-    )
-    # A brief the mentor could have opened: submitted before the meeting's time.
-    briefs = held.filter(
-        agenda__status=Agenda.Status.SUBMITTED, agenda__submitted_at__lt=F("scheduled_at")
-    )
-    # The read's agenda is the brief's, already joined: no second join to the agendas per meeting.
-    read_before = briefs.filter(
-        Exists(
-            BriefRead.objects.filter(
-                agenda=OuterRef("agenda"),
-                reader_id=OuterRef(OuterRef("mentor_id")),
-                first_read_at__lt=OuterRef("scheduled_at"),
-            )
+    cadences, when the caller knows them already), to sort and filter by; `figures`: only these
+    (and what they are worked out from), for a query that reads no other, as the ids of a page
+    in the order of one figure. Without `shares`, for a page or a chunk of pairs already
+    chosen: the counts of meetings in one JSON object (`with_counts` sets them as the pair's
+    attributes), the other counts and the overdue flag; CadenceRow works the shares and their
+    flags out from the counts."""
+    wanted = None if figures is None else _with_inputs(figures)
+
+    def only(annotations: dict) -> dict:
+        return (
+            annotations
+            if wanted is None
+            else {n: annotations[n] for n in wanted & annotations.keys()}
         )
-    )
+
+    counts = _meeting_counts(now)
     upcoming = _meetings_of_row().filter(status=Meeting.Status.PLANNED, scheduled_at__gt=now)
     open_items = ActionItem.objects.filter(mentorship=OuterRef("pk"), done=False).order_by()
     if cadences is None:
         cadences = set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
-    counted = (
-        mentorships.annotate(
-            held_4w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=4))),
-            held_8w=_count(held.filter(scheduled_at__gt=now - timedelta(weeks=8))),
-            held_total=_count(held),
-            held_on_time=_count(on_time),
-            briefs=_count(briefs),
-            briefs_read_before=_count(read_before),
-            next_meeting_at=Subquery(upcoming.order_by("scheduled_at").values("scheduled_at")[:1]),
-            open_items=_count(open_items),
-        )
-    ).annotate(is_overdue=_flag(overdue_q(cadences, now)))
+    if shares:
+        meeting_counts = {n: _count(_meetings_of_row().filter(q)) for n, q in only(counts).items()}
+    else:
+        meeting_counts = {MEETING_COUNTS: _all_counts(counts)}
+    others = {
+        "next_meeting_at": lambda: Subquery(
+            upcoming.order_by("scheduled_at").values("scheduled_at")[:1]
+        ),
+        "open_items": lambda: _count(open_items),
+    }
+    counted = mentorships.annotate(
+        **meeting_counts, **{n: make() for n, make in only(others).items()}
+    )
+    if wanted is None or "is_overdue" in wanted:
+        counted = counted.annotate(is_overdue=_flag(overdue_q(cadences, now)))
     if not shares:
         return counted
     return counted.annotate(
-        **{name: _share_sql(*counts) for name, counts in SHARES.items()}
-    ).annotate(**{name: _low_sql(*rule) for name, rule in LOW_SHARE_FLAGS.items()})
+        **{name: _share_sql(*counts) for name, counts in only(SHARES).items()}
+    ).annotate(**{name: _low_sql(*rule) for name, rule in only(LOW_SHARE_FLAGS).items()})
+
+
+def with_counts(mentorship: Mentorship, names: Iterable[str]) -> Mentorship:
+    """A pair read by annotate_cadence without `shares`, its meeting counts (`names`: those of
+    `_meeting_counts`) set as attributes, as annotate_cadence with `shares` gives them: 0 for a
+    pair without meetings."""
+    counts = getattr(mentorship, MEETING_COUNTS) or {}
+    for name in names:
+        setattr(mentorship, name, counts.get(name, 0))
+    return mentorship
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -344,9 +403,11 @@ def cadence_queryset(
     now: datetime | None = None,
     cadences: set[int] | None = None,
     shares: bool = True,
+    figures: Iterable[str] | None = None,
 ) -> QuerySet[Mentorship]:
-    """The mentorships with their figures, filtered and in the chosen order."""
-    qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares)
+    """The mentorships with their figures (`figures`: see annotate_cadence), filtered and in
+    the chosen order."""
+    qs = annotate_cadence(mentorships, now or timezone.now(), cadences, shares, figures)
     if mentor_id:
         qs = qs.filter(mentor_id=mentor_id)
     if flag == "stuck":
@@ -442,9 +503,19 @@ def _rows_of(
     figured = annotate_cadence(
         Mentorship.objects.filter(pk__in=ids), now, cadences, shares=False
     ).select_related("scholar", "mentor", "program")
-    by_id = {m.pk: m for m in figured}
+    names = list(_meeting_counts(now))
+    by_id = {m.pk: with_counts(m, names) for m in figured}
     weeks = weekly_grid(ids, now) if grid else {}
     return [CadenceRow(by_id[pk], now, weeks.get(pk, [])) for pk in ids]
+
+
+def _read_by(sort: str, flag: str | None) -> set[str]:
+    """The figures that choosing the pairs reads: their order, the flag filtered by and the
+    overdue count. The rows' own figures come after, for the chosen pairs alone."""
+    names = {e.expression.name for e in _order(sort)} | {"is_overdue"}
+    if flag in FLAGS and flag != "stuck":
+        names.add(f"is_{flag}")
+    return names
 
 
 def _distinct_cadences(mentorships: QuerySet[Mentorship]) -> set[int]:
@@ -470,7 +541,13 @@ def cadence_page(
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
     qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        figures=_read_by(sort, flag),
     )
     # The matches and how many of them are overdue; the stuck count is the whole program's.
     totals = qs.order_by().aggregate(
@@ -510,7 +587,13 @@ def streamed_rows(
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
     qs = cadence_queryset(
-        mentorships, sort=sort, flag=flag, mentor_id=mentor_id, now=now, cadences=cadences
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        figures=_read_by(sort, flag),
     )
     ids = list(qs.values_list("pk", flat=True))
     size = chunk or CSV_CHUNK

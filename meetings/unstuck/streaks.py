@@ -428,16 +428,17 @@ class TimelineLine:
         return f"asked {n} {'person' if n == 1 else 'people'}: {', '.join(e.label for e in self.asked)}"
 
 
-def timeline(mentorship_ids: Iterable[int], agendas) -> list[TimelineLine]:
+def timeline(mentorship_ids: Iterable[int], agendas, *, with_asked=True) -> list[TimelineLine]:
     """The pairs' submitted agendas, newest first, each with its streak and whom the scholar
     asked, the stuck stretches marked. `agendas`: Agenda queryset scoped to the viewer. Two
-    queries, whatever the length of the history."""
+    queries, whatever the length of the history; one without `with_asked`, for a page that does
+    not show whom the scholar asked (the lines' `asked` stay empty)."""
     from meetings.models import HelpAsked
 
     timed = streak_timeline(mentorship_ids, agendas)
     asked: dict[int, list[HelpAsked]] = defaultdict(list)
     entries = HelpAsked.objects.filter(agenda__in=[a.pk for a, _ in timed]).select_related("peer")
-    for entry in entries:
+    for entry in entries if with_asked else ():
         asked[entry.agenda_id].append(entry)
     lines = [TimelineLine(agenda=a, streak=s, asked=asked[a.pk]) for a, s in timed]
     newer: dict[int, Agenda] = {}  # by pair: the line above, one meeting later
