@@ -10,8 +10,10 @@ The page and its htmx partial (the results alone) are the same view with the sam
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,6 +59,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
         request.GET.get("page")
     )
     entries = list(page.object_list)
+    open_items = _items(user, user_id, entries)
     # The bottleneck timeline of the page's meetings: their submitted agendas the user may see,
     # stuck stretches marked as over the whole history (from the stored streaks).
     timeline = stuck.meetings_timeline(
@@ -84,7 +87,7 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,
-            "open_items": _open_items(user, user_id),
+            "open_items": open_items,
             "milestones": plans.milestones_with_agendas(user_id, user),
             "today": timezone.localdate(),
             "reading_weeks": reading.weekly_counts(reading.recent_entries(user, user_id)),
@@ -141,16 +144,20 @@ def _meetings(user: User, scholar_id: int, *, page: bool = False):
             to_attr="section_annotations",
         ),
     )
-    return (
+    meetings = (
         meetings.annotate(
             full=ExpressionWrapper(access.meeting_content(user), output_field=BooleanField())
         )
         .prefetch_related(
             Prefetch("agenda", queryset=agendas, to_attr="visible_agenda"),
-            Prefetch("action_items", queryset=_action_items(user, page=page), to_attr="items"),
             Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         )
         .order_by("-scheduled_at", "-pk")
+    )
+    if page:
+        return meetings  # the page reads their action items with its open ones (_items)
+    return meetings.prefetch_related(
+        Prefetch("action_items", queryset=_action_items(user), to_attr="items")
     )
 
 
@@ -178,9 +185,22 @@ def _action_items(user: User, *, page: bool = False):
     )
 
 
-def _open_items(user: User, scholar_id: int) -> list[ActionItem]:
-    """The open action items of every pair of the scholar's that the user may see."""
-    return list(_action_items(user, page=True).open().filter(mentorship__scholar_id=scholar_id))
+def _items(user: User, scholar_id: int, meetings: list[Meeting]) -> list[ActionItem]:
+    """In one query, the action items the user may see of these meetings (each meeting's
+    `items`) and the open ones of every pair of the scholar's (returned), in their order."""
+    shown = {meeting.pk for meeting in meetings}
+    rows = list(
+        _action_items(user, page=True).filter(
+            Q(meeting_id__in=shown) | Q(done=False, mentorship__scholar_id=scholar_id)
+        )
+    )
+    by_meeting: dict[int, list[ActionItem]] = defaultdict(list)
+    for item in rows:
+        if item.meeting_id in shown:
+            by_meeting[item.meeting_id].append(item)
+    for meeting in meetings:
+        meeting.items = by_meeting[meeting.pk]
+    return [i for i in rows if not i.done and i.mentorship.scholar_id == scholar_id]
 
 
 TEMPLATE = "meetings/history/history_search.html"
