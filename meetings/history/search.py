@@ -38,8 +38,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, IntegerField, QuerySet, TextField, Value
-from django.db.models.functions import Replace
+from django.db.models import BigIntegerField, F, IntegerField, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Replace
 from django.urls import reverse
 
 from accounts.models import User
@@ -56,6 +56,10 @@ from meetings.models import (
     ReadingRecommendation,
 )
 
+# the fields User.name reads, through a meeting's mentorship
+_NAME_FIELDS = [
+    f"mentorship__mentor__{f}" for f in ("display_name", "first_name", "last_name", "username")
+]
 MAX_QUERY = 200  # characters of the search box kept
 MAX_HITS = 100  # the newest matches shown; the page says when there are more
 START, STOP = "\ue000", "\ue001"  # around each match in a snippet (private-use characters)
@@ -170,6 +174,7 @@ class Hit:
 @dataclass
 class MeetingHits:
     meeting: Meeting
+    url: str  # its brief
     hits: list[Hit] = field(default_factory=list)
 
 
@@ -199,19 +204,24 @@ def search(user: User, scholar_id: int, query: str) -> Results:
         rows = _search_sqlite(user, scholar_id, query)
     more = len(rows) > MAX_HITS
     rows = rows[:MAX_HITS]
-    meetings = Meeting.objects.filter(pk__in={r[2] for r in rows if r[2]}).select_related(
-        "mentorship__mentor"
+    # what a result's heading shows: the meeting's time and state, and its mentor's name
+    meetings = (
+        Meeting.objects.filter(pk__in={r[2] for r in rows if r[2]})
+        .select_related("mentorship__mentor")
+        .only("scheduled_at", "status", "mentorship__mentor_id", *_NAME_FIELDS)
     )
-    groups = {m.pk: MeetingHits(m) for m in meetings}
+    groups = {m.pk: MeetingHits(m, reverse("brief", args=[m.pk])) for m in meetings}
     log: list[Hit] = []
+    # each page's address once, not once per hit
+    pages = {name: reverse(name, args=[scholar_id]) for name in {s.page for s in SOURCES}}
     for source_index, ref, meeting_id, snippet in rows:
         source = SOURCES[source_index]
         anchor = "#" + source.anchor.format(pk=ref)
         if source.meeting is None:
-            log.append(Hit(source.label, reverse(source.page, args=[scholar_id]) + anchor, snippet))
+            log.append(Hit(source.label, pages[source.page] + anchor, snippet))
         else:
-            url = reverse("brief", args=[meeting_id]) + anchor
-            groups[meeting_id].hits.append(Hit(source.label, url, snippet))
+            group = groups[meeting_id]
+            group.hits.append(Hit(source.label, group.url + anchor, snippet))
     ordered = sorted(groups.values(), key=lambda g: (g.meeting.scheduled_at, g.meeting.pk))
     return Results(query, ordered[::-1], log, len(rows), more)
 
@@ -252,39 +262,75 @@ COLUMNS = ["hit_source", "hit_ref", "hit_meeting"]
 
 
 def _search_postgresql(user: User, scholar_id: int, query: str) -> list[tuple]:
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
-
-    tsquery = SearchQuery(query, search_type="websearch", config="english")
-    matched = [
-        qs.annotate(hit_document=SearchVector("hit_text", config="english"))
-        .filter(hit_document=tsquery)
-        .annotate(
-            hit_snippet=SearchHeadline(
-                "hit_text",
-                tsquery,
-                config="english",
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-            hit_rank=SearchRank(F("hit_document"), tsquery),
+    """One query. The sources that read the same rows (an agenda's sections, a question and its
+    answer, ...) scan them once: Django compiles each group's scoped queryset with all of its
+    fields, and every field becomes a row of its own (LATERAL VALUES). Only the MAX_HITS + 1
+    newest matches get a snippet (ts_headline is the costly part): the snippet is made after
+    the LIMIT, not for every match."""
+    branches, params = [], []
+    for sources in _groups():
+        first = sources[0][1]
+        path = first.meeting
+        if path is None:
+            # typed: a NULL alone in a subquery would be text, which no meeting id unites with
+            meeting, when = Cast(Value(None), BigIntegerField()), F(first.when)
+        else:
+            meeting, when = F(f"{path}__id"), F(f"{path}__scheduled_at")
+        rows = (
+            first.rows(user, scholar_id)
+            .order_by()
+            .values(
+                hit_ref=F("pk"),
+                hit_meeting=meeting,
+                hit_when=when,
+                **{f"hit_text_{index}": F(source.field) for index, source in sources},
+            )
         )
-        .values(*COLUMNS, "hit_snippet", "hit_when", "hit_rank")
-        for qs in _rows(user, scholar_id)
-    ]
-    union = matched[0].union(*matched[1:], all=True).order_by("-hit_when", "-hit_rank")
-    return [
-        (r["hit_source"], r["hit_ref"], r["hit_meeting"], r["hit_snippet"])
-        for r in union[: MAX_HITS + 1]
-    ]
+        sql, row_params = rows.query.get_compiler(connection=connection).as_sql()
+        fields = ", ".join(f'({index}, r."hit_text_{index}")' for index, _ in sources)
+        branches.append(
+            'SELECT f.source, r."hit_ref", r."hit_meeting", r."hit_when", f.body '  # noqa: S608
+            f"FROM ({sql}) r CROSS JOIN LATERAL (VALUES {fields}) AS f(source, body)"
+        )
+        params += row_params
+    sql = _PG_SEARCH.format(sources=" UNION ALL ".join(branches))
+    options = (
+        f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12, MaxFragments=2, "
+        "FragmentDelimiter=' … '"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [START, STOP, *params, query, query, MAX_HITS + 1, query, options])
+        return cursor.fetchall()
+
+
+def _groups() -> list[list[tuple[int, Source]]]:
+    """SOURCES (with their index) grouped by the rows they read: same queryset, same meeting
+    path, same date."""
+    groups: dict[tuple, list[tuple[int, Source]]] = {}
+    for index, source in enumerate(SOURCES):
+        groups.setdefault((source.rows, source.meeting, source.when), []).append((index, source))
+    return list(groups.values())
+
+
+# Django's own SQL for the sources goes in {sources}; its values stay parameters. The markers of
+# a match are taken out of the text first (they cannot come from the text itself); an empty text
+# is no hit. Ordered as before the LIMIT: newest first, then by rank.
+_PG_SEARCH = (
+    "WITH hits AS ("  # noqa: S608
+    "SELECT source, hit_ref, hit_meeting, hit_when, "
+    "REPLACE(REPLACE(body, %s, ''), %s, '') AS body "
+    "FROM ({sources}) AS s WHERE body <> ''"
+    "), matched AS ("
+    "SELECT source, hit_ref, hit_meeting, hit_when, body, "
+    "ts_rank(to_tsvector('english'::regconfig, body), "
+    "websearch_to_tsquery('english'::regconfig, %s)) AS rank "
+    "FROM hits WHERE to_tsvector('english'::regconfig, body) "
+    "@@ websearch_to_tsquery('english'::regconfig, %s) "
+    "ORDER BY hit_when DESC, rank DESC LIMIT %s"
+    ") SELECT source, hit_ref, hit_meeting, "
+    "ts_headline('english'::regconfig, body, websearch_to_tsquery('english'::regconfig, %s), %s) "
+    "FROM matched ORDER BY hit_when DESC, rank DESC"
+)
 
 
 def _search_sqlite(user: User, scholar_id: int, query: str) -> list[tuple]:

@@ -10,8 +10,10 @@ The page and its htmx partial (the results alone) are the same view with the sam
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -53,12 +55,17 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if not pairs:
         raise Http404("No such scholar.")
-    page = Paginator(_meetings(user, user_id), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(_meetings(user, user_id, page=True), HISTORY_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     entries = list(page.object_list)
-    # The bottleneck timeline: every submitted agenda the user may see, stuck stretches marked.
-    timeline = stuck.timeline([p.pk for p in pairs], Agenda.objects.visible_to(user))
+    open_items = _items(user, user_id, entries)
+    # The bottleneck timeline of the page's meetings: their submitted agendas the user may see,
+    # stuck stretches marked as over the whole history (from the stored streaks).
+    timeline = stuck.meetings_timeline(
+        [p.pk for p in pairs], Agenda.objects.visible_to(user), entries
+    )
     lines = {line.agenda.meeting_id: line for line in timeline}
-    shown = {meeting.pk for meeting in entries}
     for meeting in entries:
         agenda = meeting.visible_agenda
         meeting.checkin_shown = agenda is not None and agenda.wellbeing_visible_to(user)
@@ -80,24 +87,56 @@ def history(request: HttpRequest, user_id: int) -> HttpResponse:
             "private_note": private_note.first() if is_their_mentor else None,
             "entries": entries,
             "page": page,
-            "open_items": _open_items(user, user_id),
+            "open_items": open_items,
             "milestones": plans.milestones_with_agendas(user_id, user),
             "today": timezone.localdate(),
             "reading_weeks": reading.weekly_counts(reading.recent_entries(user, user_id)),
             "chart": question_chart.questions_over_time(user, user_id),
-            # the page's meetings: streaks are worked out over the whole history
-            "timeline": [line for line in timeline if line.agenda.meeting_id in shown],
+            "timeline": timeline,
         },
     )
 
 
-def _meetings(user: User, scholar_id: int):
+def _meetings(user: User, scholar_id: int, *, page: bool = False):
     """All the scholar's meetings, each with `full` (the user may see its content) and that
     content as the user may see it: `visible_agenda` (None otherwise) with its questions and
-    comments, `items` and `visible_notes`."""
+    comments, `items` and `visible_notes`. With `page`, each query reads only the columns the
+    history page shows (and those the rules read: a meeting's pair, an agenda's state and
+    check-in sharing); the API's history reads them all."""
     annotations = Annotation.objects.select_related("author")
-    agendas = Agenda.objects.visible_to(user).prefetch_related(
-        Prefetch("questions", queryset=Question.objects.for_mentor()),
+    agendas = Agenda.objects.visible_to(user)
+    questions = Question.objects.for_mentor()
+    notes = MeetingNote.objects.filter(access.meeting_content(user, "meeting__"))
+    meetings = Meeting.objects.filter(mentorship__scholar_id=scholar_id).select_related(
+        "mentorship__mentor"
+    )
+    if page:
+        annotations = annotations.only(
+            "agenda", "question", "section", "body_html", *_names("author")
+        )
+        agendas = agendas.only(
+            "meeting",
+            "status",
+            "bottleneck",
+            "bottleneck_html",
+            "bottleneck_shared",
+            "reading",
+            "reading_html",
+            "wellbeing_energy",
+            "wellbeing_note",
+            "wellbeing_visibility",
+        )
+        questions = questions.only("agenda", "text", "status", "answer", "answer_html")
+        notes = notes.only("meeting", "kind", "body_html")
+        meetings = meetings.only(
+            "scheduled_at",
+            "status",
+            "mentorship__scholar",
+            "mentorship__program",
+            *_names("mentorship__mentor"),
+        )
+    agendas = agendas.prefetch_related(
+        Prefetch("questions", queryset=questions),
         Prefetch("questions__annotations", queryset=annotations),
         Prefetch(
             "annotations",
@@ -105,33 +144,63 @@ def _meetings(user: User, scholar_id: int):
             to_attr="section_annotations",
         ),
     )
-    return (
-        Meeting.objects.filter(mentorship__scholar_id=scholar_id)
-        .select_related("mentorship__mentor")
-        .annotate(full=ExpressionWrapper(access.meeting_content(user), output_field=BooleanField()))
+    meetings = (
+        meetings.annotate(
+            full=ExpressionWrapper(access.meeting_content(user), output_field=BooleanField())
+        )
         .prefetch_related(
             Prefetch("agenda", queryset=agendas, to_attr="visible_agenda"),
-            Prefetch("action_items", queryset=_action_items(user), to_attr="items"),
-            Prefetch(
-                "notes",
-                queryset=MeetingNote.objects.filter(access.meeting_content(user, "meeting__")),
-                to_attr="visible_notes",
-            ),
+            Prefetch("notes", queryset=notes, to_attr="visible_notes"),
         )
         .order_by("-scheduled_at", "-pk")
     )
-
-
-def _action_items(user: User):
-    """Action items the user may see, with both people of the pair (named as owners)."""
-    return ActionItem.objects.visible_to(user).select_related(
-        "mentorship__scholar", "mentorship__mentor"
+    if page:
+        return meetings  # the page reads their action items with its open ones (_items)
+    return meetings.prefetch_related(
+        Prefetch("action_items", queryset=_action_items(user), to_attr="items")
     )
 
 
-def _open_items(user: User, scholar_id: int) -> list[ActionItem]:
-    """The open action items of every pair of the scholar's that the user may see."""
-    return list(_action_items(user).open().filter(mentorship__scholar_id=scholar_id))
+def _names(user_path: str) -> list[str]:
+    """The columns User.name reads, of the user at `user_path`."""
+    return [f"{user_path}__{f}" for f in ("display_name", "first_name", "last_name", "username")]
+
+
+def _action_items(user: User, *, page: bool = False):
+    """Action items the user may see, with both people of the pair (named as owners); with
+    `page`, the columns the history page shows only."""
+    items = ActionItem.objects.visible_to(user).select_related(
+        "mentorship__scholar", "mentorship__mentor"
+    )
+    if not page:
+        return items
+    return items.only(
+        "meeting",
+        "text",
+        "owner",
+        "done",
+        "due_on",
+        *_names("mentorship__scholar"),
+        *_names("mentorship__mentor"),
+    )
+
+
+def _items(user: User, scholar_id: int, meetings: list[Meeting]) -> list[ActionItem]:
+    """In one query, the action items the user may see of these meetings (each meeting's
+    `items`) and the open ones of every pair of the scholar's (returned), in their order."""
+    shown = {meeting.pk for meeting in meetings}
+    rows = list(
+        _action_items(user, page=True).filter(
+            Q(meeting_id__in=shown) | Q(done=False, mentorship__scholar_id=scholar_id)
+        )
+    )
+    by_meeting: dict[int, list[ActionItem]] = defaultdict(list)
+    for item in rows:
+        if item.meeting_id in shown:
+            by_meeting[item.meeting_id].append(item)
+    for meeting in meetings:
+        meeting.items = by_meeting[meeting.pk]
+    return [i for i in rows if not i.done and i.mentorship.scholar_id == scholar_id]
 
 
 TEMPLATE = "meetings/history/history_search.html"

@@ -1,5 +1,5 @@
 """The repeated parts of a chart: the shapes of templates/meetings/_chart.html (a bar, a dot or a
-mark per value) and the rows of a growth chart's table (a row per point).
+mark per value) and the rows of a chart's table (a row per point: growth, questions).
 
 A chart of a hundred briefs draws a hundred shapes; through the template language each cost
 four variable lookups and as many escapes, most of a growth page's time. Here each kind of shape
@@ -10,6 +10,7 @@ printed as Python writes them ("20.0"), never localized, as the partial's `local
 
 from django import template
 from django.utils.html import format_html_join
+from django.utils.timezone import template_localtime
 
 from meetings.templatetags.mentorprep import day_month
 
@@ -51,4 +52,14 @@ def chart_table_rows(points):
     return format_html_join(
         "", '<tr><th scope="row">{}</th><td>{}</td></tr>',
         ((day_month(p.when), p.text) for p in points),
+    )  # fmt: skip
+
+
+@register.simple_tag
+def questions_table_rows(points):
+    """The questions chart as a table (meetings/history/question_chart.py): a row per meeting,
+    its date (as `day_month`, in the reader's zone) then asked, resolved and open."""
+    return format_html_join(
+        "", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        ((day_month(template_localtime(p.when)), p.asked, p.resolved, p.open) for p in points),
     )  # fmt: skip

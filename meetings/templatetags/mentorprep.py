@@ -111,3 +111,16 @@ def day_month(value, year: bool = True) -> str:
         return ""
     text = f"{value.day} {MONTHS_3[value.month - 1]}"
     return f"{text} {value.year}" if year else text
+
+
+WEEKDAYS_3 = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@register.filter(expects_localtime=True)
+def weekday_date(value, time: bool = False) -> str:
+    """`value|date:"D j M Y"` (`|weekday_date:True`: `"D j M Y, H:i"`), as `day_month` is
+    `"j M Y"`: for the per-meeting headings of the history and its search results."""
+    if not value:
+        return ""
+    text = f"{WEEKDAYS_3[value.weekday()]} {day_month(value)}"
+    return f"{text}, {value.hour:02d}:{value.minute:02d}" if time else text

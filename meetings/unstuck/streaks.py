@@ -441,6 +441,13 @@ def timeline(mentorship_ids: Iterable[int], agendas, *, with_asked=True) -> list
     for entry in entries if with_asked else ():
         asked[entry.agenda_id].append(entry)
     lines = [TimelineLine(agenda=a, streak=s, asked=asked[a.pk]) for a, s in timed]
+    _mark_stretches(lines)
+    return lines
+
+
+def _mark_stretches(lines: list[TimelineLine]) -> None:
+    """Mark the stuck stretches of `lines` (newest first): a line's marks depend only on the
+    lines above it (newer)."""
     newer: dict[int, Agenda] = {}  # by pair: the line above, one meeting later
     for line in lines:
         agenda, later = line.agenda, newer.get(line.agenda.mentorship_id)
@@ -449,7 +456,44 @@ def timeline(mentorship_ids: Iterable[int], agendas, *, with_asked=True) -> list
         line.stretch_end = line.streak.is_stuck and not continued
         line.in_stretch = line.streak.is_stuck or (continued and _figure(later.stuck_run) > 0)
         newer[agenda.mentorship_id] = agenda
-    return lines
+
+
+def meetings_timeline(
+    mentorship_ids: Iterable[int], agendas, meetings: Sequence[Meeting]
+) -> list[TimelineLine]:
+    """The lines of `timeline` for these meetings only (a page of the history), the same marks,
+    newest first; each streak is its figure alone (no earlier agendas, nobody asked not worked
+    out). A line's marks depend only on the newer agendas, so only the agendas from the oldest
+    of these meetings on are read, not the whole history. Two queries (none without meetings)."""
+    from meetings.models import HelpAsked
+
+    if not meetings:
+        return []
+    shown = {meeting.pk for meeting in meetings}
+    rows = list(
+        agendas.filter(
+            _counted(),
+            meeting__mentorship_id__in=list(mentorship_ids),
+            meeting__scheduled_at__gte=min(meeting.scheduled_at for meeting in meetings),
+        )
+        .annotate(
+            mentorship_id=F("meeting__mentorship_id"), scheduled_at=F("meeting__scheduled_at")
+        )
+        .only("pk", "bottleneck", "stuck_run", "meeting_id")
+        .order_by("-meeting__scheduled_at", "-pk")
+    )
+    asked: dict[int, list[HelpAsked]] = defaultdict(list)
+    entries = HelpAsked.objects.filter(
+        agenda__in=[a.pk for a in rows if a.meeting_id in shown]
+    ).select_related("peer")
+    for entry in entries:
+        asked[entry.agenda_id].append(entry)
+    lines = [
+        TimelineLine(agenda=a, streak=Streak(meetings=_figure(a.stuck_run)), asked=asked[a.pk])
+        for a in rows
+    ]
+    _mark_stretches(lines)
+    return [line for line in lines if line.agenda.meeting_id in shown]
 
 
 def people_asked_per_meeting(mentorships: QuerySet) -> float | None:
