@@ -1,7 +1,9 @@
 """Meeting-cadence figures for program staff: counts, dates and flags, never content.
 
-Every figure is defined once, in `annotate_cadence`, as a correlated subquery per mentorship, and
-the overdue rule once, in `overdue_q`; the two a whole program is filtered, sorted and counted by
+Every figure is defined once, in `annotate_cadence`, as a correlated subquery per mentorship (the
+counts of a pair's meetings as conditions on them, in `_meeting_counts`: one subquery per count
+to sort and filter a program by, all of them in one subquery for the pairs of a page or a
+chunk of the CSV), and the overdue rule once, in `overdue_q`; the two a whole program is filtered, sorted and counted by
 (the last held meeting, for the overdue flag, and the stuck streak) are stored with each pair by
 the writers (`Mentorship.last_held_meeting_at` and `stuck_for`, meetings/unstuck/streaks.py), so
 the first page of a program costs the same whatever its size. The dashboard, its CSV, the staff summaries, the research
