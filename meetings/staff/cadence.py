@@ -524,6 +524,20 @@ def _distinct_cadences(mentorships: QuerySet[Mentorship]) -> set[int]:
     return set(mentorships.order_by().values_list("cadence_days", flat=True).distinct())
 
 
+def _chosen(mentorships, sort, flag, mentor_id, now, cadences) -> QuerySet[Mentorship]:
+    """The pairs a page or a download lists, filtered and ordered, with only the figures their
+    order and filter read (the rows' own figures come after, for the pairs shown)."""
+    return cadence_queryset(
+        mentorships,
+        sort=sort,
+        flag=flag,
+        mentor_id=mentor_id,
+        now=now,
+        cadences=cadences,
+        figures=_read_by(sort, flag),
+    )
+
+
 def cadence_page(
     mentorships: QuerySet[Mentorship],
     *,
@@ -542,15 +556,7 @@ def cadence_page(
     and every other figure is worked out for those ids alone."""
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
-    qs = cadence_queryset(
-        mentorships,
-        sort=sort,
-        flag=flag,
-        mentor_id=mentor_id,
-        now=now,
-        cadences=cadences,
-        figures=_read_by(sort, flag),
-    )
+    qs = _chosen(mentorships, sort, flag, mentor_id, now, cadences)
     # The matches and how many of them are overdue; the stuck count is the whole program's.
     totals = qs.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(is_overdue=True))
@@ -588,15 +594,7 @@ def streamed_rows(
     queries. For a download that starts at once and holds one chunk in memory."""
     now = now or timezone.now()
     cadences = _distinct_cadences(mentorships)
-    qs = cadence_queryset(
-        mentorships,
-        sort=sort,
-        flag=flag,
-        mentor_id=mentor_id,
-        now=now,
-        cadences=cadences,
-        figures=_read_by(sort, flag),
-    )
+    qs = _chosen(mentorships, sort, flag, mentor_id, now, cadences)
     ids = list(qs.values_list("pk", flat=True))
     size = chunk or CSV_CHUNK
     for start in range(0, len(ids), size):
