@@ -140,7 +140,7 @@ def test_a_pairing_invitation_does_not_block_inviting_to_the_program(world):
 
 
 # Session, user, program, forms' choices, the lists and their prefetches: the same at any size.
-PEOPLE_PAGE_QUERIES = 19
+PEOPLE_PAGE_QUERIES = 18
 
 
 def _grow(world, n):

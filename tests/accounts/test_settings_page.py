@@ -115,7 +115,7 @@ def test_the_settings_page_costs_the_same_queries_with_more_pairs_and_invitation
         MentorshipFactory(program=world.program, scholar=world.mentor)
         InviteFactory(user=world.mentor, accepted_at=timezone.now())  # another program each
     client = world.client_for(world.mentor)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("settings")).status_code == 200
 
 

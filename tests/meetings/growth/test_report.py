@@ -186,10 +186,10 @@ def test_it_renders_an_empty_program(world):
 # The user and session, the scholar (with their sharing choice), then one query each: pairs,
 # held meetings, figures, the timeline's agendas (whom the scholar asked is not shown), the
 # agendas' resolutions, questions, readings, plan, milestones, recaps, lead feedback; and the site
-# navigation's two (the user's pairs and staffed programs); and the growth section's seven
+# navigation's one (is a scholar, staffed programs); and the growth section's seven
 # (meetings/growth/signals.py: briefs, their questions and captures, streaks, whom asked, readings, offers),
 # here with every part shared so the mentor's report has them too.
-REPORT_QUERIES = 23
+REPORT_QUERIES = 22
 
 
 @pytest.mark.parametrize("role", ["scholar", "mentor"])

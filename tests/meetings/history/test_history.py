@@ -164,7 +164,7 @@ def test_it_pages_ten_meetings_newest_first(world):
 # bottleneck timeline two (submitted agendas, whom the scholar asked), the page's action items
 # and the open ones one; for a mentor, one more:
 # the scholar's growth sharing (the link to their growth page only when something is shared)
-@pytest.mark.parametrize("role,queries", [("scholar", 19), ("mentor", 21)])
+@pytest.mark.parametrize("role,queries", [("scholar", 18), ("mentor", 20)])
 @pytest.mark.parametrize("held", [1, 11])
 def test_it_builds_the_history_in_the_same_number_of_queries(
     world, django_assert_num_queries, role, queries, held

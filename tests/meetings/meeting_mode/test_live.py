@@ -388,8 +388,8 @@ def _grow(world, n):
         live.capture(live_state, world.scholar, "action", f"Item {i}", None)
 
 
-# session, user, meeting, live state, agenda, questions, captures, and the menu's two
-PAGE_QUERIES = 9
+# session, user, meeting, live state, agenda, questions, captures, and the menu's one
+PAGE_QUERIES = 8
 POLL_QUERIES = 5  # session, user, live state, captures; the panel: agenda and questions
 
 

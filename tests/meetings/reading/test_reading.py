@@ -204,7 +204,7 @@ def _fill(world, n: int) -> None:
 
 
 @pytest.mark.parametrize("size", [1, 12])
-@pytest.mark.parametrize("role,queries", [("scholar", 8), ("mentor", 9)])
+@pytest.mark.parametrize("role,queries", [("scholar", 7), ("mentor", 8)])
 def test_it_builds_the_reading_page_in_the_same_number_of_queries(
     world, django_assert_num_queries, size, role, queries
 ):

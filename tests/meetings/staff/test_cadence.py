@@ -107,9 +107,9 @@ def _pairs(program, n: int) -> None:
 
 # Session, user, the program, its cadences, the number of matches, the page's ids, the page's
 # rows with their figures, their week grid, the overdue count, the mentor filter's options, and
-# the navigation's two (base.html), and the number of stuck pairs (their streak is stored with
+# the navigation's one (base.html), and the number of stuck pairs (their streak is stored with
 # each pair, read with the rows).
-DASHBOARD_QUERIES = 12
+DASHBOARD_QUERIES = 11
 
 
 @pytest.mark.parametrize("query", ["", "?sort=-held_total", "?sort=opened&flag=unread&page=2"])

@@ -183,8 +183,8 @@ def _add_shared(world, n: int) -> None:
 def test_it_builds_the_board_in_the_same_number_of_queries(world, django_assert_num_queries, size):
     _add_shared(world, size)
     client = world.client_for(world.scholar)
-    # session, user, program, membership, entries, offers on them, the menu's two
-    with django_assert_num_queries(8):
+    # session, user, program, membership, entries, offers on them, the menu's one
+    with django_assert_num_queries(7):
         response = client.get(reverse("peer_board", args=[world.program.slug]))
     assert len(response.context["entries"]) == size
     html = response.content.decode()

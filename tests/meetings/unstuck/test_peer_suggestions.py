@@ -251,7 +251,7 @@ def test_the_agenda_page_and_prompt_take_the_same_queries_whatever_the_peers(
 
 
 # Measured, the same at 1 and 10 candidate peers: the suggestions are one query of them all.
-AGENDA_PAGE_QUERIES = 22
+AGENDA_PAGE_QUERIES = 21
 # A submitted agenda: revision, mentor notice, and its stored stuck streak written again (the
 # pair's lock, its agendas read, the changed ones updated).
 AUTOSAVE_QUERIES = 21

@@ -166,5 +166,5 @@ def test_staff_pages_cost_the_same_queries_with_more_stuck_pairs(
 # milestone counts, three for the growth figures (briefs, their questions, readings: the manager here is
 # program staff too), for program staff, one for the end-of-program report's figures, and one
 # for whether the reader may schedule the person's meetings; none grows with the number of pairs.
-MANAGER_PAGE_QUERIES = 9
-SUMMARY_QUERIES = 20
+MANAGER_PAGE_QUERIES = 8
+SUMMARY_QUERIES = 19

@@ -126,4 +126,4 @@ def test_the_home_page_takes_the_same_queries_whatever_the_notices(
 
 
 # the scholar's home page (tests/meetings/test_home.py), the notices in one query among them
-HOME_QUERIES = 12
+HOME_QUERIES = 11
