@@ -25,18 +25,24 @@ class ZoneChoices(BaseChoiceIterator):
 ZONES = ZoneChoices()
 
 
-class TimeZoneSelect(forms.Select):
-    """The list of ~600 zones, its options written by one template tag ({% zone_options %}):
-    Django's select renders a template (and builds a dict) per option, which was most of the time
-    of every page showing this list. The markup is the same as Django's."""
+class JoinedSelect(forms.Select):
+    """A long select (no option groups) whose options one template tag writes
+    ({% select_options %}): Django's select renders a template (and builds a dict) per option,
+    which was most of the time of the pages showing a long list. The markup is Django's."""
 
-    template_name = "forms/widgets/time_zone_select.html"
+    template_name = "forms/widgets/joined_select.html"
 
     def get_context(self, name, value, attrs):
         # Widget's context, not ChoiceWidget's: no option dicts (the optgroups) are built.
         context = forms.Widget.get_context(self, name, value, attrs)
         context["widget"]["choices"] = self.choices
         return context
+
+
+class TimeZoneSelect(JoinedSelect):
+    """The list of ~600 zones, its options escaped once for the process ({% zone_options %})."""
+
+    template_name = "forms/widgets/time_zone_select.html"
 
 
 class ProfileForm(forms.ModelForm):

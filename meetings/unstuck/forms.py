@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.forms import JoinedSelect
 from accounts.models import User
 from meetings.forms import one_line
 from meetings.models import (
@@ -44,7 +45,11 @@ class HelpAskedForm(forms.Form):
 
     kind = forms.ChoiceField(label="Whom", choices=HelpAsked.Kind.choices)
     peer = forms.ModelChoiceField(
-        label="Peer", queryset=None, required=False, empty_label="Pick a peer…"
+        label="Peer",
+        queryset=None,
+        required=False,
+        empty_label="Pick a peer…",
+        widget=JoinedSelect,  # a program's scholars: hundreds of options, in every entry's form
     )
     name = forms.CharField(label="Name or channel", max_length=120, required=False, strip=True)
     outcome = forms.CharField(label="What came of it", max_length=200, required=False, strip=True)

@@ -199,3 +199,21 @@ def test_only_the_scholar_edits_an_entry(world, who):
     assert response.status_code == 404
     entry.refresh_from_db()
     assert entry.outcome == ""
+
+
+@pytest.mark.parametrize("value", [None, "", 2, "2", 7, "99"])
+@pytest.mark.parametrize("attrs", [{"id": "help-peer"}, {"id": "help3-peer", "required": True}])
+def test_the_peer_list_is_the_markup_of_djangos_select(value, attrs):
+    """The peers' list joins its options in one tag, for speed (a program's hundreds of scholars
+    in every entry's form): the markup is Django's select's to the byte, names escaped, the
+    first option holding the value selected."""
+    from django import forms
+
+    from accounts.forms import JoinedSelect
+
+    choices = [("", "Pick a peer…"), (2, "Ada <b>Lovelace</b>"), (7, "Zoë & co"), (2, "Ada again")]
+    ours = JoinedSelect(choices=choices, attrs=attrs).render("peer", value)
+    djangos = forms.Select(choices=choices, attrs=attrs).render("peer", value)
+    assert ours == djangos
+    assert "<b>" not in ours
+    assert ours.count(" selected") == (0 if value == "99" else 1)  # None chooses the empty one
