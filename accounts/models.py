@@ -81,11 +81,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name
 
+    # The columns `name` reads, for lists that read names without loading people.
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     @property
     def name(self) -> str:
         """How a person is named everywhere: their display name, else their full name, else
         their username."""
-        return self.display_name or f"{self.first_name} {self.last_name}".strip() or self.username
+        return User.name_from(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_from(display_name: str, first_name: str, last_name: str, username: str) -> str:
+        """`name` from its columns (NAME_FIELDS, in that order)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

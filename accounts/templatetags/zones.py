@@ -13,10 +13,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..models import TIME_ZONE_CHOICES
+from .selects import OPTION
 
 register = template.Library()
 
-OPTION = '\n  <option value="{}"{}>{}</option>\n'
 # Immutable: shared by a worker's threads.
 _OPTIONS = tuple(format_html(OPTION, value, "", label) for value, label in TIME_ZONE_CHOICES)
 _CHOSEN = tuple(

@@ -527,7 +527,12 @@ def _stuck_context(agenda: Agenda) -> dict:
     entries = list(agenda.help_asked.select_related("peer"))
     streak = stuck.stuck_streak(agenda)
     peers_ = _peers(meeting)
-    choices = [(user.pk, user.name) for user in peers_] if meeting.is_open else []
+    # Names read as columns, not people: a program has hundreds of peers.
+    choices = (
+        [(pk, User.name_from(*names)) for pk, *names in peers_.values_list("pk", *User.NAME_FIELDS)]
+        if meeting.is_open
+        else []
+    )
     for entry in entries:
         # Each entry's own form, to change whom or say what came of it: one query for them all.
         entry.form = HelpAskedForm(peers=peers_, peer_choices=choices, entry=entry)

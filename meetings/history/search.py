@@ -57,9 +57,7 @@ from meetings.models import (
 )
 
 # the fields User.name reads, through a meeting's mentorship
-_NAME_FIELDS = [
-    f"mentorship__mentor__{f}" for f in ("display_name", "first_name", "last_name", "username")
-]
+_NAME_FIELDS = [f"mentorship__mentor__{f}" for f in User.NAME_FIELDS]
 MAX_QUERY = 200  # characters of the search box kept
 MAX_HITS = 100  # the newest matches shown; the page says when there are more
 START, STOP = "\ue000", "\ue001"  # around each match in a snippet (private-use characters)

@@ -163,7 +163,7 @@ def _meetings(user: User, scholar_id: int, *, page: bool = False):
 
 def _names(user_path: str) -> list[str]:
     """The columns User.name reads, of the user at `user_path`."""
-    return [f"{user_path}__{f}" for f in ("display_name", "first_name", "last_name", "username")]
+    return [f"{user_path}__{f}" for f in User.NAME_FIELDS]
 
 
 def _action_items(user: User, *, page: bool = False):

@@ -242,9 +242,10 @@ def test_it_renders_markdown_in_exactly_one_place():
     the_filter = "meetings/templatetags/mentorprep.py"
     assert found["markdown"] == [the_filter], found["markdown"]
     assert found["nh3"] == [the_filter], found["nh3"]
-    # The time-zone options are no user's text: zoneinfo's names, escaped by format_html at import.
-    zones = "accounts/templatetags/zones.py"
-    assert set(found["mark_safe"]) <= {the_filter, zones}, found["mark_safe"]
+    # The two option lists join markup whose every value and label was escaped: zoneinfo's names
+    # (at import, by format_html) and the peers' names (by escape, then joined).
+    lists = {"accounts/templatetags/zones.py", "accounts/templatetags/selects.py"}
+    assert set(found["mark_safe"]) <= {the_filter, *lists}, found["mark_safe"]
     assert found["SafeString"] == [], found["SafeString"]
     templates = [p for p in (root / "templates").rglob("*.html")]
     templates += [p for p in root.glob("*/templates/**/*.html") if ".venv" not in p.parts]
