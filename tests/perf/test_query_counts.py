@@ -88,8 +88,8 @@ def _add_pairs(world, n: int) -> None:
 
 
 # session, user, program, mentors list + cadences, stuck count, totals, page ids, the page's
-# figures (the stuck streak is stored with each pair) and its week grid.
-CADENCE_PAGE_QUERIES = 12
+# figures (the stuck streak is stored with each pair), its week grid, and the menu (one).
+CADENCE_PAGE_QUERIES = 11
 # session, user, program + cadences, ordered ids, then per chunk: figures (streaks included).
 CADENCE_CSV_QUERIES = 6
 
