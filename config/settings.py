@@ -108,7 +108,7 @@ TEMPLATES = [
 ]
 
 # Widgets render with the project's templates, so a widget may have a template of its own in
-# templates/forms/ (the time-zone list renders its ~600 options in one loop there).
+# templates/forms/ (the long lists, time zones and peers, write their options in one tag there).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
