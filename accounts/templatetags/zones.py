@@ -19,9 +19,6 @@ register = template.Library()
 
 # Immutable: shared by a worker's threads.
 _OPTIONS = tuple(format_html(OPTION, value, "", label) for value, label in TIME_ZONE_CHOICES)
-_CHOSEN = tuple(
-    format_html(OPTION, value, " selected", label) for value, label in TIME_ZONE_CHOICES
-)
 _INDEX = MappingProxyType({value: i for i, (value, _) in enumerate(TIME_ZONE_CHOICES)})
 
 
@@ -30,5 +27,9 @@ def zone_options(widget: dict):
     """The options of accounts.forms.ZONES (the one list this widget shows), `widget`'s chosen."""
     chosen = widget["value"][:1]  # a select keeps one value: the first, if any
     at = _INDEX.get(chosen[0]) if chosen else None
-    options = _OPTIONS if at is None else (*_OPTIONS[:at], _CHOSEN[at], *_OPTIONS[at + 1 :])
+    options = _OPTIONS
+    if at is not None:
+        value, label = TIME_ZONE_CHOICES[at]
+        selected = format_html(OPTION, value, " selected", label)  # one option: not worth keeping
+        options = (*_OPTIONS[:at], selected, *_OPTIONS[at + 1 :])
     return mark_safe("".join(options))  # noqa: S308 - every part escaped above, by format_html
